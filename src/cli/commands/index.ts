@@ -1,0 +1,23 @@
+// Every verb `regx` knows, in the order help lists them.
+import type { CliCommand } from '../io';
+import { catalogCommand } from './catalog';
+import { copyCommand } from './copy';
+import { deleteCommand } from './delete';
+import { inspectCommand } from './inspect';
+import { listTagsCommand } from './list-tags';
+import { loginCommand } from './login';
+import { logoutCommand } from './logout';
+import { refCommand } from './ref';
+import { tagCommand } from './tag';
+
+export const commands: CliCommand[] = [
+  copyCommand,
+  inspectCommand,
+  deleteCommand,
+  tagCommand,
+  listTagsCommand,
+  catalogCommand,
+  loginCommand,
+  logoutCommand,
+  refCommand,
+];

@@ -1,0 +1,61 @@
+// `regx`: parse the verb, run it, turn typed errors into a message on stderr and an exit status
+// (2 for "not found" and invalid references, as skopeo does; 1 for everything else).
+import { RegxError } from '../core/errors';
+import type { CliCommand, CliIO } from './io';
+import { commands } from './commands/index';
+
+function exitStatusFor(err: unknown): number {
+  if (err instanceof RegxError) {
+    if (err.code === 'NOT_FOUND' || err.code === 'INVALID_REFERENCE' || err.code === 'UNSUPPORTED_TRANSPORT' || err.code === 'USAGE') return 2;
+    if (err.code === 'CANCELLED') return 130;
+  }
+  return 1;
+}
+
+function help(list: readonly CliCommand[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  return ['Usage: regx COMMAND [OPTIONS]', '', 'Commands:', ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Run `regx COMMAND --help` for its options.', ''].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    io.stdout.write(help(commands));
+    return verb ? 0 : 2;
+  }
+  if (verb === '--version') {
+    io.stdout.write(`regx ${process.env.REGX_VERSION ?? '0.1.0'}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === verb);
+  if (!command) {
+    io.stderr.write(`regx: unknown command "${verb}"\n${help(commands)}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`regx ${verb}: ${message}\n`);
+    if (process.env.REGX_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return exitStatusFor(err);
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`regx: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,96 @@
+// Typed errors: every failure the user can see is one of these, with a stable `code`
+// (so the CLI can pick an exit status and the extension an action) and a message that
+// names the problem and what to do. Messages never contain credentials.
+
+export class RegxError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A reference string that does not follow the grammar; `message` is Distribution's own wording. */
+export class InvalidReferenceError extends RegxError {
+  constructor(message: string, readonly input: string) {
+    super('INVALID_REFERENCE', message);
+  }
+}
+
+/** A transport skopeo knows but we do not (containers-storage:, docker-daemon:, ...). */
+export class UnsupportedTransportError extends RegxError {
+  constructor(readonly transport: string) {
+    super('UNSUPPORTED_TRANSPORT', `transport "${transport}" not supported: use docker://REFERENCE or oci:DIRECTORY[:TAG]`);
+  }
+}
+
+/** Bad command-line or settings input that is not a reference. */
+export class UsageError extends RegxError {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}
+
+/** An HTTP answer from a registry that means failure; carries the registry's own error code and message. */
+export class RegistryError extends RegxError {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The OCI error code from the body (MANIFEST_UNKNOWN, UNAUTHORIZED, ...), if the registry sent one. */
+    readonly registryCode: string | undefined,
+    /** The request URL, without credentials or query secrets. */
+    readonly url: string,
+  ) {
+    super(registryCode ?? `HTTP_${status}`, message);
+  }
+}
+
+/** The image or repository is not there (exit status 2 in the CLI, as skopeo does). */
+export class NotFoundError extends RegxError {
+  constructor(message: string, readonly url?: string) {
+    super('NOT_FOUND', message);
+  }
+}
+
+/** Login failed or credentials were refused. */
+export class AuthenticationError extends RegxError {
+  constructor(message: string, readonly registry: string) {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+/** The TLS handshake failed: the message says whether to add a CA file or to skip verification. */
+export class TlsError extends RegxError {
+  constructor(message: string, readonly host: string, options?: { cause?: unknown }) {
+    super('TLS', message, options);
+  }
+}
+
+/** The connection failed or timed out after the retries. */
+export class NetworkError extends RegxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NETWORK', message, options);
+  }
+}
+
+/** Bytes did not hash to the digest they were fetched by. */
+export class DigestMismatchError extends RegxError {
+  constructor(readonly expected: string, readonly actual: string, what: string) {
+    super('DIGEST_MISMATCH', `digest mismatch for ${what}: expected ${expected}, got ${actual}`);
+  }
+}
+
+/** A manifest larger than we accept (4 MiB, as containers/image). */
+export class ManifestTooLargeError extends RegxError {
+  constructor(readonly size: number, readonly limit: number) {
+    super('MANIFEST_TOO_LARGE', `manifest is ${size} bytes, more than the ${limit}-byte limit`);
+  }
+}
+
+/** The operation was cancelled by the user (SIGINT, AbortSignal). */
+export class CancelledError extends RegxError {
+  constructor() {
+    super('CANCELLED', 'cancelled');
+  }
+}
