@@ -13,4 +13,6 @@ cp "$rg" /tmp/rgpk/rg
 tar czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C /tmp/rgpk rg
 cd "$dest"
 [ -f package.json ] || npm init -y >/dev/null
-npm_config_yes=true npm install --no-audit --no-fund code-server@4.100.3 --unsafe-perm
+# npm 11 skips dependency install scripts by default; code-server's tarball already ships VS Code's
+# modules (prebuilt native ones, rg, the node_modules.asar link), so its postinstall is not needed.
+npm_config_yes=true npm install --no-audit --no-fund code-server@4.100.3
