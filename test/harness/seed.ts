@@ -1,0 +1,116 @@
+// Fills a registry with many repositories and tags fast, for paging tests (1,500 repositories, 2,500 tags).
+// Pushing that many through HTTP or skopeo takes minutes; instead the files Distribution's filesystem driver
+// reads are written straight into the data dir (same paths as its storage/paths.go: one shared set of blobs,
+// per-repository link files). The registry then serves them through its real API (_catalog, tags/list,
+// manifests, blobs). Works before start or while it runs: the config sets no blob descriptor cache.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildImage, hex } from './images';
+import type { BuiltImage, ImageOptions } from './images';
+import type { TestRegistry } from './registry';
+
+function v2Root(dataDir: string): string {
+  return join(dataDir, 'docker', 'registry', 'v2');
+}
+
+async function writeLink(dir: string, digest: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'link'), digest);
+}
+
+const writtenBlobs = new WeakMap<BuiltImage, Set<string>>();
+
+/** Writes the image's blobs (and manifest) into the global blob store once per data dir. */
+async function storeBlobs(root: string, image: BuiltImage): Promise<void> {
+  let done = writtenBlobs.get(image);
+  if (!done) writtenBlobs.set(image, (done = new Set()));
+  if (done.has(root)) return;
+  const all: [string, Buffer][] = [...image.blobs, [image.manifestDigest, image.manifest]];
+  await Promise.all(
+    all.map(async ([digest, data]) => {
+      const dir = join(root, 'blobs', 'sha256', hex(digest).slice(0, 2), hex(digest));
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'data'), data);
+    }),
+  );
+  done.add(root);
+}
+
+/** Links an image (already in the blob store) into `repository` under `tags`. */
+async function linkImage(root: string, repository: string, image: BuiltImage, tags: string[]): Promise<void> {
+  const repo = join(root, 'repositories', repository);
+  const layerLinks = [...image.blobs.keys()].map((d) => writeLink(join(repo, '_layers', 'sha256', hex(d)), d));
+  const m = image.manifestDigest;
+  await Promise.all([
+    ...layerLinks,
+    writeLink(join(repo, '_manifests', 'revisions', 'sha256', hex(m)), m),
+    ...tags.flatMap((tag) => [
+      writeLink(join(repo, '_manifests', 'tags', tag, 'current'), m),
+      writeLink(join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex(m)), m),
+    ]),
+  ]);
+}
+
+/** Runs `fn` over items with at most `limit` in flight (file writes: enough to hide latency, not to exhaust fds). */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export interface SeedOptions {
+  /** Repository names are `${prefix}${zero-padded index}` (default "seed/repo-"), so they sort in index order. */
+  prefix?: string;
+  /** Tags each repository gets (default ["latest"]). */
+  tags?: string[];
+  /** The image linked everywhere (default: a tiny one-layer Docker schema 2 image built once). */
+  image?: BuiltImage;
+}
+
+export interface SeedResult {
+  repositories: string[];
+  image: BuiltImage;
+}
+
+let tinyImage: Promise<BuiltImage> | undefined;
+
+/** A small image shared by seeded repositories (built once per process). */
+export function tinySeedImage(opts?: ImageOptions): Promise<BuiltImage> {
+  if (opts) return buildImage({ layerSize: 64, ...opts });
+  tinyImage ??= buildImage({ layerSize: 64 });
+  return tinyImage;
+}
+
+/** Creates `count` repositories, each holding the same image under `tags`. Returns the names in catalog order. */
+export async function seedRepositories(registry: TestRegistry, count: number, opts: SeedOptions = {}): Promise<SeedResult> {
+  const image = opts.image ?? (await tinySeedImage());
+  const root = v2Root(registry.dataDir);
+  await storeBlobs(root, image);
+  const prefix = opts.prefix ?? 'seed/repo-';
+  const width = String(Math.max(count - 1, 0)).length;
+  const repositories = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(width, '0')}`);
+  await eachLimited(repositories, 64, (r) => linkImage(root, r, image, opts.tags ?? ['latest']));
+  return { repositories, image };
+}
+
+/** Gives one repository `count` tags `${prefix}${zero-padded index}` (default "t-") on the same image. */
+export async function seedTags(
+  registry: TestRegistry,
+  repository: string,
+  count: number,
+  opts: { prefix?: string; image?: BuiltImage } = {},
+): Promise<{ tags: string[]; image: BuiltImage }> {
+  const image = opts.image ?? (await tinySeedImage());
+  const root = v2Root(registry.dataDir);
+  await storeBlobs(root, image);
+  const width = String(Math.max(count - 1, 0)).length;
+  const tags = Array.from({ length: count }, (_, i) => `${opts.prefix ?? 't-'}${String(i).padStart(width, '0')}`);
+  await linkImage(root, repository, image, []);
+  await eachLimited(tags, 64, (tag) => linkImage(root, repository, image, [tag]));
+  return { tags, image };
+}
