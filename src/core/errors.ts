@@ -94,3 +94,24 @@ export class CancelledError extends RegxError {
     super('CANCELLED', 'cancelled');
   }
 }
+
+/** An auth.json / config.json that cannot be read or written; names the file, never its secrets. */
+export class AuthFileError extends RegxError {
+  constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
+    super('AUTH_FILE', message, options);
+  }
+}
+
+/** A docker-credential-* helper that is missing, failed, or answered something unreadable. */
+export class CredentialHelperError extends RegxError {
+  constructor(message: string, readonly helper: string, options?: { cause?: unknown }) {
+    super('CREDENTIAL_HELPER', message, options);
+  }
+}
+
+/** The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) is missing or refused. */
+export class KeychainError extends RegxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('KEYCHAIN', message, options);
+  }
+}
