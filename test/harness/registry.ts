@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { sharedCerts } from './certs';
 import type { TestCerts } from './certs';
-import { makeTempDir } from './temp';
+import { makeTempDir, memoryTmpdir } from './temp';
 import { startTokenIssuer } from './token-issuer';
 import type { TokenIssuer, TokenIssuerOptions } from './token-issuer';
 import { freePort, run } from './tools';
@@ -29,6 +29,11 @@ export interface RegistryOptions {
   tokenIssuer?: TokenIssuerOptions;
   /** Allow DELETE of manifests and blobs (default true, as most tests want it). */
   deleteEnabled?: boolean;
+  /**
+   * Keep the data dir in RAM (/dev/shm when present): file creation there is ~50x faster than on this disk.
+   * Use it with seedRepositories/seedTags. Default false (os.tmpdir()).
+   */
+  memoryStorage?: boolean;
   /** Extra top-level config (merged shallowly), e.g. `{ compatibility: ... }`. */
   extraConfig?: Record<string, unknown>;
 }
@@ -170,7 +175,7 @@ function answers(url: string, caFile: string | undefined): Promise<boolean> {
 /** Starts a real Distribution registry on 127.0.0.1:<free port>; resolves once it answers GET /v2/. */
 export async function startRegistry(opts: RegistryOptions = {}): Promise<TestRegistry> {
   hookExit();
-  const dir = makeTempDir('registry');
+  const dir = makeTempDir('registry', opts.memoryStorage ? memoryTmpdir() : undefined);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir);
   const port = await freePort();

@@ -3,6 +3,7 @@
 // reads are written straight into the data dir (same paths as its storage/paths.go: one shared set of blobs,
 // per-repository link files). The registry then serves them through its real API (_catalog, tags/list,
 // manifests, blobs). Works before start or while it runs: the config sets no blob descriptor cache.
+// Start the registry with `memoryStorage: true`: on this disk 1,500 repositories take ~10-20 s, in RAM well under 1 s.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildImage, hex } from './images';
@@ -41,14 +42,13 @@ async function linkImage(root: string, repository: string, image: BuiltImage, ta
   const repo = join(root, 'repositories', repository);
   const layerLinks = [...image.blobs.keys()].map((d) => writeLink(join(repo, '_layers', 'sha256', hex(d)), d));
   const m = image.manifestDigest;
-  await Promise.all([
-    ...layerLinks,
-    writeLink(join(repo, '_manifests', 'revisions', 'sha256', hex(m)), m),
-    ...tags.flatMap((tag) => [
-      writeLink(join(repo, '_manifests', 'tags', tag, 'current'), m),
-      writeLink(join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex(m)), m),
-    ]),
-  ]);
+  await Promise.all([...layerLinks, writeLink(join(repo, '_manifests', 'revisions', 'sha256', hex(m)), m), ...tags.map((tag) => linkTag(repo, tag, m))]);
+}
+
+/** A tag: its current pointer plus its index entry (what Distribution reads for tag lookups and deletes). */
+async function linkTag(repo: string, tag: string, manifestDigest: string): Promise<void> {
+  await writeLink(join(repo, '_manifests', 'tags', tag, 'current'), manifestDigest);
+  await writeLink(join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex(manifestDigest)), manifestDigest);
 }
 
 /** Runs `fn` over items with at most `limit` in flight (file writes: enough to hide latency, not to exhaust fds). */
@@ -111,6 +111,7 @@ export async function seedTags(
   const width = String(Math.max(count - 1, 0)).length;
   const tags = Array.from({ length: count }, (_, i) => `${opts.prefix ?? 't-'}${String(i).padStart(width, '0')}`);
   await linkImage(root, repository, image, []);
-  await eachLimited(tags, 64, (tag) => linkImage(root, repository, image, [tag]));
+  const repo = join(root, 'repositories', repository);
+  await eachLimited(tags, 64, (tag) => linkTag(repo, tag, image.manifestDigest));
   return { tags, image };
 }

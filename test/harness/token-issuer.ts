@@ -37,8 +37,12 @@ export interface TokenIssuerOptions {
   issuer?: string;
   /** Which actions an account gets for one requested scope; default: all requested (anonymous: none). */
   grant?: (account: string | undefined, requested: TokenAccess) => string[];
-  /** Also put a `kid` in the JWT header (libtrust fingerprint of the key). Default false: `x5c` is enough for 2.8. */
-  withKid?: boolean;
+  /**
+   * How the JWT header names the signing key: `x5c` (the certificate, default), `kid` (libtrust fingerprint of the
+   * public key, matched against the rootcertbundle's keys) or both. Distribution 2.8.2 accepts all three (checked
+   * here by running it; a wrong kid gets 401).
+   */
+  keyHeader?: 'x5c' | 'kid' | 'both';
 }
 
 export interface TokenRequestRecord {
@@ -93,7 +97,7 @@ function b64url(data: Buffer | string): string {
 }
 
 /** libtrust's key id: SHA-256 of the DER public key, first 240 bits, base32, in 4-character groups. */
-function libtrustKeyId(publicKeyDer: Buffer): string {
+export function libtrustKeyId(publicKeyDer: Buffer): string {
   const sum = createHash('sha256').update(publicKeyDer).digest().subarray(0, 30);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = 0;
@@ -140,8 +144,10 @@ export async function startTokenIssuer(opts: TokenIssuerOptions = {}): Promise<T
   if (r.code !== 0) throw new Error(`openssl could not make the token signing key: ${r.stderr.trim()}`);
   const key: KeyObject = createPrivateKey(readFileSync(keyFile));
   const cert = new X509Certificate(readFileSync(signingCertFile));
-  const header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256', x5c: [cert.raw.toString('base64')] };
-  if (opts.withKid) header.kid = libtrustKeyId(cert.publicKey.export({ type: 'spki', format: 'der' }));
+  const keyHeader = opts.keyHeader ?? 'x5c';
+  const header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256' };
+  if (keyHeader !== 'kid') header.x5c = [cert.raw.toString('base64')];
+  if (keyHeader !== 'x5c') header.kid = libtrustKeyId(cert.publicKey.export({ type: 'spki', format: 'der' }));
 
   const service = opts.service ?? 'regx-test-registry';
   const issuer = opts.issuer ?? 'regx-test-issuer';

@@ -1,12 +1,13 @@
 // Proves each harness setup against the real parts: Distribution 2.8 and skopeo 1.9 talk through it.
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
+import type { TestContext } from 'node:test';
 import { inspectRawWithSkopeo, MediaTypes, pushWithSkopeo, sha256, skopeoFlags, writeImageLayout, writeMultiPlatformLayout } from '../harness/images';
 import type { TestRegistry } from '../harness/registry';
 import { startRegistry, stopAll } from '../harness/registry';
 import { seedRepositories, seedTags } from '../harness/seed';
 import { makeTempDir, removeAllTempDirs } from '../harness/temp';
-import { requireTools, run } from '../harness/tools';
+import { requireTools, run, runRegx } from '../harness/tools';
 
 after(async () => {
   await stopAll();
@@ -147,7 +148,7 @@ test('multi-platform: an index (Docker list and OCI index) is pushed with --all 
 
 test('seeded 1,500 repositories page through _catalog with n=1000; 2,500 tags through tags/list', async (t) => {
   if (!requireTools(t, ['docker-registry', 'openssl'])) return;
-  const reg = await startRegistry();
+  const reg = await startRegistry({ memoryStorage: true });
   const started = Date.now();
   const { repositories, image } = await seedRepositories(reg, 1500);
   const { tags } = await seedTags(reg, 'seed/many-tags', 2500);
@@ -186,4 +187,62 @@ test('restart keeps the port and the data', async (t) => {
   await reg.stop();
   const gone = await fetch(`${reg.url}/v2/`).catch((e: unknown) => e);
   assert.ok(gone instanceof Error, 'nothing answers after stop');
+});
+
+test('token issuer over TLS behind a TLS registry: skopeo with --cert-dir trusts both', async (t) => {
+  if (!requireTools(t, registryTools)) return;
+  const reg = await startRegistry({ tls: true, tokenIssuer: { tls: true, username: 'dan', password: 'pw' } });
+  const issuer = reg.tokenIssuer;
+  assert.ok(issuer);
+  assert.match(issuer.realm, /^https:\/\/127\.0\.0\.1:\d+\/token$/);
+  assert.equal(issuer.caFile, reg.caFile, 'one CA for the registry and its issuer');
+  const digest = await pushSmall(reg, 'tls-tok/app:v1');
+  const ok = await inspect(reg, 'tls-tok/app:v1', skopeoFlags(reg, ''));
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(sha256(ok.stdout), digest);
+  assert.ok(issuer.requests.some((r) => r.authenticated && r.scopes.includes('repository:tls-tok/app:pull')));
+});
+
+test('token issuer policy: a pull-only grant lets skopeo read but not push; anonymous "deny" answers 401', async (t) => {
+  if (!requireTools(t, registryTools)) return;
+  const reg = await startRegistry({
+    tokenIssuer: {
+      anonymous: 'deny',
+      keyHeader: 'kid',
+      grant: (account, wanted) => (account === 'admin' ? wanted.actions : wanted.actions.filter((a) => a === 'pull')),
+    },
+  });
+  const issuer = reg.tokenIssuer;
+  assert.ok(issuer);
+  const layout = makeTempDir('layout');
+  const img = await writeImageLayout(layout, { tag: 'v1' });
+  await pushWithSkopeo(layout, 'v1', { ...reg, username: 'admin', password: 'any' }, 'pol/app:v1');
+  const reader = { ...reg, username: 'reader', password: 'any' };
+  assert.equal(sha256(await inspectRawWithSkopeo(reader, 'pol/app:v1')), img.manifestDigest, 'a token naming its key by kid only verifies');
+  await assert.rejects(pushWithSkopeo(layout, 'v1', reader, 'pol/app:v2'), /denied|unauthorized|authentication required/i);
+  const anon = await fetch(`${issuer.realm}?service=${issuer.service}&scope=repository:pol/app:pull`);
+  assert.equal(anon.status, 401);
+});
+
+test('requireTools: a missing tool skips with the apt package locally and throws in CI', (t) => {
+  const skipped: string[] = [];
+  const fake = { skip: (msg: string) => skipped.push(msg) } as unknown as TestContext;
+  const saved = process.env.CI;
+  try {
+    delete process.env.CI;
+    assert.equal(requireTools(fake, ['htpasswd-missing-xyz']), false);
+    assert.match(skipped[0] ?? '', /htpasswd-missing-xyz not installed: apt-get install/);
+    assert.equal(requireTools(fake, ['node']), true, 'node is on PATH');
+    process.env.CI = 'true';
+    assert.throws(() => requireTools(t, ['skopeo-missing-xyz']), /skopeo-missing-xyz not installed/);
+  } finally {
+    if (saved === undefined) delete process.env.CI;
+    else process.env.CI = saved;
+  }
+});
+
+test('runRegx runs the built CLI bundle as a subprocess', async () => {
+  const r = await runRegx(['--version']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^regx \d+\.\d+\.\d+/);
 });
