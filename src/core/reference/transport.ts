@@ -1,0 +1,112 @@
+// Image locations spelled as skopeo spells them: `docker://REFERENCE` and `oci:PATH[:IMAGE]`.
+// skopeo's other transports are recognised by name so that `containers-storage:x` is refused as
+// unsupported (there is no container engine here) instead of being misread as a Docker Hub image.
+import { InvalidReferenceError, UnsupportedTransportError } from '../errors';
+import { ociRefNameRegexp, registryOnlyRegexp } from './grammar';
+import { formatReference, parseNormalizedReference } from './reference';
+import type { ImageReference } from './reference';
+
+export type ImageLocation =
+  | { transport: 'docker'; ref: ImageReference }
+  /**
+   * `tag` is the image's name inside the layout's index.json (it may itself contain `:`, e.g.
+   * `busybox:latest`); `sourceIndex` (written `oci:PATH:@N`) picks the Nth manifest instead.
+   * Neither set means "the only image in the layout".
+   */
+  | { transport: 'oci'; path: string; tag?: string; sourceIndex?: number };
+
+export const SUPPORTED_TRANSPORTS = ['docker', 'oci'] as const;
+/** skopeo's transports we know by name but cannot serve. `atomic` is the OpenShift one; `ostree` was removed from skopeo. */
+export const UNSUPPORTED_TRANSPORTS = ['containers-storage', 'docker-daemon', 'docker-archive', 'oci-archive', 'dir', 'sif', 'tarball', 'atomic', 'ostree'] as const;
+const knownTransports: readonly string[] = [...SUPPORTED_TRANSPORTS, ...UNSUPPORTED_TRANSPORTS];
+
+const TRANSPORT_HELP = 'use docker://REFERENCE or oci:DIRECTORY[:TAG]';
+
+function fail(message: string, input: string): never {
+  throw new InvalidReferenceError(message, input);
+}
+
+/** True when `input` begins with a transport name skopeo knows, followed by `:`. */
+export function hasTransportPrefix(input: string): boolean {
+  const colon = input.indexOf(':');
+  return colon > 0 && knownTransports.includes(input.slice(0, colon));
+}
+
+/**
+ * Refuses a docker reference that names only a registry, with a message that says the repository
+ * is missing: `registry.example.com/`, `localhost:5000`, `[::1]:5000`, ''. Distribution would say
+ * only "invalid reference format" for most of these, and for a dotted host or `localhost` alone it
+ * would even pick a Docker Hub image nobody meant.
+ */
+export function requireRepository(input: string): void {
+  const example = '[REGISTRY/]REPOSITORY[:TAG]';
+  if (input === '') fail(`invalid reference format: repository name is missing (expected ${example})`, input);
+  const slash = input.indexOf('/');
+  let registry: string | undefined;
+  if (slash >= 0) {
+    if (/^\/*$/.test(input.slice(slash + 1))) registry = input.slice(0, slash);
+  } else {
+    const name = input.split('@')[0] as string;
+    if (registryOnlyRegexp.test(name)) registry = name;
+  }
+  if (registry === undefined) return;
+  if (registry === '') fail(`invalid reference format: repository name is missing in "${input}" (expected ${example})`, input);
+  fail(`invalid reference format: repository name is missing after registry "${registry}" (expected ${registry}/REPOSITORY[:TAG])`, input);
+}
+
+function parseDockerLocation(within: string, input: string): ImageLocation {
+  if (!within.startsWith('//')) fail(`docker: image reference "${within}" does not start with // (expected docker://REFERENCE)`, input);
+  const refString = within.slice(2);
+  requireRepository(refString);
+  const ref = parseNormalizedReference(refString);
+  // The registry API fetches by tag or by digest, never both, and skopeo refuses such references for that reason.
+  if (ref.tag !== undefined && ref.digest !== undefined) fail(`docker: reference "${refString}" has both a tag and a digest; give only one of them`, input);
+  return { transport: 'docker', ref };
+}
+
+/** containers/image's split: on Windows the path keeps its drive colon (`C:\dir:img`), elsewhere the first `:` ends the path. */
+function splitOciReference(within: string, platform: NodeJS.Platform): [string, string] {
+  if (platform === 'win32') {
+    const m = /^([a-zA-Z]:\\.+?):(.*)$/.exec(within);
+    return m ? [m[1] as string, m[2] as string] : [within, ''];
+  }
+  const colon = within.indexOf(':');
+  return colon < 0 ? [within, ''] : [within.slice(0, colon), within.slice(colon + 1)];
+}
+
+function parseOciLocation(within: string, input: string, platform: NodeJS.Platform): ImageLocation {
+  const [path, image] = splitOciReference(within, platform);
+  // containers/image would resolve an empty path to the working directory; an explicit one is clearer.
+  if (path === '') fail(`oci: a layout directory is required (expected oci:DIRECTORY[:TAG])`, input);
+  if (platform === 'win32' && (path.match(/:/g) ?? []).length > 1) fail(`oci: path "${path}" contains more than one colon`, input);
+  if (image.startsWith('@')) {
+    const digits = image.slice(1);
+    // Go's strconv.Atoi: an optional sign, then decimal digits.
+    if (!/^[+-]?[0-9]+$/.test(digits) || !Number.isSafeInteger(Number(digits))) fail(`oci: invalid source index @${digits}: not an integer`, input);
+    const sourceIndex = Number(digits) + 0; // + 0 turns Go's "-0" (which is 0) from -0 into 0
+    if (sourceIndex < 0) fail(`oci: invalid source index @${sourceIndex}: must not be negative`, input);
+    return { transport: 'oci', path, sourceIndex };
+  }
+  if (image === '') return { transport: 'oci', path };
+  if (!ociRefNameRegexp.test(image)) fail(`oci: invalid image name "${image}" (letters and digits joined by - . _ : @ + or --, components split by /)`, input);
+  return { transport: 'oci', path, tag: image };
+}
+
+/** Parses `TRANSPORT:REFERENCE` as skopeo does, for the transports we serve; throws for all others. */
+export function parseImageLocation(input: string, options: { platform?: NodeJS.Platform } = {}): ImageLocation {
+  const colon = input.indexOf(':');
+  if (colon < 0) fail(`Invalid image name "${input}", expected colon-separated transport:reference (${TRANSPORT_HELP})`, input);
+  const transport = input.slice(0, colon);
+  const within = input.slice(colon + 1);
+  if (transport === 'docker') return parseDockerLocation(within, input);
+  if (transport === 'oci') return parseOciLocation(within, input, options.platform ?? process.platform);
+  if (knownTransports.includes(transport)) throw new UnsupportedTransportError(transport);
+  fail(`Invalid image name "${input}", unknown transport "${transport}" (${TRANSPORT_HELP})`, input);
+}
+
+/** The inverse of parseImageLocation: docker references in full form, so the string means the same anywhere. */
+export function formatImageLocation(loc: ImageLocation): string {
+  if (loc.transport === 'docker') return `docker://${formatReference(loc.ref)}`;
+  if (loc.sourceIndex !== undefined) return `oci:${loc.path}:@${loc.sourceIndex}`;
+  return loc.tag ? `oci:${loc.path}:${loc.tag}` : `oci:${loc.path}`;
+}
