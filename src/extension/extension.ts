@@ -1,20 +1,20 @@
 import * as vscode from 'vscode';
+import { registerCommands } from './commands/register';
+import { Ctx } from './ctx';
+import { registriesViewId } from './tree/registries-tree';
 
-class EmptyRegistriesTree implements vscode.TreeDataProvider<never> {
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
-  }
-  getChildren(): never[] {
-    return [];
-  }
-}
+let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('registryExplorer.registries', new EmptyRegistriesTree()),
-    vscode.commands.registerCommand('registryExplorer.addRegistry', () => undefined),
-    vscode.commands.registerCommand('registryExplorer.refresh', () => undefined),
-  );
+  const started = performance.now();
+  ctx = new Ctx(context);
+  context.subscriptions.push(ctx);
+  ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true }));
+  registerCommands(ctx);
+  ctx.log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 
-export function deactivate(): void {}
+export function deactivate(): void {
+  ctx?.dispose();
+  ctx = undefined;
+}

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { Disposable } from './disposable';
+import { parseRegistrySettings } from './registry-settings';
+import type { ConfiguredRegistry } from './registry-settings';
+
+const section = 'registryExplorer';
+
+/** Which parts of the configuration changed, so listeners redo only what depends on them. */
+export interface ConfigChange {
+  readonly registries: boolean;
+  readonly browsing: boolean;
+}
+
+/** Typed view of the `registryExplorer.*` settings, with one change listener. */
+export class Config extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<ConfigChange>());
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    super();
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(section)) return;
+        this.changed.fire({
+          registries: e.affectsConfiguration(`${section}.registries`),
+          browsing: e.affectsConfiguration(`${section}.pageSize`) || e.affectsConfiguration(`${section}.concurrency`),
+        });
+      }),
+    );
+  }
+
+  private get settings(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(section);
+  }
+
+  get registries(): ConfiguredRegistry[] {
+    return parseRegistrySettings(this.settings.get<unknown>('registries'));
+  }
+
+  /** Repositories and tags fetched per request ("Load more" fetches the next page). */
+  get pageSize(): number {
+    return clamp(this.settings.get<number>('pageSize', 100), 1, 10_000);
+  }
+
+  /** How many requests the tree sends at once for tag details. */
+  get concurrency(): number {
+    return clamp(this.settings.get<number>('concurrency', 4), 1, 32);
+  }
+
+  get shareLoginsWithAuthFile(): boolean {
+    return this.settings.get<boolean>('shareLoginsWithAuthFile', false);
+  }
+
+  /**
+   * Rewrites the registry list in the user's settings. Only the user-level value is read and
+   * written, so workspace-level registries are not copied into the user's settings.
+   */
+  async updateRegistries(change: (current: readonly unknown[]) => unknown[]): Promise<void> {
+    const current = this.settings.inspect<unknown[]>('registries')?.globalValue ?? [];
+    await this.settings.update('registries', change(Array.isArray(current) ? current : []), vscode.ConfigurationTarget.Global);
+  }
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.floor(n))) : min;
+}

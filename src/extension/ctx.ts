@@ -1,0 +1,27 @@
+import type * as vscode from 'vscode';
+import { Config } from './config';
+import { Disposable } from './disposable';
+import { Log } from './log';
+import { RegistriesTree } from './tree/registries-tree';
+
+/**
+ * What every command and view needs, passed explicitly instead of living in globals.
+ * It owns everything it creates; disposing it (on deactivate) releases all of it.
+ */
+export class Ctx extends Disposable {
+  readonly log: Log;
+  readonly config: Config;
+  readonly tree: RegistriesTree;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    super();
+    this.log = this.register(new Log());
+    this.config = this.register(new Config());
+    this.tree = this.register(new RegistriesTree(this));
+  }
+
+  /** Gives an object to the context to own (tree views, watchers, providers). */
+  own<T extends vscode.Disposable>(item: T): T {
+    return this.register(item);
+  }
+}

@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+
+/** Owns what it registers: every listener, provider and child object goes away with its owner. */
+export abstract class Disposable implements vscode.Disposable {
+  private readonly owned: vscode.Disposable[] = [];
+  private disposed = false;
+
+  protected register<T extends vscode.Disposable>(item: T): T {
+    if (this.disposed) item.dispose();
+    else this.owned.push(item);
+    return item;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    // Last registered first: children may depend on what was registered before them.
+    for (const item of this.owned.splice(0).reverse()) {
+      try {
+        item.dispose();
+      } catch {
+        // One failing disposer must not keep the others alive.
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+// Drives the VS Code workbench in headless Chromium the way a user does: activity bar, command
+// palette, quick inputs, tree rows, context menus, notifications, webviews. Every wait is on
+// something visible in the page, never on a clock.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { chromiumBin, repoRoot } from './code-server';
+
+export const screenshotDir = join(repoRoot, 'test-output');
+
+/** Generous upper bound for anything the editor does on 2 shared cores; a failsafe, not an assertion. */
+const patience = 60_000;
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** Nesting level as VS Code reports it (aria-level, 1 = top). */
+  level: number;
+  expanded: boolean | undefined;
+}
+
+export class Workbench {
+  private constructor(
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async open(url: string): Promise<Workbench> {
+    const browser = await chromium.launch({
+      executablePath: chromiumBin,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(patience);
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor();
+    // The status bar shows up once the workbench has restored its parts; only then do clicks land.
+    await page.locator('#workbench\\.parts\\.statusbar').waitFor();
+    return new Workbench(browser, page);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  /** Reloads the page (a new window on the same server), e.g. to see what survives a reload. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.locator('.monaco-workbench').waitFor();
+    await this.page.locator('#workbench\\.parts\\.statusbar').waitFor();
+  }
+
+  /** Clicks a view container in the activity bar (by its aria-label) and returns its side bar. */
+  async openView(label: string): Promise<Locator> {
+    const sidebar = this.page.locator('#workbench\\.parts\\.sidebar');
+    const title = sidebar.locator('.composite.title h2');
+    if ((await sidebar.isVisible()) && (await title.getAttribute('title')) === label) return sidebar;
+    await this.page.locator(`.activitybar .action-item a[aria-label^="${label}"]`).first().click();
+    await title.filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') }).waitFor();
+    return sidebar;
+  }
+
+  /** The pane (view) inside the side bar whose header says `name`. */
+  pane(name: string): Locator {
+    return this.page.locator('#workbench\\.parts\\.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${name}"]`) });
+  }
+
+  /** Runs a command by its palette title ("Registry Explorer: Log In"), as a user would with F1. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, force: true }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.quickInputBox();
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.quickPickRow(title, true);
+    await row.waitFor();
+    await row.click();
+  }
+
+  private quickInputWidget(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private quickInputBox(): Locator {
+    return this.quickInputWidget().locator('.quick-input-box input');
+  }
+
+  private quickPickRow(label: string, exact = false): Locator {
+    const rows = this.quickInputWidget().locator('.quick-input-list .monaco-list-row');
+    return exact
+      ? rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      : rows.filter({ hasText: label });
+  }
+
+  /** Waits for a quick input whose prompt, placeholder or title mentions `prompt`; says whether it masks input. */
+  async waitForQuickInput(prompt: string | RegExp): Promise<{ password: boolean }> {
+    const source = typeof prompt === 'string' ? escapeRegExp(prompt) : prompt.source;
+    await this.page.waitForFunction((re) => {
+      const widget = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget')).find((w) => w.style.display !== 'none');
+      const input = widget?.querySelector<HTMLInputElement>('.quick-input-box input');
+      if (!widget || !input) return false;
+      const texts = [input.placeholder, input.getAttribute('aria-label') ?? '', widget.querySelector('.quick-input-message')?.textContent ?? '', widget.querySelector('.quick-input-title')?.textContent ?? ''];
+      return texts.some((t) => new RegExp(re).test(t));
+    }, source);
+    return { password: (await this.quickInputBox().getAttribute('type')) === 'password' };
+  }
+
+  /** Types into the open quick input (an InputBox, or a QuickPick's filter) and presses Enter. */
+  async typeAndAccept(prompt: string | RegExp, text: string): Promise<{ password: boolean }> {
+    const info = await this.waitForQuickInput(prompt);
+    const input = this.quickInputBox();
+    await input.fill(text);
+    await input.press('Enter');
+    return info;
+  }
+
+  /** Picks the item labelled `label` in the open QuickPick. */
+  async pick(prompt: string | RegExp, label: string): Promise<void> {
+    await this.waitForQuickInput(prompt);
+    const row = this.quickPickRow(label);
+    await row.first().click();
+  }
+
+  /** Ticks the given items of a multi-select QuickPick (canPickMany) and accepts it. */
+  async pickMany(prompt: string | RegExp, labels: string[]): Promise<void> {
+    await this.waitForQuickInput(prompt);
+    for (const label of labels) await this.quickPickRow(label).first().locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    await this.quickInputBox().press('Enter');
+  }
+
+  async waitForQuickInputClosed(): Promise<void> {
+    await this.quickInputWidget().filter({ visible: true }).waitFor({ state: 'detached' }).catch(async () => {
+      await this.quickInputWidget().waitFor({ state: 'hidden' });
+    });
+  }
+
+  /** The rows a tree view currently renders (virtualized: only what fits in the pane). */
+  async readTreeRows(paneName: string): Promise<TreeRow[]> {
+    const rows = this.pane(paneName).locator('.monaco-list-row');
+    return rows.evaluateAll((els) =>
+      els.map((el) => ({
+        label: (el.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
+        level: Number(el.getAttribute('aria-level') ?? '1'),
+        expanded: el.getAttribute('aria-expanded') === null ? undefined : el.getAttribute('aria-expanded') === 'true',
+      })),
+    );
+  }
+
+  /** A tree row whose label is exactly `label`. */
+  treeRow(paneName: string, label: string): Locator {
+    return this.pane(paneName)
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first();
+  }
+
+  /** Expands a collapsed tree row and waits until it says so. */
+  async expand(paneName: string, label: string): Promise<void> {
+    const row = this.treeRow(paneName, label);
+    await row.waitFor();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await this.pane(paneName).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
+  }
+
+  /** Right-clicks `row` and chooses `item` from its context menu. */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item').filter({ has: this.page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }) });
+    await entry.first().click();
+  }
+
+  /** Clicks an inline action (the icons on a hovered row), found by its title. */
+  async rowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${title}"]`).first().click();
+  }
+
+  /** Waits for a notification toast containing `text` and returns it. */
+  async waitForNotification(text: string | RegExp): Promise<Locator> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+    await toast.waitFor();
+    return toast;
+  }
+
+  /** Clicks a button (e.g. "Open Log") on a notification. */
+  async notificationAction(toast: Locator, button: string): Promise<void> {
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  /** Clicks a button of a modal dialog (the confirmations of destructive actions). */
+  async dialogButton(label: string): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    const message = await dialog.locator('.dialog-message-text').innerText();
+    await dialog.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
+    return message;
+  }
+
+  /**
+   * A webview's content frame. In code-server a webview is an iframe (the host) that holds
+   * another iframe (#active-frame) with the extension's HTML.
+   */
+  async webview(title: string): Promise<FrameLocator> {
+    await this.page.locator('.tab', { hasText: title }).first().waitFor();
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = join(screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
