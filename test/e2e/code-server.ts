@@ -24,7 +24,7 @@ export function e2eSkipReason(): string | undefined {
   if (!existsSync(chromiumBin)) missing.push(`Chromium at ${chromiumBin} (run: apt-get install -y chromium)`);
   if (missing.length === 0) return undefined;
   const reason = `e2e tests need ${missing.join(' and ')}`;
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI=true, so this is a failure, not a skip`);
+  if (process.env.CI) throw new Error(`${reason}; under CI this is a failure, not a skip`);
   return reason;
 }
 
