@@ -14,6 +14,7 @@
 export * from './certs';
 export * from './images';
 export * from './registry';
+export * from './registry-http';
 export * from './seed';
 export * from './temp';
 export * from './token-issuer';

@@ -4,7 +4,7 @@
 // per-repository link files). The registry then serves them through its real API (_catalog, tags/list,
 // manifests, blobs). Works before start or while it runs: the config sets no blob descriptor cache.
 // Start the registry with `memoryStorage: true`: on this disk 1,500 repositories take ~10-20 s, in RAM well under 1 s.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildImage, hex } from './images';
 import type { BuiltImage, ImageOptions } from './images';
@@ -14,53 +14,41 @@ function v2Root(dataDir: string): string {
   return join(dataDir, 'docker', 'registry', 'v2');
 }
 
-async function writeLink(dir: string, digest: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'link'), digest);
+// Synchronous on purpose: thousands of tiny files, where promise and thread-pool overhead cost more than the writes.
+function writeLink(dir: string, digest: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'link'), digest);
 }
 
 const writtenBlobs = new WeakMap<BuiltImage, Set<string>>();
 
 /** Writes the image's blobs (and manifest) into the global blob store once per data dir. */
-async function storeBlobs(root: string, image: BuiltImage): Promise<void> {
+function storeBlobs(root: string, image: BuiltImage): void {
   let done = writtenBlobs.get(image);
   if (!done) writtenBlobs.set(image, (done = new Set()));
   if (done.has(root)) return;
   const all: [string, Buffer][] = [...image.blobs, [image.manifestDigest, image.manifest]];
-  await Promise.all(
-    all.map(async ([digest, data]) => {
-      const dir = join(root, 'blobs', 'sha256', hex(digest).slice(0, 2), hex(digest));
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'data'), data);
-    }),
-  );
+  for (const [digest, data] of all) {
+    const dir = join(root, 'blobs', 'sha256', hex(digest).slice(0, 2), hex(digest));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'data'), data);
+  }
   done.add(root);
 }
 
 /** Links an image (already in the blob store) into `repository` under `tags`. */
-async function linkImage(root: string, repository: string, image: BuiltImage, tags: string[]): Promise<void> {
+function linkImage(root: string, repository: string, image: BuiltImage, tags: string[]): void {
   const repo = join(root, 'repositories', repository);
-  const layerLinks = [...image.blobs.keys()].map((d) => writeLink(join(repo, '_layers', 'sha256', hex(d)), d));
+  for (const d of image.blobs.keys()) writeLink(join(repo, '_layers', 'sha256', hex(d)), d);
   const m = image.manifestDigest;
-  await Promise.all([...layerLinks, writeLink(join(repo, '_manifests', 'revisions', 'sha256', hex(m)), m), ...tags.map((tag) => linkTag(repo, tag, m))]);
+  writeLink(join(repo, '_manifests', 'revisions', 'sha256', hex(m)), m);
+  for (const tag of tags) linkTag(repo, tag, m);
 }
 
 /** A tag: its current pointer plus its index entry (what Distribution reads for tag lookups and deletes). */
-async function linkTag(repo: string, tag: string, manifestDigest: string): Promise<void> {
-  await writeLink(join(repo, '_manifests', 'tags', tag, 'current'), manifestDigest);
-  await writeLink(join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex(manifestDigest)), manifestDigest);
-}
-
-/** Runs `fn` over items with at most `limit` in flight (file writes: enough to hide latency, not to exhaust fds). */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+function linkTag(repo: string, tag: string, manifestDigest: string): void {
+  writeLink(join(repo, '_manifests', 'tags', tag, 'current'), manifestDigest);
+  writeLink(join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex(manifestDigest)), manifestDigest);
 }
 
 export interface SeedOptions {
@@ -90,11 +78,11 @@ export function tinySeedImage(opts?: ImageOptions): Promise<BuiltImage> {
 export async function seedRepositories(registry: TestRegistry, count: number, opts: SeedOptions = {}): Promise<SeedResult> {
   const image = opts.image ?? (await tinySeedImage());
   const root = v2Root(registry.dataDir);
-  await storeBlobs(root, image);
+  storeBlobs(root, image);
   const prefix = opts.prefix ?? 'seed/repo-';
   const width = String(Math.max(count - 1, 0)).length;
   const repositories = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(width, '0')}`);
-  await eachLimited(repositories, 64, (r) => linkImage(root, r, image, opts.tags ?? ['latest']));
+  for (const r of repositories) linkImage(root, r, image, opts.tags ?? ['latest']);
   return { repositories, image };
 }
 
@@ -107,11 +95,11 @@ export async function seedTags(
 ): Promise<{ tags: string[]; image: BuiltImage }> {
   const image = opts.image ?? (await tinySeedImage());
   const root = v2Root(registry.dataDir);
-  await storeBlobs(root, image);
+  storeBlobs(root, image);
   const width = String(Math.max(count - 1, 0)).length;
   const tags = Array.from({ length: count }, (_, i) => `${opts.prefix ?? 't-'}${String(i).padStart(width, '0')}`);
-  await linkImage(root, repository, image, []);
+  linkImage(root, repository, image, []);
   const repo = join(root, 'repositories', repository);
-  await eachLimited(tags, 64, (tag) => linkTag(repo, tag, image.manifestDigest));
+  for (const tag of tags) linkTag(repo, tag, image.manifestDigest);
   return { tags, image };
 }

@@ -2,14 +2,16 @@
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { inspectRawWithSkopeo, MediaTypes, pushWithSkopeo, sha256, skopeoFlags, writeImageLayout, writeMultiPlatformLayout } from '../harness/images';
+import { buildImage, inspectRawWithSkopeo, MediaTypes, pushWithSkopeo, sha256, skopeoFlags, writeImageLayout, writeMultiPlatformLayout } from '../harness/images';
 import type { TestRegistry } from '../harness/registry';
 import { startRegistry, stopAll } from '../harness/registry';
+import { closeRegistryAgents, pushImage, registryFetch } from '../harness/registry-http';
 import { seedRepositories, seedTags } from '../harness/seed';
 import { makeTempDir, removeAllTempDirs } from '../harness/temp';
 import { requireTools, run, runRegx } from '../harness/tools';
 
 after(async () => {
+  await closeRegistryAgents();
   await stopAll();
   removeAllTempDirs();
 });
@@ -245,4 +247,23 @@ test('runRegx runs the built CLI bundle as a subprocess', async () => {
   const r = await runRegx(['--version']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^regx \d+\.\d+\.\d+/);
+});
+
+test('registryFetch/pushImage: an in-memory image pushed over the API to TLS+htpasswd and token registries reads back with skopeo', async (t) => {
+  if (!requireTools(t, [...registryTools, 'htpasswd'])) return;
+  const image = await buildImage({ layers: 2, layerSize: 2048, mediaType: 'oci' });
+  for (const reg of [
+    await startRegistry({ tls: true, htpasswd: { username: 'erin', password: 'pw' } }),
+    await startRegistry({ tls: true, tokenIssuer: { username: 'erin', password: 'pw' } }),
+  ]) {
+    await pushImage(reg, 'api/app', 'v1', image);
+    assert.equal(sha256(await inspectRawWithSkopeo(reg, 'api/app:v1')), image.manifestDigest);
+    const tags = await registryFetch(reg, '/v2/api/app/tags/list');
+    assert.deepEqual(((await tags.json()) as { tags: string[] }).tags, ['v1']);
+    const catalog = await registryFetch(reg, '/v2/_catalog');
+    assert.deepEqual(((await catalog.json()) as { repositories: string[] }).repositories, ['api/app']);
+    const anonymous = await registryFetch(reg, '/v2/_catalog', { headers: { authorization: 'Basic Og==' } });
+    assert.equal(anonymous.status, 401, 'the registry really checks credentials');
+  }
+  assert.equal((await startRegistry()).tokenIssuer, undefined);
 });
