@@ -92,6 +92,7 @@ test('store, read and delete a login in a real Secret Service', (t) => {
   assert.equal(inChild(`await kc.set('127.0.0.1:5443', 'alice', ${JSON.stringify(PASSWORD)}); return 'ok'`), 'ok');
   assert.deepEqual(inChild(`return kc.get('127.0.0.1:5443')`), { username: 'alice', password: PASSWORD }, 'a new process reads it back');
 
+  assert.deepEqual(inChild(`return kc.list()`), ['127.0.0.1:5443']);
   const listed = secretToolSearch();
   assert.match(listed, /attribute\.service = regx/);
   assert.match(listed, /127\.0\.0\.1:5443/, 'the account is the registry');

@@ -149,7 +149,7 @@ test('--authfile is the only file read, and REGISTRY_AUTH_FILE replaces the chai
 test('explicit credentials come first, then the keychain, then the files', async () => {
   const s = sandbox();
   s.write('run/containers/auth.json', { auths: { 'k.example': { auth: b64('file:pw') } } });
-  const stored = new Map([['k.example', { username: 'kc', password: 'kcpw' }]]);
+  const stored = new Map([['k.example', { username: 'kc', password: 'kcpw' }], ['k.example/team', { username: 'kc-team', password: 'x' }]]);
   const keychain: KeychainStore = {
     get: async (r) => stored.get(r),
     set: async () => undefined,
@@ -158,6 +158,7 @@ test('explicit credentials come first, then the keychain, then the files', async
   const explicit = parseCredsFlag('flag:pw');
   assert.equal(await resolveCredentials('k.example', undefined, { env: s.env, explicit, keychain }), explicit);
   assert.deepEqual(await resolveCredentials('k.example', undefined, { env: s.env, keychain }), { username: 'kc', password: 'kcpw', source: 'OS keychain' });
+  assert.equal((await resolveCredentials('k.example', 'team/app', { env: s.env, keychain }))?.username, 'kc-team', 'namespaced keychain logins, most specific first');
   assert.equal((await resolveCredentials('k.example', undefined, { env: s.env, keychain: false }))?.username, 'file');
   const broken: KeychainStore = { ...keychain, get: async () => { throw new KeychainError('no OS keychain available: test'); } };
   const notes: string[] = [];

@@ -1,7 +1,7 @@
 // Where credentials for a registry come from, in order: explicit flags, the OS keychain, then the
 // containers auth.json chain read exactly as containers/image pkg/docker/config does.
 import { KeychainError, UsageError } from '../errors';
-import { authFileChain, decodeAuthEntry, findAuthEntry, readAuthFile } from './authfile';
+import { authFileChain, authKeyLookupOrder, decodeAuthEntry, findAuthEntry, readAuthFile } from './authfile';
 import { helperGet } from './credhelper';
 import type { HelperCredentials } from './credhelper';
 import type { KeychainStore } from './keychain';
@@ -52,12 +52,16 @@ function fromHelper(c: HelperCredentials | undefined, helper: string): Credentia
 export async function resolveCredentials(registry: string, repository: string | undefined, lookup: CredentialLookup): Promise<Credentials | undefined> {
   const debug = lookup.debug ?? (() => undefined);
   if (lookup.explicit) return lookup.explicit;
+  const key = repository ? `${registry}/${repository}` : registry;
 
   if (lookup.keychain !== false && !lookup.authFile) {
     const store = lookup.keychain ?? osKeychain('regx', lookup.env);
     try {
-      const found = await store.get(registry);
-      if (found) return { ...found, source: 'OS keychain' };
+      // `regx login --keychain quay.io/org` stores under the namespace: most specific first, as in auth.json.
+      for (const k of authKeyLookupOrder(key, registry, false)) {
+        const found = await store.get(k);
+        if (found) return { ...found, source: 'OS keychain' };
+      }
     } catch (err) {
       // No keychain on this machine is normal (CI, containers): fall through to the files.
       if (!(err instanceof KeychainError)) throw err;
@@ -65,7 +69,6 @@ export async function resolveCredentials(registry: string, repository: string | 
     }
   }
 
-  const key = repository ? `${registry}/${repository}` : registry;
   for (const { path, legacy } of authFileChain(lookup.env, lookup.authFile)) {
     const file = await readAuthFile(path, legacy);
     if (!file.exists) continue;

@@ -7,6 +7,8 @@ export interface KeychainStore {
   get(registry: string): Promise<{ username: string; password: string } | undefined>;
   set(registry: string, username: string, password: string): Promise<void>;
   delete(registry: string): Promise<boolean>;
+  /** Registries with an entry (for `logout --all`); optional because not every store can enumerate. */
+  list?(): Promise<string[]>;
 }
 
 interface AsyncEntryLike {
@@ -14,7 +16,10 @@ interface AsyncEntryLike {
   setPassword(password: string): Promise<void>;
   deletePassword(): Promise<boolean>;
 }
-type KeyringModule = { AsyncEntry: new (service: string, account: string) => AsyncEntryLike };
+type KeyringModule = {
+  AsyncEntry: new (service: string, account: string) => AsyncEntryLike;
+  findCredentialsAsync(service: string): Promise<{ account: string; password: string }[]>;
+};
 
 let keyringModule: KeyringModule | undefined;
 
@@ -80,6 +85,15 @@ export function osKeychain(service = 'regx', env: NodeJS.ProcessEnv = process.en
     async delete(registry) {
       try {
         return await entry(registry).deletePassword();
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+    async list() {
+      checkSessionBus(env);
+      try {
+        const found = await loadKeyring().findCredentialsAsync(service);
+        return [...new Set(found.map((c) => c.account))].sort();
       } catch (err) {
         throw unavailable(err);
       }
