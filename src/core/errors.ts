@@ -115,3 +115,48 @@ export class KeychainError extends RegxError {
     super('KEYCHAIN', message, options);
   }
 }
+
+/**
+ * A failure answer from a Kubernetes/OpenShift API server, read from its `Status` body. `message` is the
+ * server's own wording (e.g. `imagestreams.image.openshift.io "x" is forbidden: User "u" cannot ...`).
+ */
+export class KubernetesError extends RegxError {
+  constructor(
+    message: string,
+    /** HTTP status (the Status `code`). */
+    readonly status: number,
+    /** The Status `reason`: Forbidden, NotFound, AlreadyExists, Conflict, Unauthorized, Invalid, ... */
+    readonly reason: string | undefined,
+    /** The request path (never a token). */
+    readonly url: string,
+    /** The Status `details` (name, group, kind, causes), when the server sent them. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : `KUBERNETES_${(reason ?? String(status)).toUpperCase()}`, message);
+  }
+}
+
+/**
+ * The server's certificate does not chain to a CA we trust. Carries the CA the server presented (PEM and its
+ * SHA-256 fingerprint) so the user can choose "trust this CA" (saved with the cluster) or an explicit skip.
+ */
+export class UntrustedCertificateError extends TlsError {
+  constructor(
+    message: string,
+    host: string,
+    /** PEM of the top certificate of the chain the server sent (its CA when the chain includes it). */
+    readonly caPem: string | undefined,
+    /** SHA-256 fingerprint of that certificate, `AB:CD:...`, to show before trusting it. */
+    readonly fingerprint256: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, host, options);
+  }
+}
+
+/** An action that changes more than asked needs an explicit confirmation (oc's `--confirm`). */
+export class ConfirmationRequiredError extends RegxError {
+  constructor(message: string) {
+    super('CONFIRMATION_REQUIRED', message);
+  }
+}
