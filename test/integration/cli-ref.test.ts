@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { makeTempDir, pushWithSkopeo, removeAllTempDirs, requireTools, run, skopeoFlags, startRegistry, stopAll, writeImageLayout } from '../harness';
 
 const root = resolve(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'regx.js');
@@ -122,5 +123,67 @@ describe('regx ref: usage', () => {
     assert.match(r.stdout, /No default tag is added/);
     const top = regx('--help');
     assert.match(top.stdout, /\n {2}ref +Parse and normalize an image reference/);
+  });
+});
+
+// skopeo is the reference implementation users compare against. On a real registry, the spellings
+// below must be accepted by both (and name the same image) or refused by both before any request.
+// (Where skopeo 1.9's older copy of the grammar differs from today's Distribution, e.g. IPv6 hosts
+// or the 255-character limit counting the host, regx follows Distribution and no case is listed.)
+describe('regx ref agrees with skopeo', () => {
+  after(async () => {
+    await stopAll();
+    removeAllTempDirs();
+  });
+
+  test('on what a real registry serves, and on what is refused before any request', async (t) => {
+    if (!requireTools(t, ['docker-registry', 'skopeo'])) return;
+    const reg = await startRegistry();
+    const layout = makeTempDir('ref-layout');
+    const img = await writeImageLayout(layout, { tag: 'v1' });
+    await pushWithSkopeo(layout, 'v1', reg, 'team/app:v1');
+    await pushWithSkopeo(layout, 'v1', reg, 'team/app:latest');
+    const skopeo = (ref: string) => run('skopeo', ['inspect', '--retry-times=0', ...skopeoFlags(reg, ''), `docker://${ref}`], { timeoutMs: 120_000 });
+
+    const accepted: Array<[string, string | null, string | null]> = [
+      [`${reg.host}/team/app:v1`, 'v1', null],
+      [`${reg.host}/team/app@${img.manifestDigest}`, null, img.manifestDigest],
+      // skopeo adds :latest when it pulls; regx ref shows the reference as written.
+      [`${reg.host}/team/app`, null, null],
+      [`docker://${reg.host}/team/app:latest`, 'latest', null],
+    ];
+    for (const [input, tag, digest] of accepted) {
+      const theirs = await skopeo(input.replace(/^docker:\/\//, ''));
+      assert.equal(theirs.code, 0, `skopeo accepts ${input}: ${theirs.stderr}`);
+      const inspected = JSON.parse(theirs.stdout) as { Name: string; Digest: string };
+      const ours = regx('ref', input);
+      assert.equal(ours.status, 0, ours.stderr);
+      const parsed = JSON.parse(ours.stdout) as { registry: string; repository: string; tag: string | null; digest: string | null };
+      assert.equal(`${parsed.registry}/${parsed.repository}`, inspected.Name, `same image name for ${input}`);
+      assert.deepEqual([parsed.tag, parsed.digest], [tag, digest]);
+      assert.equal(inspected.Digest, img.manifestDigest);
+    }
+
+    const e = (n: number, c = 'e') => c.repeat(n);
+    // [input, a phrase both error messages contain]
+    const refused: Array<[string, string]> = [
+      [`${reg.host}/Team/app:v1`, 'must be lowercase'],
+      [`${reg.host}/`, 'invalid reference format'],
+      [`${reg.host}/team//app`, 'invalid reference format'],
+      [`${reg.host}/team/app:v1@${img.manifestDigest}`, 'tag and'],
+      [`${reg.host}/team/app@sha256:${e(63)}`, 'invalid checksum digest length'],
+      [`${reg.host}/team/app@sha256:${e(64, 'E')}`, 'invalid checksum digest format'],
+      [`${reg.host}/team/app@md5:${e(64)}`, 'unsupported digest algorithm'],
+      [e(64), 'cannot specify 64-byte hexadecimal strings'],
+    ];
+    for (const [input, phrase] of refused) {
+      const theirs = await skopeo(input);
+      assert.notEqual(theirs.code, 0, `skopeo refuses ${input}`);
+      assert.doesNotMatch(theirs.stderr, /pinging container registry|manifest unknown/, `skopeo refused ${input} before any request`);
+      const ours = regx('ref', `docker://${input}`);
+      assert.equal(ours.status, 2, `regx refuses docker://${input}`);
+      assert.ok(theirs.stderr.includes(phrase), `skopeo: ${theirs.stderr}`);
+      assert.ok(ours.stderr.includes(phrase), `regx: ${ours.stderr}`);
+    }
   });
 });
