@@ -81,6 +81,27 @@ export class DigestMismatchError extends RegxError {
   }
 }
 
+/** A digest that is malformed or uses an algorithm we cannot verify (so it is never trusted or used as a file name). */
+export class InvalidDigestError extends RegxError {
+  constructor(readonly digest: string) {
+    super('INVALID_DIGEST', `invalid or unsupported digest "${digest.slice(0, 150)}": expected sha256:<64 hex> or sha512:<128 hex>`);
+  }
+}
+
+/** A blob longer or shorter than its descriptor said. */
+export class SizeMismatchError extends RegxError {
+  constructor(what: string, readonly expected: number, actual: string) {
+    super('SIZE_MISMATCH', `size mismatch for ${what}: expected ${expected} bytes, got ${actual}`);
+  }
+}
+
+/** An OCI image layout folder that is missing, malformed, or has no image by the name asked for. */
+export class OciLayoutError extends RegxError {
+  constructor(message: string, readonly path: string) {
+    super('OCI_LAYOUT', message);
+  }
+}
+
 /** A manifest larger than we accept (4 MiB, as containers/image). */
 export class ManifestTooLargeError extends RegxError {
   constructor(readonly size: number, readonly limit: number) {
