@@ -106,6 +106,15 @@ describe('oci:', () => {
     for (const name of ['-a', 'a/', 'a b', 'a::b', 'a---b']) assertInvalid(() => parseImageLocation(`oci:/d:${name}`, { platform: 'linux' }), /invalid image name/, name);
   });
 
+  test('a source index too large for an exact integer is refused, as Go refuses one out of range', () => {
+    assertInvalid(() => parseImageLocation('oci:/d:@99999999999999999999', { platform: 'linux' }), 'oci: invalid source index @99999999999999999999: not an integer');
+  });
+
+  test('on Windows a path may hold only the drive colon', () => {
+    assertInvalid(() => parseImageLocation('oci:/a:b:c', { platform: 'win32' }), 'oci: path "/a:b:c" contains more than one colon');
+    assert.deepEqual(parseImageLocation('oci:C:\\x:@2', { platform: 'win32' }), { transport: 'oci', path: 'C:\\x', sourceIndex: 2 });
+  });
+
   test('Go-style integers for a source index', () => {
     assert.deepEqual(parseImageLocation('oci:/d:@+7', { platform: 'linux' }), { transport: 'oci', path: '/d', sourceIndex: 7 });
     assert.deepEqual(parseImageLocation('oci:/d:@-0', { platform: 'linux' }), { transport: 'oci', path: '/d', sourceIndex: 0 });
