@@ -1,11 +1,28 @@
-import { RegxError } from '../../core/errors';
+import { UsageError } from '../../core/errors';
+import { goJson } from '../../core/image/go-json';
+import { parseArgs } from '../args';
+import type { FlagSpec } from '../args';
 import type { CliCommand } from '../io';
+import { authFileFlag, clientFor, debugFlag, dockerReferenceArg, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
+
+const flags: FlagSpec[] = [...registryFlagSpecs(), authFileFlag, debugFlag];
 
 export const listTagsCommand: CliCommand = {
   name: 'list-tags',
-  summary: '(not built yet)',
-  usage: 'regx list-tags',
-  async run() {
-    throw new RegxError('NOT_IMPLEMENTED', 'regx list-tags is not built yet');
+  summary: 'list every tag of a repository, following the registry paging',
+  usage: `Usage: regx list-tags [OPTIONS] docker://[REGISTRY/]REPOSITORY\n\n${formatFlagHelp(flags)}`,
+  async run(argv, io) {
+    const p = parseArgs(argv, flags);
+    if (p.positional.length !== 1) throw new UsageError('list-tags takes exactly one repository reference');
+    const ref = dockerReferenceArg(p.positional[0], 'repository reference');
+    if (ref.tag || ref.digest) throw new UsageError(`list-tags takes a repository without a tag or digest, e.g. docker://${ref.registry}/${ref.repository}`);
+    const client = clientFor(ref.registry, ref.repository, p, io);
+    try {
+      const tags = await client.listTags(ref.repository, 1000, io.signal);
+      io.stdout.write(`${goJson({ Repository: `${ref.registry}/${ref.repository}`, Tags: tags })}\n`);
+      return 0;
+    } finally {
+      await client.close();
+    }
   },
 };

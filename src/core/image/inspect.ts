@@ -1,0 +1,192 @@
+// `inspect`: the same JSON fields, in the same order, as `skopeo inspect`, plus the raw manifest
+// and the config as skopeo's --raw and --config show them.
+import { NotFoundError, RegxError } from '../errors';
+import type { RegistryClient } from '../registry/client';
+import { goTime } from './go-json';
+import { isImageManifestMediaType, isIndexMediaType } from './mediatypes';
+import type { ImageIndex, ImageManifest } from './mediatypes';
+import { hostPlatform, selectPlatform } from './platform';
+import type { PlatformWanted } from './platform';
+
+/** The image config, docker or OCI; only the fields inspect reads. */
+export interface ImageConfig {
+  created?: string;
+  author?: string;
+  architecture?: string;
+  variant?: string;
+  os?: string;
+  'os.version'?: string;
+  'os.features'?: string[];
+  docker_version?: string;
+  config?: {
+    User?: string;
+    ExposedPorts?: Record<string, unknown>;
+    Env?: string[] | null;
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    Volumes?: Record<string, unknown>;
+    WorkingDir?: string;
+    Labels?: Record<string, string> | null;
+    StopSignal?: string;
+    ArgsEscaped?: boolean;
+  };
+  rootfs?: { type: string; diff_ids: string[] };
+  history?: { created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean }[];
+}
+
+export interface InspectLayer {
+  MIMEType: string;
+  Digest: string;
+  Size: number;
+  Annotations: Record<string, string> | null;
+}
+
+export interface InspectOutput {
+  Name: string;
+  Digest: string;
+  RepoTags: string[];
+  Created: string | null;
+  DockerVersion: string;
+  Labels: Record<string, string> | null;
+  Architecture: string;
+  Variant?: string;
+  Os: string;
+  Layers: string[];
+  LayersData: InspectLayer[];
+  Env: string[] | null;
+}
+
+export interface InspectedImage {
+  /** What `skopeo inspect` prints. */
+  info: InspectOutput;
+  /** The top-level manifest bytes as served (an index when the image is multi-platform). */
+  rawManifest: Buffer;
+  rawMediaType: string;
+  /** The platform manifest actually read (equal to the raw one for a single image). */
+  manifest: ImageManifest;
+  manifestDigest: string;
+  /** Platforms of the index, when it is one. */
+  index?: ImageIndex;
+  config: ImageConfig;
+  rawConfig: Buffer;
+}
+
+export interface InspectOptions {
+  platform?: Partial<PlatformWanted>;
+  /** skopeo's --no-tags: do not list the repository's tags. */
+  noTags?: boolean;
+  signal?: AbortSignal;
+}
+
+function parseJson<T>(bytes: Buffer, what: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch (err) {
+    throw new RegxError('BAD_MANIFEST', `${what} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function inspectImage(client: RegistryClient, repository: string, reference: string, options: InspectOptions = {}): Promise<InspectedImage> {
+  const top = await client.getManifest(repository, reference, options.signal).catch((err: unknown) => {
+    // skopeo's wording, so scripts that grep for it keep working.
+    if (err instanceof NotFoundError) throw new NotFoundError(`reading manifest ${reference} in ${client.registry}/${repository}: manifest unknown`, err.url);
+    throw err;
+  });
+  let manifestBytes = top.bytes;
+  let manifestMediaType = top.mediaType;
+  let manifestDigest = top.digest;
+  let index: ImageIndex | undefined;
+  if (isIndexMediaType(top.mediaType)) {
+    index = parseJson<ImageIndex>(top.bytes, 'the image index');
+    const wanted = { ...hostPlatform(), ...options.platform } as PlatformWanted;
+    if (options.platform?.architecture && !options.platform.variant) delete wanted.variant;
+    const chosen = selectPlatform(index, wanted);
+    const child = await client.getManifest(repository, chosen.digest, options.signal);
+    manifestBytes = child.bytes;
+    manifestMediaType = child.mediaType;
+    manifestDigest = child.digest;
+  }
+  if (!isImageManifestMediaType(manifestMediaType)) {
+    throw new RegxError('UNSUPPORTED_MANIFEST', `manifest type ${manifestMediaType} is not supported (only OCI and Docker schema 2 images and indexes)`);
+  }
+  const manifest = parseJson<ImageManifest>(manifestBytes, 'the manifest');
+  const rawConfig = await client.getBlobBytes(repository, manifest.config.digest, undefined, options.signal);
+  const config = parseJson<ImageConfig>(rawConfig, 'the image config');
+  const tags = options.noTags ? [] : await client.listTags(repository, 1000, options.signal).catch(() => []);
+  return {
+    info: inspectOutput(`${client.registry}/${repository}`, top.digest, tags, manifest, config),
+    rawManifest: top.bytes,
+    rawMediaType: top.mediaType,
+    manifest,
+    manifestDigest,
+    index,
+    config,
+    rawConfig,
+  };
+}
+
+export function inspectOutput(name: string, digest: string, tags: string[], manifest: ImageManifest, config: ImageConfig): InspectOutput {
+  const out: InspectOutput = {
+    Name: name,
+    Digest: digest,
+    RepoTags: tags,
+    Created: goTime(config.created),
+    DockerVersion: config.docker_version ?? '',
+    Labels: config.config?.Labels ?? null,
+    Architecture: config.architecture ?? '',
+    Os: config.os ?? '',
+    Layers: manifest.layers.map((l) => l.digest),
+    LayersData: manifest.layers.map((l) => ({ MIMEType: l.mediaType, Digest: l.digest, Size: l.size, Annotations: l.annotations ?? null })),
+    Env: config.config?.Env ?? null,
+  };
+  if (config.variant) {
+    // Keep skopeo's field order: Variant sits between Architecture and Os.
+    const { Os, Layers, LayersData, Env, ...head } = out;
+    return { ...head, Variant: config.variant, Os, Layers, LayersData, Env };
+  }
+  return out;
+}
+
+/**
+ * The config as `skopeo inspect --config` prints it: converted to the OCI image config shape
+ * (docker-only fields dropped), fields in the OCI struct's order, empty ones left out.
+ */
+export function ociConfigView(config: ImageConfig): Record<string, unknown> {
+  const c = config.config;
+  const runtime = c
+    ? prune({
+        User: c.User,
+        ExposedPorts: c.ExposedPorts,
+        Env: c.Env,
+        Entrypoint: c.Entrypoint,
+        Cmd: c.Cmd,
+        Volumes: c.Volumes,
+        WorkingDir: c.WorkingDir,
+        Labels: c.Labels,
+        StopSignal: c.StopSignal,
+        ArgsEscaped: c.ArgsEscaped,
+      })
+    : undefined;
+  return prune({
+    created: goTime(config.created) ?? undefined,
+    author: config.author,
+    architecture: config.architecture ?? '',
+    variant: config.variant,
+    os: config.os ?? '',
+    'os.version': config['os.version'],
+    'os.features': config['os.features'],
+    config: runtime && Object.keys(runtime).length ? runtime : undefined,
+    rootfs: config.rootfs ?? { type: '', diff_ids: null },
+    history: config.history?.map((h) => prune({ created: goTime(h.created) ?? undefined, created_by: h.created_by, author: h.author, comment: h.comment, empty_layer: h.empty_layer || undefined })),
+  }, ['architecture', 'os', 'rootfs']);
+}
+
+/** Drops undefined, null, '' and empty collections, as Go's omitempty does, except the fields in `keep`. */
+function prune(o: Record<string, unknown>, keep: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const empty = v === undefined || v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+    if (!empty || (keep.includes(k) && v !== undefined)) out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,334 @@
+// The Distribution API of one registry: ping, catalog and tags (paged), manifests, small blobs,
+// delete. Every request goes through `request()`, which picks the scheme, authenticates (Basic or
+// Bearer per scope), follows redirects for reads, and retries what is safe to retry.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { AuthenticationError, DigestMismatchError, ManifestTooLargeError, NetworkError, RegistryError, TlsError } from '../errors';
+import { HttpClient } from '../http/client';
+import type { HttpClientOptions, HttpMethod } from '../http/client';
+import type { RetryPolicy } from '../http/retry';
+import { isNotTlsError } from '../http/tls';
+import { manifestAcceptTypes, manifestMediaType } from '../image/mediatypes';
+import { CATALOG_SCOPE, scopeFor } from '../auth/token';
+import type { TokenCache } from '../auth/token';
+import { registryApiHost } from '../reference/registry-host';
+import { AuthSession } from './auth-session';
+import type { CredentialSource } from './auth-session';
+import { displayUrl, registryErrorFor } from './errors';
+import { nextPageUrl } from './paging';
+
+/** containers/image refuses manifests over 4 MiB; so do we, before reading them whole. */
+export const maxManifestBytes = 4 * 1024 * 1024;
+
+export type Action = 'pull' | 'push' | 'delete' | '*';
+
+export interface RegistryClientOptions {
+  /** Verify TLS (default true). false also allows falling back to plain HTTP, as skopeo's --tls-verify=false does. */
+  tlsVerify?: boolean;
+  caFile?: string;
+  certDir?: string;
+  credentials?: CredentialSource;
+  /** A bearer token sent as is (skopeo's --registry-token), instead of any credentials. */
+  bearerToken?: string;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  connections?: number;
+  tokenCache?: TokenCache;
+  /** Called for each retried request, with no secrets in it. */
+  onRetry?: (what: string, attempt: number, reason: string, delayMs: number) => void;
+}
+
+export interface RegistryRequest {
+  method: HttpMethod;
+  /** A path under the registry (`/v2/...`, may carry a query) or an absolute URL (e.g. an upload Location). */
+  path: string;
+  /** The repository the request is about; its scope is asked for with `actions`. */
+  repository?: string;
+  actions?: Action[];
+  /** Extra scopes (e.g. pull on the source repository of a cross-repository mount). */
+  scopes?: string[];
+  headers?: Record<string, string>;
+  body?: Buffer | string | (() => Readable);
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Follow 3xx for GET/HEAD (blob downloads often redirect to storage). Default true for GET/HEAD. */
+  followRedirects?: boolean;
+}
+
+export interface ManifestResult {
+  bytes: Buffer;
+  mediaType: string;
+  digest: string;
+}
+
+export interface ManifestHead {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Path and query of the next page, on the same origin; undefined on the last page. */
+  next?: string;
+}
+
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+export class RegistryClient {
+  readonly registry: string;
+  readonly http: HttpClient;
+  private readonly auth: AuthSession;
+  private readonly options: RegistryClientOptions;
+  private origin: Promise<string> | undefined;
+
+  constructor(registry: string, options: RegistryClientOptions = {}) {
+    this.registry = registry;
+    this.options = options;
+    const httpOptions: HttpClientOptions = {
+      tls: { verify: options.tlsVerify !== false, caFile: options.caFile, certDir: options.certDir },
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      connections: options.connections,
+    };
+    this.http = new HttpClient(httpOptions);
+    this.auth = new AuthSession(this.http, options.credentials, options.tokenCache, options.bearerToken);
+  }
+
+  /** Where the credentials in use came from ("auth.json", "OS keychain", ...), or undefined when anonymous. */
+  credentialSource(): Promise<string | undefined> {
+    return this.auth.credentialSource();
+  }
+
+  /** `https://host` normally; `http://host` only when TLS verification is off and the registry does not speak TLS. */
+  baseUrl(signal?: AbortSignal): Promise<string> {
+    this.origin ??= this.discoverOrigin(signal);
+    this.origin.catch(() => {
+      this.origin = undefined;
+    });
+    return this.origin;
+  }
+
+  private async discoverOrigin(signal?: AbortSignal): Promise<string> {
+    const host = registryApiHost(this.registry);
+    const https = `https://${host}`;
+    try {
+      await this.pingAt(https, signal);
+      return https;
+    } catch (err) {
+      const mayFallBack = this.options.tlsVerify === false && (err instanceof NetworkError || err instanceof TlsError) && (isNotTlsError(err) || err instanceof NetworkError);
+      if (!mayFallBack) throw err;
+      const http = `http://${host}`;
+      await this.pingAt(http, signal);
+      return http;
+    }
+  }
+
+  private async pingAt(base: string, signal?: AbortSignal): Promise<void> {
+    const url = new URL('/v2/', base);
+    const res = await this.http.send({ method: 'GET', url, signal, idempotent: true });
+    await res.body.dump().catch(() => undefined);
+    if (res.statusCode === 401) this.auth.learn(res.headers['www-authenticate']);
+    else if (res.statusCode === 404) throw new RegistryError(`${this.registry} does not serve the registry API (GET /v2/ answered 404)`, 404, undefined, displayUrl(url));
+    else if (res.statusCode >= 500) throw new RegistryError(`${this.registry} answered ${res.statusCode} to GET /v2/`, res.statusCode, undefined, displayUrl(url));
+  }
+
+  /**
+   * Sends one request, authenticated, and returns the answer whatever its status (but 401 after a
+   * fresh token or with wrong credentials, which throws AuthenticationError). Callers that only
+   * want success use `send()`.
+   */
+  async request(req: RegistryRequest): Promise<Dispatcher.ResponseData> {
+    const base = await this.baseUrl(req.signal);
+    let url = new URL(req.path, base);
+    const scopes = [...(req.repository ? [scopeFor(req.repository, req.actions ?? ['pull'])] : []), ...(req.scopes ?? [])];
+    const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
+    let reauthenticated = false;
+    for (let hops = 0; ; ) {
+      const sameOrigin = url.origin === base;
+      const authorization = sameOrigin ? await this.auth.authorization(base, scopes, req.signal) : undefined;
+      const headers = { ...req.headers, ...(authorization ? { authorization } : {}) };
+      const res = await this.http.send({
+        method: req.method,
+        url,
+        headers,
+        body: req.body,
+        idempotent: req.idempotent,
+        signal: req.signal,
+        onRetry: this.options.onRetry ? (attempt, reason, delay) => this.options.onRetry?.(`${req.method} ${displayUrl(url)}`, attempt, reason, delay) : undefined,
+      });
+      if (res.statusCode === 401 && sameOrigin) {
+        const challenge = res.headers['www-authenticate'];
+        await res.body.dump().catch(() => undefined);
+        if (!reauthenticated && this.auth.learn(challenge)) {
+          reauthenticated = true;
+          const hadAuth = authorization !== undefined;
+          if (hadAuth) await this.auth.invalidate(base, scopes);
+          // Basic with credentials already sent and refused: asking again will not help.
+          const canAnswer = this.auth.scheme === 'bearer' || (!hadAuth && (await this.auth.getCredentials()) !== undefined);
+          if (canAnswer) continue;
+        }
+        const creds = await this.auth.getCredentials();
+        throw new AuthenticationError(
+          creds
+            ? `${this.registry} refused the credentials for ${creds.username} (from ${creds.source}): check the username and password, or log in again with regx login ${this.registry}`
+            : `${this.registry} requires authentication: log in with regx login ${this.registry}, or pass --creds USER:PASSWORD`,
+          this.registry,
+        );
+      }
+      if (follow && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+        await res.body.dump().catch(() => undefined);
+        if (++hops > 5) throw new RegistryError(`${this.registry} redirected more than 5 times (${req.method} ${displayUrl(url)})`, res.statusCode, undefined, displayUrl(url));
+        url = new URL(String(res.headers.location), url);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  /** `request()` that throws a typed error unless the answer is 2xx. */
+  async send(req: RegistryRequest): Promise<Dispatcher.ResponseData> {
+    const res = await this.request(req);
+    if (res.statusCode >= 200 && res.statusCode < 300) return res;
+    throw await registryErrorFor(res, req.method, new URL(req.path, await this.baseUrl()), this.registry);
+  }
+
+  /** Checks the registry answers and, when credentials are set, that it accepts them. */
+  async checkLogin(signal?: AbortSignal): Promise<void> {
+    const res = await this.send({ method: 'GET', path: '/v2/', signal });
+    await res.body.dump();
+  }
+
+  async catalogPage(pageSize: number, next?: string, signal?: AbortSignal): Promise<Page<string>> {
+    const path = next ?? `/v2/_catalog?n=${pageSize}`;
+    const res = await this.send({ method: 'GET', path, scopes: [CATALOG_SCOPE], signal });
+    const body = (await res.body.json()) as { repositories?: string[] | null };
+    return { items: body.repositories ?? [], next: await this.nextPage(res, path) };
+  }
+
+  async tagsPage(repository: string, pageSize: number, next?: string, signal?: AbortSignal): Promise<Page<string>> {
+    const path = next ?? `/v2/${repository}/tags/list?n=${pageSize}`;
+    const res = await this.send({ method: 'GET', path, repository, signal });
+    const body = (await res.body.json()) as { tags?: string[] | null };
+    return { items: body.tags ?? [], next: await this.nextPage(res, path) };
+  }
+
+  private async nextPage(res: Dispatcher.ResponseData, path: string): Promise<string | undefined> {
+    const base = await this.baseUrl();
+    return nextPageUrl(res.headers.link, new URL(path, base), this.registry);
+  }
+
+  /** Every page, in order; a Link that comes back to a page already read is an error, not a loop. */
+  async *pages(fetchPage: (next?: string) => Promise<Page<string>>): AsyncGenerator<string[]> {
+    const seen = new Set<string>();
+    let next: string | undefined;
+    do {
+      const page = await fetchPage(next);
+      yield page.items;
+      next = page.next;
+      if (next && seen.has(next)) throw new RegistryError(`${this.registry} sent a paging Link back to a page already read (${next}); the list would never end`, 0, 'PAGING_LOOP', next);
+      if (next) seen.add(next);
+    } while (next);
+  }
+
+  async listRepositories(pageSize = 1000, signal?: AbortSignal): Promise<string[]> {
+    const all: string[] = [];
+    for await (const items of this.pages((next) => this.catalogPage(pageSize, next, signal))) all.push(...items);
+    return all;
+  }
+
+  async listTags(repository: string, pageSize = 1000, signal?: AbortSignal): Promise<string[]> {
+    const all: string[] = [];
+    for await (const items of this.pages((next) => this.tagsPage(repository, pageSize, next, signal))) all.push(...items);
+    return all;
+  }
+
+  async getManifest(repository: string, reference: string, signal?: AbortSignal, accept: readonly string[] = manifestAcceptTypes): Promise<ManifestResult> {
+    const res = await this.send({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal });
+    const bytes = await readLimited(res, maxManifestBytes);
+    const digest = sha256Digest(bytes);
+    const expected = reference.includes(':') ? reference : undefined;
+    if (expected && expected.startsWith('sha256:') && expected !== digest) throw new DigestMismatchError(expected, digest, `manifest ${repository}@${expected}`);
+    return { bytes, digest: expected ?? digest, mediaType: manifestMediaType(bytes, res.headers['content-type'] as string | undefined) };
+  }
+
+  /** The digest, media type and size of a manifest, or undefined when it does not exist. */
+  async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: manifestAcceptTypes.join(', ') }, signal });
+    await res.body.dump().catch(() => undefined);
+    if (res.statusCode === 404) return undefined;
+    if (res.statusCode < 200 || res.statusCode >= 300) throw await registryErrorFor(res, 'HEAD', new URL(`/v2/${repository}/manifests/${reference}`, await this.baseUrl()), this.registry);
+    const digest = String(res.headers['docker-content-digest'] ?? '');
+    if (!digest) {
+      // A registry that omits the digest header on HEAD: read the manifest to know it.
+      const m = await this.getManifest(repository, reference, signal);
+      return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+    }
+    return { digest, mediaType: String(res.headers['content-type'] ?? '').split(';')[0] ?? '', size: Number(res.headers['content-length'] ?? 0) };
+  }
+
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<string> {
+    const res = await this.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: bytes, signal });
+    await res.body.dump();
+    const digest = sha256Digest(bytes);
+    const served = res.headers['docker-content-digest'];
+    if (served && served !== digest) throw new DigestMismatchError(digest, String(served), `manifest pushed to ${repository}:${reference}`);
+    return digest;
+  }
+
+  async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
+    const path = `/v2/${repository}/manifests/${digest}`;
+    const res = await this.request({ method: 'DELETE', path, repository, actions: ['pull', 'push', 'delete'], signal });
+    if (res.statusCode === 202 || res.statusCode === 200) {
+      await res.body.dump();
+      return;
+    }
+    const err = await registryErrorFor(res, 'DELETE', new URL(path, await this.baseUrl()), this.registry);
+    if (res.statusCode === 405 || (err instanceof RegistryError && err.registryCode === 'UNSUPPORTED')) {
+      throw new RegistryError(
+        `deletion is disabled on this registry (${this.registry}); on Distribution enable it with storage.delete.enabled: true in its config (or REGISTRY_STORAGE_DELETE_ENABLED=true)`,
+        res.statusCode,
+        'UNSUPPORTED',
+        displayUrl(new URL(path, await this.baseUrl())),
+      );
+    }
+    throw err;
+  }
+
+  /** A small blob (an image config) read whole and digest-verified. */
+  async getBlobBytes(repository: string, digest: string, limit = maxManifestBytes * 4, signal?: AbortSignal): Promise<Buffer> {
+    const res = await this.send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, signal });
+    const bytes = await readLimited(res, limit, (size) => new RegistryError(`blob ${digest} is ${size} bytes, more than the ${limit} bytes read whole`, 0, 'BLOB_TOO_LARGE', digest));
+    const actual = sha256Digest(bytes);
+    if (digest.startsWith('sha256:') && actual !== digest) throw new DigestMismatchError(digest, actual, `blob ${repository}@${digest}`);
+    return bytes;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+/** Reads a body, refusing it (before reading when Content-Length says so) past `limit` bytes. */
+export async function readLimited(res: Dispatcher.ResponseData, limit: number, tooLarge: (size: number) => Error = (size) => new ManifestTooLargeError(size, limit)): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    res.body.destroy();
+    throw tooLarge(declared);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      res.body.destroy();
+      throw tooLarge(size);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
