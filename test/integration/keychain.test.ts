@@ -4,11 +4,12 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { hasTool, requireTools } from '../harness/tools';
+import { startRegistry, stopAll } from '../harness/registry';
+import { hasTool, requireTools, runRegx } from '../harness/tools';
 
 const TOOLS = ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'secret-tool'];
 const present = TOOLS.every(hasTool);
@@ -48,7 +49,8 @@ before(async () => {
   for (let i = 0; i < 200 && !busHasSecrets(); i++) await new Promise((r) => setTimeout(r, 50));
 });
 
-after(() => {
+after(async () => {
+  await stopAll();
   if (keyring?.pid) keyring.kill('SIGTERM');
   if (bus?.pid) bus.kill('SIGTERM');
   rmSync(root, { recursive: true, force: true });
@@ -118,4 +120,21 @@ test('an entry that regx did not write is reported, not misread', (t) => {
   const got = inChild(`return kc.get('foreign.example')`) as { error?: string; message?: string } | null;
   assert.equal(got?.error, 'KeychainError');
   assert.match(got?.message ?? '', /is not one regx wrote/);
+});
+
+test('regx login --keychain stores in the Secret Service, not in a file; regx logout removes it', async (t) => {
+  if (!requireTools(t, [...TOOLS, 'docker-registry', 'openssl', 'htpasswd'])) return;
+  const reg = await startRegistry({ tls: true, htpasswd: { username: 'kc-user', password: PASSWORD } });
+  const cliEnv = { ...env, REGISTRY_AUTH_FILE: '', DOCKER_CONFIG: '', XDG_CONFIG_HOME: '' };
+  const login = await runRegx(['login', '--keychain', `--cert-dir=${reg.certDir}`, '-u', 'kc-user', '--password-stdin', reg.host], { env: cliEnv, stdin: PASSWORD });
+  assert.equal(login.code, 0, login.stderr);
+  assert.equal(login.stdout, 'Login Succeeded!\n');
+  assert.equal(existsSync(join(runtime, 'containers', 'auth.json')), false, 'no auth.json was written');
+  assert.match(secretToolSearch(), new RegExp(reg.host.replace(/\./g, '\\.')));
+  assert.deepEqual(filesContaining(root, PASSWORD), []);
+  const who = await runRegx(['login', '--get-login', reg.host], { env: cliEnv });
+  assert.equal(who.stdout, 'kc-user\n', 'the keychain login is found by the credential chain');
+  const out = await runRegx(['logout', reg.host], { env: cliEnv });
+  assert.equal(out.stdout, `Removed login credentials for ${reg.host}\n`, out.stderr);
+  assert.doesNotMatch(secretToolSearch(), new RegExp(reg.host.replace(/\./g, '\\.')));
 });
