@@ -1,0 +1,153 @@
+// A faithful OpenShift API double: a real HTTPS server on 127.0.0.1:<free port> (certificate from the
+// harness test CA, so clients exercise CA verification) that answers the calls in openshift-api.md
+// with the real status codes and Status messages. Tests inspect `double.state` (or GET /_double/state).
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { sharedCerts } from '../harness/certs';
+import type { TestCerts } from '../harness/certs';
+import type { DoubleOptions, RouteDef } from './context';
+import { makeCtx } from './context';
+import { Importer } from './importer';
+import { oauthRoutes } from './oauth';
+import { clusterRoutes } from './routes-cluster';
+import { coreRoutes } from './routes-core';
+import { imageRoutes } from './routes-image';
+import { DoubleState } from './state';
+import { ApiError, pathNotFound, unauthorized } from './status';
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  user: string;
+  status: number;
+}
+
+export interface OpenShiftDouble {
+  /** `https://127.0.0.1:PORT`: the server URL for a kubeconfig. */
+  url: string;
+  host: string;
+  /** PEM of the CA that signed the server certificate (undefined without TLS). */
+  caPem?: string;
+  caFile?: string;
+  certs?: TestCerts;
+  state: DoubleState;
+  /** Every API request answered, in order (no bodies, no tokens). */
+  requests: RequestRecord[];
+  /** A fresh token for a user (created when unknown). */
+  tokenFor(user: string): string;
+  stop(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise<OpenShiftDouble> {
+  const tls = options.tls !== false;
+  const certs = tls ? await sharedCerts() : undefined;
+  const state = new DoubleState(options.appsDomain ?? 'apps-crc.testing');
+  state.seed();
+  const importer = new Importer({ caPem: options.registryCaPem ?? (certs ? readFileSync(certs.caFile, 'utf8') : undefined) });
+  const routes: RouteDef[] = [...oauthRoutes(), ...coreRoutes(), ...imageRoutes(), ...clusterRoutes()];
+  const requests: RequestRecord[] = [];
+  let baseUrl = '';
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', ...headers });
+    res.end(text);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const method = req.method ?? 'GET';
+    const path = decodeURIComponent(url.pathname);
+    const body = await readBody(req);
+    if (path === '/_double/state' && method === 'GET') {
+      return send(res, 200, inspect(state));
+    }
+    const auth = String(req.headers.authorization ?? '');
+    let user = 'system:anonymous';
+    let status = 500;
+    try {
+      const route = routes.find((r) => r.method === method && r.pattern.test(path));
+      if (!route?.anonymous && auth) {
+        const token = auth.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : '';
+        const who = state.tokens.get(token);
+        if (!who) throw unauthorized();
+        user = who;
+      }
+      if (!route) throw pathNotFound();
+      const m = route.pattern.exec(path);
+      const ctx = makeCtx({ state, options, importer, baseUrl, user, method, path, params: { ...(m?.groups ?? {}) }, query: url.searchParams, headers: req.headers, body });
+      const reply = await route.handler(ctx);
+      status = reply.status;
+      if (reply.text !== undefined) {
+        res.writeHead(reply.status, reply.headers ?? {});
+        res.end(reply.text);
+      } else send(res, reply.status, reply.body, reply.headers);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
+      status = err.code;
+      send(res, err.code, err.body());
+    } finally {
+      if (!path.startsWith('/_double/')) requests.push({ method, path, user, status });
+    }
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, new ApiError(500, 'InternalError', String(e)).body());
+    });
+  };
+  const server: Server = certs
+    ? createHttpsServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile), ca: readFileSync(certs.caFile) }, listener)
+    : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = `127.0.0.1:${port}`;
+  baseUrl = `${tls ? 'https' : 'http'}://${host}`;
+  return {
+    url: baseUrl,
+    host,
+    caPem: certs ? readFileSync(certs.caFile, 'utf8') : undefined,
+    caFile: certs?.caFile,
+    certs,
+    state,
+    requests,
+    tokenFor(user: string): string {
+      if (!state.users.has(user)) state.addUser(user);
+      return state.issueToken(user);
+    },
+    async stop(): Promise<void> {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await importer.close();
+    },
+  };
+}
+
+/** The state as JSON for tests outside this process (GET /_double/state). */
+function inspect(state: DoubleState): unknown {
+  const values = <T>(m: Map<string, T>): T[] => [...m.values()];
+  return {
+    namespaces: [...state.namespaces.keys()],
+    imagestreams: values(state.imagestreams),
+    rolebindings: values(state.rolebindings),
+    secrets: values(state.secrets),
+    serviceaccounts: values(state.serviceaccounts),
+    routes: values(state.routes),
+    registryConfig: state.registryConfig,
+  };
+}
