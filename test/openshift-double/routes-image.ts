@@ -206,13 +206,19 @@ async function putIstag(ctx: Ctx): Promise<Reply> {
   return { status: created || streamCreated ? 201 : 200, body: answer };
 }
 
-async function imageStreamImport(ctx: Ctx): Promise<Reply> {
+/** A POST to a namespaced collection: authorized, in an existing namespace, with a name. */
+function createTarget<T extends { metadata: { name: string } }>(ctx: Ctx, resource: string, kind: string): { ns: string; body: T; name: string } {
   const ns = ctx.params.ns as string;
-  ctx.authorize('create', group, 'imagestreamimports', undefined, ns);
+  ctx.authorize('create', group, resource, undefined, ns);
   requireNamespace(ctx, ns);
-  const isi = ctx.json<ImageStreamImport>();
-  const name = isi.metadata?.name;
-  if (!name) throw invalid('ImageStreamImport', group, '', 'metadata.name', 'Required value: name or generateName is required');
+  const body = ctx.json<T>();
+  const name = body.metadata?.name;
+  if (!name) throw invalid(kind, group, '', 'metadata.name', 'Required value: name or generateName is required');
+  return { ns, body, name };
+}
+
+async function imageStreamImport(ctx: Ctx): Promise<Reply> {
+  const { ns, body: isi, name } = createTarget<ImageStreamImport>(ctx, 'imagestreamimports', 'ImageStreamImport');
   const existing = ctx.state.imageStream(ns, name);
   const rv = isi.metadata.resourceVersion;
   if (rv && (!existing || existing.metadata.resourceVersion !== rv)) {
@@ -299,12 +305,7 @@ export function imageRoutes(): RouteDef[] {
       method: 'POST',
       pattern: streams,
       handler: (ctx) => {
-        const ns = ctx.params.ns as string;
-        ctx.authorize('create', group, 'imagestreams', undefined, ns);
-        requireNamespace(ctx, ns);
-        const body = ctx.json<ImageStream>();
-        const n = body.metadata?.name;
-        if (!n) throw invalid('ImageStream', group, '', 'metadata.name', 'Required value: name or generateName is required');
+        const { ns, body, name: n } = createTarget<ImageStream>(ctx, 'imagestreams', 'ImageStream');
         if (ctx.state.imageStream(ns, n)) throw alreadyExists('imagestreams', group, n);
         const is: ImageStream = { kind: 'ImageStream', apiVersion, metadata: ctx.state.meta(n, ns, { ...body.metadata, generation: 1 }), spec: body.spec ?? {}, status: { tags: [] } };
         is.metadata.namespace = ns;
