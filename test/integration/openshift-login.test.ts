@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { AuthenticationError, KubernetesError, UntrustedCertificateError } from '../../src/core/errors';
 import { OpenShiftClient } from '../../src/core/openshift/api';
+import { isOpenShift, listClusterContexts } from '../../src/core/openshift/clusters';
 import { loadKubeconfig, resolveContext } from '../../src/core/openshift/kubeconfig';
 import { invalidTokenMessage, login } from '../../src/core/openshift/login';
 import { requestTokenWithPassword } from '../../src/core/openshift/oauth';
@@ -48,7 +49,12 @@ test('token login: whoami, project choice and kubeconfig entries named as oc nam
   assert.deepEqual(raw.contexts, [{ name: `myproject/${nick}/developer`, context: { cluster: nick, namespace: 'myproject', user: `developer/${nick}` } }]);
 
   // The kubeconfig now drives a client on its own: CA verified, token sent, whoami answers.
-  const client = OpenShiftClient.fromKubeconfig(loadKubeconfig({ env: kc.env }));
+  const config = loadKubeconfig({ env: kc.env });
+  assert.deepEqual(listClusterContexts(config), [
+    { contextName: `myproject/${nick}/developer`, clusterName: nick, server: double.url, user: 'developer', namespace: 'myproject', current: true, label: `developer @ ${double.host}` },
+  ]);
+  const client = OpenShiftClient.fromKubeconfig(config);
+  assert.equal(await isOpenShift(client), true);
   assert.equal(await whoami(client), 'developer');
   assert.equal(client.bearerToken(), token, 'oc whoami -t: the kubeconfig token, no request');
   await client.close();
@@ -174,6 +180,18 @@ test('projects: filtered by the project API; namespaces when the project API is 
       return true;
     });
     await dev.close();
+  } finally {
+    await kube.stop();
+  }
+});
+
+test('a plain Kubernetes server is told apart from OpenShift', async (t) => {
+  if (!requireTools(t, ['openssl'])) return;
+  const kube = await startOpenShiftDouble({ openshiftApis: false });
+  try {
+    const client = new OpenShiftClient({ server: kube.url, caPem: kube.caPem, token: kube.tokenFor('developer') });
+    assert.equal(await isOpenShift(client), false);
+    await client.close();
   } finally {
     await kube.stop();
   }

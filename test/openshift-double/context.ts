@@ -11,6 +11,8 @@ export interface DoubleOptions {
   tls?: boolean;
   /** Answer 404 on the project API, as plain Kubernetes does (to exercise the namespaces fallback). */
   projectApi?: boolean;
+  /** False: discovery of the *.openshift.io groups answers 404, as a plain Kubernetes server does. */
+  openshiftApis?: boolean;
   /** Answer 404 on selfsubjectreviews, as clusters before Kubernetes 1.28 do. */
   selfSubjectReview?: boolean;
   /** Let every authenticated user read config.openshift.io images/cluster (default: cluster-admin only). */

@@ -119,8 +119,25 @@ function validateBinding(_ctx: Ctx, rb: RoleBinding, existing: RoleBinding | und
   }
 }
 
+const discovery: Record<string, string[]> = {
+  'image.openshift.io': ['imagestreams', 'imagestreamtags', 'imagestreamimages', 'imagestreamimports'],
+  'project.openshift.io': ['projects'],
+  'user.openshift.io': ['users'],
+  'route.openshift.io': ['routes'],
+};
+
 export function coreRoutes(): RouteDef[] {
   return [
+    {
+      method: 'GET',
+      pattern: /^\/apis\/(?<group>[^/]+)\/v1$/,
+      handler: (ctx) => {
+        const g = ctx.params.group as string;
+        const resources = discovery[g];
+        if (!resources || ctx.options.openshiftApis === false || (g === 'project.openshift.io' && ctx.options.projectApi === false)) throw pathNotFound();
+        return { status: 200, body: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g}/v1`, resources: resources.map((name) => ({ name, namespaced: name !== 'users' && name !== 'projects', kind: name })) } };
+      },
+    },
     {
       method: 'POST',
       pattern: /^\/apis\/authentication\.k8s\.io\/v1\/selfsubjectreviews$/,

@@ -5,6 +5,7 @@
 // Every failure is a typed error from ../errors (KubernetesError carries the server's message).
 export * from './age';
 export * from './api';
+export * from './clusters';
 export * from './describe';
 export * from './imagestreams';
 export * from './import';
