@@ -3,7 +3,7 @@
 // sent), tag / alias / delete, and the RBAC refusal for a view-only user, verbatim.
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
-import { ConfirmationRequiredError, KubernetesError } from '../../src/core/errors';
+import { ConfirmationRequiredError, InvalidReferenceError, KubernetesError } from '../../src/core/errors';
 import { OpenShiftClient } from '../../src/core/openshift/api';
 import { describeImageStream, imageStreamModel } from '../../src/core/openshift/describe';
 import { getImageStream, getImageStreamTag, listImageStreams } from '../../src/core/openshift/imagestreams';
@@ -54,6 +54,14 @@ test('import a missing stream: refused without --confirm before anything is sent
   });
   assert.deepEqual(double.requests.slice(sent).map((q) => q.method), ['GET'], 'only the GET of the stream');
   assert.equal(double.state.imageStream('myproject', 'app'), undefined);
+  const before = double.requests.length;
+  await assert.rejects(importImage(dev, { namespace: 'myproject', stream: 'app', from: `${reg.host}/Team/App:v1`, confirm: true }), (e: unknown) => {
+    assert.ok(e instanceof InvalidReferenceError);
+    assert.equal(e.message, 'invalid reference format: repository name (Team/App) must be lowercase');
+    return true;
+  });
+  await assert.rejects(tagImage(dev, { namespace: 'myproject', source: 'quay.io/a/b:bad tag', destination: 'app:x' }), InvalidReferenceError);
+  assert.equal(double.requests.length, before, 'an invalid reference sends nothing');
 });
 
 test('import with --confirm creates the stream and tag from the real registry digest', async (t) => {

@@ -3,6 +3,7 @@
 // ImageStreamImport whose answer carries a per-image result. A failed image still answers 201: the stream
 // gets the spec tag and an ImportSuccess=False condition, and the result says why in the server's words.
 import { ConfirmationRequiredError, KubernetesError, UsageError } from '../errors';
+import { parseNormalizedReference } from '../reference/reference';
 import type { OpenShiftClient } from './api';
 import { imageApi } from './imagestreams';
 import { followTagReference } from './tag-reference';
@@ -131,6 +132,8 @@ export function planImport(opts: ImportImageOptions, stream: ImageStream | undef
 
 /** Imports one tag (or, with `all`, the repository) into an image stream. Never runs without being asked. */
 export async function importImage(client: OpenShiftClient, opts: ImportImageOptions): Promise<ImportImageResult> {
+  // A malformed source fails here, in Distribution's words, before any request.
+  if (opts.from) parseNormalizedReference(opts.from);
   let stream: ImageStream | undefined;
   try {
     stream = await client.get<ImageStream>(imageApi(opts.namespace, 'imagestreams', opts.stream), { signal: opts.signal });

@@ -2,6 +2,7 @@
 // resolved to the image it points at now (ImageStreamImage `is@sha256:...`), so the new tag does not
 // move when the source does, unless it is an alias (`--alias`), which follows the source tag.
 import { UsageError } from '../errors';
+import { parseNormalizedReference } from '../reference/reference';
 import type { OpenShiftClient } from './api';
 import { getImageStreamTag, imageApi, splitIstag } from './imagestreams';
 import type { ImageStreamTag, ObjectReference, Status } from './types';
@@ -58,6 +59,7 @@ export async function tagImage(client: OpenShiftClient, opts: TagOptions): Promi
   const srcNs = opts.sourceNamespace ?? opts.namespace;
   let from: ObjectReference;
   if (kind === 'DockerImage') {
+    parseNormalizedReference(opts.source);
     from = { kind, name: opts.source };
   } else if (kind === 'ImageStreamImage') {
     from = { kind, name: opts.source, namespace: srcNs };
