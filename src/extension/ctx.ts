@@ -1,7 +1,9 @@
 import type * as vscode from 'vscode';
+import { Clients } from './clients';
 import { Config } from './config';
 import { Disposable } from './disposable';
 import { Log } from './log';
+import { Logins } from './logins';
 import { RegistriesTree } from './tree/registries-tree';
 
 /**
@@ -11,12 +13,16 @@ import { RegistriesTree } from './tree/registries-tree';
 export class Ctx extends Disposable {
   readonly log: Log;
   readonly config: Config;
+  readonly logins: Logins;
+  readonly clients: Clients;
   readonly tree: RegistriesTree;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.log = this.register(new Log());
     this.config = this.register(new Config());
+    this.logins = this.register(new Logins(extension.secrets, extension.globalState, this.config, this.log));
+    this.clients = this.register(new Clients(this.config, this.logins, this.log));
     this.tree = this.register(new RegistriesTree(this));
   }
 

@@ -184,6 +184,12 @@ export class Workbench {
     return toast;
   }
 
+  /** Closes every notification, so the next one shows as a toast of its own. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+  }
+
   /** Clicks a button (e.g. "Open Log") on a notification. */
   async notificationAction(toast: Locator, button: string): Promise<void> {
     await toast.locator('.monaco-button', { hasText: button }).first().click();

@@ -3,10 +3,33 @@ import type { Ctx } from '../ctx';
 import { addRegistryCommand } from './add-registry';
 import { guarded } from './command';
 import type { Command } from './command';
+import { copyDigestReferenceCommand, copyPullCommandCommand } from './copy-reference';
+import { clearFilterCommand, filterRepositoriesCommand } from './filter-repositories';
+import { loadMoreCommand } from './load-more';
+import { logInCommand } from './log-in';
+import { logOutCommand } from './log-out';
 import { refreshCommand } from './refresh';
+import { removeRegistryCommand } from './remove-registry';
+import { retryCommand } from './retry';
+import { trustCertificateCommand } from './trust-certificate';
+import { addRepositoryToWatchCommand } from './watch-repository';
 
 /** Every command the extension has; scripts/check-commands.mjs compares this with package.json. */
-export const commands: readonly Command[] = [addRegistryCommand, refreshCommand];
+export const commands: readonly Command[] = [
+  addRegistryCommand,
+  removeRegistryCommand,
+  refreshCommand,
+  logInCommand,
+  logOutCommand,
+  filterRepositoriesCommand,
+  clearFilterCommand,
+  addRepositoryToWatchCommand,
+  trustCertificateCommand,
+  retryCommand,
+  loadMoreCommand,
+  copyDigestReferenceCommand,
+  copyPullCommandCommand,
+];
 
 export function registerCommands(ctx: Ctx): void {
   for (const command of commands) ctx.own(vscode.commands.registerCommand(command.id, guarded(ctx, command)));

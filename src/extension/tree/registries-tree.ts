@@ -1,30 +1,305 @@
 import * as vscode from 'vscode';
+import { isIndexMediaType } from '../../core/image/mediatypes';
+import type { ImageIndex, ImageManifest } from '../../core/image/mediatypes';
+import { formatPlatform } from '../../core/image/platform';
+import type { Page } from '../../core/registry/client';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
-import type { Node } from './nodes';
+import { Limiter } from '../limiter';
+import { secretStorageSource } from '../logins';
+import type { ConfiguredRegistry } from '../registry-settings';
+import { describeFailure } from './failure';
+import type { Listing } from './failure';
+import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
+import { groupRepositories, matchesFilter } from './repository-groups';
 import { toTreeItem } from './tree-items';
 
 export const registriesViewId = 'registryExplorer.registries';
+const filtersKey = 'registryExplorer.filters';
 
+/** What has been loaded of one paged list (a catalog, a repository's tags). */
+interface Loaded {
+  items: string[];
+  next: string | undefined;
+  failure: unknown;
+}
+
+/**
+ * Registry -> (namespace) -> repository -> tag -> platform. Lists load a page at a time; tag
+ * details (digest, size, age) arrive afterwards, a few requests at a time. getChildren never
+ * throws: a failure is a row that says what happened and offers what can be done.
+ */
 export class RegistriesTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, Node>();
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly details = new Map<string, TagDetails>();
+  private readonly limiters = new Map<string, Limiter>();
+  private abort = new AbortController();
 
   constructor(private readonly ctx: Ctx) {
     super();
-    this.register(ctx.config.onDidChange((c) => c.registries && this.refresh()));
+    this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
+    this.register(ctx.logins.onDidChange(() => this.refresh()));
+    this.register({ dispose: () => this.abort.abort() });
   }
 
+  /** Forgets what was loaded (everything, or below `node`) and asks VS Code to ask again. */
   refresh(node?: Node): void {
-    this.changed.fire(node);
+    if (!node || node.kind === 'loadMore' || node.kind === 'message') {
+      this.abort.abort();
+      this.abort = new AbortController();
+      this.loaded.clear();
+      this.details.clear();
+      this.nodes.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    const target = node.kind === 'error' ? node.parent : node;
+    if (!('registry' in target)) return this.refresh();
+    const host = target.registry.host;
+    const repository = target.kind === 'repository' ? target.repository : undefined;
+    const listed = (key: string): boolean => (repository ? key === `tags:${host}/${repository}` : key === `catalog:${host}` || key.startsWith(`tags:${host}/`));
+    const described = (id: string): boolean => id.startsWith(repository ? `tag:${host}/${repository}:` : `tag:${host}/`);
+    for (const key of [...this.loaded.keys()]) if (listed(key)) this.loaded.delete(key);
+    for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
+    this.changed.fire(this.nodes.get(target.id) ?? target);
+  }
+
+  filter(host: string): string | undefined {
+    return this.ctx.extension.workspaceState.get<Record<string, string>>(filtersKey, {})[host];
+  }
+
+  async setFilter(host: string, filter: string | undefined): Promise<void> {
+    const filters = { ...this.ctx.extension.workspaceState.get<Record<string, string>>(filtersKey, {}) };
+    if (filter) filters[host] = filter;
+    else delete filters[host];
+    await this.ctx.extension.workspaceState.update(filtersKey, filters);
+    this.changed.fire(undefined);
+  }
+
+  /** What is known about a tag so far (undefined until its manifest has been read). */
+  tagDetails(node: TagNode): TagDetails | undefined {
+    return this.details.get(node.id);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    return toTreeItem(node);
+    return toTreeItem(node, node.kind === 'tag' ? this.details.get(node.id) : undefined, Date.now());
   }
 
-  getChildren(node?: Node): Node[] {
-    if (!node) return this.ctx.config.registries.map((registry) => ({ kind: 'registry', registry }));
-    return [];
+  getParent(node: Node): Node | undefined {
+    if (node.kind === 'error' || node.kind === 'loadMore') return node.parent;
+    return undefined;
   }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    try {
+      return await this.children(node);
+    } catch (error) {
+      // Nothing below should throw, but a broken tree is worse than a row saying so.
+      this.ctx.log.error(`listing ${node?.id ?? 'registries'} failed`, error);
+      return node && 'registry' in node ? [this.errorRow(node, node.registry, error, 'catalog')] : [];
+    }
+  }
+
+  /** Fetches the next page of a registry's catalog or a repository's tags. */
+  async loadMore(parent: PagedNode): Promise<void> {
+    const key = this.listKey(parent);
+    const current = this.loaded.get(key);
+    if (!current?.next) return;
+    const page = await this.fetchPage(parent, current.next);
+    current.items.push(...page.items);
+    current.next = page.next;
+    this.changed.fire(this.nodes.get(parent.id) ?? parent);
+  }
+
+  private async children(node: Node | undefined): Promise<Node[]> {
+    if (!node) return Promise.all(this.ctx.config.registries.map(async (registry) => this.intern(await this.registryNode(registry))));
+    switch (node.kind) {
+      case 'registry':
+        return this.registryChildren(node);
+      case 'namespace': {
+        if (node.repositories) return node.repositories.map((repository) => this.repositoryNode(node.registry, repository, false, node.namespace));
+        return this.watchedNamespaceChildren(node.registry, node.namespace);
+      }
+      case 'repository':
+        return this.tagChildren(node);
+      case 'tag': {
+        const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
+        return details.platforms.map((p) =>
+          this.intern({ kind: 'platform', id: `platform:${node.registry.host}/${node.repository}@${p.digest}`, registry: node.registry, repository: node.repository, tag: node.tag, ...p }),
+        );
+      }
+      default:
+        return [];
+    }
+  }
+
+  private async registryNode(registry: ConfiguredRegistry): Promise<RegistryNode> {
+    let login: LoginInfo | undefined;
+    try {
+      const creds = await this.ctx.logins.credentials(registry.host);
+      if (creds) login = { username: creds.username || '(token)', source: creds.source, ownLogin: creds.source === secretStorageSource };
+    } catch (error) {
+      this.ctx.log.warn(`could not read the login for ${registry.host}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return { kind: 'registry', id: `registry:${registry.host}`, registry, login, filter: this.filter(registry.host) };
+  }
+
+  private async registryChildren(node: RegistryNode): Promise<Node[]> {
+    const r = node.registry;
+    if (r.repositories.length) {
+      return r.repositories
+        .filter((w) => matchesFilter(w, node.filter))
+        .map((w) =>
+          w.endsWith('/')
+            ? this.intern({ kind: 'namespace', id: `ns:${r.host}/${w}`, registry: r, namespace: w.slice(0, -1), repositories: undefined })
+            : this.repositoryNode(r, w, true, undefined),
+        );
+    }
+    const loaded = await this.firstPage(node);
+    if (loaded.failure) return [this.errorRow(node, r, loaded.failure, 'catalog')];
+    const repositories = loaded.items.filter((repo) => matchesFilter(repo, node.filter));
+    const rows: Node[] = groupRepositories(repositories).map((e) =>
+      e.kind === 'namespace'
+        ? this.intern({ kind: 'namespace', id: `ns:${r.host}/${e.namespace}/`, registry: r, namespace: e.namespace, repositories: e.repositories })
+        : this.repositoryNode(r, e.repository, false, undefined),
+    );
+    if (loaded.next) rows.push(this.intern({ kind: 'loadMore', id: `more:${node.id}`, parent: node }));
+    if (rows.length === 0) rows.push(this.message(r, node.filter ? `No repository matches "${node.filter}"` : 'No repositories', node.filter ? [] : ['watch']));
+    return rows;
+  }
+
+  private async watchedNamespaceChildren(registry: ConfiguredRegistry, namespace: string): Promise<Node[]> {
+    const registryNode = this.intern(await this.registryNode(registry));
+    const loaded = await this.firstPage(registryNode);
+    if (loaded.failure) {
+      const failure = describeFailure(loaded.failure, 'catalog', registry.host, registryNode.login !== undefined);
+      if (failure.catalogRefused) return [this.message(registry, `${registry.host} does not list the repositories in ${namespace}/: add them one by one`, ['watch'])];
+      return [this.errorRow(registryNode, registry, loaded.failure, 'catalog')];
+    }
+    const inside = loaded.items.filter((repo) => repo.startsWith(`${namespace}/`));
+    return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/`, ['watch'])];
+  }
+
+  private async tagChildren(node: RepositoryNode): Promise<Node[]> {
+    const loaded = await this.firstPage(node);
+    if (loaded.failure) return [this.errorRow(node, node.registry, loaded.failure, 'tags')];
+    const tags = [...loaded.items].sort(naturalOrder).map((tag) => this.intern<TagNode>({ kind: 'tag', id: `tag:${node.registry.host}/${node.repository}:${tag}`, registry: node.registry, repository: node.repository, tag }));
+    this.scheduleDetails(tags);
+    const rows: Node[] = [...tags];
+    if (loaded.next) rows.push(this.intern({ kind: 'loadMore', id: `more:${node.id}`, parent: node }));
+    if (rows.length === 0) rows.push(this.message(node.registry, 'No tags', []));
+    return rows;
+  }
+
+  private repositoryNode(registry: ConfiguredRegistry, repository: string, watched: boolean, namespace: string | undefined): RepositoryNode {
+    return this.intern({ kind: 'repository', id: `repo:${registry.host}/${repository}`, registry, repository, watched, namespace });
+  }
+
+  private message(registry: ConfiguredRegistry, message: string, actions: MessageNode['actions']): MessageNode {
+    return this.intern({ kind: 'message', id: `msg:${registry.host}:${message}`, registry, message, actions });
+  }
+
+  private errorRow(parent: Node, registry: ConfiguredRegistry, error: unknown, what: Listing): Node {
+    const loggedIn = parent.kind === 'registry' ? parent.login !== undefined : false;
+    const failure = describeFailure(error, what, registry.host, loggedIn);
+    this.ctx.log.warn(`${parent.id}: ${failure.detail}`);
+    if (failure.catalogRefused) return this.message(registry, failure.message, failure.actions);
+    return this.intern({ kind: 'error', id: `error:${parent.id}`, parent, registry, message: failure.message, detail: failure.detail, actions: failure.actions });
+  }
+
+  private listKey(node: PagedNode): string {
+    return node.kind === 'registry' ? `catalog:${node.registry.host}` : `tags:${node.registry.host}/${node.repository}`;
+  }
+
+  private async firstPage(node: PagedNode): Promise<Loaded> {
+    const key = this.listKey(node);
+    const known = this.loaded.get(key);
+    if (known) return known;
+    const signal = this.abort.signal;
+    let loaded: Loaded;
+    try {
+      const page = await this.fetchPage(node, undefined);
+      loaded = { items: [...page.items], next: page.next, failure: undefined };
+    } catch (error) {
+      loaded = { items: [], next: undefined, failure: error };
+    }
+    // A refresh came in while this was loading: its answer may be stale (a login changed), so load again.
+    if (signal.aborted) return this.firstPage(node);
+    this.loaded.set(key, loaded);
+    return loaded;
+  }
+
+  private fetchPage(node: PagedNode, next: string | undefined): Promise<Page<string>> {
+    const client = this.ctx.clients.for(node.registry);
+    const n = this.ctx.config.pageSize;
+    const signal = this.abort.signal;
+    return node.kind === 'registry' ? client.catalogPage(n, next, signal) : client.tagsPage(node.repository, n, next, signal);
+  }
+
+  private scheduleDetails(tags: TagNode[]): void {
+    const host = tags[0]?.registry.host;
+    if (!host) return;
+    let limiter = this.limiters.get(host);
+    if (!limiter) this.limiters.set(host, (limiter = new Limiter(() => this.ctx.config.concurrency)));
+    const signal = this.abort.signal;
+    for (const tag of tags) {
+      if (this.details.has(tag.id)) continue;
+      void limiter.run(async () => {
+        if (signal.aborted) return;
+        await this.fetchDetails(tag, signal);
+        if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
+      });
+    }
+  }
+
+  /** The digest, size, age and platforms of a tag: its manifest, and the config blob for an image. */
+  private async fetchDetails(tag: TagNode, signal: AbortSignal): Promise<TagDetails> {
+    const client = this.ctx.clients.for(tag.registry);
+    let details: TagDetails;
+    try {
+      const m = await client.getManifest(tag.repository, tag.tag, signal);
+      const json = JSON.parse(m.bytes.toString('utf8')) as Partial<ImageIndex & ImageManifest>;
+      if (isIndexMediaType(m.mediaType)) {
+        const platforms = (json.manifests ?? []).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform', size: d.size }));
+        details = { digest: m.digest, mediaType: m.mediaType, isIndex: true, size: undefined, created: undefined, platforms, error: undefined };
+      } else {
+        const size = json.config && json.layers ? json.config.size + json.layers.reduce((sum, l) => sum + l.size, 0) : undefined;
+        let created: string | undefined;
+        if (json.config) {
+          try {
+            created = (JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, undefined, signal)).toString('utf8')) as { created?: string }).created;
+          } catch (error) {
+            this.ctx.log.debug(`no config for ${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined };
+      }
+    } catch (error) {
+      this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
+      details = { digest: '', mediaType: '', isIndex: false, size: undefined, created: undefined, platforms: [], error: 'details unavailable' };
+    }
+    if (!signal.aborted) this.details.set(tag.id, details);
+    return details;
+  }
+
+  /** One object per id, so change events reach the row VS Code shows. */
+  private intern<T extends Node>(node: T): T {
+    const known = this.nodes.get(node.id);
+    if (known && known.kind === node.kind && sameData(known, node)) return known as T;
+    this.nodes.set(node.id, node);
+    return node;
+  }
+}
+
+/** v2 before v10; registries list in whatever order their storage gives. */
+const collator = new Intl.Collator('en', { numeric: true });
+function naturalOrder(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
+function sameData(a: Node, b: Node): boolean {
+  return JSON.stringify(a, (k, v: unknown) => (k === 'parent' ? undefined : v)) === JSON.stringify(b, (k, v: unknown) => (k === 'parent' ? undefined : v));
 }

@@ -1,18 +1,110 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { formatAge, formatSize, shortDigest } from '../format';
+import type { ConfiguredRegistry } from '../registry-settings';
 import { contextValue } from './context-value';
-import type { Node } from './nodes';
+import type { LoginInfo, Node, TagDetails } from './nodes';
 
-export function toTreeItem(node: Node): vscode.TreeItem {
+/** The commands rows run when clicked; declared in package.json like every other. */
+export const loadMoreCommandId = 'registryExplorer.loadMore';
+export const retryCommandId = 'registryExplorer.retry';
+
+export function toTreeItem(node: Node, details: TagDetails | undefined, now: number): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  const item = new vscode.TreeItem('', C.None);
+  item.id = node.id;
+  item.contextValue = contextValue(node, details);
   switch (node.kind) {
     case 'registry': {
       const r = node.registry;
-      const item = new vscode.TreeItem(r.label, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `registry:${r.host}`;
-      item.description = r.label === r.host ? undefined : r.host;
+      item.label = r.label;
+      item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon('server');
-      item.tooltip = r.host;
-      item.contextValue = contextValue(node);
+      item.description = [r.label === r.host ? undefined : r.host, node.login ? `${node.login.username} (${shortSource(node.login)})` : undefined, node.filter ? `filter: ${node.filter}` : undefined]
+        .filter(Boolean)
+        .join(' · ');
+      item.tooltip = registryTooltip(r, node.login, node.filter);
       return item;
     }
+    case 'namespace':
+      item.label = `${node.namespace}/`;
+      item.collapsibleState = C.Collapsed;
+      item.iconPath = new vscode.ThemeIcon('folder');
+      item.tooltip = `${node.registry.host}/${node.namespace}/`;
+      return item;
+    case 'repository': {
+      item.label = node.namespace ? node.repository.slice(node.namespace.length + 1) : node.repository;
+      item.collapsibleState = C.Collapsed;
+      item.iconPath = new vscode.ThemeIcon('package');
+      item.description = node.watched ? 'watched' : undefined;
+      item.tooltip = `${node.registry.host}/${node.repository}`;
+      return item;
+    }
+    case 'tag': {
+      item.label = node.tag;
+      item.iconPath = new vscode.ThemeIcon('tag');
+      item.collapsibleState = details?.isIndex ? C.Collapsed : C.None;
+      item.description = tagDescription(details, now);
+      item.tooltip = tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details);
+      return item;
+    }
+    case 'platform':
+      item.label = node.platform;
+      item.iconPath = new vscode.ThemeIcon('vm');
+      item.description = [shortDigest(node.digest), formatSize(node.size)].join(' · ');
+      item.tooltip = `${node.registry.host}/${node.repository}@${node.digest}`;
+      return item;
+    case 'loadMore':
+      item.label = 'Load more...';
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.command = { command: loadMoreCommandId, title: 'Load more', arguments: [node] };
+      return item;
+    case 'error':
+      item.label = node.message;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      item.tooltip = node.detail;
+      item.command = { command: retryCommandId, title: 'Retry', arguments: [node] };
+      return item;
+    case 'message':
+      item.label = node.message;
+      item.iconPath = new vscode.ThemeIcon('info');
+      return item;
   }
+}
+
+function shortSource(login: LoginInfo): string {
+  return login.source.includes('/') ? basename(login.source) : login.source;
+}
+
+function registryTooltip(r: ConfiguredRegistry, login: LoginInfo | undefined, filter: string | undefined): vscode.MarkdownString {
+  const tls = r.insecureHttp ? 'plain HTTP (no TLS)' : !r.tlsVerify ? 'TLS verification skipped for this registry' : r.caFile ? `TLS verified with CA file ${r.caFile}` : 'TLS verified';
+  const lines = [
+    `**${r.label}** \`${r.host}\``,
+    `Kind: ${r.kind}`,
+    tls,
+    login ? `Logged in as ${login.username}, credentials from ${login.source}` : 'Not logged in (anonymous)',
+  ];
+  if (r.repositories.length) lines.push(`Watched: ${r.repositories.join(', ')}`);
+  if (filter) lines.push(`Filter: ${filter}`);
+  const md = new vscode.MarkdownString(lines.join('\n\n'));
+  md.supportHtml = false;
+  return md;
+}
+
+function tagDescription(details: TagDetails | undefined, now: number): string {
+  if (!details) return '...';
+  if (details.error) return details.error;
+  const parts = [shortDigest(details.digest)];
+  if (details.isIndex) parts.push(`${details.platforms.length} platform${details.platforms.length === 1 ? '' : 's'}`);
+  if (details.size !== undefined) parts.push(formatSize(details.size));
+  const age = formatAge(details.created, now);
+  if (age) parts.push(age);
+  return parts.join(' · ');
+}
+
+function tagTooltip(reference: string, details: TagDetails | undefined): string {
+  if (!details || details.error) return reference;
+  return [reference, details.digest, details.mediaType, details.size !== undefined ? formatSize(details.size) : undefined, details.created ? `created ${details.created}` : undefined]
+    .filter(Boolean)
+    .join('\n');
 }

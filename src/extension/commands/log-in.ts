@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { TlsError } from '../../core/errors';
+import { withRegistry, withRegistryFields } from '../registry-settings';
+import { orCancel } from './command';
+import type { Command } from './command';
+import { pickRegistry } from './pick-registry';
+import { chooseTrust } from './trust-certificate';
+
+/**
+ * Asks for a username and a password, checks them against the registry, and only then saves
+ * them (SecretStorage; auth.json too when the user shares logins). A certificate the registry's
+ * settings do not trust leads to the choice of a CA file or skipping verification for that registry.
+ */
+export const logInCommand: Command = {
+  id: 'registryExplorer.logIn',
+  title: 'Log In',
+  async run(ctx, arg) {
+    const host = await pickRegistry(ctx, arg, { title: 'Log In', allowOther: true });
+    const title = `Log In to ${host}`;
+    const configured = ctx.config.registries.find((r) => r.host === host);
+    const previous = await ctx.logins.credentials(host).catch(() => undefined);
+    const username = orCancel(
+      await vscode.window.showInputBox({ title, prompt: 'Username', value: previous?.username, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') }),
+    ).trim();
+    const password = orCancel(await vscode.window.showInputBox({ title, prompt: `Password or token for ${username}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the password') }));
+    ctx.log.addSecret(password);
+
+    let tlsVerify = configured ? configured.tlsVerify && !configured.insecureHttp : true;
+    let caFile = configured?.caFile;
+    for (;;) {
+      const client = ctx.clients.probe(host, { tlsVerify, caFile, username, password });
+      try {
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login for ${host}...` }, () => client.checkLogin());
+        break;
+      } catch (error) {
+        if (!(error instanceof TlsError) || !tlsVerify) throw error;
+        ctx.log.warn(`login to ${host}: ${error.message}`);
+        const trust = await chooseTrust(host, error.message);
+        if (trust.caFile) caFile = trust.caFile;
+        else tlsVerify = false;
+      } finally {
+        void client.close();
+      }
+    }
+
+    const tlsFields = { ...(caFile !== configured?.caFile ? { caFile } : {}), ...(!tlsVerify && configured?.tlsVerify !== false ? { tlsVerify: false } : {}) };
+    if (!configured) await ctx.config.updateRegistries((list) => withRegistry(list, { url: host, ...tlsFields }));
+    else if (Object.keys(tlsFields).length) await ctx.config.updateRegistries((list) => withRegistryFields(list, host, tlsFields));
+    const sharedTo = await ctx.logins.save(host, username, password);
+    ctx.log.info(`logged in to ${host} as ${username}${sharedTo ? `, also saved to ${sharedTo}` : ''}`);
+    void vscode.window.showInformationMessage(`Logged in to ${host} as ${username}.${sharedTo ? ` Also saved to ${sharedTo} for podman and skopeo.` : ''}`);
+    return host;
+  },
+};
