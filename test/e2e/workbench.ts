@@ -51,13 +51,18 @@ export class Workbench {
     await this.page.locator('#workbench\\.parts\\.statusbar').waitFor();
   }
 
-  /** Clicks a view container in the activity bar (by its aria-label) and returns its side bar. */
+  /**
+   * Shows a view container by clicking its activity bar entry (found by aria-label). Clicking the
+   * entry of the container already shown would hide it, so an active one is left alone.
+   */
   async openView(label: string): Promise<Locator> {
     const sidebar = this.page.locator('#workbench\\.parts\\.sidebar');
-    const title = sidebar.locator('.composite.title h2');
-    if ((await sidebar.isVisible()) && (await title.getAttribute('title')) === label) return sidebar;
-    await this.page.locator(`.activitybar .action-item a[aria-label^="${label}"]`).first().click();
-    await title.filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') }).waitFor();
+    const entry = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`a[aria-label^="${label}"]`) }).first();
+    await entry.waitFor();
+    const title = sidebar.locator('.composite.title h2').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') });
+    const shown = async (): Promise<boolean> => (await entry.getAttribute('class'))?.split(/\s+/).includes('checked') === true && (await title.isVisible());
+    if (!(await shown())) await entry.locator('a').first().click();
+    await title.waitFor();
     return sidebar;
   }
 
