@@ -1,13 +1,15 @@
 // Registry role grants, pull secrets and service-account links, and the internal registry's route,
 // against the OpenShift double (real HTTPS, real RBAC answers).
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KubernetesError, UsageError } from '../../src/core/errors';
 import { OpenShiftClient } from '../../src/core/openshift/api';
+import { loadKubeconfig, resolveContext } from '../../src/core/openshift/kubeconfig';
 import { discoverRegistryHost, exposeInternalRegistry, internalRegistryCredentials } from '../../src/core/openshift/internal-registry';
 import { grantRole, listRegistryGrants, parseSubject, revokeRole } from '../../src/core/openshift/rolebindings';
 import { createPullSecret, createPullSecretFromAuthFile, decodePullSecret, linkSecret } from '../../src/core/openshift/secrets';
-import { removeAllTempDirs, requireTools } from '../harness';
+import { makeTempDir, removeAllTempDirs, requireTools } from '../harness';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
 
@@ -183,6 +185,22 @@ test('route discovery uses the cluster image config when the user may read it', 
     await Promise.all([a.close(), d.close()]);
   } finally {
     await open.stop();
+  }
+});
+
+test('the registry route can point at a real registry standing in for the internal one; writeKubeconfig drives a client', async (t) => {
+  if (!requireTools(t, ['openssl'])) return;
+  const standIn = await startOpenShiftDouble({ registryRouteHost: '127.0.0.1:5999' });
+  try {
+    const file = join(makeTempDir('double-kc'), 'config');
+    const context = standIn.writeKubeconfig(file, 'kubeadmin', 'default');
+    const client = OpenShiftClient.fromKubeconfig(loadKubeconfig({ paths: [file] }));
+    assert.equal(resolveContext(loadKubeconfig({ paths: [file] })).contextName, context);
+    await exposeInternalRegistry(client);
+    assert.deepEqual(await discoverRegistryHost(client), { host: '127.0.0.1:5999', source: 'route' });
+    await client.close();
+  } finally {
+    await standIn.stop();
   }
 });
 

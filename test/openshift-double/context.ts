@@ -19,6 +19,11 @@ export interface DoubleOptions {
   imageConfigReadable?: boolean;
   /** The cluster's apps domain (route hosts), default `apps-crc.testing`. */
   appsDomain?: string;
+  /**
+   * The host the registry's default route gets once exposed (default `default-route-openshift-image-registry.<appsDomain>`):
+   * point it at a real test registry (`127.0.0.1:PORT`) to let that registry stand in for the internal one.
+   */
+  registryRouteHost?: string;
   /** PEM CA the cluster trusts for registries it imports from (e.g. the harness CA). */
   registryCaPem?: string;
 }

@@ -1,7 +1,7 @@
 // A faithful OpenShift API double: a real HTTPS server on 127.0.0.1:<free port> (certificate from the
 // harness test CA, so clients exercise CA verification) that answers the calls in openshift-api.md
 // with the real status codes and Status messages. Tests inspect `double.state` (or GET /_double/state).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -38,6 +38,11 @@ export interface OpenShiftDouble {
   requests: RequestRecord[];
   /** A fresh token for a user (created when unknown). */
   tokenFor(user: string): string;
+  /**
+   * Writes a kubeconfig for `user` as `oc login` would have (CA data, token, context `<ns>/<cluster>/<user>`,
+   * current) and returns its context name: what an extension or CLI test points KUBECONFIG at.
+   */
+  writeKubeconfig(file: string, user: string, namespace?: string): string;
   stop(): Promise<void>;
 }
 
@@ -53,7 +58,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise<OpenShiftDouble> {
   const tls = options.tls !== false;
   const certs = tls ? await sharedCerts() : undefined;
-  const state = new DoubleState(options.appsDomain ?? 'apps-crc.testing');
+  const state = new DoubleState(options.appsDomain ?? 'apps-crc.testing', options.registryRouteHost);
   state.seed();
   const importer = new Importer({ caPem: options.registryCaPem ?? (certs ? readFileSync(certs.caFile, 'utf8') : undefined) });
   const routes: RouteDef[] = [...oauthRoutes(), ...coreRoutes(), ...imageRoutes(), ...clusterRoutes()];
@@ -129,6 +134,24 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
     tokenFor(user: string): string {
       if (!state.users.has(user)) state.addUser(user);
       return state.issueToken(user);
+    },
+    writeKubeconfig(file: string, user: string, namespace = 'myproject'): string {
+      if (!state.users.has(user)) state.addUser(user);
+      const token = state.issueToken(user);
+      const cluster = host.replace(/\./g, '-');
+      const context = `${namespace}/${cluster}/${user}`;
+      const config = {
+        apiVersion: 'v1',
+        kind: 'Config',
+        preferences: {},
+        'current-context': context,
+        clusters: [{ name: cluster, cluster: { server: baseUrl, ...(certs ? { 'certificate-authority-data': readFileSync(certs.caFile).toString('base64') } : {}) } }],
+        users: [{ name: `${user}/${cluster}`, user: { token } }],
+        contexts: [{ name: context, context: { cluster, namespace, user: `${user}/${cluster}` } }],
+      };
+      // JSON is YAML: kubeconfig readers (client-go, ours) accept it as is.
+      writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+      return context;
     },
     async stop(): Promise<void> {
       server.closeAllConnections();

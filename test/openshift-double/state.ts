@@ -65,7 +65,7 @@ export class DoubleState {
   registryConfig: RegistryConfigObject;
   imageConfig: ImageConfigObject;
 
-  constructor(readonly appsDomain: string) {
+  constructor(readonly appsDomain: string, readonly registryRouteHost?: string) {
     this.registryConfig = { metadata: this.meta('cluster'), spec: { managementState: 'Managed', defaultRoute: false }, status: {} };
     this.imageConfig = { metadata: this.meta('cluster'), spec: {}, status: { internalRegistryHostname } };
   }
@@ -186,7 +186,7 @@ export class DoubleState {
     const k = key('openshift-image-registry', 'default-route');
     if (this.registryConfig.spec.defaultRoute) {
       if (!this.routes.has(k)) {
-        const host = `default-route-openshift-image-registry.${this.appsDomain}`;
+        const host = this.registryRouteHost ?? `default-route-openshift-image-registry.${this.appsDomain}`;
         this.routes.set(k, {
           metadata: this.meta('default-route', 'openshift-image-registry'),
           spec: { host, to: { kind: 'Service', name: 'image-registry' }, tls: { termination: 'reencrypt', insecureEdgeTerminationPolicy: 'Redirect' } },
