@@ -213,3 +213,32 @@ test('an unknown token is 401 Unauthorized; no token is system:anonymous, forbid
   await assert.rejects(anon.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'), (e: unknown) => e instanceof KubernetesError && e.status === 403 && /User "system:anonymous" cannot list/.test(e.message));
   await anon.close();
 });
+
+test('no error, message or cause chain carries the token', async (t) => {
+  if (!requireTools(t, ['openssl'])) return;
+  const token = double.tokenFor('viewer');
+  const c = new OpenShiftClient({ server: double.url, caPem: double.caPem, token });
+  const errors: unknown[] = [];
+  for (const call of [
+    () => c.get('/apis/image.openshift.io/v1/namespaces/shared/imagestreams'),
+    () => c.post('/api/v1/namespaces/myproject/secrets', { metadata: { name: 'x' } }),
+    () => c.get('/no/such/path'),
+    () => new OpenShiftClient({ server: double.url, token }).get('/apis/user.openshift.io/v1/users/~'),
+    () => new OpenShiftClient({ server: 'https://127.0.0.1:1', token }).get('/apis/user.openshift.io/v1/users/~'),
+  ]) {
+    await call().then(
+      () => assert.fail('expected a failure'),
+      (e: unknown) => errors.push(e),
+    );
+  }
+  assert.equal(errors.length, 5);
+  for (const e of errors) {
+    const seen = new Set<unknown>();
+    for (let x: unknown = e; x && !seen.has(x); x = (x as { cause?: unknown }).cause) {
+      seen.add(x);
+      assert.ok(!`${String(x)} ${JSON.stringify(x)} ${(x as Error).stack ?? ''}`.includes(token), `token leaked in ${String(x)}`);
+    }
+  }
+  assert.equal((errors[2] as KubernetesError).message, 'the server could not find the requested resource');
+  await c.close();
+});

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { AuthenticationError, KubernetesError, UntrustedCertificateError } from '../../src/core/errors';
 import { OpenShiftClient } from '../../src/core/openshift/api';
 import { isOpenShift, listClusterContexts } from '../../src/core/openshift/clusters';
-import { loadKubeconfig, resolveContext } from '../../src/core/openshift/kubeconfig';
+import { loadKubeconfig, mergeCaBundles, resolveContext } from '../../src/core/openshift/kubeconfig';
 import { invalidTokenMessage, login } from '../../src/core/openshift/login';
 import { requestTokenWithPassword } from '../../src/core/openshift/oauth';
 import { listProjects } from '../../src/core/openshift/projects';
@@ -194,5 +194,29 @@ test('a plain Kubernetes server is told apart from OpenShift', async (t) => {
     await client.close();
   } finally {
     await kube.stop();
+  }
+});
+
+test('an OAuth server with its own CA: offered for trust, then trusted alongside the API CA', async (t) => {
+  if (!requireTools(t, ['openssl'])) return;
+  const split = await startOpenShiftDouble({ separateOAuthServer: true });
+  try {
+    assert.notEqual(split.oauthUrl, split.url);
+    const kc = kubeconfigIn(makeTempDir('oc-split'));
+    let offered: UntrustedCertificateError | undefined;
+    await assert.rejects(login({ server: split.url, username: 'developer', password: 'developer', caPem: split.caPem, kubeconfig: kc }), (e: unknown) => {
+      assert.ok(e instanceof UntrustedCertificateError, String(e));
+      offered = e;
+      return true;
+    });
+    assert.equal(offered?.host, new URL(split.oauthUrl).host, 'the error names the OAuth server');
+    assert.equal(offered?.caPem?.replace(/\s+/g, ''), split.oauthCaPem?.replace(/\s+/g, ''));
+    const r = await login({ server: split.url, username: 'developer', password: 'developer', caPem: mergeCaBundles(split.caPem, offered?.caPem), kubeconfig: kc });
+    assert.equal(r.username, 'developer');
+    const saved = resolveContext(loadKubeconfig({ paths: [kc.file] })).caPem ?? '';
+    assert.equal(saved.match(/BEGIN CERTIFICATE/g)?.length, 2, 'both CAs saved in one bundle');
+    assert.ok(split.requests.some((q) => q.path === '/oauth/token' && q.status === 200));
+  } finally {
+    await split.stop();
   }
 });

@@ -24,6 +24,8 @@ export interface DoubleOptions {
    * point it at a real test registry (`127.0.0.1:PORT`) to let that registry stand in for the internal one.
    */
   registryRouteHost?: string;
+  /** Serve authorize/token from a second HTTPS server with its own CA, as a real cluster's OAuth route. */
+  separateOAuthServer?: boolean;
   /** PEM CA the cluster trusts for registries it imports from (e.g. the harness CA). */
   registryCaPem?: string;
 }
@@ -32,8 +34,10 @@ export interface Ctx {
   state: DoubleState;
   options: DoubleOptions;
   importer: Importer;
-  /** `https://127.0.0.1:PORT` */
+  /** `https://127.0.0.1:PORT` of the server answering this request. */
   baseUrl: string;
+  /** The OAuth server's origin (the API server's own unless separateOAuthServer). */
+  oauthUrl: string;
   user: string;
   method: string;
   path: string;

@@ -11,7 +11,7 @@ function oauthError(status: number, error: string, description: string): Reply {
 
 function authorize(ctx: Ctx): Reply {
   const q = ctx.query;
-  const redirect = `${ctx.baseUrl}/oauth/token/implicit`;
+  const redirect = `${ctx.oauthUrl}/oauth/token/implicit`;
   if (q.get('client_id') !== clientId) return oauthError(400, 'unauthorized_client', 'the client is not authorized to request a token using this method');
   if (q.get('response_type') !== 'code') return oauthError(400, 'unsupported_response_type', 'the authorization server does not support obtaining a token using this method');
   if (q.get('redirect_uri') !== redirect) return oauthError(400, 'invalid_request', 'the redirect_uri does not match the client');
@@ -64,9 +64,9 @@ export function oauthRoutes(): RouteDef[] {
       handler: (ctx) => ({
         status: 200,
         body: {
-          issuer: ctx.baseUrl,
-          authorization_endpoint: `${ctx.baseUrl}/oauth/authorize`,
-          token_endpoint: `${ctx.baseUrl}/oauth/token`,
+          issuer: ctx.oauthUrl,
+          authorization_endpoint: `${ctx.oauthUrl}/oauth/authorize`,
+          token_endpoint: `${ctx.oauthUrl}/oauth/token`,
           scopes_supported: ['user:check-access', 'user:full', 'user:info', 'user:list-projects', 'user:list-scoped-projects'],
           response_types_supported: ['code', 'token'],
           grant_types_supported: ['authorization_code', 'implicit'],

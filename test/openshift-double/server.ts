@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { sharedCerts } from '../harness/certs';
+import { makeCerts, sharedCerts } from '../harness/certs';
 import type { TestCerts } from '../harness/certs';
 import type { DoubleOptions, RouteDef } from './context';
 import { makeCtx } from './context';
@@ -29,6 +29,10 @@ export interface OpenShiftDouble {
   /** `https://127.0.0.1:PORT`: the server URL for a kubeconfig. */
   url: string;
   host: string;
+  /** Where the OAuth server answers: the API server itself, or its own origin with `separateOAuthServer`. */
+  oauthUrl: string;
+  /** The OAuth server's own CA (only with `separateOAuthServer`). */
+  oauthCaPem?: string;
   /** PEM of the CA that signed the server certificate (undefined without TLS). */
   caPem?: string;
   caFile?: string;
@@ -55,15 +59,29 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, certs: TestCerts | undefined): Promise<{ server: Server; host: string }> {
+  const server: Server = certs
+    ? createHttpsServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile), ca: readFileSync(certs.caFile) }, listener)
+    : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return { server, host: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise<OpenShiftDouble> {
   const tls = options.tls !== false;
   const certs = tls ? await sharedCerts() : undefined;
+  // A separate OAuth server has its own CA, as the OAuth route's ingress certificate does on a real cluster.
+  const oauthCerts = options.separateOAuthServer ? await makeCerts() : undefined;
   const state = new DoubleState(options.appsDomain ?? 'apps-crc.testing', options.registryRouteHost);
   state.seed();
   const importer = new Importer({ caPem: options.registryCaPem ?? (certs ? readFileSync(certs.caFile, 'utf8') : undefined) });
-  const routes: RouteDef[] = [...oauthRoutes(), ...coreRoutes(), ...imageRoutes(), ...clusterRoutes()];
+  const oauth = oauthRoutes();
+  const apiRoutes: RouteDef[] = [...(options.separateOAuthServer ? oauth.filter((r) => r.pattern.source.includes('well-known')) : oauth), ...coreRoutes(), ...imageRoutes(), ...clusterRoutes()];
   const requests: RequestRecord[] = [];
-  let baseUrl = '';
+  const urls = { api: '', oauth: '' };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -71,7 +89,7 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
     res.end(text);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (routes: RouteDef[], baseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', baseUrl);
     const method = req.method ?? 'GET';
     const path = decodeURIComponent(url.pathname);
@@ -92,7 +110,7 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
       }
       if (!route) throw pathNotFound();
       const m = route.pattern.exec(path);
-      const ctx = makeCtx({ state, options, importer, baseUrl, user, method, path, params: { ...(m?.groups ?? {}) }, query: url.searchParams, headers: req.headers, body });
+      const ctx = makeCtx({ state, options, importer, baseUrl, oauthUrl: urls.oauth, user, method, path, params: { ...(m?.groups ?? {}) }, query: url.searchParams, headers: req.headers, body });
       const reply = await route.handler(ctx);
       status = reply.status;
       if (reply.text !== undefined) {
@@ -108,24 +126,27 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
     }
   };
 
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((e: unknown) => {
+  const listener = (routes: RouteDef[], which: 'api' | 'oauth') => (req: IncomingMessage, res: ServerResponse): void => {
+    handle(routes, urls[which], req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, new ApiError(500, 'InternalError', String(e)).body());
     });
   };
-  const server: Server = certs
-    ? createHttpsServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile), ca: readFileSync(certs.caFile) }, listener)
-    : createHttpServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = `127.0.0.1:${port}`;
-  baseUrl = `${tls ? 'https' : 'http'}://${host}`;
+  const api = await listen(listener(apiRoutes, 'api'), certs);
+  const servers = [api.server];
+  const host = api.host;
+  const baseUrl = `${tls ? 'https' : 'http'}://${host}`;
+  urls.api = baseUrl;
+  urls.oauth = baseUrl;
+  if (oauthCerts) {
+    const o = await listen(listener(oauth.filter((r) => !r.pattern.source.includes('well-known')), 'oauth'), oauthCerts);
+    servers.push(o.server);
+    urls.oauth = `https://${o.host}`;
+  }
   return {
     url: baseUrl,
     host,
+    oauthUrl: urls.oauth,
+    oauthCaPem: oauthCerts ? readFileSync(oauthCerts.caFile, 'utf8') : undefined,
     caPem: certs ? readFileSync(certs.caFile, 'utf8') : undefined,
     caFile: certs?.caFile,
     certs,
@@ -154,8 +175,8 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
       return context;
     },
     async stop(): Promise<void> {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       await importer.close();
     },
   };

@@ -10,6 +10,7 @@ import {
   kubeconfigPaths,
   kubeconfigWritePath,
   loadKubeconfig,
+  mergeCaBundles,
   normalizeServerUrl,
   resolveContext,
   saveLogin,
@@ -99,4 +100,10 @@ test('a user without projects gets the context name oc gives it', () => {
   const saved = saveLogin({ server: 'https://api.crc.testing:6443', username: 'kubeadmin', token: 't', namespace: '' }, { file });
   assert.equal(saved.contextName, '/api-crc-testing:6443/kubeadmin');
   assert.equal(resolveContext(loadKubeconfig({ paths: [file] })).namespace, undefined);
+});
+
+test('CA bundles merge without duplicates, in order', () => {
+  const other = '-----BEGIN CERTIFICATE-----\nMIIBother\n-----END CERTIFICATE-----';
+  assert.equal(mergeCaBundles(caPem, `${other}\r\n${caPem}`), `${caPem.trim()}\n${other}\n`);
+  assert.equal(mergeCaBundles(undefined, ''), undefined);
 });

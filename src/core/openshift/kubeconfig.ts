@@ -222,6 +222,27 @@ export function resolveContext(config: KubeConfig, contextName?: string): Resolv
   };
 }
 
+/**
+ * One PEM bundle holding every certificate of the given bundles once, in order. Trusting a second CA
+ * (the OAuth server's, often signed by the ingress CA rather than the API server's) adds to the trust
+ * already saved instead of replacing it.
+ */
+export function mergeCaBundles(...bundles: (string | undefined)[]): string | undefined {
+  const seen = new Set<string>();
+  const certs: string[] = [];
+  for (const b of bundles) {
+    for (const m of (b ?? '').matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)) {
+      const pem = m[0].replace(/\r\n/g, '\n').trim();
+      const key = pem.replace(/\s+/g, '');
+      if (!seen.has(key)) {
+        seen.add(key);
+        certs.push(pem);
+      }
+    }
+  }
+  return certs.length ? `${certs.join('\n')}\n` : undefined;
+}
+
 // --- names as `oc login` makes them --------------------------------------------------------------
 
 /** `https://api.crc.testing:6443/` -> `https://api.crc.testing:6443`: a scheme is added when missing, as oc does. */

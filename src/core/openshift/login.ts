@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { AuthenticationError, KubernetesError, UsageError } from '../errors';
 import { OpenShiftClient } from './api';
 import type { ClusterConnection } from './kubeconfig';
-import { findClusterForServer, kubeconfigWritePath, loadKubeconfig, normalizeServerUrl, saveLogin } from './kubeconfig';
+import { findClusterForServer, kubeconfigWritePath, loadKubeconfig, mergeCaBundles, normalizeServerUrl, saveLogin } from './kubeconfig';
 import { requestTokenWithPassword } from './oauth';
 import { listProjects } from './projects';
 import { whoami } from './whoami';
@@ -19,7 +19,11 @@ export interface LoginOptions {
   /** Username and password for the OAuth server's challenging-client flow. */
   username?: string;
   password?: string;
-  /** PEM of a CA the user chose to trust for this cluster; saved as `certificate-authority-data`. */
+  /**
+   * PEM of a CA (or a bundle) the user chose to trust for this cluster; added to what the kubeconfig already
+   * trusts for it and saved as `certificate-authority-data`. When the OAuth server presents another CA than
+   * the API server, pass both (`mergeCaBundles(first, err.caPem)`).
+   */
   caPem?: string;
   /** The user explicitly chose to skip TLS verification for this cluster; saved as such. */
   insecure?: boolean;
@@ -43,17 +47,13 @@ export const invalidTokenMessage = 'The token provided is invalid or expired.';
 
 /** The TLS settings to use for a server: the explicit choice, else what the kubeconfig holds for it. */
 function tlsFor(opts: LoginOptions, server: string): Pick<ClusterConnection, 'caPem' | 'insecure'> {
-  if (opts.caPem) return { caPem: opts.caPem };
   if (opts.insecure) return { insecure: true };
   const kc = opts.kubeconfig ?? {};
   const existing = findClusterForServer(loadKubeconfig({ env: kc.env, home: kc.home, paths: kc.file ? [kc.file] : undefined }), server);
-  if (!existing) return {};
-  if (existing.insecureSkipTlsVerify) return { insecure: true };
-  if (existing.certificateAuthorityData) return { caPem: existing.certificateAuthorityData };
-  if (existing.certificateAuthority) {
-    return { caPem: readFileSync(existing.certificateAuthority, 'utf8') };
-  }
-  return {};
+  const saved = existing?.certificateAuthorityData ?? (existing?.certificateAuthority ? readFileSync(existing.certificateAuthority, 'utf8') : undefined);
+  if (opts.caPem) return { caPem: mergeCaBundles(saved, opts.caPem) };
+  if (existing?.insecureSkipTlsVerify) return { insecure: true };
+  return saved ? { caPem: saved } : {};
 }
 
 
@@ -92,7 +92,7 @@ export async function login(opts: LoginOptions): Promise<LoginResult> {
     const file = kc.file ?? kubeconfigWritePath(kc.env, kc.home);
     const previous = previousNamespace(file, server, username);
     const namespace = chooseProject(projects, previous);
-    const saved = saveLogin({ server, username, token, namespace, caPem: opts.caPem, insecure: opts.insecure }, { file });
+    const saved = saveLogin({ server, username, token, namespace, caPem: opts.caPem ? tls.caPem : undefined, insecure: opts.insecure }, { file });
     return { server, username, namespace, projects, ...saved };
   } finally {
     await anonymous.close();
