@@ -113,6 +113,23 @@ test('re-import with another source needs --confirm; with it, the tag moves to t
   assert.deepEqual(row?.history.map((h) => h.current), [true, false]);
 });
 
+test('only a scheduled tag follows the registry; a plain one stays on its image until imported again', async (t) => {
+  if (!requireTools(t, tools)) return;
+  const moving = await buildImage({ labels: { version: 'moving-1' } });
+  await pushImage(reg, 'team/moving', 'latest', moving);
+  await tagImage(dev, { namespace: 'myproject', source: `${reg.host}/team/moving:latest`, destination: 'moving:scheduled', scheduled: true });
+  await tagImage(dev, { namespace: 'myproject', source: `${reg.host}/team/moving:latest`, destination: 'moving:pinned' });
+  const next = await buildImage({ labels: { version: 'moving-2' } });
+  await pushImage(reg, 'team/moving', 'latest', next);
+  assert.deepEqual(await double.runScheduledImports(), ['myproject/moving:scheduled']);
+  assert.equal(double.state.statusTag('myproject', 'moving', 'scheduled')?.items?.[0]?.image, next.manifestDigest);
+  assert.equal(double.state.statusTag('myproject', 'moving', 'pinned')?.items?.[0]?.image, moving.manifestDigest);
+  const row = imageStreamModel(await getImageStream(dev, 'myproject', 'moving')).tags.find((x) => x.tag === 'scheduled');
+  assert.equal(row?.sourceLine, `updates automatically from registry ${reg.host}/team/moving:latest`);
+  assert.deepEqual(row?.history.map((h) => h.image), [next.manifestDigest, moving.manifestDigest]);
+  await assert.rejects(tagImage(dev, { namespace: 'myproject', source: 'moving:pinned', destination: 'moving:x', scheduled: true }), /only tags from an external image/);
+});
+
 test('a stale resourceVersion answers 409 Conflict', async (t) => {
   if (!requireTools(t, tools)) return;
   const is = await getImageStream(dev, 'myproject', 'app');

@@ -3,9 +3,10 @@
 import type { ImageImportStatus, ImageStream, ImageStreamImport, ImageStreamTag, NamedTagEventList, TagEvent, TagReference } from '../../src/core/openshift/types';
 import type { Ctx, Reply, RouteDef } from './context';
 import { list } from './context';
-import type { Credentials, ImportedManifest } from './importer';
+import type { Credentials, ImportedManifest, Importer } from './importer';
 import { ImportFailure } from './importer';
 import { internalRegistryHostname } from './state';
+import type { DoubleState } from './state';
 import { alreadyExists, badRequest, conflict, invalid, notFound, success } from './status';
 
 const group = 'image.openshift.io';
@@ -82,9 +83,9 @@ function recordFailure(is: ImageStream, tag: string, f: ImportFailure, generatio
   l.conditions = [{ type: 'ImportSuccess', status: 'False', lastTransitionTime: now(), reason: f.reason, message: f.message, generation }];
 }
 
-function bump(ctx: Ctx, is: ImageStream): number {
+function bump(state: DoubleState, is: ImageStream): number {
   is.metadata.generation = (is.metadata.generation ?? 0) + 1;
-  is.metadata.resourceVersion = ctx.state.nextResourceVersion();
+  is.metadata.resourceVersion = state.nextResourceVersion();
   return is.metadata.generation;
 }
 
@@ -103,9 +104,9 @@ function failureStatus(f: ImportFailure): ImageImportStatus['status'] {
 }
 
 /** Registry credentials from the namespace's dockerconfigjson secrets, as the cluster's importer uses them. */
-export function pullCredentials(ctx: Ctx, ns: string): Credentials {
+export function pullCredentials(state: DoubleState, ns: string): Credentials {
   return (host) => {
-    for (const [k, secret] of ctx.state.secrets) {
+    for (const [k, secret] of state.secrets) {
       if (!k.startsWith(`${ns}/`) || secret.type !== 'kubernetes.io/dockerconfigjson') continue;
       try {
         const auths = (JSON.parse(Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8')) as { auths?: Record<string, { username?: string; password?: string; auth?: string }> }).auths ?? {};
@@ -128,7 +129,7 @@ export function pullCredentials(ctx: Ctx, ns: string): Credentials {
 
 async function resolveOrFail(ctx: Ctx, from: string, insecure: boolean): Promise<ImportedManifest | ImportFailure> {
   try {
-    return await ctx.importer.resolve(from, insecure, pullCredentials(ctx, ctx.params.ns as string));
+    return await ctx.importer.resolve(from, insecure, pullCredentials(ctx.state, ctx.params.ns as string));
   } catch (e) {
     if (e instanceof ImportFailure) return e;
     throw e;
@@ -197,7 +198,7 @@ async function putIstag(ctx: Ctx): Promise<Reply> {
   }
   const streamCreated = !is;
   is ??= newStream(ctx, ns, stream);
-  const gen = bump(ctx, is);
+  const gen = bump(ctx.state, is);
   const created = setSpecTag(is, { ...body.tag, name: tag, generation: gen });
   if (resolved) recordImage(is, tag, { ...resolved, generation: gen });
   if (failure) recordFailure(is, tag, failure, gen);
@@ -228,7 +229,7 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
   const doImport = isi.spec.import === true;
   // Work on a copy: nothing is stored unless this is a real import (import: false is a dry run).
   const is: ImageStream = existing ? (JSON.parse(JSON.stringify(existing)) as ImageStream) : newStream(ctx, ns, name);
-  const gen = bump(ctx, is);
+  const gen = bump(ctx.state, is);
   const images: ImageImportStatus[] = [];
   for (const spec of isi.spec.images ?? []) {
     if (spec.from?.kind !== 'DockerImage') throw invalid('ImageStreamImport', group, name, 'spec.images[0].from.kind', `Unsupported value: "${spec.from?.kind}": supported values: "DockerImage"`);
@@ -249,7 +250,7 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
     const insecure = isi.spec.repository.importPolicy?.insecure === true;
     is.spec.dockerImageRepository = from;
     try {
-      const tags = await ctx.importer.tags(from, insecure, pullCredentials(ctx, ns));
+      const tags = await ctx.importer.tags(from, insecure, pullCredentials(ctx.state, ns));
       // OpenShift imports at most a limited number of tags per repository import; the rest are reported.
       const limit = 50;
       const repoImages: ImageImportStatus[] = [];
@@ -276,6 +277,33 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
     status: 201,
     body: { ...isi, metadata: { ...isi.metadata, namespace: ns, creationTimestamp: now() }, status: { ...(doImport ? { import: view(ctx, is) } : {}), images, ...(repository ? { repository } : {}) } },
   };
+}
+
+/**
+ * One pass of the cluster's scheduled-import controller: every spec tag with `importPolicy.scheduled` from a
+ * DockerImage is re-resolved, and moves when the registry now has another image. Returns the tags that moved.
+ * (Tags without a schedule never move on their own.)
+ */
+export async function runScheduledImports(state: DoubleState, importer: Importer): Promise<string[]> {
+  const moved: string[] = [];
+  for (const is of state.imagestreams.values()) {
+    const ns = is.metadata.namespace as string;
+    for (const t of is.spec.tags ?? []) {
+      if (!t.importPolicy?.scheduled || t.from?.kind !== 'DockerImage') continue;
+      const before = is.status?.tags?.find((x) => x.tag === t.name)?.items?.[0]?.image;
+      try {
+        const r = await importer.resolve(t.from.name, t.importPolicy.insecure === true, pullCredentials(state, ns));
+        if (r.digest === before) continue;
+        recordImage(is, t.name, { dockerImageReference: r.dockerImageReference, image: r.digest, generation: is.metadata.generation ?? 0 });
+        moved.push(`${ns}/${is.metadata.name}:${t.name}`);
+      } catch (e) {
+        if (!(e instanceof ImportFailure)) throw e;
+        recordFailure(is, t.name, e, is.metadata.generation ?? 0);
+      }
+      is.metadata.resourceVersion = state.nextResourceVersion();
+    }
+  }
+  return moved;
 }
 
 /** The `is:tag` in the path, after the caller is authorized for the verb on it. */
@@ -337,7 +365,7 @@ export function imageRoutes(): RouteDef[] {
         existing.spec = body.spec ?? existing.spec;
         existing.metadata.labels = body.metadata?.labels ?? existing.metadata.labels;
         existing.metadata.annotations = body.metadata?.annotations ?? existing.metadata.annotations;
-        bump(ctx, existing);
+        bump(ctx.state, existing);
         return { status: 200, body: view(ctx, existing) };
       },
     },
@@ -385,7 +413,7 @@ export function imageRoutes(): RouteDef[] {
         if (!is || (!inSpec && !inStatus)) throw notFound('imagestreamtags', group, n);
         is.spec.tags = (is.spec.tags ?? []).filter((t) => t.name !== tag);
         if (is.status) is.status.tags = (is.status.tags ?? []).filter((t) => t.tag !== tag);
-        bump(ctx, is);
+        bump(ctx.state, is);
         return { status: 200, body: success('imagestreamtags', group, n) };
       },
     },

@@ -14,7 +14,7 @@ import { Importer } from './importer';
 import { oauthRoutes } from './oauth';
 import { clusterRoutes } from './routes-cluster';
 import { coreRoutes } from './routes-core';
-import { imageRoutes } from './routes-image';
+import { imageRoutes, runScheduledImports } from './routes-image';
 import { DoubleState } from './state';
 import { ApiError, pathNotFound, unauthorized } from './status';
 
@@ -42,6 +42,8 @@ export interface OpenShiftDouble {
   requests: RequestRecord[];
   /** A fresh token for a user (created when unknown). */
   tokenFor(user: string): string;
+  /** Runs the scheduled-import controller once (the real one runs every 15 minutes); returns `ns/is:tag` moved. */
+  runScheduledImports(): Promise<string[]>;
   /**
    * Writes a kubeconfig for `user` as `oc login` would have (CA data, token, context `<ns>/<cluster>/<user>`,
    * current) and returns its context name: what an extension or CLI test points KUBECONFIG at.
@@ -156,6 +158,7 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
       if (!state.users.has(user)) state.addUser(user);
       return state.issueToken(user);
     },
+    runScheduledImports: () => runScheduledImports(state, importer),
     writeKubeconfig(file: string, user: string, namespace = 'myproject'): string {
       if (!state.users.has(user)) state.addUser(user);
       const token = state.issueToken(user);
