@@ -40,12 +40,16 @@ const untrustedCodes = new Set([
 /** Other certificate failures: trusting the CA would not help (wrong host, expired, ...). */
 const otherTlsCodes = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED']);
 
+/** The most telling error code in a cause chain: a certificate code if there is one, else the first code. */
 function errorCode(err: unknown): string | undefined {
+  let first: string | undefined;
   for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (untrustedCodes.has(code) || otherTlsCodes.has(code) || code.startsWith('E'))) return code;
+    if (typeof code !== 'string') continue;
+    if (untrustedCodes.has(code) || otherTlsCodes.has(code)) return code;
+    first ??= code;
   }
-  return undefined;
+  return first;
 }
 
 export class OpenShiftClient {

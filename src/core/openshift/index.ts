@@ -1,8 +1,21 @@
-// The OpenShift core API in one import, for the extension (tree, commands) and the CLI:
-//   const client = OpenShiftClient.fromKubeconfig(loadKubeconfig(), contextName);
-//   const projects = await listProjects(client);
-//   const rows = imageStreamModel(await getImageStream(client, ns, name)).tags;
-// Every failure is a typed error from ../errors (KubernetesError carries the server's message).
+// The OpenShift core API in one import, for the extension (tree, commands) and the CLI. Typical use:
+//
+//   const config = loadKubeconfig();                           // KUBECONFIG merged as oc, else ~/.kube/config
+//   for (const c of listClusterContexts(config)) ...           // cluster nodes: "user @ host", namespace
+//   const client = OpenShiftClient.fromKubeconfig(config, c.contextName);
+//   await isOpenShift(client); await listProjects(client);     // projects (namespaces fallback)
+//   const is = await getImageStream(client, ns, name);
+//   imageStreamModel(is).tags                                  // tree rows, in `oc describe is` order
+//   describeImageStream(is)                                    // the exact `oc describe is` text
+//   await importImage(client, { namespace, stream, tag, from, confirm })   // ConfirmationRequiredError -> ask, retry with confirm
+//   await tagImage(client, {...}); await deleteTag(client, ns, 'is:tag');
+//   await grantRole(client, ns, role, parseSubject(name, kind, ns)); await revokeRole(...); await listRegistryGrants(client, ns);
+//   await createPullSecret(client, {...}); await linkSecret(client, { ..., for: ['pull'] });
+//   await exposeInternalRegistry(admin); await discoverRegistryHost(client, [ns]); await internalRegistryCredentials(client);
+//   await login({ server, token | username+password, caPem?, insecure? })  // UntrustedCertificateError -> offer err.caPem
+//
+// Every failure is a typed error from ../errors: KubernetesError carries the server's Status message,
+// UntrustedCertificateError the CA to offer, ConfirmationRequiredError oc's --confirm wording.
 export * from './age';
 export * from './api';
 export * from './clusters';
