@@ -1,17 +1,25 @@
 // Starts a real code-server (VS Code 1.100 in the browser) with the packaged extension installed
 // into a throw-away user-data-dir, so every test run sees a fresh editor and nothing of the machine's.
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type * as launcherModule from '../../scripts/code-server.mjs' with { 'resolution-mode': 'import' };
+
+type Launcher = typeof launcherModule;
 
 const run = promisify(execFile);
 
 /** The repository root (this file runs from out/test/e2e). */
 export const repoRoot = resolve(__dirname, '../../..');
 export const codeServerBin = join(repoRoot, '.vscode-test/code-server/node_modules/.bin/code-server');
+
+/** The launcher `npm start` uses too (an ES module, so loaded with import()). */
+function launcher(): Promise<Launcher> {
+  return import(pathToFileURL(join(repoRoot, 'scripts/code-server.mjs')).href) as Promise<Launcher>;
+}
 export const chromiumBin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
@@ -58,22 +66,6 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** Settings that keep the welcome page, walkthroughs, telemetry and trust prompts out of the tests' way. */
-const quietSettings = {
-  'workbench.startupEditor': 'none',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'telemetry.telemetryLevel': 'off',
-  'security.workspace.trust.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-  'chat.commandCenter.enabled': false,
-  'workbench.colorTheme': 'Default Dark Modern',
-};
-
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   const vsix = await packageExtension();
   const home = mkdtempSync(join(tmpdir(), 'regx-e2e-'));
@@ -81,28 +73,15 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const extensionsDir = join(home, 'extensions');
   const workspace = join(home, 'workspace');
   for (const d of [userDataDir, extensionsDir, workspace]) mkdirSync(d, { recursive: true });
-  // Our own config file: code-server would otherwise create ~/.config/code-server/config.yaml with a password.
-  const configFile = join(home, 'code-server.yaml');
-  writeFileSync(configFile, 'auth: none\n');
+  const { installExtension, launchCodeServer, quietSettings } = await launcher();
   const writeSettings = (settings: Record<string, unknown>): void => {
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
+    writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...quietSettings, 'workbench.colorTheme': 'Default Dark Modern', ...settings }, null, 2));
   };
   writeSettings(options.settings ?? {});
-
-  const env = { ...process.env, ...options.env };
-  await run(codeServerBin, ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { env });
-
-  const child = spawn(
-    codeServerBin,
-    [
-      '--config', configFile, '--auth', 'none', '--bind-addr', '127.0.0.1:0',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace,
-    ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const port = await listeningPort(child);
+  const dirs = { bin: codeServerBin, home, userDataDir, extensionsDir, env: { ...process.env, ...options.env } };
+  await installExtension({ ...dirs, vsix });
+  const { port, child } = await launchCodeServer({ ...dirs, folder: workspace });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -120,26 +99,6 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     writeSettings,
     stop,
   };
-}
-
-/** Port 0 lets the kernel pick a free port; code-server says which one it got. */
-function listeningPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (m) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        child.stderr?.resume();
-        resolvePort(Number(m[1]));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => reject(new Error(`code-server exited (${code}) before listening:\n${output}`)));
-  });
 }
 
 function readTree(dir: string): string {

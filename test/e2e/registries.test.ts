@@ -108,6 +108,8 @@ test('logging in through the palette validates, saves, and the tree lists reposi
   await bench.treeRow(view, 'linux/arm64/v8').waitFor();
   assert.deepEqual((await bench.readTreeRows(view)).filter((r) => r.level === 4).map((r) => r.label), ['linux/amd64', 'linux/arm64/v8']);
   assert.match((await bench.readTreeRows(view)).find((r) => r.label === 'multi')?.description ?? '', new RegExp(`^${indexDigest.slice(7, 19)} · 2 platforms`));
+  await bench.resizeSideBar(520);
+  await bench.treeRow(view, 'v1').hover();
   await bench.screenshot('registries-tree');
 });
 

@@ -66,6 +66,18 @@ export class Workbench {
     return sidebar;
   }
 
+  /** Drags the side bar's edge so that it is `width` pixels wide (for screenshots that show whole rows). */
+  async resizeSideBar(width: number): Promise<void> {
+    const box = await this.page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+    if (!box) return;
+    const edge = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(edge, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
   /** The pane (view) inside the side bar whose header says `name`. */
   pane(name: string): Locator {
     return this.page.locator('#workbench\\.parts\\.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${name}"]`) });

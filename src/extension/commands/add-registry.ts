@@ -3,6 +3,7 @@ import { registryPresets } from '../registry-presets';
 import { parseRegistryUrl, withRegistry } from '../registry-settings';
 import type { RegistrySetting } from '../registry-settings';
 import { orCancel } from './command';
+import { logInCommandId } from './log-in';
 import type { Command } from './command';
 
 /** Adds a preset or a typed registry to `registryExplorer.registries` (never a secret there). */
@@ -36,6 +37,10 @@ export const addRegistryCommand: Command = {
     await ctx.config.updateRegistries((list) => withRegistry(list, setting));
     ctx.log.info(`added registry ${host}`);
     ctx.tree.refresh();
+    if (preset.needsLogin && !(await ctx.logins.credentials(host).catch(() => undefined))) {
+      const logIn = 'Log In';
+      void vscode.window.showInformationMessage(`${preset.label} needs a login.`, logIn).then((choice) => choice === logIn && vscode.commands.executeCommand(logInCommandId, host));
+    }
     return host;
   },
 };

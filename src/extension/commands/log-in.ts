@@ -11,6 +11,8 @@ import { chooseTrust } from './trust-certificate';
  * them (SecretStorage; auth.json too when the user shares logins). A certificate the registry's
  * settings do not trust leads to the choice of a CA file or skipping verification for that registry.
  */
+export const logInCommandId = 'registryExplorer.logIn';
+
 export const logInCommand: Command = {
   id: 'registryExplorer.logIn',
   title: 'Log In',
