@@ -26,6 +26,8 @@ export interface DoubleOptions {
   registryRouteHost?: string;
   /** Serve authorize/token from a second HTTPS server with its own CA, as a real cluster's OAuth route. */
   separateOAuthServer?: boolean;
+  /** Extra tokens the cluster accepts, token -> user (e.g. one a test registry was told to accept first). */
+  tokens?: Record<string, string>;
   /** PEM CA the cluster trusts for registries it imports from (e.g. the harness CA). */
   registryCaPem?: string;
 }

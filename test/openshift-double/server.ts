@@ -79,6 +79,10 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
   const oauthCerts = options.separateOAuthServer ? await makeCerts() : undefined;
   const state = new DoubleState(options.appsDomain ?? 'apps-crc.testing', options.registryRouteHost);
   state.seed();
+  for (const [token, user] of Object.entries(options.tokens ?? {})) {
+    if (!state.users.has(user)) state.addUser(user);
+    state.tokens.set(token, user);
+  }
   const importer = new Importer({ caPem: options.registryCaPem ?? (certs ? readFileSync(certs.caFile, 'utf8') : undefined) });
   const oauth = oauthRoutes();
   const apiRoutes: RouteDef[] = [...(options.separateOAuthServer ? oauth.filter((r) => r.pattern.source.includes('well-known')) : oauth), ...coreRoutes(), ...imageRoutes(), ...clusterRoutes()];
