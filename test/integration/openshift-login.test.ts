@@ -10,6 +10,7 @@ import { OpenShiftClient } from '../../src/core/openshift/api';
 import { isOpenShift, listClusterContexts } from '../../src/core/openshift/clusters';
 import { loadKubeconfig, mergeCaBundles, resolveContext } from '../../src/core/openshift/kubeconfig';
 import { invalidTokenMessage, login } from '../../src/core/openshift/login';
+import { logout, oauthTokenObjectName } from '../../src/core/openshift/logout';
 import { requestTokenWithPassword } from '../../src/core/openshift/oauth';
 import { listProjects } from '../../src/core/openshift/projects';
 import { whoami } from '../../src/core/openshift/whoami';
@@ -219,4 +220,23 @@ test('an OAuth server with its own CA: offered for trust, then trusted alongside
   } finally {
     await split.stop();
   }
+});
+
+test('logout revokes the token on the server and drops it from the kubeconfig, keeping the entries', async (t) => {
+  if (!requireTools(t, ['openssl'])) return;
+  const kc = kubeconfigIn(makeTempDir('oc-logout'));
+  const r = await login({ server: double.url, username: 'viewer', password: 'viewer', caPem: double.caPem, kubeconfig: kc });
+  const token = resolveContext(loadKubeconfig({ paths: [kc.file] })).token as string;
+  assert.equal(double.state.tokens.get(token), 'viewer');
+  const out = await logout({ config: loadKubeconfig({ paths: [kc.file] }) });
+  assert.deepEqual(out, { message: `Logged "viewer" out on "${double.url}"`, revoked: true, file: kc.file });
+  assert.equal(double.state.tokens.has(token), false, 'revoked on the server');
+  assert.ok(double.requests.some((q) => q.method === 'DELETE' && q.path === `/apis/oauth.openshift.io/v1/oauthaccesstokens/${oauthTokenObjectName(token)}` && q.status === 200));
+  const after = loadKubeconfig({ paths: [kc.file] });
+  assert.equal(resolveContext(after).token, undefined);
+  assert.equal(after.currentContext, r.contextName, 'the context stays, as with oc logout');
+  const old = new OpenShiftClient({ server: double.url, caPem: double.caPem, token });
+  await assert.rejects(whoami(old), (e: unknown) => e instanceof KubernetesError && e.status === 401);
+  await old.close();
+  await assert.rejects(logout({ config: after }), /not logged in with a token/);
 });

@@ -2,6 +2,8 @@
 // authorize (X-CSRF-Token, Basic challenge, 302 with a code) and the token endpoint with PKCE.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Ctx, Reply, RouteDef } from './context';
+import { forbidden } from './rbac';
+import { notFound, success } from './status';
 
 const clientId = 'openshift-challenging-client';
 
@@ -55,8 +57,29 @@ function token(ctx: Ctx): Reply {
   return { status: 200, body: { access_token: ctx.state.issueToken(entry.user), token_type: 'Bearer', expires_in: 86400, scope: 'user:full' } };
 }
 
+/** The name the OAuth API gives a token's OAuthAccessToken: sha256~ + base64url(sha256(token without prefix)). */
+function tokenObjectName(token: string): string {
+  return `sha256~${createHash('sha256').update(token.replace(/^sha256~/, '')).digest('base64url')}`;
+}
+
 export function oauthRoutes(): RouteDef[] {
   return [
+    {
+      method: 'DELETE',
+      pattern: /^\/apis\/oauth\.openshift\.io\/v1\/oauthaccesstokens\/(?<name>[^/]+)$/,
+      handler: (ctx) => {
+        const name = ctx.params.name as string;
+        if (ctx.user === 'system:anonymous') throw forbidden(ctx.user, 'delete', 'oauth.openshift.io', 'oauthaccesstokens', name, undefined);
+        // system:oauth-token-deleter lets everyone delete their own tokens; someone else's reads as not found.
+        for (const [token, user] of ctx.state.tokens) {
+          if (tokenObjectName(token) === name && (user === ctx.user || ctx.allowed('delete', 'oauth.openshift.io', 'oauthaccesstokens', undefined))) {
+            ctx.state.tokens.delete(token);
+            return { status: 200, body: success('oauthaccesstokens', 'oauth.openshift.io', name) };
+          }
+        }
+        throw notFound('oauthaccesstokens', 'oauth.openshift.io', name);
+      },
+    },
     {
       method: 'GET',
       pattern: /^\/\.well-known\/oauth-authorization-server$/,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfirmationRequiredError, UsageError } from '../../src/core/errors';
 import { planImport } from '../../src/core/openshift/import';
+import { oauthTokenObjectName } from '../../src/core/openshift/logout';
 import { parseSubject, subjectLabel } from '../../src/core/openshift/rolebindings';
 import { dockerConfigJson } from '../../src/core/openshift/secrets';
 import { guessSourceKind, validateTagName } from '../../src/core/openshift/tag';
@@ -70,4 +71,9 @@ test('tag names and source kinds', () => {
 test('docker-registry secret content is what oc writes', () => {
   const json = JSON.parse(dockerConfigJson('quay.io', 'u', 'p:w').toString());
   assert.deepEqual(json, { auths: { 'quay.io': { username: 'u', password: 'p:w', auth: Buffer.from('u:p:w').toString('base64') } } });
+});
+
+test('an OAuth token is revoked by the name the server stores it under', () => {
+  // sha256("abc") = ba7816bf...15ad, in unpadded base64url.
+  assert.equal(oauthTokenObjectName('sha256~abc'), 'sha256~ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
 });

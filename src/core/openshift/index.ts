@@ -13,6 +13,7 @@
 //   await createPullSecret(client, {...}); await linkSecret(client, { ..., for: ['pull'] });
 //   await exposeInternalRegistry(admin); await discoverRegistryHost(client, [ns]); await internalRegistryCredentials(client);
 //   await login({ server, token | username+password, caPem?, insecure? })  // UntrustedCertificateError -> offer err.caPem
+//   await logout({ contextName })                               // revokes the token, drops it from the kubeconfig
 //
 // Every failure is a typed error from ../errors: KubernetesError carries the server's Status message,
 // UntrustedCertificateError the CA to offer, ConfirmationRequiredError oc's --confirm wording.
@@ -25,6 +26,7 @@ export * from './import';
 export * from './internal-registry';
 export * from './kubeconfig';
 export * from './login';
+export * from './logout';
 export * from './oauth';
 export * from './projects';
 export * from './rolebindings';
