@@ -48,6 +48,8 @@ test('import-image --all sends spec.repository and checks the stream import spec
   assert.deepEqual(isi.spec.repository, { from: { kind: 'DockerImage', name: 'quay.io/x/y' }, importPolicy: { importMode: 'Legacy' }, referencePolicy: { type: 'Source' } });
   assert.equal(isi.spec.images, undefined);
   assert.throws(() => planImport({ namespace: 'p', stream: 's', all: true, tag: 'x' }, undefined), UsageError);
+  const again = planImport({ namespace: 'openshift', stream: 'nodejs', all: true }, nodejs);
+  assert.deepEqual(again.spec.images?.map((i) => [i.from.name, i.to?.name]), [['registry.redhat.io/rhscl/nodejs-10-rhel7', '10-SCL']], '--all without --from re-imports the external tags');
 });
 
 test('subjects: users, groups and service accounts as oc names them', () => {

@@ -82,7 +82,18 @@ export function planImport(opts: ImportImageOptions, stream: ImageStream | undef
   if (opts.all) {
     const current = stream?.spec.dockerImageRepository ?? '';
     const from = opts.from ?? current;
-    if (!from) throw new UsageError('image stream does not have tags pointing to external container images');
+    if (!from) {
+      // No repository to import: re-import every tag that comes from an external image, as oc does.
+      const external = (stream?.spec.tags ?? []).filter((t) => t.from?.kind === 'DockerImage');
+      if (!external.length) throw new UsageError('image stream does not have tags pointing to external container images');
+      isi.spec.images = external.map((t) => ({
+        from: { kind: 'DockerImage', name: t.from?.name as string },
+        to: { name: t.name },
+        importPolicy: importPolicy(opts, stream, t.name),
+        referencePolicy: referencePolicy(opts),
+      }));
+      return isi;
+    }
     if (stream && from !== current && !opts.confirm) {
       if (!current) throw new ConfirmationRequiredError('the image stream does not currently import an entire Docker repository, pass --confirm to update');
       throw new ConfirmationRequiredError(`the image stream has a different import spec "${current}", pass --confirm to update`);

@@ -103,7 +103,7 @@ export interface RevokeResult {
 export async function revokeRole(client: OpenShiftClient, namespace: string, role: string, subject: Subject): Promise<RevokeResult> {
   const result: RevokeResult = { updated: [], deleted: [] };
   for (const b of await listRoleBindings(client, namespace)) {
-    if (b.roleRef.name !== role) continue;
+    if (b.roleRef.kind !== 'ClusterRole' || b.roleRef.name !== role) continue;
     const subjects = b.subjects ?? [];
     const rest = subjects.filter((s) => !sameSubject(s, subject, namespace));
     if (rest.length === subjects.length) continue;
