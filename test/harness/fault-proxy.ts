@@ -274,7 +274,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const requests = async (): Promise<void> => {
       const parser = new HttpStreamParser('request');
       let dropping = false;
+      let first = true;
       for await (const chunk of client) {
+        // A TLS ClientHello (a client probing https first, as skopeo and regx do with
+        // --tls-verify=false): answer as a plain-HTTP server does, by not speaking TLS.
+        if (first && (chunk as Buffer)[0] === 0x16) return kill();
+        first = false;
         for (const seg of parser.push(chunk as Buffer)) {
           if (seg.type === 'head') {
             const [method = '', path = ''] = seg.head.startLine.split(' ');

@@ -50,7 +50,8 @@ export class HttpClient {
     this.retry = options.retry ?? defaultRetryPolicy;
     const timeout = options.timeoutMs ?? 30_000;
     this.dispatcher = new Agent({
-      connect: { ...connectTlsOptions(options.tls ?? {}), timeout },
+      // Connect (TCP and TLS handshake) gets less than a whole answer, as Go's TLSHandshakeTimeout.
+      connect: { ...connectTlsOptions(options.tls ?? {}), timeout: Math.min(timeout, 10_000) },
       connections: options.connections ?? 16,
       headersTimeout: timeout,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,

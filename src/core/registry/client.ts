@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { AuthenticationError, DigestMismatchError, ManifestTooLargeError, NetworkError, RegistryError, TlsError } from '../errors';
 import { HttpClient } from '../http/client';
 import type { HttpClientOptions, HttpMethod } from '../http/client';
+import { backoffDelay, defaultRetryPolicy, isRetryableNetworkError, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
 import { isNotTlsError } from '../http/tls';
 import { manifestAcceptTypes, manifestMediaType } from '../image/mediatypes';
@@ -129,7 +130,10 @@ export class RegistryClient {
 
   private async pingAt(base: string, signal?: AbortSignal): Promise<void> {
     const url = new URL('/v2/', base);
-    const res = await this.http.send({ method: 'GET', url, signal, idempotent: true });
+    // An https probe that may fall back to http is tried once: a plain-HTTP registry will not
+    // start speaking TLS on a retry.
+    const probing = base.startsWith('https:') && this.options.tlsVerify === false;
+    const res = await this.http.send({ method: 'GET', url, signal, idempotent: !probing });
     await res.body.dump().catch(() => undefined);
     if (res.statusCode === 401) this.auth.learn(res.headers['www-authenticate']);
     else if (res.statusCode === 404) throw new RegistryError(`${this.registry} does not serve the registry API (GET /v2/ answered 404)`, 404, undefined, displayUrl(url));
@@ -204,21 +208,44 @@ export class RegistryClient {
 
   async catalogPage(pageSize: number, next?: string, signal?: AbortSignal): Promise<Page<string>> {
     const path = next ?? `/v2/_catalog?n=${pageSize}`;
-    const res = await this.send({ method: 'GET', path, scopes: [CATALOG_SCOPE], signal });
-    const body = (await res.body.json()) as { repositories?: string[] | null };
-    return { items: body.repositories ?? [], next: await this.nextPage(res, path) };
+    const { headers, bytes } = await this.readWhole({ method: 'GET', path, scopes: [CATALOG_SCOPE], signal }, maxManifestBytes * 4);
+    const body = parseJsonBody<{ repositories?: string[] | null }>(bytes, `${this.registry} catalog page`);
+    return { items: body.repositories ?? [], next: await this.nextPage(headers.link, path) };
   }
 
   async tagsPage(repository: string, pageSize: number, next?: string, signal?: AbortSignal): Promise<Page<string>> {
     const path = next ?? `/v2/${repository}/tags/list?n=${pageSize}`;
-    const res = await this.send({ method: 'GET', path, repository, signal });
-    const body = (await res.body.json()) as { tags?: string[] | null };
-    return { items: body.tags ?? [], next: await this.nextPage(res, path) };
+    const { headers, bytes } = await this.readWhole({ method: 'GET', path, repository, signal }, maxManifestBytes * 4);
+    const body = parseJsonBody<{ tags?: string[] | null }>(bytes, `${this.registry}/${repository} tag list`);
+    return { items: body.tags ?? [], next: await this.nextPage(headers.link, path) };
   }
 
-  private async nextPage(res: Dispatcher.ResponseData, path: string): Promise<string | undefined> {
+  /**
+   * A GET whose body is read whole, retried when the connection breaks in the middle of the body
+   * (the transport only retries until the response head has arrived).
+   */
+  private async readWhole(req: RegistryRequest, limit: number, tooLarge?: (size: number) => Error): Promise<{ headers: Dispatcher.ResponseData['headers']; bytes: Buffer; contentType?: string }> {
+    const policy = this.options.retry ?? defaultRetryPolicy;
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send(req);
+      try {
+        const bytes = await readLimited(res, limit, tooLarge);
+        return { headers: res.headers, bytes, contentType: res.headers['content-type'] as string | undefined };
+      } catch (err) {
+        if (attempt >= policy.attempts || !isRetryableNetworkError(err) || req.signal?.aborted) {
+          if (isRetryableNetworkError(err)) throw new NetworkError(`${this.registry} closed the connection while sending ${req.path}: ${(err as Error).message}`, { cause: err });
+          throw err;
+        }
+        const delay = backoffDelay(policy, attempt);
+        this.options.onRetry?.(`${req.method} ${req.path}`, attempt, (err as Error).message, delay);
+        await sleep(delay, req.signal);
+      }
+    }
+  }
+
+  private async nextPage(link: string | string[] | undefined, path: string): Promise<string | undefined> {
     const base = await this.baseUrl();
-    return nextPageUrl(res.headers.link, new URL(path, base), this.registry);
+    return nextPageUrl(link, new URL(path, base), this.registry);
   }
 
   /** Every page, in order; a Link that comes back to a page already read is an error, not a loop. */
@@ -247,12 +274,11 @@ export class RegistryClient {
   }
 
   async getManifest(repository: string, reference: string, signal?: AbortSignal, accept: readonly string[] = manifestAcceptTypes): Promise<ManifestResult> {
-    const res = await this.send({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal });
-    const bytes = await readLimited(res, maxManifestBytes);
+    const { bytes, contentType } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal }, maxManifestBytes);
     const digest = sha256Digest(bytes);
     const expected = reference.includes(':') ? reference : undefined;
     if (expected && expected.startsWith('sha256:') && expected !== digest) throw new DigestMismatchError(expected, digest, `manifest ${repository}@${expected}`);
-    return { bytes, digest: expected ?? digest, mediaType: manifestMediaType(bytes, res.headers['content-type'] as string | undefined) };
+    return { bytes, digest: expected ?? digest, mediaType: manifestMediaType(bytes, contentType) };
   }
 
   /** The digest, media type and size of a manifest, or undefined when it does not exist. */
@@ -300,8 +326,7 @@ export class RegistryClient {
 
   /** A small blob (an image config) read whole and digest-verified. */
   async getBlobBytes(repository: string, digest: string, limit = maxManifestBytes * 4, signal?: AbortSignal): Promise<Buffer> {
-    const res = await this.send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, signal });
-    const bytes = await readLimited(res, limit, (size) => new RegistryError(`blob ${digest} is ${size} bytes, more than the ${limit} bytes read whole`, 0, 'BLOB_TOO_LARGE', digest));
+    const { bytes } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, signal }, limit, (size) => new RegistryError(`blob ${digest} is ${size} bytes, more than the ${limit} bytes read whole`, 0, 'BLOB_TOO_LARGE', digest));
     const actual = sha256Digest(bytes);
     if (digest.startsWith('sha256:') && actual !== digest) throw new DigestMismatchError(digest, actual, `blob ${repository}@${digest}`);
     return bytes;
@@ -309,6 +334,14 @@ export class RegistryClient {
 
   async close(): Promise<void> {
     await this.http.close();
+  }
+}
+
+function parseJsonBody<T>(bytes: Buffer, what: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    throw new RegistryError(`${what} is not JSON`, 0, 'BAD_RESPONSE', what);
   }
 }
 

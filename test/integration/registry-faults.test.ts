@@ -1,0 +1,84 @@
+// Reads through a fault proxy in front of a real registry: the client waits and retries on 429/5xx
+// (honouring Retry-After), retries a read whose connection was cut, and refuses a token realm
+// that would downgrade an https registry to plain http.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, test } from 'node:test';
+import { startFaultProxy } from '../harness/fault-proxy';
+import type { FaultProxy } from '../harness/fault-proxy';
+import { pushWithSkopeo, writeImageLayout } from '../harness/images';
+import { startRegistry, stopAll } from '../harness/registry';
+import type { TestRegistry } from '../harness/registry';
+import { closeRegistryAgents } from '../harness/registry-http';
+import { makeTempDir, removeAllTempDirs } from '../harness/temp';
+import { requireTools, runRegx } from '../harness/tools';
+
+const haveTools = requireTools(undefined, ['docker-registry', 'skopeo', 'openssl']);
+
+describe('reads retry through faults', { skip: !haveTools }, () => {
+  let reg: TestRegistry;
+  let proxy: FaultProxy;
+  before(async () => {
+    reg = await startRegistry();
+    const layout = makeTempDir('regx-faults-');
+    await writeImageLayout(layout, { tag: 't', layers: 1, layerSize: 256 * 1024 });
+    await pushWithSkopeo(layout, 't', reg, 'flaky/app:t');
+    proxy = await startFaultProxy({ target: reg.host });
+  });
+  after(async () => {
+    await proxy.stop();
+    await closeRegistryAgents();
+    await stopAll();
+    removeAllTempDirs();
+  });
+
+  test('429 with Retry-After, then 503s: inspect waits and succeeds', async () => {
+    proxy.clearRules();
+    proxy.addRule({ method: 'GET', path: /\/manifests\/t$/, action: { kind: 'status', status: 429, retryAfter: 1 } });
+    proxy.addRule({ method: 'GET', path: /\/manifests\/t$/, action: { kind: 'status', status: 503 }, times: 2 });
+    const r = await runRegx(['inspect', '--tls-verify=false', '--debug', `docker://${proxy.host}/flaky/app:t`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).Name, `${proxy.host}/flaky/app`);
+    assert.equal(proxy.count('GET', /\/manifests\/t$/), 4, 'three refused attempts and one that went through');
+    assert.match(r.stderr, /HTTP 429, retry 1 in 1000 ms/, 'the wait is the one Retry-After asked for');
+  });
+
+  test('a config read cut in the middle is retried and completes', async () => {
+    proxy.clearRules();
+    proxy.addRule({ method: 'GET', path: /\/blobs\/sha256:/, action: { kind: 'cut' } });
+    const seen = proxy.count('GET', /\/blobs\/sha256:/);
+    const r = await runRegx(['inspect', '--tls-verify=false', '--config', `docker://${proxy.host}/flaky/app:t`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).os, 'linux');
+    assert.equal(proxy.count('GET', /\/blobs\/sha256:/) - seen, 2, 'the blob was asked for again, once');
+  });
+
+  test('a registry that keeps failing ends in a clear error after the retries', async () => {
+    proxy.clearRules();
+    proxy.addRule({ method: 'GET', path: /\/manifests\/t$/, action: { kind: 'status', status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}' }, times: Infinity });
+    const seen = proxy.count('GET', /\/manifests\/t$/);
+    const r = await runRegx(['inspect', '--tls-verify=false', `docker://${proxy.host}/flaky/app:t`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /answered 500 UNKNOWN: disk on fire/);
+    assert.equal(proxy.count('GET', /\/manifests\/t$/) - seen, 5, 'five attempts in all');
+  });
+});
+
+describe('token realm downgrade', { skip: !haveTools }, () => {
+  let reg: TestRegistry;
+  before(async () => {
+    reg = await startRegistry({ tls: true, token: true, tokenIssuer: { tls: false } });
+  });
+  after(async () => {
+    await stopAll();
+    removeAllTempDirs();
+  });
+
+  test('an https registry whose realm is plain http is refused, and no credentials are sent', async () => {
+    const r = await runRegx(['inspect', `--cert-dir=${reg.certDir}`, '--creds=u:downgrade-secret', `docker://${reg.host}/any/app:t`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /http/i);
+    assert.match(r.stderr, /realm/i);
+    assert.doesNotMatch(r.stderr, /downgrade-secret/);
+    assert.equal(reg.tokenIssuer?.requests.length, 0, 'the token server was never asked');
+  });
+});
