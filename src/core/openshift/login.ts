@@ -56,7 +56,6 @@ function tlsFor(opts: LoginOptions, server: string): Pick<ClusterConnection, 'ca
   return saved ? { caPem: saved } : {};
 }
 
-
 /** The namespace oc selects: the previous one if still visible, else `default` if visible, else the first. */
 export function chooseProject(projects: string[], previous: string | undefined): string {
   if (projects.length === 0) return '';
