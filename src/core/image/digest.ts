@@ -68,3 +68,19 @@ export class StreamVerifier {
     if (actual !== this.expected) throw new DigestMismatchError(this.expected, actual, this.what);
   }
 }
+
+/**
+ * Passes `source` through while hashing it, but holds back the last chunk until the whole stream is
+ * checked: a blob that does not match its digest (or size) throws before its final bytes are sent,
+ * so a registry receiving the stream never sees a complete body and can never commit it.
+ */
+export async function* verifiedChunks(source: AsyncIterable<Uint8Array>, verifier: StreamVerifier): AsyncGenerator<Uint8Array> {
+  let held: Uint8Array | undefined;
+  for await (const chunk of source) {
+    verifier.update(chunk);
+    if (held) yield held;
+    held = chunk;
+  }
+  verifier.check();
+  if (held) yield held;
+}

@@ -10,7 +10,8 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError, NotFoundError, OciLayoutError } from '../errors';
-import { isDescriptor, type Descriptor } from './descriptor';
+import { isDescriptor } from './manifest-walk';
+import type { Descriptor } from './mediatypes';
 import { parseDigest, StreamVerifier, verifyBytes } from './digest';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';

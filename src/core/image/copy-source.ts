@@ -1,0 +1,89 @@
+// Where a copy reads from: a repository on a registry (`docker://`) or an OCI layout folder
+// (`oci:`). Both hand out manifests as their original bytes (so digests are preserved) and blobs as
+// raw byte streams that the destination verifies while writing.
+import type { RegistryClient } from '../registry/client';
+import { maxManifestBytes } from '../registry/client';
+import { openBlob } from '../registry/blobs';
+import { NotFoundError, UsageError } from '../errors';
+import type { ImageLocation } from '../reference/transport';
+import { manifestAcceptTypes, manifestMediaType } from './mediatypes';
+import type { Descriptor } from './mediatypes';
+import { OciLayout, REF_NAME_ANNOTATION } from './oci-layout';
+
+export interface ManifestBytes {
+  bytes: Buffer;
+  mediaType: string;
+  digest: string;
+  /** How the manifest was pointed at (an index entry), when it was. */
+  descriptor?: Descriptor;
+}
+
+export interface ImageSource {
+  /** For messages: "registry/repo" or the layout folder. */
+  readonly name: string;
+  /** The tag the source reference used (or the layout entry's name), for defaulting the destination's. */
+  readonly tag: string | undefined;
+  /** Set for registry sources: what a destination on the same registry can mount from. */
+  readonly registry?: { client: RegistryClient; host: string; repository: string };
+  /** The manifest the reference names. */
+  top(signal?: AbortSignal): Promise<ManifestBytes>;
+  /** A manifest by descriptor (an index entry), digest-verified. */
+  manifest(desc: Descriptor, signal?: AbortSignal): Promise<ManifestBytes>;
+  /** The raw bytes of a blob, unverified (the writer verifies). */
+  openBlob(desc: Descriptor, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+}
+
+export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {
+  const { repository } = loc.ref;
+  const reference = loc.ref.digest ?? loc.ref.tag ?? 'latest';
+  return {
+    name: `${loc.ref.registry}/${repository}`,
+    tag: loc.ref.digest ? loc.ref.tag : (loc.ref.tag ?? 'latest'),
+    registry: { client, host: loc.ref.registry, repository },
+    top: (signal) => client.getManifest(repository, reference, signal),
+    async manifest(desc, signal) {
+      const accept = [desc.mediaType, ...manifestAcceptTypes.filter((t) => t !== desc.mediaType)].filter(Boolean);
+      const m = await client.getManifest(repository, desc.digest, signal, accept);
+      return { ...m, descriptor: desc };
+    },
+    openBlob: (desc, signal) => openBlob(client, repository, desc.digest, desc.size, signal),
+  };
+}
+
+export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci' }>): Promise<ImageSource> {
+  const layout = await OciLayout.open(loc.path);
+  let entry: Descriptor;
+  if (loc.sourceIndex !== undefined) {
+    const index = await layout.readIndex();
+    const at = index.manifests[loc.sourceIndex];
+    if (!at) throw new NotFoundError(`OCI layout ${loc.path} has ${index.manifests.length} images; there is no @${loc.sourceIndex}`);
+    entry = at;
+  } else entry = await layout.resolve(loc.tag);
+  const read = async (desc: Descriptor): Promise<ManifestBytes> => {
+    const bytes = await layout.readBlob(desc.digest, maxManifestBytes, 'manifest');
+    return { bytes, digest: desc.digest, mediaType: desc.mediaType || manifestMediaType(bytes, undefined), descriptor: desc };
+  };
+  return {
+    name: loc.path,
+    tag: loc.tag ?? entry.annotations?.[REF_NAME_ANNOTATION],
+    top: () => read(entry),
+    manifest: (desc) => read(desc),
+    openBlob: async (desc) => {
+      if (!(await layout.hasBlob(desc.digest))) throw new NotFoundError(`blob ${desc.digest} is missing from OCI layout ${loc.path}`);
+      return layout.blobStream(desc.digest);
+    },
+  };
+}
+
+export async function openSource(loc: ImageLocation, client: RegistryClient | undefined): Promise<ImageSource> {
+  if (loc.transport === 'oci') return layoutSource(loc);
+  if (!client) throw new UsageError(`no registry client for ${loc.ref.registry}`);
+  return registrySource(client, loc);
+}
+
+/** A small blob read whole into memory (the uploader verifies it before sending). */
+export async function readSmallBlob(source: ImageSource, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of await source.openBlob(desc, signal)) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}

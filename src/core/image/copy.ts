@@ -1,0 +1,242 @@
+// The copy engine: `docker://` and `oci:` in any direction (DESIGN.md "Copy").
+//  1. Read the manifest the source names (and, with `platform`, the one image picked out of an index).
+//  2. If the destination reference already names that digest, stop: a no-op costs two requests.
+//  3. Read every child manifest of an index, and list the blobs of all of them, each once.
+//  4. Move blobs, `jobs` at a time, streaming straight from source to destination: skip those the
+//     destination has, mount those on the same registry, upload the rest; every byte is verified.
+//  5. Push child manifests by digest, then the named manifest under its tag, bytes and media type
+//     unchanged so the digest is preserved. Nothing names the image until this last write, so a copy
+//     that fails or is cancelled never leaves a tag pointing at an incomplete image.
+import { AuthenticationError, CancelledError, NetworkError, RegistryError, RegxError } from '../errors';
+import { backoffDelay, isRetryableNetworkError, sleep } from '../http/retry';
+import type { RetryPolicy } from '../http/retry';
+import type { ImageLocation } from '../reference/transport';
+import { formatImageLocation } from '../reference/transport';
+import { RegistryClient } from '../registry/client';
+import type { UploadMode } from '../registry/uploads';
+import { layoutDestination, registryDestination } from './copy-destination';
+import type { ImageDestination } from './copy-destination';
+import { ProgressTracker } from './copy-progress';
+import type { CopyProgress } from './copy-progress';
+import { openSource, readSmallBlob } from './copy-source';
+import type { ImageSource, ManifestBytes } from './copy-source';
+import { parseDigest } from './digest';
+import { manifestRefs } from './manifest-walk';
+import { isIndexMediaType } from './mediatypes';
+import type { Descriptor, ImageIndex } from './mediatypes';
+import { parsePlatform, selectPlatform } from './platform';
+import type { PlatformWanted } from './platform';
+import { runPool } from './pool';
+
+export type { CopyProgress } from './copy-progress';
+
+export interface CopyOptions {
+  /** Client for a `docker://` source; made (and closed) here when absent. */
+  srcClient?: RegistryClient;
+  /** Client for a `docker://` destination; the source's when both are on one registry and none is given. */
+  dstClient?: RegistryClient;
+  /** Blobs moved at once (default 6). */
+  jobs?: number;
+  /** Copy only this image out of an index ("linux/arm64" or parsed); default: the whole index. */
+  platform?: string | PlatformWanted;
+  onProgress?: (p: CopyProgress) => void;
+  signal?: AbortSignal;
+  uploadMode?: UploadMode;
+  chunkSize?: number;
+  /** Attempts per blob when a connection breaks or a registry answers 5xx/429 mid-transfer (default 4). */
+  blobAttempts?: number;
+  /** Told about each blob-level retry (for logs); never carries secrets. */
+  onRetry?: (what: string, attempt: number, reason: string, delayMs: number) => void;
+}
+
+export interface CopyResult {
+  /** Digest of the manifest the destination reference now names. */
+  digest: string;
+  mediaType: string;
+  /** The destination as an image location string, with the tag it got. */
+  destination: string;
+  /** True when the destination already had it and nothing was written. */
+  noop: boolean;
+  manifestsPushed: number;
+  blobsCopied: number;
+  blobsSkipped: number;
+  blobsMounted: number;
+  /** Bytes moved over the wire or to disk. */
+  bytes: number;
+}
+
+export const DEFAULT_JOBS = 6;
+/** Blobs this small are read whole and sent in one request where the registry allows it. */
+const SMALL_BLOB = 256 * 1024;
+const blobRetry: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
+
+/** skopeo's rule for a destination without a tag: the source's tag, else `latest`. */
+export function destinationTag(dst: ImageLocation, sourceTag: string | undefined): string {
+  if (dst.transport === 'docker') return dst.ref.tag ?? sourceTag ?? 'latest';
+  return dst.tag ?? sourceTag ?? 'latest';
+}
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof CancelledError) return false;
+  if (err instanceof NetworkError) return true;
+  if (err instanceof RegistryError) return err.status === 408 || err.status === 429 || (err.status >= 500 && err.status !== 501 && err.status !== 505);
+  if (err instanceof RegxError) return false;
+  return isRetryableNetworkError(err);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+interface Plan {
+  /** Child manifests, each after its own children: the order they must be pushed in. */
+  children: ManifestBytes[];
+  blobs: Descriptor[];
+}
+
+async function plan(source: ImageSource, root: ManifestBytes, jobs: number, signal: AbortSignal | undefined): Promise<Plan> {
+  const children: ManifestBytes[] = [];
+  const blobs = new Map<string, Descriptor>();
+  const visit = async (m: ManifestBytes, depth: number): Promise<void> => {
+    if (depth > 8) throw new RegxError('INVALID_MANIFEST', `invalid manifest: indexes nested more than 8 deep under ${root.digest}`);
+    const refs = manifestRefs(m.bytes, m.mediaType);
+    for (const b of refs.blobs) {
+      parseDigest(b.digest);
+      if (!blobs.has(b.digest)) blobs.set(b.digest, b);
+    }
+    for (const d of refs.manifests) parseDigest(d.digest);
+    const fetched: ManifestBytes[] = new Array<ManifestBytes>(refs.manifests.length);
+    await runPool(
+      refs.manifests.map((d, i) => [d, i] as const),
+      jobs,
+      async ([d, i], s) => {
+        fetched[i] = await source.manifest(d, s);
+      },
+      signal,
+    );
+    for (const child of fetched) {
+      await visit(child, depth + 1);
+      children.push(child);
+    }
+  };
+  await visit(root, 0);
+  // Largest first: with several at a time, the copy ends sooner when the long ones start early.
+  return { children, blobs: [...blobs.values()].sort((a, b) => b.size - a.size) };
+}
+
+async function pickPlatform(source: ImageSource, top: ManifestBytes, platform: CopyOptions['platform'], signal?: AbortSignal): Promise<ManifestBytes> {
+  if (platform === undefined || !isIndexMediaType(top.mediaType)) return top;
+  const wanted = typeof platform === 'string' ? parsePlatform(platform) : platform;
+  const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+  const desc = selectPlatform({ ...index, manifests: manifestRefs(top.bytes, top.mediaType).manifests }, wanted);
+  return source.manifest(desc, signal);
+}
+
+/** The current digest at the destination, or undefined when unknown (absent, or not readable with push-only rights). */
+async function currentDigest(dest: ImageDestination, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    return await dest.current(signal);
+  } catch (err) {
+    if (err instanceof AuthenticationError || (err instanceof RegistryError && (err.status === 401 || err.status === 403))) return undefined;
+    throw err;
+  }
+}
+
+export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: CopyOptions = {}): Promise<CopyResult> {
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? DEFAULT_JOBS));
+  const signal = opts.signal;
+  const owned: RegistryClient[] = [];
+  const own = (registry: string): RegistryClient => {
+    const c = new RegistryClient(registry);
+    owned.push(c);
+    return c;
+  };
+  try {
+    const srcClient = src.transport === 'docker' ? (opts.srcClient ?? own(src.ref.registry)) : undefined;
+    const dstClient =
+      dst.transport === 'docker'
+        ? (opts.dstClient ?? (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && !opts.srcClient ? srcClient : own(dst.ref.registry)))
+        : undefined;
+    const tracker = new ProgressTracker(opts.onProgress);
+    if (signal?.aborted) throw new CancelledError();
+
+    const source = await openSource(src, srcClient);
+    const tag = destinationTag(dst, source.tag);
+    const dest = dst.transport === 'docker' ? registryDestination(dstClient as RegistryClient, dst, tag) : await layoutDestination(dst, tag);
+    const destination = dst.transport === 'docker' ? formatImageLocation({ transport: 'docker', ref: dst.ref.digest ? dst.ref : { ...dst.ref, tag } }) : `oci:${dst.path}:${tag}`;
+
+    const chosen = await pickPlatform(source, await source.top(signal), opts.platform, signal);
+    const result: CopyResult = { digest: chosen.digest, mediaType: chosen.mediaType, destination, noop: false, manifestsPushed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
+    if ((await currentDigest(dest, signal)) === chosen.digest) {
+      tracker.phase('done');
+      return { ...result, noop: true };
+    }
+
+    const work = await plan(source, chosen, jobs, signal);
+    tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+    const sameRegistry = source.registry && dest.registry && source.registry.host === dest.registry.host;
+    // Blobs of an image already in the destination repository are there by definition.
+    const sameRepository = sameRegistry && source.registry?.repository === dest.registry?.repository;
+    const mountFrom = sameRegistry && !sameRepository ? source.registry?.repository : undefined;
+
+    const moveBlob = async (desc: Descriptor, s: AbortSignal): Promise<void> => {
+      const kind = /config/.test(desc.mediaType) ? 'config' : 'layer';
+      const what = `${kind} ${desc.digest} of ${source.name}`;
+      for (let attempt = 1; ; attempt++) {
+        let moved = 0;
+        const onBytes = (n: number): void => {
+          moved += n;
+          tracker.bytes(n);
+        };
+        try {
+          let session;
+          if (sameRepository) {
+            result.blobsSkipped++;
+            tracker.blobDone(desc.digest, desc.size, 'skipped');
+            return;
+          }
+          if (mountFrom && dest.mount) {
+            session = await dest.mount(desc, mountFrom, s);
+            if (!session) {
+              result.blobsMounted++;
+              tracker.blobDone(desc.digest, desc.size, 'mounted');
+              return;
+            }
+          } else if (await dest.hasBlob(desc, s)) {
+            result.blobsSkipped++;
+            tracker.blobDone(desc.digest, desc.size, 'skipped');
+            return;
+          }
+          const write = { signal: s, onBytes, what, mode: opts.uploadMode, chunkSize: opts.chunkSize, session };
+          if (desc.size >= 0 && desc.size <= SMALL_BLOB) await dest.writeSmallBlob(desc, await readSmallBlob(source, desc, s), write);
+          else await dest.writeBlob(desc, () => source.openBlob(desc, s), write);
+          result.blobsCopied++;
+          result.bytes += moved;
+          tracker.blobDone(desc.digest, desc.size, 'copied');
+          return;
+        } catch (err) {
+          tracker.bytes(-moved);
+          if (s.aborted) throw new CancelledError();
+          const attempts = opts.blobAttempts ?? blobRetry.attempts;
+          if (attempt >= attempts || !isRetryable(err)) throw err;
+          const delay = backoffDelay(blobRetry, attempt);
+          opts.onRetry?.(what, attempt, describe(err), delay);
+          await sleep(delay, s).catch(() => undefined);
+        }
+      }
+    };
+    await runPool(work.blobs, jobs, moveBlob, signal);
+
+    tracker.phase('manifests');
+    // Image manifests at once; nested indexes after them, in order (each after its own children).
+    await runPool(work.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
+    for (const m of work.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
+    if (signal?.aborted) throw new CancelledError();
+    await dest.commit(chosen, signal);
+    result.manifestsPushed = work.children.length + 1;
+    tracker.phase('done');
+    return result;
+  } finally {
+    await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
+  }
+}
