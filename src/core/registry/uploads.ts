@@ -10,7 +10,7 @@ import { AuthenticationError, RegistryError } from '../errors';
 import { StreamVerifier, verifiedChunks } from '../image/digest';
 import type { Descriptor } from '../image/mediatypes';
 import type { RegistryClient } from './client';
-import { scopeFor } from './client';
+import { scopeFor } from '../auth/token';
 import { failureFor } from './blobs';
 
 export interface UploadSession {

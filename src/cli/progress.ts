@@ -1,0 +1,13 @@
+// The one-line progress a TTY shows while a copy runs: blobs, bytes and rate.
+import type { CopyProgress } from '../core/image/copy-progress';
+
+function mib(n: number): string {
+  return (n / (1 << 20)).toFixed(1);
+}
+
+export function progressLine(p: CopyProgress): string {
+  if (p.phase === 'resolving') return 'Reading manifests...';
+  if (p.phase === 'manifests') return `Writing manifests (${p.blobsDone}/${p.blobsTotal} blobs done)`;
+  if (p.phase === 'done') return `Done: ${p.blobsDone}/${p.blobsTotal} blobs, ${mib(p.bytesDone)} MiB`;
+  return `Copying blobs ${p.blobsDone}/${p.blobsTotal}, ${mib(p.bytesDone)}/${mib(p.bytesTotal)} MiB, ${mib(p.bytesPerSecond)} MiB/s`;
+}
