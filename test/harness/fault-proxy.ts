@@ -271,15 +271,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
     };
 
+    // A client probing for TLS first (as regx and skopeo do with verification off) gets the registry's own
+    // answer to a TLS hello on its plain port: such a connection is piped through untouched.
+    let opaque: boolean | undefined;
     const requests = async (): Promise<void> => {
       const parser = new HttpStreamParser('request');
       let dropping = false;
-      let first = true;
       for await (const chunk of client) {
-        // A TLS ClientHello (a client probing https first, as skopeo and regx do with
-        // --tls-verify=false): answer as a plain-HTTP server does, by not speaking TLS.
-        if (first && (chunk as Buffer)[0] === 0x16) return kill();
-        first = false;
+        opaque ??= (chunk as Buffer)[0] === 0x16;
+        if (opaque) {
+          await write(upstream, chunk as Buffer);
+          continue;
+        }
         for (const seg of parser.push(chunk as Buffer)) {
           if (seg.type === 'head') {
             const [method = '', path = ''] = seg.head.startLine.split(' ');
@@ -349,7 +352,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return true;
       };
       for await (const chunk of upstream) {
-        if (!(await deliver(parser.push(chunk as Buffer)))) return;
+        if (opaque) await write(client, chunk as Buffer);
+        else if (!(await deliver(parser.push(chunk as Buffer)))) return;
       }
       if (await deliver(parser.close())) client.end();
     };
