@@ -228,6 +228,13 @@ function syntheticResponse(action: Extract<FaultAction, { kind: 'status' }>): Bu
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
+const started = new Set<FaultProxy>();
+
+/** Stops every proxy this process started (for a test file's `after`). */
+export async function stopAllFaultProxies(): Promise<void> {
+  await Promise.all([...started].map((p) => p.stop()));
+}
+
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const [targetHost, targetPort] = splitHostPort(options.target);
   const rules: Array<FaultRule & { left: number }> = [];
@@ -366,7 +373,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
-  return {
+  const proxy: FaultProxy = {
     host: `127.0.0.1:${port}`,
     port,
     url: `http://127.0.0.1:${port}`,
@@ -377,10 +384,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     count: (method, path) => log.filter((e) => (!method || e.method === method) && path.test(e.path)).length,
     stop: async () => {
+      started.delete(proxy);
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  started.add(proxy);
+  return proxy;
 }
 
 function splitHostPort(hostPort: string): [string, number] {

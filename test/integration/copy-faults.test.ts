@@ -5,21 +5,16 @@ import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
 import { buildImage, pushImage, registryFetch, removeAllTempDirs, requireTools, runRegx, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
-import { startFaultProxy } from '../harness/fault-proxy';
+import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
 
-const proxies: FaultProxy[] = [];
 after(async () => {
-  await Promise.all(proxies.map((p) => p.stop()));
+  await stopAllFaultProxies();
   await stopAll();
   removeAllTempDirs();
 });
 
-async function proxy(reg: TestRegistry): Promise<FaultProxy> {
-  const p = await startFaultProxy({ target: reg.host });
-  proxies.push(p);
-  return p;
-}
+const proxy = (reg: TestRegistry): Promise<FaultProxy> => startFaultProxy({ target: reg.host });
 
 const insecure = ['--src-tls-verify=false', '--dest-tls-verify=false'];
 

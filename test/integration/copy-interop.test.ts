@@ -24,15 +24,13 @@ import {
   writeMultiPlatformLayout,
 } from '../harness';
 import type { TestRegistry } from '../harness';
-import { startFaultProxy } from '../harness/fault-proxy';
-import type { FaultProxy } from '../harness/fault-proxy';
+import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import { copyImage } from '../../src/core/image/copy';
 import { parseImageLocation } from '../../src/core/reference/transport';
 import { RegistryClient } from '../../src/core/registry/client';
 
-const proxies: FaultProxy[] = [];
 after(async () => {
-  await Promise.all(proxies.map((p) => p.stop()));
+  await stopAllFaultProxies();
   await stopAll();
   removeAllTempDirs();
 });
@@ -127,7 +125,6 @@ test('promotion between repositories of one registry mounts every blob: no blob 
   const image = await buildImage({ layers: 3, layerSize: 64 * 1024, mediaType: 'oci' });
   await pushImage(a, 'dev/app', 'v1', image);
   const pa = await startFaultProxy({ target: a.host });
-  proxies.push(pa);
   const r = await runRegx(['copy', ...insecure, `docker://${pa.host}/dev/app:v1`, `docker://${pa.host}/prod/app:v1`]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /4 mounted/);
@@ -144,7 +141,6 @@ test('a registry that refuses monolithic PUTs gets a chunked upload; forced chun
   const image = await buildImage({ layers: 1, layerSize: 600 * 1024, mediaType: 'oci' });
   await pushImage(a, 'src/app', 'v1', image);
   const pb = await startFaultProxy({ target: b.host });
-  proxies.push(pb);
   pb.addRule({ method: 'PUT', path: /\/blobs\/uploads\/.*digest=/, action: { kind: 'status', status: 415 }, times: 1 });
   const r = await runRegx(['copy', '--jobs=1', ...insecure, `docker://${a.host}/src/app:v1`, `docker://${pb.host}/dst/app:v1`]);
   assert.equal(r.code, 0, r.stderr);
@@ -153,7 +149,6 @@ test('a registry that refuses monolithic PUTs gets a chunked upload; forced chun
 
   // In-process, forced chunked with 128 KiB chunks against the real registry.
   const pc = await startFaultProxy({ target: b.host });
-  proxies.push(pc);
   const srcClient = new RegistryClient(a.host, { tlsVerify: false });
   const dstClient = new RegistryClient(pc.host, { tlsVerify: false });
   try {
@@ -194,7 +189,6 @@ test('a destination without a repository is refused before any request; a bad --
   if (!requireTools(t, ['docker-registry'])) return;
   const a = await startRegistry();
   const pa = await startFaultProxy({ target: a.host });
-  proxies.push(pa);
   const r = await runRegx(['copy', '--dest-tls-verify=false', `docker://${pa.host}/x/y:v1`, `docker://${pa.host}/`]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /repository name is missing/);

@@ -5,21 +5,16 @@ import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { buildImage, pushImage, registryFetch, regxBundle, removeAllTempDirs, requireTools, runRegx, startRegistry, stopAll } from '../harness';
 import type { TestRegistry } from '../harness';
-import { startFaultProxy } from '../harness/fault-proxy';
+import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
 
-const proxies: FaultProxy[] = [];
 after(async () => {
-  await Promise.all(proxies.map((p) => p.stop()));
+  await stopAllFaultProxies();
   await stopAll();
   removeAllTempDirs();
 });
 
-async function proxied(reg: TestRegistry): Promise<FaultProxy> {
-  const p = await startFaultProxy({ target: reg.host });
-  proxies.push(p);
-  return p;
-}
+const proxied = (reg: TestRegistry): Promise<FaultProxy> => startFaultProxy({ target: reg.host });
 
 const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
 async function digestAt(reg: TestRegistry, repo: string, ref: string): Promise<string | null> {
