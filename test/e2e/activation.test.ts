@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { e2eSkipReason, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
@@ -15,6 +15,8 @@ before(async () => {
   server = await startCodeServer();
   bench = await Workbench.open(server.url);
 });
+
+afterEach((t) => bench?.screenshotIfFailed(t));
 
 after(async () => {
   await bench?.close();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { buildImage, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { e2eSkipReason, startCodeServer } from './code-server';
@@ -54,6 +54,8 @@ before(async () => {
   });
   bench = await Workbench.open(server.url);
 });
+
+afterEach((t) => bench?.screenshotIfFailed(t));
 
 after(async () => {
   await bench?.close();
@@ -111,6 +113,18 @@ test('logging in through the palette validates, saves, and the tree lists reposi
   await bench.resizeSideBar(520);
   await bench.treeRow(view, 'v1').hover();
   await bench.screenshot('registries-tree');
+});
+
+test('Inspect on a tag opens a webview with the layers, and the raw manifest opens as JSON in an editor', { skip }, async () => {
+  await bench.contextMenu(bench.treeRow(view, 'v1'), 'Inspect Image');
+  const frame = await bench.webview('Inspect app:v1');
+  const layers = frame.locator('#layers');
+  await layers.getByText(v1.layers[1]!.digest).waitFor();
+  assert.equal(await frame.locator('h1').innerText(), `${secure.host}/team/app:v1`);
+  assert.match(await frame.locator('.summary').innerText(), new RegExp(v1.manifestDigest));
+  await bench.screenshot('inspect-webview');
+  await frame.locator('vscode-button', { hasText: 'Open raw manifest' }).click();
+  await bench.page.locator('.monaco-editor .view-lines', { hasText: v1.configDigest }).first().waitFor();
 });
 
 test('the plain-HTTP registry lists its repositories without a login', { skip }, async () => {

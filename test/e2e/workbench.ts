@@ -53,15 +53,28 @@ export class Workbench {
 
   /**
    * Shows a view container by clicking its activity bar entry (found by aria-label). Clicking the
-   * entry of the container already shown would hide it, so an active one is left alone.
+   * entry of the container already shown would hide it, so a shown one is left alone; if the
+   * workbench was still restoring and the click hid it after all, the palette's idempotent
+   * "View: Show ..." command brings it back.
    */
   async openView(label: string): Promise<Locator> {
     const sidebar = this.page.locator('#workbench\\.parts\\.sidebar');
     const entry = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`a[aria-label^="${label}"]`) }).first();
     await entry.waitFor();
     const title = sidebar.locator('.composite.title h2').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') });
-    const shown = async (): Promise<boolean> => (await entry.getAttribute('class'))?.split(/\s+/).includes('checked') === true && (await title.isVisible());
-    if (!(await shown())) await entry.locator('a').first().click();
+    if (await title.isVisible()) return sidebar;
+    await entry.locator('a').first().click();
+    // Settled: either our container is shown, or the side bar is hidden.
+    await this.page.waitForFunction(
+      (name) => {
+        const bar = document.getElementById('workbench.parts.sidebar');
+        const h2 = bar?.querySelector('.composite.title h2');
+        const visible = !!bar && bar.offsetParent !== null && bar.getBoundingClientRect().width > 0;
+        return !visible || (h2?.textContent ?? '').trim().toLowerCase() === name.toLowerCase();
+      },
+      label,
+    );
+    if (!(await title.isVisible())) await this.runCommand(`View: Show ${label}`);
     await title.waitFor();
     return sidebar;
   }
@@ -181,11 +194,21 @@ export class Workbench {
     await this.pane(paneName).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
   }
 
-  /** Right-clicks `row` and chooses `item` from its context menu. */
+  /**
+   * Right-clicks `row` and chooses `item` from its context menu. The item is reached with the
+   * arrow keys: a click that lands while the menu is still opening is ignored by the workbench.
+   */
   async contextMenu(row: Locator, item: string): Promise<void> {
     await row.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .monaco-menu .action-item').filter({ has: this.page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }) });
-    await entry.first().click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.locator('.action-item').first().waitFor();
+    const labels = await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts();
+    const index = labels.findIndex((l) => l.trim() === item);
+    if (index < 0) throw new Error(`context menu has no "${item}" (it has: ${labels.join(', ')})`);
+    for (let i = 0; i <= index; i++) await this.page.keyboard.press('ArrowDown');
+    await menu.locator('.action-item.focused .action-label', { hasText: item }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached' });
   }
 
   /** Clicks an inline action (the icons on a hovered row), found by its title. */
@@ -228,6 +251,13 @@ export class Workbench {
   async webview(title: string): Promise<FrameLocator> {
     await this.page.locator('.tab', { hasText: title }).first().waitFor();
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  /** For afterEach: what the page looked like when a test failed is the first thing to look at. */
+  async screenshotIfFailed(t: { name: string }): Promise<void> {
+    // `passed` is on TestContext since Node 20.16; @types/node 20 does not declare it yet.
+    if ((t as { passed?: boolean }).passed !== false) return;
+    await this.screenshot(`failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
   }
 
   async screenshot(name: string): Promise<string> {

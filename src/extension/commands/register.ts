@@ -5,6 +5,7 @@ import { guarded } from './command';
 import type { Command } from './command';
 import { copyDigestReferenceCommand, copyPullCommandCommand } from './copy-reference';
 import { clearFilterCommand, filterRepositoriesCommand } from './filter-repositories';
+import { inspectImageCommand } from './inspect-image';
 import { loadMoreCommand } from './load-more';
 import { logInCommand } from './log-in';
 import { logOutCommand } from './log-out';
@@ -29,6 +30,7 @@ export const commands: readonly Command[] = [
   loadMoreCommand,
   copyDigestReferenceCommand,
   copyPullCommandCommand,
+  inspectImageCommand,
 ];
 
 export function registerCommands(ctx: Ctx): void {

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { inspectImage } from '../../core/image/inspect';
+import type { InspectedImage } from '../../core/image/inspect';
+import { isInspectRequest } from '../../webview/inspect/protocol';
+import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
+import type { Ctx } from '../ctx';
+import { Disposable } from '../disposable';
+import { inspectView } from './inspect-view';
+
+export const inspectViewType = 'registryExplorer.inspect';
+
+/**
+ * One webview per inspected reference. The page holds no registry data: it loads, says "ready",
+ * and receives the view as a message. CSP `default-src 'none'`, scripts only with this page's nonce,
+ * resources only from the bundle.
+ */
+export class InspectPanel extends Disposable {
+  private static readonly open = new Map<string, InspectPanel>();
+  private readonly panel: vscode.WebviewPanel;
+  private readonly image: Promise<InspectedImage>;
+
+  static show(ctx: Ctx, host: string, repository: string, reference: string): void {
+    const name = `${host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const known = InspectPanel.open.get(name);
+    if (known) {
+      known.panel.reveal();
+      return;
+    }
+    const panel = ctx.own(new InspectPanel(ctx, name, host, repository, reference));
+    InspectPanel.open.set(name, panel);
+  }
+
+  private constructor(
+    private readonly ctx: Ctx,
+    private readonly name: string,
+    host: string,
+    repository: string,
+    reference: string,
+  ) {
+    super();
+    const root = ctx.extension.extensionUri;
+    this.panel = this.register(
+      vscode.window.createWebviewPanel(inspectViewType, `Inspect ${repository.split('/').pop()}${reference.includes(':') ? '@' + reference.slice(reference.indexOf(':') + 1, reference.indexOf(':') + 13) : ':' + reference}`, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+      }),
+    );
+    this.image = inspectImage(ctx.clients.for(host), repository, reference);
+    this.image.catch(() => undefined);
+    this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => isInspectRequest(m) && void this.handle(m)));
+    this.register(this.panel.onDidDispose(() => this.dispose()));
+    this.register({ dispose: () => InspectPanel.open.delete(this.name) });
+    this.panel.webview.html = this.html();
+  }
+
+  private post(message: InspectNotification): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async handle(message: InspectRequest): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.post({ type: 'show', view: inspectView(this.name, await this.image) });
+          return;
+        case 'openRaw': {
+          const image = await this.image;
+          const bytes = message.what === 'manifest' ? image.rawManifest : image.rawConfig;
+          const doc = await vscode.workspace.openTextDocument({ language: 'json', content: prettyJson(bytes) });
+          await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+          return;
+        }
+        case 'copy':
+          await vscode.env.clipboard.writeText(message.text);
+          vscode.window.setStatusBarMessage(`Copied ${message.text}`, 4000);
+          return;
+      }
+    } catch (error) {
+      const text = this.ctx.log.redact(error instanceof Error ? error.message : String(error));
+      this.ctx.log.error(`inspect ${this.name}: ${text}`, error);
+      this.post({ type: 'error', message: `Could not inspect ${this.name}: ${text}` });
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomUUID().replace(/-/g, '');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview', 'inspect.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', 'inspect.css'));
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
+<title>Inspect</title>
+</head>
+<body>
+<main id="root"><p>Loading...</p></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+}
+
+function prettyJson(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,27 @@
+// What the Inspect panel shows, computed from the core's inspect result. Pure, unit-tested.
+import type { InspectedImage } from '../../core/image/inspect';
+import { formatPlatform } from '../../core/image/platform';
+import type { InspectView } from '../../webview/inspect/protocol';
+
+export function inspectView(reference: string, image: InspectedImage): InspectView {
+  const { info, manifest, config } = image;
+  const platform = formatPlatform({ os: config.os ?? info.Os, architecture: config.architecture ?? info.Architecture, ...(config.variant ? { variant: config.variant } : {}) });
+  return {
+    reference,
+    digest: info.Digest,
+    mediaType: image.rawMediaType,
+    created: info.Created,
+    platform,
+    totalSize: manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0),
+    platforms: (image.index?.manifests ?? []).map((d) => ({
+      platform: d.platform ? formatPlatform(d.platform) : 'unknown',
+      digest: d.digest,
+      size: d.size,
+      shown: d.digest === image.manifestDigest,
+    })),
+    layers: manifest.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size })),
+    labels: Object.entries(info.Labels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    env: info.Env ?? [],
+    history: (config.history ?? []).map((h) => ({ created: h.created ?? '', createdBy: h.created_by ?? '', emptyLayer: h.empty_layer === true })),
+  };
+}
