@@ -13,12 +13,9 @@ cp "$rg" /tmp/rgpk/rg
 tar czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C /tmp/rgpk rg
 cd "$dest"
 [ -f package.json ] || npm init -y >/dev/null
-# code-server's tarball already ships VS Code's modules (prebuilt native ones, rg, the
-# node_modules.asar link). Its postinstall would reinstall them and, as root, refuses to run
-# without --unsafe-perm, which npm 11 no longer passes on; whether npm runs it at all depends on
-# npm's script policy (it did under CI=true). Skip it always, so every machine gets the same tree.
-npm_config_yes=true npm install --no-audit --no-fund --ignore-scripts code-server@4.100.3
-# The one native module not shipped built: argon2 (loaded at start even with --auth none). Its
-# prebuilt download is unreachable here, so node-gyp builds it from source (python3, make, g++).
-npm rebuild argon2
+# code-server's postinstall installs VS Code's own modules into lib/vscode (with npm, from the npm
+# registry); as root it refuses to run unless unsafe-perm is set, and npm 11 only passes that on
+# through the environment (the --unsafe-perm flag is ignored).
+npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund code-server@4.100.3
+[ -d node_modules/code-server/lib/vscode/node_modules/@microsoft ] || { echo "code-server's postinstall did not install VS Code's modules" >&2; exit 1; }
 node_modules/.bin/code-server --version >/dev/null || { echo "code-server was installed but does not start" >&2; exit 1; }
