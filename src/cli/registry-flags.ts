@@ -12,7 +12,7 @@ import type { CliIO } from './io';
 
 export function registryFlagSpecs(prefix = ''): FlagSpec[] {
   return [
-    { name: `${prefix}creds`, kind: 'string', help: 'USERNAME[:PASSWORD] for the registry' },
+    { name: `${prefix}creds`, kind: 'string', help: 'USERNAME:PASSWORD for the registry' },
     { name: `${prefix}username`, kind: 'string', help: 'username for the registry' },
     { name: `${prefix}password`, kind: 'string', help: 'password for the registry (prefer --creds or a login)' },
     { name: `${prefix}no-creds`, kind: 'boolean', help: 'access the registry anonymously' },
@@ -32,11 +32,15 @@ export function formatFlagHelp(specs: readonly FlagSpec[]): string {
   return shown.map((s, i) => `  ${(names[i] as string).padEnd(width)}  ${s.help ?? ''}`).join('\n');
 }
 
+/** Parses an image argument: any transport we support; a bare reference is read as docker://, as `regx ref` does. */
+export function imageLocationArg(value: string | undefined, what: string): ImageLocation {
+  if (!value) throw new UsageError(`missing ${what}: expected docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST]`);
+  return parseImageLocation(hasTransportPrefix(value) ? value : `docker://${value}`);
+}
+
 /** Parses a docker:// (or bare) reference argument; the error names the argument. */
 export function dockerReferenceArg(value: string | undefined, what: string): ImageReference {
-  if (!value) throw new UsageError(`missing ${what}: expected docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST]`);
-  // A bare reference is read as docker://, as `regx ref` does; anything with a transport is parsed as given.
-  const location: ImageLocation = parseImageLocation(hasTransportPrefix(value) ? value : `docker://${value}`);
+  const location = imageLocationArg(value, what);
   if (location.transport !== 'docker') throw new UsageError(`${what} must be a docker:// reference, not ${location.transport}:`);
   return location.ref;
 }

@@ -242,3 +242,24 @@ describe('Bearer token auth', { skip: !haveTools }, () => {
     assert.doesNotMatch(r.stderr, /nope-pw/);
   });
 });
+
+describe('inspect of an OCI layout', { skip: !haveTools }, () => {
+  test('prints what skopeo inspect prints for oci:DIR:TAG, and --raw the same bytes', async () => {
+    const layout = makeTempDir('regx-oci-inspect-');
+    await writeImageLayout(layout, { tag: 'v2', mediaType: 'oci', layers: 2, labels: { a: 'b' } });
+    for (const extra of [[], ['--raw'], ['--config']]) {
+      const ours = await runRegx(['inspect', ...extra, `oci:${layout}:v2`]);
+      const theirs = await run('skopeo', ['inspect', ...extra, `oci:${layout}:v2`]);
+      assert.equal(theirs.code, 0, theirs.stderr);
+      assert.equal(ours.code, 0, ours.stderr);
+      if (extra.length) assert.equal(ours.stdout, theirs.stdout, `inspect ${extra.join(' ')}`);
+      else {
+        const o = JSON.parse(ours.stdout) as Record<string, unknown>;
+        for (const [field, value] of Object.entries(JSON.parse(theirs.stdout) as Record<string, unknown>)) assert.deepEqual(o[field], value, field);
+        assert.equal('Name' in o, false, 'an OCI layout has no Name, as in skopeo');
+      }
+    }
+    const missing = await runRegx(['inspect', `oci:${layout}:nope`]);
+    assert.equal(missing.code, 2, missing.stderr);
+  });
+});

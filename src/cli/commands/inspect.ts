@@ -1,10 +1,11 @@
 import { UsageError } from '../../core/errors';
 import { goJson } from '../../core/image/go-json';
-import { inspectImage, ociConfigView } from '../../core/image/inspect';
+import { openSource } from '../../core/image/copy-source';
+import { inspectImage, inspectSource, ociConfigView } from '../../core/image/inspect';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec } from '../args';
 import type { CliCommand } from '../io';
-import { authFileFlag, clientFor, debugFlag, dockerReferenceArg, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
+import { authFileFlag, clientFor, debugFlag, formatFlagHelp, imageLocationArg, registryFlagSpecs } from '../registry-flags';
 
 const flags: FlagSpec[] = [
   { name: 'raw', kind: 'boolean', help: 'print the manifest (or with --config, the config) bytes exactly as served' },
@@ -21,12 +22,13 @@ const flags: FlagSpec[] = [
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'print what an image is: digest, tags, created, platform, layers, labels, env',
-  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST]\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG]\n\n${formatFlagHelp(flags)}`,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 1) throw new UsageError('inspect takes exactly one image reference');
-    const ref = dockerReferenceArg(p.positional[0], 'image reference');
-    const client = clientFor(ref.registry, ref.repository, p, io);
+    const location = imageLocationArg(p.positional[0], 'image reference');
+    const ref = location.transport === 'docker' ? location.ref : undefined;
+    const client = ref ? clientFor(ref.registry, ref.repository, p, io) : undefined;
     try {
       const platform = {
         ...(flagString(p, 'override-os') ? { os: flagString(p, 'override-os') } : {}),
@@ -35,14 +37,18 @@ export const inspectCommand: CliCommand = {
       };
       const raw = flagBool(p, 'raw', false);
       const config = flagBool(p, 'config', false);
-      const image = await inspectImage(client, ref.repository, ref.digest ?? ref.tag ?? 'latest', { platform, noTags: flagBool(p, 'no-tags', false) || raw || config, signal: io.signal });
+      const options = { platform, noTags: flagBool(p, 'no-tags', false) || raw || config, signal: io.signal };
+      const image =
+        client && ref
+          ? await inspectImage(client, ref.repository, ref.digest ?? ref.tag ?? 'latest', options)
+          : await inspectSource(await openSource(location, undefined), options);
       if (raw && config) io.stdout.write(image.rawConfig);
       else if (raw) io.stdout.write(image.rawManifest);
       else if (config) io.stdout.write(`${goJson(ociConfigView(image.config))}\n`);
       else io.stdout.write(`${goJson(image.info)}\n`);
       return 0;
     } finally {
-      await client.close();
+      await client?.close();
     }
   },
 };

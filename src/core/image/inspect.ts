@@ -2,6 +2,9 @@
 // and the config as skopeo's --raw and --config show them.
 import { NotFoundError, RegxError } from '../errors';
 import type { RegistryClient } from '../registry/client';
+import { readSmallBlob, registrySource } from './copy-source';
+import type { ImageSource } from './copy-source';
+import { verifyBytes } from './digest';
 import { goTime } from './go-json';
 import { isImageManifestMediaType, isIndexMediaType } from './mediatypes';
 import type { ImageIndex, ImageManifest } from './mediatypes';
@@ -42,7 +45,8 @@ export interface InspectLayer {
 }
 
 export interface InspectOutput {
-  Name: string;
+  /** Absent for an OCI layout, as skopeo leaves it out. */
+  Name?: string;
   Digest: string;
   RepoTags: string[];
   Created: string | null;
@@ -87,38 +91,44 @@ function parseJson<T>(bytes: Buffer, what: string): T {
 }
 
 export async function inspectImage(client: RegistryClient, repository: string, reference: string, options: InspectOptions = {}): Promise<InspectedImage> {
-  const top = await client.getManifest(repository, reference, options.signal).catch((err: unknown) => {
+  const location = { transport: 'docker' as const, ref: { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) } };
+  const source = registrySource(client, location);
+  const tags = options.noTags ? undefined : () => client.listTags(repository, 1000, options.signal).catch(() => []);
+  return inspectSource(source, { ...options, name: `${client.registry}/${repository}`, reference, tags });
+}
+
+/**
+ * Inspects whatever a source holds, a registry repository or an OCI layout. `name` and `tags`
+ * are what skopeo shows for the transport: a docker source has both, a layout neither.
+ */
+export async function inspectSource(source: ImageSource, options: InspectOptions & { name?: string; reference?: string; tags?: () => Promise<string[]> }): Promise<InspectedImage> {
+  const top = await source.top(options.signal).catch((err: unknown) => {
     // skopeo's wording, so scripts that grep for it keep working.
-    if (err instanceof NotFoundError) throw new NotFoundError(`reading manifest ${reference} in ${client.registry}/${repository}: manifest unknown`, err.url);
+    if (err instanceof NotFoundError && source.registry) throw new NotFoundError(`reading manifest ${options.reference ?? source.tag ?? 'latest'} in ${source.name}: manifest unknown`, err.url);
     throw err;
   });
-  let manifestBytes = top.bytes;
-  let manifestMediaType = top.mediaType;
-  let manifestDigest = top.digest;
+  let chosen = top;
   let index: ImageIndex | undefined;
   if (isIndexMediaType(top.mediaType)) {
     index = parseJson<ImageIndex>(top.bytes, 'the image index');
     const wanted = { ...hostPlatform(), ...options.platform } as PlatformWanted;
     if (options.platform?.architecture && !options.platform.variant) delete wanted.variant;
-    const chosen = selectPlatform(index, wanted);
-    const child = await client.getManifest(repository, chosen.digest, options.signal);
-    manifestBytes = child.bytes;
-    manifestMediaType = child.mediaType;
-    manifestDigest = child.digest;
+    chosen = await source.manifest(selectPlatform(index, wanted), options.signal);
   }
-  if (!isImageManifestMediaType(manifestMediaType)) {
-    throw new RegxError('UNSUPPORTED_MANIFEST', `manifest type ${manifestMediaType} is not supported (only OCI and Docker schema 2 images and indexes)`);
+  if (!isImageManifestMediaType(chosen.mediaType)) {
+    throw new RegxError('UNSUPPORTED_MANIFEST', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes)`);
   }
-  const manifest = parseJson<ImageManifest>(manifestBytes, 'the manifest');
-  const rawConfig = await client.getBlobBytes(repository, manifest.config.digest, undefined, options.signal);
+  const manifest = parseJson<ImageManifest>(chosen.bytes, 'the manifest');
+  const rawConfig = await readSmallBlob(source, manifest.config, options.signal);
+  verifyBytes(rawConfig, manifest.config.digest, `config ${manifest.config.digest} of ${source.name}`);
   const config = parseJson<ImageConfig>(rawConfig, 'the image config');
-  const tags = options.noTags ? [] : await client.listTags(repository, 1000, options.signal).catch(() => []);
+  const tags = options.tags ? await options.tags() : [];
   return {
-    info: inspectOutput(`${client.registry}/${repository}`, top.digest, tags, manifest, config),
+    info: inspectOutput(options.name ?? '', top.digest, tags, manifest, config),
     rawManifest: top.bytes,
     rawMediaType: top.mediaType,
     manifest,
-    manifestDigest,
+    manifestDigest: chosen.digest,
     index,
     config,
     rawConfig,
@@ -139,6 +149,7 @@ export function inspectOutput(name: string, digest: string, tags: string[], mani
     LayersData: manifest.layers.map((l) => ({ MIMEType: l.mediaType, Digest: l.digest, Size: l.size, Annotations: l.annotations ?? null })),
     Env: config.config?.Env ?? null,
   };
+  if (!name) delete (out as Partial<InspectOutput>).Name;
   if (config.variant) {
     // Keep skopeo's field order: Variant sits between Architecture and Os.
     const { Os, Layers, LayersData, Env, ...head } = out;
