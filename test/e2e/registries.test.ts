@@ -132,6 +132,32 @@ test('the plain-HTTP registry lists its repositories without a login', { skip },
   await bench.treeRow(view, 'mirror/tool').waitFor();
 });
 
+test('Copy Image To, Tag and Delete from the context menu change the plain registry, and its rows follow', { skip }, async () => {
+  await bench.contextMenu(bench.treeRow(view, 'v1'), 'Copy Image To...');
+  await bench.pick('Which registry?', 'Plain registry');
+  await bench.typeAndAccept('Destination repository', 'team/app');
+  await bench.typeAndAccept('Destination tag', 'v1');
+  await bench.waitForNotification(`Copied ${secure.host}/team/app:v1 to ${plain.host}/team/app:v1.`);
+  const head = await registryFetch(plain, '/v2/team/app/manifests/v1', { method: 'HEAD', headers: { accept: v1.manifestMediaType } });
+  assert.equal(head.headers.get('docker-content-digest'), v1.manifestDigest, 'the copy kept the digest');
+
+  await bench.collapse(view, 'Secure registry');
+  await bench.treeRow(view, 'team/app').waitFor();
+  await bench.expand(view, 'team/app');
+  await bench.contextMenu(bench.treeRow(view, 'v1'), 'Tag Image...');
+  await bench.typeAndAccept('New tags', 'stable');
+  await bench.treeRow(view, 'stable').waitFor();
+  await bench.screenshot('registries-copied');
+
+  await bench.contextMenu(bench.treeRow(view, 'v1'), 'Delete Image...');
+  const confirmation = await bench.dialogButton('Delete Image and 2 Tags');
+  assert.match(confirmation, new RegExp(`Delete ${plain.host.replace(/\./g, '\\.')}/team/app@${v1.manifestDigest}`));
+  assert.match(confirmation, /every tag naming this image goes with it: stable, v1\./);
+  await bench.treeRow(view, 'No tags').waitFor();
+  const gone = await registryFetch(plain, '/v2/team/app/manifests/v1', { method: 'HEAD' });
+  assert.equal(gone.status, 404);
+});
+
 test('the password reaches neither the settings nor the logs; code-server keeps it encrypted in the browser', { skip }, async () => {
   assert.doesNotMatch(readFileSync(join(server.userDataDir, 'User/settings.json'), 'utf8'), new RegExp(password));
   const logs = server.readLogs();

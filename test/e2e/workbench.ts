@@ -194,6 +194,13 @@ export class Workbench {
     await this.pane(paneName).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
   }
 
+  /** Collapses an expanded tree row. */
+  async collapse(paneName: string, label: string): Promise<void> {
+    const row = this.treeRow(paneName, label);
+    if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+    await this.pane(paneName).locator('.monaco-list-row[aria-expanded="false"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
+  }
+
   /**
    * Right-clicks `row` and chooses `item` from its context menu. The item is reached with the
    * arrow keys: a click that lands while the menu is still opening is ignored by the workbench.
@@ -239,7 +246,7 @@ export class Workbench {
   async dialogButton(label: string): Promise<string> {
     const dialog = this.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    const message = await dialog.locator('.dialog-message-text').innerText();
+    const message = await dialog.locator('.dialog-message-container').innerText();
     await dialog.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
     return message;
   }

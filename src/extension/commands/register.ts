@@ -3,7 +3,9 @@ import type { Ctx } from '../ctx';
 import { addRegistryCommand } from './add-registry';
 import { guarded } from './command';
 import type { Command } from './command';
+import { copyImageCommand } from './copy-image';
 import { copyDigestReferenceCommand, copyPullCommandCommand } from './copy-reference';
+import { deleteImageCommand } from './delete-image';
 import { clearFilterCommand, filterRepositoriesCommand } from './filter-repositories';
 import { inspectImageCommand } from './inspect-image';
 import { loadMoreCommand } from './load-more';
@@ -12,6 +14,7 @@ import { logOutCommand } from './log-out';
 import { refreshCommand } from './refresh';
 import { removeRegistryCommand } from './remove-registry';
 import { retryCommand } from './retry';
+import { tagImageCommand } from './tag-image';
 import { trustCertificateCommand } from './trust-certificate';
 import { addRepositoryToWatchCommand } from './watch-repository';
 
@@ -31,6 +34,9 @@ export const commands: readonly Command[] = [
   copyDigestReferenceCommand,
   copyPullCommandCommand,
   inspectImageCommand,
+  copyImageCommand,
+  tagImageCommand,
+  deleteImageCommand,
 ];
 
 export function registerCommands(ctx: Ctx): void {

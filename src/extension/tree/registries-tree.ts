@@ -67,6 +67,13 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     this.changed.fire(this.nodes.get(target.id) ?? target);
   }
 
+  /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
+  refreshWhere(host: string, repository: string): void {
+    const node = this.nodes.get(`repo:${host}/${repository}`) ?? this.nodes.get(`registry:${host}`);
+    if (node) this.refresh(node);
+    else this.refresh();
+  }
+
   filter(host: string): string | undefined {
     return this.ctx.extension.workspaceState.get<Record<string, string>>(filtersKey, {})[host];
   }
