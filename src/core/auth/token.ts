@@ -2,9 +2,9 @@
 // and scope strings. Rules follow Distribution's client (internal/client/auth/session.go) and
 // containers/image (docker/docker_client.go): GET with Basic auth by default; POST with
 // grant_type=refresh_token when an identity token is held; minimum lifetime 60 s.
-import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { AuthenticationError, CancelledError, NetworkError, RegistryError, TlsError } from '../errors';
+import { undici } from '../http/undici';
 import type { Challenge } from './challenge';
 import type { Credentials } from './credentials';
 import { redact } from './redact';
@@ -147,7 +147,7 @@ async function send(ex: Exchange, opts: FetchBearerTokenOptions, registry: strin
   if (opts.signal?.aborted) throw new CancelledError();
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(ex.url, { method: ex.method, headers: { ...ex.headers, accept: 'application/json' }, body: ex.body, dispatcher: opts.dispatcher, signal: opts.signal });
+    res = await undici().request(ex.url, { method: ex.method, headers: { ...ex.headers, accept: 'application/json' }, body: ex.body, dispatcher: opts.dispatcher, signal: opts.signal });
   } catch (err) {
     if (opts.signal?.aborted) throw new CancelledError();
     const code = errorCode(err);

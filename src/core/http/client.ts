@@ -3,13 +3,13 @@
 // backoff for idempotent requests. It never looks at status codes beyond "retry or not"; meaning
 // is the registry client's job.
 import type { Readable } from 'node:stream';
-import { Agent } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { CancelledError, NetworkError, TlsError } from '../errors';
 import { backoffDelay, defaultRetryPolicy, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep } from './retry';
 import type { RetryPolicy } from './retry';
 import { certificateErrorCode, connectTlsOptions } from './tls';
 import type { TlsSettings } from './tls';
+import { undici } from './undici';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -49,7 +49,7 @@ export class HttpClient {
     this.options = options;
     this.retry = options.retry ?? defaultRetryPolicy;
     const timeout = options.timeoutMs ?? 30_000;
-    this.dispatcher = new Agent({
+    this.dispatcher = new (undici().Agent)({
       // Connect (TCP and TLS handshake) gets less than a whole answer, as Go's TLSHandshakeTimeout.
       connect: { ...connectTlsOptions(options.tls ?? {}), timeout: Math.min(timeout, 10_000) },
       connections: options.connections ?? 16,

@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { Agent, request } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { KubernetesError, NetworkError, TlsError, UntrustedCertificateError } from '../errors';
+import { undici } from '../http/undici';
 import type { ClusterConnection, KubeConfig } from './kubeconfig';
 import { loadKubeconfig, normalizeServerUrl, resolveContext } from './kubeconfig';
 import type { Status } from './types';
@@ -61,7 +61,7 @@ export class OpenShiftClient {
     this.server = normalizeServerUrl(connection.server);
     this.token = connection.token;
     const timeout = opts.timeoutMs ?? 30_000;
-    this.dispatcher = new Agent({
+    this.dispatcher = new (undici().Agent)({
       connect: {
         timeout,
         rejectUnauthorized: !connection.insecure,
@@ -134,7 +134,7 @@ export class OpenShiftClient {
     }
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: opts.signal });
+      res = await undici().request(url, { method, headers, body, dispatcher: this.dispatcher, signal: opts.signal });
     } catch (e) {
       throw await this.transportError(e, url);
     }

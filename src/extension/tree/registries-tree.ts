@@ -302,8 +302,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
 }
 
 /** v2 before v10; registries list in whatever order their storage gives. */
-const collator = new Intl.Collator('en', { numeric: true });
+let collator: Intl.Collator | undefined;
 function naturalOrder(a: string, b: string): number {
+  // Built on first use: an ICU collator costs milliseconds, which activation should not pay.
+  collator ??= new Intl.Collator('en', { numeric: true });
   return collator.compare(a, b);
 }
 
