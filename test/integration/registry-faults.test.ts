@@ -82,3 +82,42 @@ describe('token realm downgrade', { skip: !haveTools }, () => {
     assert.equal(reg.tokenIssuer?.requests.length, 0, 'the token server was never asked');
   });
 });
+
+describe('token scope re-ask', { skip: !haveTools }, () => {
+  let reg: TestRegistry;
+  let pushGrants = 0;
+  let armed = false;
+  before(async () => {
+    // The first token that asks for push gets pull only: the registry then answers 401
+    // insufficient_scope and the client must ask again rather than fail.
+    reg = await startRegistry({
+      token: true,
+      tokenIssuer: {
+        username: 'carol',
+        password: 'scope-pw',
+        grant: (_account, requested) => {
+          if (!armed || !requested.actions.includes('push')) return requested.actions;
+          return pushGrants++ === 0 ? requested.actions.filter((a) => a === 'pull') : requested.actions;
+        },
+      },
+    });
+    const layout = makeTempDir('regx-scope-');
+    await writeImageLayout(layout, { tag: 't' });
+    await pushWithSkopeo(layout, 't', reg, 'scoped/app:t', { extraArgs: ['--dest-creds=carol:scope-pw'] });
+    armed = true;
+  });
+  after(async () => {
+    await stopAll();
+    removeAllTempDirs();
+  });
+
+  test('a 401 for a token without the push scope gets a fresh token, and the write succeeds', async () => {
+    const seen = reg.tokenIssuer?.requests.length ?? 0;
+    const r = await runRegx(['tag', '--tls-verify=false', '--creds=carol:scope-pw', `docker://${reg.host}/scoped/app:t`, 'again']);
+    assert.equal(r.code, 0, r.stderr);
+    const pushRequests = (reg.tokenIssuer?.requests.slice(seen) ?? []).filter((q) => q.scopes.some((s) => s.includes('push')));
+    assert.equal(pushRequests.length, 2, 'the push token was asked for twice: the refused one and the fresh one');
+    const tags = await runRegx(['list-tags', '--tls-verify=false', '--creds=carol:scope-pw', `docker://${reg.host}/scoped/app`]);
+    assert.deepEqual(JSON.parse(tags.stdout).Tags.sort(), ['again', 't']);
+  });
+});
