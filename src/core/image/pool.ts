@@ -1,10 +1,13 @@
 // Runs async work over a list with at most `limit` items in flight. The first failure stops new
 // items from starting and aborts the ones running (through the signal each item gets), and is the
 // error thrown once everything has settled, so no request is left running behind the caller.
+import { setMaxListeners } from 'node:events';
 import { CancelledError } from '../errors';
 
 export async function runPool<T>(items: readonly T[], limit: number, work: (item: T, signal: AbortSignal) => Promise<void>, outer?: AbortSignal): Promise<void> {
   const inner = new AbortController();
+  // Every request in flight listens on this one signal: jobs x (read + write) is expected, not a leak.
+  setMaxListeners(Math.max(10, limit * 4), inner.signal);
   const onAbort = (): void => inner.abort(new CancelledError());
   if (outer?.aborted) throw new CancelledError();
   outer?.addEventListener('abort', onAbort, { once: true });
