@@ -31,7 +31,12 @@ export interface ImageSource {
   manifest(desc: Descriptor, signal?: AbortSignal): Promise<ManifestBytes>;
   /** The raw bytes of a blob, unverified (the writer verifies). */
   openBlob(desc: Descriptor, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  /** A small blob (a config) read whole, digest-verified, retried when the connection breaks mid-body. */
+  readBlob(desc: Descriptor, signal?: AbortSignal): Promise<Buffer>;
 }
+
+/** Small blobs are read whole; anything larger streams. */
+export const MAX_SMALL_BLOB = 16 * 1024 * 1024;
 
 export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {
   const { repository } = loc.ref;
@@ -47,6 +52,7 @@ export function registrySource(client: RegistryClient, loc: Extract<ImageLocatio
       return { ...m, descriptor: desc };
     },
     openBlob: (desc, signal) => openBlob(client, repository, desc.digest, desc.size, signal),
+    readBlob: (desc, signal) => client.getBlobBytes(repository, desc.digest, MAX_SMALL_BLOB, signal),
   };
 }
 
@@ -72,6 +78,7 @@ export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci
       if (!(await layout.hasBlob(desc.digest))) throw new NotFoundError(`blob ${desc.digest} is missing from OCI layout ${loc.path}`);
       return layout.blobStream(desc.digest);
     },
+    readBlob: (desc) => layout.readBlob(desc.digest, MAX_SMALL_BLOB, 'blob'),
   };
 }
 
@@ -81,9 +88,7 @@ export async function openSource(loc: ImageLocation, client: RegistryClient | un
   return registrySource(client, loc);
 }
 
-/** A small blob read whole into memory (the uploader verifies it before sending). */
-export async function readSmallBlob(source: ImageSource, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of await source.openBlob(desc, signal)) parts.push(Buffer.from(chunk));
-  return Buffer.concat(parts);
+/** A small blob read whole into memory, digest-verified. */
+export function readSmallBlob(source: ImageSource, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
+  return source.readBlob(desc, signal);
 }
