@@ -4,11 +4,12 @@
 // every run, skopeo's blob-info cache removed before every skopeo run (so it starts as cold as we do).
 // Also: the same blobs PUT in parallel by curl with no client logic (the machine's limit), and the
 // peak RSS of regx during the cold copy and during a copy of one 1 GiB layer. Generated images and
-// registry storage live in temp dirs that are removed at the end. Results go to bench/RESULTS.md.
+// registry storage live in temp dirs that are removed at the end. Results go to their own section of
+// bench/RESULTS.md (other benchmarks keep theirs).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,17 @@ const LAYER_MIB = 16;
 const JOBS = 6;
 const BIG_LAYER_MIB = Number(process.env.BENCH_BIG_LAYER_MIB ?? 1024);
 const SKOPEO_CACHE = '/var/lib/containers/cache';
+const RESULTS = join('bench', 'RESULTS.md');
+const SECTION = '## Copy engine: regx CLI vs skopeo (`npm run bench`)';
+
+/** bench/RESULTS.md holds other benchmarks' sections too: replace ours (up to the next `## `), keep theirs. */
+function mergeSection(text, section) {
+  if (!text.trim()) return `# Benchmark results\n\n${section}`;
+  const start = text.indexOf(SECTION);
+  if (start < 0) return `${text.trimEnd()}\n\n${section}`;
+  const next = text.indexOf('\n## ', start + SECTION.length);
+  return `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
+}
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -256,7 +268,7 @@ try {
   ];
   const skopeoVersion = execFileSync('skopeo', ['--version'], { encoding: 'utf8' }).trim();
   const md = [
-    '# Benchmark results (latest `npm run bench`)',
+    SECTION,
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; Node ${process.version}; ${skopeoVersion}; Distribution ${execFileSync('docker-registry', ['--version'], { encoding: 'utf8' }).trim()}`,
@@ -277,7 +289,7 @@ try {
   ].join('\n');
   console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n`);
   mkdirSync('bench', { recursive: true });
-  writeFileSync(join('bench', 'RESULTS.md'), md);
+  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', md));
   console.log('written to bench/RESULTS.md');
 } finally {
   await h.stopAll();

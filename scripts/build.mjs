@@ -7,9 +7,10 @@ import { build } from 'esbuild';
 // for a parser that skips over body bytes, so the CLI keeps to it. Set before undici compiles it.
 const cliBanner = "#!/usr/bin/env node\nrequire('node:v8').setFlagsFromString('--liftoff-only');";
 
-// The CLI starts once per command, and evaluating all of undici (fetch, mocks, caches, interceptors)
-// is about a third of its start-up. src/ uses only Agent and request, so the CLI bundle gets just
-// those; any other undici name fails loudly on first use with where to add it.
+// The CLI needs undici for nearly every command, so it stays inside dist/regx.js; but it starts once
+// per command, and evaluating all of undici (fetch, mocks, caches, interceptors) is about a third of
+// its start-up. src/ uses only Agent and request, so the CLI bundle gets just those; any other undici
+// name fails loudly on first use with where to add it.
 const undiciNames = Object.keys(createRequire(import.meta.url)('undici'));
 const undiciLite = {
   name: 'undici-lite',
@@ -38,7 +39,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 
 // undici is ~1 MB, most of the extension's code. In the extension it lives in dist/undici.js, which
 // the core requires on the first request (src/core/http/undici.ts): activation then neither parses
-// nor runs it. The CLI needs it for nearly every command, so it stays inside dist/regx.js.
+// nor runs it. (The CLI's undici: undiciLite above.)
 const undiciBeside = {
   name: 'undici-beside',
   setup(b) {
