@@ -4,6 +4,7 @@ import { Config } from './config';
 import { Disposable } from './disposable';
 import { Log } from './log';
 import { Logins } from './logins';
+import { OpenShift } from './openshift/openshift';
 import { RegistriesTree } from './tree/registries-tree';
 
 /**
@@ -16,6 +17,7 @@ export class Ctx extends Disposable {
   readonly logins: Logins;
   readonly clients: Clients;
   readonly tree: RegistriesTree;
+  readonly openshift: OpenShift;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -24,6 +26,7 @@ export class Ctx extends Disposable {
     this.logins = this.register(new Logins(extension.secrets, extension.globalState, this.config, this.log));
     this.clients = this.register(new Clients(this.config, this.logins, this.log));
     this.tree = this.register(new RegistriesTree(this));
+    this.openshift = this.register(new OpenShift(this.log));
   }
 
   /** Gives an object to the context to own (tree views, watchers, providers). */

@@ -11,6 +11,18 @@ import { inspectImageCommand } from './inspect-image';
 import { loadMoreCommand } from './load-more';
 import { logInCommand } from './log-in';
 import { logOutCommand } from './log-out';
+import { createPullSecretCommand } from './openshift-pull-secret';
+import { deleteImageStreamTagCommand } from './openshift-delete-tag';
+import { describeImageStreamCommand } from './openshift-describe';
+import { exposeInternalRegistryCommand } from './openshift-expose-registry';
+import { grantRegistryRoleCommand } from './openshift-grant-role';
+import { importImageCommand } from './openshift-import-image';
+import { logInToInternalRegistryCommand } from './openshift-internal-registry-log-in';
+import { logInToClusterCommand } from './openshift-log-in';
+import { refreshClustersCommand } from './openshift-refresh';
+import { revokeRegistryRoleCommand } from './openshift-revoke-role';
+import { tagImageStreamTagCommand } from './openshift-tag';
+import { trustClusterCertificateCommand } from './openshift-trust-certificate';
 import { refreshCommand } from './refresh';
 import { removeRegistryCommand } from './remove-registry';
 import { retryCommand } from './retry';
@@ -37,6 +49,19 @@ export const commands: readonly Command[] = [
   copyImageCommand,
   tagImageCommand,
   deleteImageCommand,
+  // OpenShift (the OpenShift Clusters view)
+  logInToClusterCommand,
+  refreshClustersCommand,
+  trustClusterCertificateCommand,
+  describeImageStreamCommand,
+  importImageCommand,
+  tagImageStreamTagCommand,
+  deleteImageStreamTagCommand,
+  grantRegistryRoleCommand,
+  revokeRegistryRoleCommand,
+  createPullSecretCommand,
+  exposeInternalRegistryCommand,
+  logInToInternalRegistryCommand,
 ];
 
 export function registerCommands(ctx: Ctx): void {

@@ -1,0 +1,209 @@
+// The OpenShift Clusters view against the OpenShift API double (the only stand-in: no cluster runs
+// here) and real registries: a team registry, and a second one standing in for the internal registry
+// (its route points at it, and it takes the user's name and cluster token as a login, as the internal
+// registry does). Everything is driven through the UI; what the commands did is checked on the double.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { OpenShiftClient } from '../../src/core/openshift/api';
+import { exposeInternalRegistry } from '../../src/core/openshift/internal-registry';
+import { decodePullSecret, dockerConfigJsonType } from '../../src/core/openshift/secrets';
+import { buildImage, closeRegistryAgents, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, run, skopeoFlags, startRegistry, stopAll } from '../harness';
+import type { BuiltImage, TestRegistry } from '../harness';
+import { startOpenShiftDouble } from '../openshift-double';
+import type { OpenShiftDouble } from '../openshift-double';
+import { e2eSkipReason, startCodeServer } from './code-server';
+import type { CodeServer } from './code-server';
+import { Workbench } from './workbench';
+
+const container = 'Registries';
+const clusters = 'OpenShift Clusters';
+const registries = 'Registries';
+
+function skipReason(): string | undefined {
+  const missing = ['docker-registry', 'openssl', 'skopeo'].filter((t) => !hasTool(t));
+  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl skopeo); under CI this is a failure`);
+  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl skopeo` : undefined);
+}
+
+const skip = skipReason();
+let team: TestRegistry;
+let internal: TestRegistry;
+let double: OpenShiftDouble;
+let server: CodeServer;
+let bench: Workbench;
+let image: BuiltImage;
+let token: string;
+let clusterLabel: string;
+
+const short = (digest: string): string => digest.slice(0, 'sha256:'.length + 12);
+
+before(async () => {
+  if (skip) return;
+  team = await startRegistry({ tls: true });
+  image = await buildImage({ layers: 2, labels: { app: 'promoted' } });
+  await pushImage(team, 'team/app', 'v1', image);
+  // The stand-in internal registry accepts exactly the developer's cluster token as the password.
+  token = `sha256~${randomBytes(24).toString('base64url')}`;
+  internal = await startRegistry({ tls: true, tokenIssuer: { username: 'developer', password: token, anonymous: 'deny' } });
+  double = await startOpenShiftDouble({ registryRouteHost: internal.host, tokens: { [token]: 'developer' } });
+  const dir = makeTempDir('e2e-kube');
+  const kubeconfig = join(dir, 'config');
+  double.writeKubeconfig(kubeconfig, 'developer', 'myproject');
+  // The kubeconfig holds the token the stand-in registry knows, as `oc login` would have saved it.
+  const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] };
+  config.users[0]!.user.token = token;
+  writeFileSync(kubeconfig, JSON.stringify(config, null, 2), { mode: 0o600 });
+  clusterLabel = `developer @ ${double.host}`;
+  server = await startCodeServer({ env: { KUBECONFIG: kubeconfig, REGISTRY_AUTH_FILE: join(dir, 'auth.json') } });
+  bench = await Workbench.open(server.url);
+});
+
+afterEach(async (t) => {
+  if (!skip && bench && (t as { passed?: boolean }).passed === false) await bench.screenshot(`failed-openshift-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => undefined);
+});
+
+after(async () => {
+  await bench?.close();
+  await server?.stop();
+  await double?.stop();
+  await closeRegistryAgents();
+  await stopAll();
+  removeAllTempDirs();
+});
+
+test('the tree shows cluster -> project -> image stream -> tag -> history, the current image marked *, a failed import as a warning', { skip }, async () => {
+  await bench.openView(container);
+  await bench.expand(clusters, clusterLabel);
+  assert.equal((await bench.readTreeRows(clusters)).find((r) => r.label === clusterLabel)?.description, 'myproject · current');
+  await bench.expand(clusters, 'myproject');
+  await bench.expand(clusters, 'bar');
+  await bench.expand(clusters, 'default');
+  await bench.treeRow(clusters, '* sha256:4bd26aef1ce7').waitFor();
+  const rows = await bench.readTreeRows(clusters);
+  const level = (label: string): number | undefined => rows.find((r) => r.label === label)?.level;
+  assert.deepEqual([level(clusterLabel), level('myproject'), level('bar'), level('default'), level('* sha256:4bd26aef1ce7'), level('sha256:062b80555a5d')], [1, 2, 3, 4, 5, 5]);
+  assert.match(rows.find((r) => r.label === '* sha256:4bd26aef1ce7')?.description ?? '', /^\d+ years ago · current$/);
+  assert.match(rows.find((r) => r.label === 'sha256:062b80555a5d')?.description ?? '', /^\d+ years ago$/);
+  // Registry access comes first, then the streams by name.
+  assert.deepEqual(rows.filter((r) => r.level === 3).map((r) => r.label).slice(0, 3), ['Registry access', 'bar', 'os-test-image']);
+  await bench.expand(clusters, 'os-test-image');
+  const failed = bench.treeRow(clusters, 'latest');
+  await failed.waitFor();
+  assert.equal(await failed.locator('.codicon-warning').count(), 1, 'a failed import shows a warning icon');
+  assert.equal((await bench.readTreeRows(clusters)).find((r) => r.label === 'latest')?.description, 'tagged from os-test-image:latest');
+  await bench.screenshot('openshift-tree-seeded');
+});
+
+test('Expose Internal Registry as a developer explains that it needs a cluster administrator', { skip }, async () => {
+  await bench.runCommand('Registry Explorer: Expose Internal Registry...');
+  await bench.dialogButton('Expose');
+  await bench.waitForNotification(/Expose Internal Registry: Exposing the internal registry needs a cluster administrator.*is forbidden: User "developer" cannot patch/);
+  await bench.clearNotifications();
+  assert.equal(double.state.registryConfig.spec.defaultRoute, false);
+});
+
+test('Import Image through the palette asks to create the stream, then creates the tag (checked on the double)', { skip }, async () => {
+  await bench.runCommand('Registry Explorer: Import Image...');
+  await bench.pick('Which project?', 'myproject');
+  await bench.typeAndAccept('Image to import', `${team.host}/team/app:v1`);
+  await bench.typeAndAccept('Image stream in myproject', 'web');
+  await bench.pickMany(/Options/, []);
+  await bench.typeAndAccept('Tag of web', 'v1');
+  assert.equal(await bench.dialogButton('Create and Import'), 'No image stream named "web" exists.');
+  await bench.waitForNotification(`Imported ${team.host}/team/app:v1 into myproject/web:v1 (${image.manifestDigest}).`);
+  assert.equal(double.state.statusTag('myproject', 'web', 'v1')?.items?.[0]?.image, image.manifestDigest);
+  await bench.treeRow(clusters, 'web').waitFor();
+  await bench.clearNotifications();
+});
+
+test('Grant Registry Role creates the RoleBinding oc would create, and Registry access lists it', { skip }, async () => {
+  await bench.runCommand('Registry Explorer: Grant Registry Role...');
+  await bench.pick('Which project?', 'myproject');
+  await bench.pick('Who?', 'User');
+  await bench.typeAndAccept('User name', 'alice');
+  await bench.pick('Which role?', 'system:image-puller');
+  await bench.waitForNotification('Granted system:image-puller to alice in myproject (RoleBinding system:image-puller).');
+  const binding = double.state.roleBinding('myproject', 'system:image-puller');
+  assert.deepEqual(binding?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' });
+  assert.deepEqual(binding?.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }]);
+  await bench.expand(clusters, 'Registry access');
+  await bench.treeRow(clusters, 'alice').waitFor();
+  assert.equal((await bench.readTreeRows(clusters)).find((r) => r.label === 'alice')?.description, 'system:image-puller');
+  await bench.clearNotifications();
+});
+
+test('promotion: copy into the internal registry, log in to it with the cluster token, pull secret, import; same digest on both sides', { skip }, async () => {
+  const admin = new OpenShiftClient({ server: double.url, caPem: double.caPem, token: double.tokenFor('kubeadmin') });
+  try {
+    await exposeInternalRegistry(admin);
+  } finally {
+    await admin.close();
+  }
+  const copy = await run('skopeo', ['copy', ...skopeoFlags(team, 'src'), `--dest-cert-dir=${internal.certDir}`, `--dest-creds=developer:${token}`, `docker://${team.host}/team/app:v1`, `docker://${internal.host}/myproject/app:v1`]);
+  assert.equal(copy.code, 0, copy.stderr);
+  const head = await registryFetch(internal, '/v2/myproject/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } });
+  assert.equal(head.headers.get('docker-content-digest'), image.manifestDigest);
+
+  // Log In to Internal Registry: the route is found, its certificate is signed by the cluster's CA.
+  await bench.runCommand('Registry Explorer: Log In to Internal Registry');
+  await bench.dialogButton("Trust the Cluster's CA");
+  await bench.waitForNotification(`Logged in to ${internal.host} as developer.`);
+  const registryLabel = `Internal registry (${clusterLabel})`;
+  await bench.expand(registries, registryLabel);
+  await bench.expand(registries, 'myproject/app');
+  await bench.pane(registries).locator('.monaco-list-row', { hasText: image.manifestDigest.slice(7, 19) }).waitFor();
+  await bench.clearNotifications();
+
+  // The importer pulls from the internal registry with the project's pull secret, made from that login.
+  await bench.runCommand('Registry Explorer: Create Pull Secret...');
+  await bench.pick('Which project?', 'myproject');
+  await bench.pick('Which registry login', internal.host);
+  await bench.typeAndAccept('Secret name in myproject', 'internal-pull');
+  await bench.pickMany(/Link to service accounts/, ['default']);
+  await bench.waitForNotification(`Created pull secret internal-pull in myproject for ${internal.host}, linked to default (pull).`);
+  const secret = double.state.secret('myproject', 'internal-pull');
+  assert.equal(secret?.type, dockerConfigJsonType);
+  assert.deepEqual(decodePullSecret(secret!), { [internal.host]: { username: 'developer', password: token, auth: Buffer.from(`developer:${token}`).toString('base64') } });
+  assert.ok(double.state.serviceAccount('myproject', 'default')?.imagePullSecrets?.some((s) => s.name === 'internal-pull'));
+  await bench.clearNotifications();
+
+  await bench.runCommand('Registry Explorer: Import Image...');
+  await bench.pick('Which project?', 'myproject');
+  await bench.typeAndAccept('Image to import', `${internal.host}/myproject/app:v1`);
+  await bench.typeAndAccept('Image stream in myproject', 'app');
+  await bench.pickMany(/Options/, []);
+  await bench.typeAndAccept('Tag of app', 'v1');
+  await bench.dialogButton('Create and Import');
+  await bench.waitForNotification(`Imported ${internal.host}/myproject/app:v1 into myproject/app:v1 (${image.manifestDigest}).`);
+  assert.equal(double.state.statusTag('myproject', 'app', 'v1')?.items?.[0]?.image, image.manifestDigest);
+  await bench.clearNotifications();
+
+  await bench.expand(clusters, 'app');
+  await bench.expand(clusters, 'v1');
+  await bench.treeRow(clusters, `* ${short(image.manifestDigest)}`).waitFor();
+  await bench.resizeSideBar(560);
+  await bench.screenshot('openshift-tree');
+});
+
+test('Describe Image Stream shows what oc describe is prints, with Copy pull spec for both repositories', { skip }, async () => {
+  await bench.contextMenu(bench.treeRow(clusters, 'app'), 'Describe Image Stream');
+  const frame = await bench.webview('Image Stream app');
+  await frame.locator('h1', { hasText: 'myproject/app' }).waitFor();
+  const summary = await frame.locator('dl.summary').innerText();
+  assert.match(summary, new RegExp(`Public repository\\s+${internal.host}/myproject/app`));
+  assert.match(summary, /Internal repository\s+image-registry\.openshift-image-registry\.svc:5000\/myproject\/app/);
+  assert.equal(await frame.locator('vscode-button', { hasText: 'Copy pull spec' }).count(), 2);
+  const tag = frame.locator('section.tag[data-tag="v1"]');
+  assert.match(await tag.innerText(), new RegExp(`tagged from ${internal.host}/myproject/app:v1[\\s\\S]*\\*\\s+${internal.host}/myproject/app@${image.manifestDigest}`));
+  await bench.screenshot('openshift-describe');
+});
+
+test('the cluster token reaches neither the settings nor the logs', { skip }, async () => {
+  const logs = server.readLogs();
+  assert.match(logs, /logged in to the internal registry/, 'the extension log was read');
+  assert.equal(logs.includes(token), false, 'the token is in a log file');
+  assert.equal(readFileSync(join(server.userDataDir, 'User/settings.json'), 'utf8').includes(token), false);
+});
