@@ -40,6 +40,14 @@ let clusterLabel: string;
 
 const short = (digest: string): string => digest.slice(0, 'sha256:'.length + 12);
 
+/** Ticks items of a multi-select QuickPick by their checkbox (VS Code 1.100 draws it as .monaco-checkbox) and accepts. */
+async function pickMany(prompt: RegExp, labels: string[]): Promise<void> {
+  await bench.waitForQuickInput(prompt);
+  const widget = bench.page.locator('.quick-input-widget');
+  for (const label of labels) await widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
+  await widget.locator('.quick-input-box input').press('Enter');
+}
+
 before(async () => {
   if (skip) return;
   team = await startRegistry({ tls: true });
@@ -47,7 +55,7 @@ before(async () => {
   await pushImage(team, 'team/app', 'v1', image);
   // The stand-in internal registry accepts exactly the developer's cluster token as the password.
   token = `sha256~${randomBytes(24).toString('base64url')}`;
-  internal = await startRegistry({ tls: true, tokenIssuer: { username: 'developer', password: token, anonymous: 'deny' } });
+  internal = await startRegistry({ tls: true, tokenIssuer: { username: 'developer', password: token, anonymous: 'deny', tls: true } });
   double = await startOpenShiftDouble({ registryRouteHost: internal.host, tokens: { [token]: 'developer' } });
   const dir = makeTempDir('e2e-kube');
   const kubeconfig = join(dir, 'config');
@@ -110,7 +118,7 @@ test('Import Image through the palette asks to create the stream, then creates t
   await bench.pick('Which project?', 'myproject');
   await bench.typeAndAccept('Image to import', `${team.host}/team/app:v1`);
   await bench.typeAndAccept('Image stream in myproject', 'web');
-  await bench.pickMany(/Options/, []);
+  await pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of web', 'v1');
   assert.equal(await bench.dialogButton('Create and Import'), 'No image stream named "web" exists.');
   await bench.waitForNotification(`Imported ${team.host}/team/app:v1 into myproject/web:v1 (${image.manifestDigest}).`);
@@ -162,7 +170,7 @@ test('promotion: copy into the internal registry, log in to it with the cluster 
   await bench.pick('Which project?', 'myproject');
   await bench.pick('Which registry login', internal.host);
   await bench.typeAndAccept('Secret name in myproject', 'internal-pull');
-  await bench.pickMany(/Link to service accounts/, ['default']);
+  await pickMany(/Link to service accounts/, ['default']);
   await bench.waitForNotification(`Created pull secret internal-pull in myproject for ${internal.host}, linked to default (pull).`);
   const secret = double.state.secret('myproject', 'internal-pull');
   assert.equal(secret?.type, dockerConfigJsonType);
@@ -174,7 +182,7 @@ test('promotion: copy into the internal registry, log in to it with the cluster 
   await bench.pick('Which project?', 'myproject');
   await bench.typeAndAccept('Image to import', `${internal.host}/myproject/app:v1`);
   await bench.typeAndAccept('Image stream in myproject', 'app');
-  await bench.pickMany(/Options/, []);
+  await pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of app', 'v1');
   await bench.dialogButton('Create and Import');
   await bench.waitForNotification(`Imported ${internal.host}/myproject/app:v1 into myproject/app:v1 (${image.manifestDigest}).`);
