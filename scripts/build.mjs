@@ -50,10 +50,10 @@ const undiciBeside = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', '@napi-rs/keyring'], plugins: [undiciBeside] }),
   build({ ...common, entryPoints: ['node_modules/undici/index.js'], outfile: 'dist/undici.js', format: 'cjs' }),
-  // The Describe Image Stream webview: browser code, one script (plus its CSS) with the web components inside.
-  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/describe-image-stream/main.ts'], outfile: 'dist/webview/describe-image-stream.js' }),
   // The keychain binding is a native module: it is loaded from node_modules at run time, only when asked for.
   // Webview scripts run in the browser side of the editor: one self-contained file each, no node.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/inspect/main.ts'], outfile: 'dist/webview/inspect.js' }),
+  // Its stylesheet is imported by the script, so esbuild writes it beside it (dist/webview/describe-image-stream.css).
+  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/describe-image-stream/main.ts'], outfile: 'dist/webview/describe-image-stream.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/regx.js', format: 'cjs', external: ['@napi-rs/keyring'], banner: { js: cliBanner }, plugins: [undiciLite] }),
 ]);
