@@ -30,6 +30,8 @@ function summary(view: DescribeView): HTMLElement {
   const dl = el('dl', undefined, 'summary');
   const add = (k: string, v: string | HTMLElement): void => {
     const dd = el('dd', undefined, 'mono');
+    // Labels and annotations are one per line, as oc prints them.
+    if (typeof v === 'string') dd.style.whiteSpace = 'pre-wrap';
     dd.append(v);
     dl.append(el('dt', k), dd);
   };
@@ -53,7 +55,6 @@ function summary(view: DescribeView): HTMLElement {
   add('Image Lookup', `local=${m.lookupLocal}`);
   add('Unique Images', String(m.uniqueImages));
   add('Tags', String(m.tagCount));
-  for (const dd of Array.from(dl.querySelectorAll('dd'))) dd.style.whiteSpace = 'pre-wrap';
   return dl;
 }
 
