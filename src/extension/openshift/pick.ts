@@ -29,7 +29,11 @@ export async function pickCluster(ctx: Ctx, arg: unknown, title: string): Promis
   const fromArg = contextOf(arg);
   const known = fromArg ? contexts.find((c) => c.contextName === fromArg) : undefined;
   if (known) return known;
-  if (contexts.length === 0) throw new vscode.CancellationError();
+  if (contexts.length === 0) {
+    const logIn = 'Log In to Cluster';
+    void vscode.window.showInformationMessage(`${title}: the kubeconfig has no cluster yet.`, logIn).then((c) => c === logIn && vscode.commands.executeCommand('registryExplorer.logInToCluster'));
+    throw new vscode.CancellationError();
+  }
   if (contexts.length === 1) return contexts[0] as ClusterContextInfo;
   const picked = orCancel(
     await vscode.window.showQuickPick(
