@@ -140,7 +140,7 @@ test('Import Image through the palette asks to create the stream, then creates t
   await bench.typeAndAccept('Image stream in myproject', 'web');
   await pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of web', 'v1');
-  assert.equal(await bench.dialogButton('Create and Import'), 'No image stream named "web" exists.');
+  assert.match(await bench.dialogButton('Create and Import'), /^No image stream named "web" exists\.\s+The image stream web does not exist in myproject: create it and import /);
   await bench.waitForNotification(`Imported ${team.host}/team/app:v1 into myproject/web:v1 (${image.manifestDigest}).`);
   assert.equal(double.state.statusTag('myproject', 'web', 'v1')?.items?.[0]?.image, image.manifestDigest);
   await bench.treeRow(clusters, 'web').waitFor();
