@@ -165,9 +165,12 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const dest = dst.transport === 'docker' ? registryDestination(dstClient as RegistryClient, dst, tag) : await layoutDestination(dst, tag);
     const destination = dst.transport === 'docker' ? formatImageLocation({ transport: 'docker', ref: dst.ref.digest ? dst.ref : { ...dst.ref, tag } }) : `oci:${dst.path}:${tag}`;
 
-    const chosen = await pickPlatform(source, await source.top(signal), opts.platform, signal);
+    // The source manifest and what the destination names now are fetched at once: a no-op copy is then
+    // one round trip to each registry, at the same time.
+    const [top, existing] = await Promise.all([source.top(signal), currentDigest(dest, signal)]);
+    const chosen = await pickPlatform(source, top, opts.platform, signal);
     const result: CopyResult = { digest: chosen.digest, mediaType: chosen.mediaType, destination, noop: false, manifestsPushed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
-    if ((await currentDigest(dest, signal)) === chosen.digest) {
+    if (existing === chosen.digest) {
       tracker.phase('done');
       return { ...result, noop: true };
     }
