@@ -3,10 +3,11 @@
 // (its route points at it, and it takes the user's name and cluster token as a login, as the internal
 // registry does). Everything is driven through the UI; what the commands did is checked on the double.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import { parse, stringify } from 'yaml';
 import { OpenShiftClient } from '../../src/core/openshift/api';
 import { exposeInternalRegistry } from '../../src/core/openshift/internal-registry';
 import { decodePullSecret, dockerConfigJsonType } from '../../src/core/openshift/secrets';
@@ -37,6 +38,10 @@ let bench: Workbench;
 let image: BuiltImage;
 let token: string;
 let clusterLabel: string;
+let kubeconfig: string;
+/** Other API servers a test adds to the kubeconfig (stopped after all tests). */
+const extraDoubles: OpenShiftDouble[] = [];
+const extraTokens: string[] = [];
 
 const short = (digest: string): string => digest.slice(0, 'sha256:'.length + 12);
 
@@ -78,7 +83,7 @@ before(async () => {
   internal = await startRegistry({ tls: true, tokenIssuer: { username: 'developer', password: token, anonymous: 'deny', tls: true } });
   double = await startOpenShiftDouble({ registryRouteHost: internal.host, tokens: { [token]: 'developer' } });
   const dir = makeTempDir('e2e-kube');
-  const kubeconfig = join(dir, 'config');
+  kubeconfig = join(dir, 'config');
   double.writeKubeconfig(kubeconfig, 'developer', 'myproject');
   // The kubeconfig holds the token the stand-in registry knows, as `oc login` would have saved it.
   const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] };
@@ -97,6 +102,7 @@ after(async () => {
   await bench?.close();
   await server?.stop();
   await double?.stop();
+  for (const d of extraDoubles) await d.stop();
   await closeRegistryAgents();
   await stopAll();
   removeAllTempDirs();
@@ -231,9 +237,75 @@ test('Describe Image Stream shows what oc describe is prints, with Copy pull spe
   await bench.screenshot('openshift-describe');
 });
 
+test('Tag Image Stream Tag pins the image the source points at now; Delete Image Stream Tag removes it after a modal confirmation', { skip }, async () => {
+  await bench.contextMenu(bench.treeRow(clusters, 'v1'), 'Tag Image Stream Tag...');
+  await bench.typeAndAccept(/Source: an image stream tag/, 'app:v1');
+  await bench.typeAndAccept(/Destination image stream tag/, 'app:prod');
+  await pickMany(/Options/, []);
+  await bench.waitForNotification(`Tag app:prod set to app@${image.manifestDigest}.`);
+  const prod = double.state.imageStream('myproject', 'app')?.spec.tags?.find((t) => t.name === 'prod');
+  assert.deepEqual(prod?.from, { kind: 'ImageStreamImage', name: `app@${image.manifestDigest}`, namespace: 'myproject' });
+  await bench.clearNotifications();
+
+  await bench.contextMenu(bench.treeRow(clusters, 'prod'), 'Delete Image Stream Tag...');
+  assert.match(await bench.dialogButton('Delete Tag'), /^Delete app:prod from project myproject\?/);
+  await bench.waitForNotification('Deleted tag myproject/app:prod.');
+  assert.equal(double.state.imageStream('myproject', 'app')?.spec.tags?.some((t) => t.name === 'prod'), false);
+  await bench.treeRow(clusters, 'prod').waitFor({ state: 'detached' });
+  await bench.clearNotifications();
+});
+
+test('Revoke Registry Role on a Registry access row deletes the binding that only held that subject', { skip }, async () => {
+  await bench.contextMenu(bench.treeRow(clusters, 'alice'), 'Revoke Registry Role...');
+  await bench.dialogButton('Revoke');
+  await bench.waitForNotification('Revoked system:image-puller from alice in myproject (deleted RoleBinding system:image-puller).');
+  assert.equal(double.state.roleBinding('myproject', 'system:image-puller'), undefined);
+  await bench.treeRow(clusters, 'No registry roles granted').waitFor();
+  await bench.clearNotifications();
+});
+
+test('Log In to Cluster with a token shows the unknown CA by fingerprint, saves it as oc does, and the new cluster appears', { skip }, async () => {
+  const second = await startOpenShiftDouble();
+  extraDoubles.push(second);
+  const secondToken = second.tokenFor('developer');
+  extraTokens.push(secondToken);
+  await bench.runCommand('Registry Explorer: Log In to Cluster...');
+  await bench.typeAndAccept('API server URL', second.url);
+  await bench.pick('How do you log in?', 'Token');
+  const { password: masked } = await bench.typeAndAccept(/Token for/, secondToken);
+  assert.equal(masked, true, 'the token box masks what is typed');
+  const fingerprint = new X509Certificate(second.caPem!).fingerprint256;
+  const dialog = await bench.dialogButton('Trust this CA');
+  assert.match(dialog, new RegExp(`The certificate of ${second.host.replace(/\./g, '\\.')} is not trusted`));
+  assert.ok(dialog.includes(fingerprint), `the dialog shows the CA's fingerprint ${fingerprint}: ${dialog}`);
+  await bench.waitForNotification(`Logged in to ${second.url} as developer. Using project "myproject".`);
+  const written = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context': string; clusters: { name: string; cluster: Record<string, string> }[]; contexts: { name: string }[] };
+  const nick = second.host.replace(/\./g, '-');
+  assert.equal(written['current-context'], `myproject/${nick}/developer`);
+  assert.equal(Buffer.from(written.clusters.find((c) => c.name === nick)?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8').trim(), second.caPem!.trim());
+  assert.ok(written.contexts.some((c) => c.name === `myproject/${double.host.replace(/\./g, '-')}/developer`), 'the other context is kept');
+  await bench.treeRow(clusters, `developer @ ${second.host}`).waitFor();
+  await bench.clearNotifications();
+});
+
+test('a context added to the kubeconfig on disk shows up; a plain Kubernetes server is shown as such', { skip }, async () => {
+  const k8s = await startOpenShiftDouble({ openshiftApis: false });
+  extraDoubles.push(k8s);
+  const config = parse(readFileSync(kubeconfig, 'utf8')) as { clusters: unknown[]; users: unknown[]; contexts: unknown[] };
+  config.clusters.push({ name: 'plain-k8s', cluster: { server: k8s.url, 'certificate-authority-data': Buffer.from(k8s.caPem!).toString('base64') } });
+  config.users.push({ name: 'admin/plain-k8s', user: { token: k8s.tokenFor('kubeadmin') } });
+  config.contexts.push({ name: 'default/plain-k8s/admin', context: { cluster: 'plain-k8s', user: 'admin/plain-k8s', namespace: 'default' } });
+  writeFileSync(kubeconfig, stringify(config), { mode: 0o600 });
+  const label = `admin @ ${k8s.host}`;
+  await expand(label);
+  await bench.treeRow(clusters, 'Not an OpenShift cluster: the server has no image.openshift.io API').waitFor();
+  await bench.pane(clusters).locator('.monaco-list-row', { hasText: 'Kubernetes, not OpenShift' }).waitFor();
+});
+
 test('the cluster token reaches neither the settings nor the logs', { skip }, async () => {
   const logs = server.readLogs();
   assert.match(logs, /logged in to the internal registry/, 'the extension log was read');
   assert.equal(logs.includes(token), false, 'the token is in a log file');
+  for (const t of extraTokens) assert.equal(logs.includes(t), false, 'a token typed at Log In to Cluster is in a log file');
   assert.equal(readFileSync(join(server.userDataDir, 'User/settings.json'), 'utf8').includes(token), false);
 });
