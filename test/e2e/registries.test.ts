@@ -158,6 +158,15 @@ test('Copy Image To, Tag and Delete from the context menu change the plain regis
   assert.equal(gone.status, 404);
 });
 
+test('dragging a tag onto another registry copies it there', { skip }, async () => {
+  await bench.expand(view, 'Secure registry');
+  await bench.treeRow(view, 'v2').waitFor();
+  await bench.treeRow(view, 'v2').dragTo(bench.treeRow(view, 'Plain registry'));
+  await bench.waitForNotification(`Copied ${secure.host}/team/app:v2 to ${plain.host}/team/app:v2.`);
+  const head = await registryFetch(plain, '/v2/team/app/manifests/v2', { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  assert.equal(head.status, 200);
+});
+
 test('the password reaches neither the settings nor the logs; code-server keeps it encrypted in the browser', { skip }, async () => {
   assert.doesNotMatch(readFileSync(join(server.userDataDir, 'User/settings.json'), 'utf8'), new RegExp(password));
   const logs = server.readLogs();

@@ -6,6 +6,7 @@ import { formatSize } from '../format';
 import { orCancel } from './command';
 import type { Command } from './command';
 import { imageArgument, imageName } from './image-argument';
+import type { ImageTarget } from './image-argument';
 import { inspectImageCommand } from './inspect-image';
 import { pickRegistry } from './pick-registry';
 
@@ -17,35 +18,52 @@ function progressMessage(p: CopyProgress): string {
   return `layers ${p.blobsDone}/${p.blobsTotal} · ${formatSize(p.bytesDone)} of ${formatSize(p.bytesTotal)}`;
 }
 
+/** Where a copy goes; given by a drop on the tree, else asked for. */
+export interface CopyDestination {
+  readonly host: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+function isDestination(value: unknown): value is CopyDestination {
+  const v = value as Partial<CopyDestination> | null;
+  return typeof v === 'object' && v !== null && typeof v.host === 'string' && typeof v.repository === 'string' && typeof v.tag === 'string';
+}
+
+async function askDestination(ctx: Parameters<Command['run']>[0], source: ImageTarget): Promise<CopyDestination> {
+  const host = await pickRegistry(ctx, undefined, { title: `Copy ${imageName(source)} to...`, allowOther: true });
+  const repository = orCancel(
+    await vscode.window.showInputBox({
+      title: `Copy to ${host}`,
+      prompt: 'Destination repository',
+      value: source.repository,
+      ignoreFocusOut: true,
+      validateInput: (v) => (repositoryPath.test(v.trim()) ? undefined : 'Lowercase path components separated by /, e.g. team/app'),
+    }),
+  ).trim();
+  const tag = orCancel(
+    await vscode.window.showInputBox({
+      title: `Copy to ${host}/${repository}`,
+      prompt: 'Destination tag',
+      value: source.tag ?? 'latest',
+      ignoreFocusOut: true,
+      validateInput: (v) => (anchoredTagRegexp.test(v.trim()) ? undefined : 'Up to 128 letters, digits, _ . - (not starting with . or -)'),
+    }),
+  ).trim();
+  return { host, repository, tag };
+}
+
 /**
- * Copies an image to a registry, repository and tag the user picks, with the core copy engine:
+ * Copies an image to a registry, repository and tag the user picks (or drops it on), with the core copy engine:
  * blobs stream registry to registry, the manifest goes last (digest preserved). The notification
  * shows layers and bytes and can cancel; the destination's rows refresh at the end.
  */
 export const copyImageCommand: Command = {
   id: 'registryExplorer.copyImage',
   title: 'Copy Image To',
-  async run(ctx, node) {
+  async run(ctx, node, destination) {
     const source = await imageArgument(node, 'Copy Image');
-    const target = await pickRegistry(ctx, undefined, { title: `Copy ${imageName(source)} to...`, allowOther: true });
-    const repository = orCancel(
-      await vscode.window.showInputBox({
-        title: `Copy to ${target}`,
-        prompt: 'Destination repository',
-        value: source.repository,
-        ignoreFocusOut: true,
-        validateInput: (v) => (repositoryPath.test(v.trim()) ? undefined : 'Lowercase path components separated by /, e.g. team/app'),
-      }),
-    ).trim();
-    const tag = orCancel(
-      await vscode.window.showInputBox({
-        title: `Copy to ${target}/${repository}`,
-        prompt: 'Destination tag',
-        value: source.tag ?? 'latest',
-        ignoreFocusOut: true,
-        validateInput: (v) => (anchoredTagRegexp.test(v.trim()) ? undefined : 'Up to 128 letters, digits, _ . - (not starting with . or -)'),
-      }),
-    ).trim();
+    const { host: target, repository, tag } = isDestination(destination) ? destination : await askDestination(ctx, source);
     const from = imageName(source);
     const to = `${target}/${repository}:${tag}`;
     ctx.log.info(`copying ${from} to ${to}`);
