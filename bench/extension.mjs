@@ -240,7 +240,7 @@ async function main() {
     `- code-server 4.100.3 (VS Code 1.100.3) in headless Chromium, ${runs} fresh starts (new user-data-dir each), median; the view is opened ${settleMs / 1000} s after the extension host has activated the startup built-ins${results.every((r) => r.settled) ? '' : ' (in some runs it never said so)'}.`,
     `- Extension bundle dist/extension.js: ${(bundle / 1024).toFixed(0)} KiB (${vsix.replace(`${root}/`, '')}).`,
     `- Catalog: a local Distribution registry (RAM storage) with ${repositoryCount.toLocaleString('en')} repositories \`${prefix}NNNN\`, page size 100 (the default); ${results[0]?.rows ?? 0} rows visible in the pane when the first page showed${results[0]?.loadMore ? ', then "Load more..."' : ''}.`,
-    '- undici (~1 MB, dist/undici.js) is loaded on the first request, so the first page pays for it and activation does not.',
+    `- undici (dist/undici.js, ${(statSync(join(root, 'dist/undici.js')).size / 1024).toFixed(0)} KiB) is loaded on the first request, so the first page pays for it and activation does not.`,
     '- Clocks: activation is what the extension host measured ("Developer: Show Running Extensions"); the view and page times are page-side, from the mousedown to the DOM change that shows the rows.',
     '',
     ...table,
