@@ -147,8 +147,8 @@ async function loggedActivation(server) {
 async function oneRun(registry, authDir) {
   const server = await startCodeServer({
     settings: { 'registryExplorer.registries': [{ url: `http://${registry.host}`, name: registryName }] },
-    // No login of this machine is read: empty auth.json and docker config.
-    env: { REGISTRY_AUTH_FILE: join(authDir, 'auth.json'), DOCKER_CONFIG: authDir },
+    // Nothing of this machine is read: empty auth.json and docker config, no kubeconfig (no clusters).
+    env: { REGISTRY_AUTH_FILE: join(authDir, 'auth.json'), DOCKER_CONFIG: authDir, KUBECONFIG: join(authDir, 'kubeconfig') },
   });
   let bench;
   try {

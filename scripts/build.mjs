@@ -41,16 +41,18 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 // the core requires on the first request (src/core/http/undici.ts): activation then neither parses
 // nor runs it. It is the same Agent + request subset as the CLI's (undiciLite above): half the load
 // time that the first request pays.
+// yaml (~250 KB, only for the kubeconfig) likewise lives in dist/yaml.js (src/core/openshift/yaml.ts).
 const undiciBeside = {
   name: 'undici-beside',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+    b.onResolve({ filter: /^(undici|yaml)$/ }, (a) => ({ path: `./${a.path}.js`, external: true }));
   },
 };
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', '@napi-rs/keyring'], plugins: [undiciBeside] }),
   build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.js', format: 'cjs', plugins: [undiciLite] }),
+  build({ ...common, entryPoints: ['yaml'], outfile: 'dist/yaml.js', format: 'cjs' }),
   // The keychain binding is a native module: it is loaded from node_modules at run time, only when asked for.
   // Webview scripts run in the browser side of the editor: one self-contained file each, no node.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/inspect/main.ts'], outfile: 'dist/webview/inspect.js' }),

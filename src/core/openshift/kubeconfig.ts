@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { UsageError } from '../errors';
+import { yaml } from './yaml';
 
 export interface KubeCluster {
   name: string;
@@ -112,7 +112,7 @@ function readRaw(file: string): RawObject | undefined {
     throw e;
   }
   try {
-    return asObject(parse(text)) ?? {};
+    return asObject(yaml().parse(text)) ?? {};
   } catch (e) {
     throw new UsageError(`error loading config file "${file}": ${(e as Error).message}`);
   }
@@ -394,7 +394,7 @@ export function updateKubeconfigFile(file: string, change: (raw: RawObject) => v
     for (const list of ['clusters', 'users', 'contexts']) raw[list] ??= [];
     change(raw);
     // client-go writes keys in alphabetical order and never folds long lines (base64 CA data).
-    const text = stringify(raw, { sortMapEntries: true, lineWidth: 0, minContentWidth: 0 });
+    const text = yaml().stringify(raw, { sortMapEntries: true, lineWidth: 0, minContentWidth: 0 });
     writeAtomic(target, text);
   } finally {
     release();

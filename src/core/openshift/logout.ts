@@ -3,12 +3,12 @@
 // cannot be reached does not stop the local logout: the token leaves the kubeconfig either way.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { UsageError } from '../errors';
 import { OpenShiftClient, seg } from './api';
 import { loadKubeconfig, resolveContext, updateKubeconfigFile } from './kubeconfig';
 import type { KubeConfig } from './kubeconfig';
 import { whoami } from './whoami';
+import { yaml } from './yaml';
 
 /** The OAuthAccessToken name of a `sha256~...` token (what the server stores instead of the token). */
 export function oauthTokenObjectName(token: string): string {
@@ -26,7 +26,7 @@ export interface LogoutResult {
 
 function fileDefiningUser(config: KubeConfig, user: string): string {
   for (const file of config.files) {
-    const raw = parse(readFileSync(file, 'utf8')) as { users?: { name?: string }[] } | null;
+    const raw = yaml().parse(readFileSync(file, 'utf8')) as { users?: { name?: string }[] } | null;
     if (raw?.users?.some((u) => u?.name === user)) return file;
   }
   throw new UsageError(`user "${user}" is not in the kubeconfig`);
