@@ -4,7 +4,7 @@
 // registry does). Everything is driven through the UI; what the commands did is checked on the double.
 import assert from 'node:assert/strict';
 import { X509Certificate, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { parse, stringify } from 'yaml';
@@ -17,7 +17,7 @@ import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
 import { e2eSkipReason, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
-import { Workbench } from './workbench';
+import { Workbench, screenshotDir } from './workbench';
 
 const container = 'Registries';
 const clusters = 'OpenShift Clusters';
@@ -156,6 +156,23 @@ test('Import Image through the palette asks to create the stream, then creates t
   await bench.clearNotifications();
 });
 
+test("a failed import shows the server's message, and the tag gets a warning", { skip }, async () => {
+  await bench.runCommand('Registry Explorer: Import Image...');
+  await bench.pick('Which project?', 'myproject');
+  await bench.typeAndAccept('Image to import', `${team.host}/team/missing:v9`);
+  await bench.typeAndAccept('Image stream in myproject', 'web');
+  await pickMany(/Options/, []);
+  await bench.typeAndAccept('Tag of web', 'v9');
+  await bench.waitForNotification(new RegExp(`Import Image: web:v9: .*${team.host.replace(/\./g, '\\.')}/team/missing:v9`));
+  const condition = double.state.statusTag('myproject', 'web', 'v9')?.conditions?.find((c) => c.type === 'ImportSuccess');
+  assert.equal(condition?.status, 'False');
+  await expand('web');
+  const row = bench.treeRow(clusters, 'v9');
+  await row.waitFor();
+  await row.locator('.codicon-warning').waitFor();
+  await bench.clearNotifications();
+});
+
 test('Grant Registry Role creates the RoleBinding oc would create, and Registry access lists it', { skip }, async () => {
   await bench.runCommand('Registry Explorer: Grant Registry Role...');
   await bench.pick('Which project?', 'myproject');
@@ -167,8 +184,7 @@ test('Grant Registry Role creates the RoleBinding oc would create, and Registry 
   assert.deepEqual(binding?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' });
   assert.deepEqual(binding?.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }]);
   await expand('Registry access');
-  await bench.treeRow(clusters, 'alice').waitFor();
-  assert.equal((await bench.readTreeRows(clusters)).find((r) => r.label === 'alice')?.description, 'system:image-puller');
+  await bench.treeRow(clusters, 'alice').locator('.label-description', { hasText: /^system:image-puller$/ }).waitFor();
   await bench.clearNotifications();
 });
 
@@ -243,10 +259,10 @@ test('Describe Image Stream shows what oc describe is prints, with Copy pull spe
   assert.equal(await frame.locator('vscode-button', { hasText: 'Copy pull spec' }).count(), 2);
   const tag = frame.locator('section.tag[data-tag="v1"]');
   assert.match(await tag.innerText(), new RegExp(`tagged from ${internal.host}/myproject/app:v1[\\s\\S]*\\*\\s+${internal.host}/myproject/app@${image.manifestDigest}`));
-  // No tooltip of the tree over the picture: the pointer goes to the status bar (the workbench's own
-  // DOM; over the webview's iframe the workbench would not see it leave the row).
-  await bench.page.mouse.move(700, 790);
   await bench.screenshot('openshift-describe');
+  // The editor part alone, for the README: the webview without the tree (and its hovers) beside it.
+  mkdirSync(screenshotDir, { recursive: true });
+  await bench.page.locator('#workbench\\.parts\\.editor').screenshot({ path: join(screenshotDir, 'openshift-describe-webview.png') });
 });
 
 test('Tag Image Stream Tag pins the image the source points at now; Delete Image Stream Tag removes it after a modal confirmation', { skip }, async () => {
@@ -297,6 +313,28 @@ test('Log In to Cluster with a token shows the unknown CA by fingerprint, saves 
   assert.equal(Buffer.from(written.clusters.find((c) => c.name === nick)?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8').trim(), second.caPem!.trim());
   assert.ok(written.contexts.some((c) => c.name === `myproject/${double.host.replace(/\./g, '-')}/developer`), 'the other context is kept');
   await bench.treeRow(clusters, `developer @ ${second.host}`).waitFor();
+  await bench.clearNotifications();
+});
+
+test('Log In to Cluster with a username and password goes through OAuth; skipping TLS verification is explicit and saved for that cluster only', { skip }, async () => {
+  const third = await startOpenShiftDouble();
+  extraDoubles.push(third);
+  await bench.runCommand('Registry Explorer: Log In to Cluster...');
+  await bench.typeAndAccept('API server URL', third.url);
+  await bench.pick('How do you log in?', 'Username and password');
+  await bench.typeAndAccept('Username', 'alice');
+  const { password: masked } = await bench.typeAndAccept(/Password for alice/, 'alice');
+  assert.equal(masked, true);
+  await bench.dialogButton('Skip TLS Verification for This Cluster');
+  await bench.waitForNotification(`Logged in to ${third.url} as alice.`);
+  const written = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context': string; clusters: { name: string; cluster: Record<string, unknown> }[]; users: { name: string; user: Record<string, string> }[] };
+  const nick = third.host.replace(/\./g, '-');
+  assert.deepEqual(written.clusters.find((c) => c.name === nick)?.cluster, { 'insecure-skip-tls-verify': true, server: third.url });
+  assert.equal(written.clusters.find((c) => c.name === double.host.replace(/\./g, '-'))?.cluster['insecure-skip-tls-verify'], undefined, 'the other cluster stays verified');
+  const oauthToken = written.users.find((u) => u.name === `alice/${nick}`)?.user.token ?? '';
+  assert.match(oauthToken, /^sha256~/, 'the OAuth token is saved for the user, as oc saves it');
+  extraTokens.push(oauthToken);
+  await bench.treeRow(clusters, `alice @ ${third.host}`).waitFor();
   await bench.clearNotifications();
 });
 
