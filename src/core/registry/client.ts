@@ -11,6 +11,7 @@ import { backoffDelay, defaultRetryPolicy, isRetryableNetworkError, sleep } from
 import type { RetryPolicy } from '../http/retry';
 import { isNotTlsError } from '../http/tls';
 import { manifestAcceptTypes, manifestMediaType } from '../image/mediatypes';
+import type { Credentials } from '../auth/credentials';
 import { CATALOG_SCOPE, scopeFor } from '../auth/token';
 import type { TokenCache } from '../auth/token';
 import { registryApiHost } from '../reference/registry-host';
@@ -102,6 +103,11 @@ export class RegistryClient {
   /** Where the credentials in use came from ("auth.json", "OS keychain", ...), or undefined when anonymous. */
   credentialSource(): Promise<string | undefined> {
     return this.auth.credentialSource();
+  }
+
+  /** The credentials in use (resolved once), for APIs beside the registry's own (Harbor's). */
+  credentials(): Promise<Credentials | undefined> {
+    return this.auth.getCredentials();
   }
 
   /** `https://host` normally; `http://host` only when TLS verification is off and the registry does not speak TLS. */

@@ -28,6 +28,7 @@ import { removeRegistryCommand } from './remove-registry';
 import { retryCommand } from './retry';
 import { tagImageCommand } from './tag-image';
 import { trustCertificateCommand } from './trust-certificate';
+import { searchRepositoriesCommand } from './search-repositories';
 import { addRepositoryToWatchCommand } from './watch-repository';
 
 /** Every command the extension has; scripts/check-commands.mjs compares this with package.json. */
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   filterRepositoriesCommand,
   clearFilterCommand,
   addRepositoryToWatchCommand,
+  searchRepositoriesCommand,
   trustCertificateCommand,
   retryCommand,
   loadMoreCommand,

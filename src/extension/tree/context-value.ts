@@ -1,6 +1,7 @@
 // contextValue strings are built here and nowhere else. package.json `when` clauses match single
 // tokens with `viewItem =~ /(^|\s)token(\s|$)/`, so adding a token never breaks an existing menu.
 import type { Node, TagDetails } from './nodes';
+import { searchApiOf } from './search-api';
 
 export function contextValue(node: Node, details?: TagDetails): string {
   const tokens: string[] = [node.kind];
@@ -9,6 +10,7 @@ export function contextValue(node: Node, details?: TagDetails): string {
       tokens.push(node.login ? 'loggedIn' : 'loggedOut');
       if (node.login?.ownLogin) tokens.push('ownLogin');
       if (node.filter) tokens.push('filtered');
+      if (searchApiOf(node.registry)) tokens.push('searchable');
       break;
     case 'repository':
       if (node.watched) tokens.push('watched');

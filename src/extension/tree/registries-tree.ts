@@ -10,6 +10,9 @@ import { secretStorageSource } from '../logins';
 import type { ConfiguredRegistry } from '../registry-settings';
 import { describeFailure } from './failure';
 import type { Listing } from './failure';
+import { namespaceRepositories } from '../../core/registry/search';
+import type { SearchApi } from '../../core/registry/search';
+import { searchApiOf } from './search-api';
 import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
 import { groupRepositories, matchesFilter } from './repository-groups';
 import { toTreeItem } from './tree-items';
@@ -183,11 +186,34 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const loaded = await this.firstPage(registryNode);
     if (loaded.failure) {
       const failure = describeFailure(loaded.failure, 'catalog', registry.host, registryNode.login !== undefined);
-      if (failure.catalogRefused) return [this.message(registry, `${registry.host} does not list the repositories in ${namespace}/: add them one by one`, ['watch'])];
+      if (failure.catalogRefused) {
+        const api = searchApiOf(registry);
+        if (api) return this.namespaceFromSearchApi(registryNode, api, namespace);
+        return [this.message(registry, `${registry.host} does not list the repositories in ${namespace}/: add them one by one`, ['watch'])];
+      }
       return [this.errorRow(registryNode, registry, loaded.failure, 'catalog')];
     }
     const inside = loaded.items.filter((repo) => repo.startsWith(`${namespace}/`));
     return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/`, ['watch'])];
+  }
+
+  /** A watched namespace of a Quay or Harbor registry, listed through its own API (a bounded number of pages). */
+  private async namespaceFromSearchApi(registryNode: RegistryNode, api: SearchApi, namespace: string): Promise<Node[]> {
+    const registry = registryNode.registry;
+    const repositories: string[] = [];
+    try {
+      let next: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const result = await namespaceRepositories(this.ctx.clients.for(registry), api, namespace, next, this.abort.signal);
+        repositories.push(...result.repositories);
+        next = result.next;
+        if (!next) break;
+      }
+    } catch (error) {
+      return [this.errorRow(registryNode, registry, error, 'catalog')];
+    }
+    const inside = repositories.filter((repo) => repo.startsWith(`${namespace}/`));
+    return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/ that ${registry.host} shows`, ['watch'])];
   }
 
   private async tagChildren(node: RepositoryNode): Promise<Node[]> {
