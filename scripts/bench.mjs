@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
@@ -182,6 +182,7 @@ async function curlPut(reg, repo, files) {
   return timed('bash', ['-c', `xargs -P ${JOBS} -n 1 bash ${script} < ${list}`]);
 }
 
+const loadAtStart = loadavg()[0];
 const scratch = h.makeTempDir('bench');
 const rows = [];
 const notes = [];
@@ -281,6 +282,7 @@ try {
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; Node ${process.version}; ${skopeoVersion}; Distribution ${execFileSync('docker-registry', ['--version'], { encoding: 'utf8' }).trim()}`,
+    `- Load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (other work shares these cores: single runs vary by 2x, read medians and ratios).`,
     `- Loopback registries on RAM-backed storage; median of ${RUNS} runs per tool, alternating order; fresh destination repositories each run;`,
     `  skopeo's blob-info cache (${SKOPEO_CACHE}) removed before each skopeo run; regx --jobs ${JOBS}, skopeo's default parallelism.`,
     '- Ratio = regx time / skopeo time (lower is better). Timings include process start-up of each tool.',

@@ -2,7 +2,7 @@
 // skopeo reads back whole with the same digest, what skopeo pushed regx copies, multi-platform indexes
 // keep their digest (or give up one image with --platform), and oci: folders regx writes are valid layouts.
 import { strict as assert } from 'node:assert';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
@@ -12,6 +12,7 @@ import {
   pushImage,
   pushWithSkopeo,
   registryFetch,
+  regxBundle,
   removeAllTempDirs,
   requireTools,
   run,
@@ -198,4 +199,38 @@ test('a destination without a repository is refused before any request; a bad --
   assert.equal((await runRegx(['copy', '--platform', 'linux', `docker://${pa.host}/x/y:v1`, 'oci:/tmp/never'])).code, 2);
   assert.equal((await runRegx(['copy', '--jobs', '0', `docker://${pa.host}/x/y:v1`, 'oci:/tmp/never'])).code, 2);
   assert.equal(pa.log.length, 0, 'no request reached the registry');
+});
+
+test('on a TTY the copy shows blobs, bytes and rate as it goes; -q prints nothing', async (t) => {
+  if (!requireTools(t, ['docker-registry', 'script'])) return;
+  const a = await startRegistry();
+  const b = await startRegistry();
+  const image = await buildImage({ layers: 3, layerSize: 64 * 1024, mediaType: 'oci' });
+  await pushImage(a, 'team/app', 'v1', image);
+  const copy = (extra: string, repo: string): string =>
+    `${process.execPath} ${regxBundle} copy ${extra} --src-tls-verify=false --dest-tls-verify=false docker://${a.host}/team/app:v1 docker://${b.host}/${repo}:v1`;
+  // util-linux `script` gives regx a pseudo-terminal, as a user's shell would.
+  const tty = await run('script', ['-qec', copy('', 'tty/app'), '/dev/null']);
+  assert.equal(tty.code, 0, tty.stdout);
+  assert.match(tty.stdout, /Copying blobs \d+\/4, [\d.]+\/[\d.]+ MiB, [\d.]+ MiB\/s/);
+  assert.match(tty.stdout, /Copied sha256:/);
+  const quiet = await run('script', ['-qec', copy('-q', 'quiet/app'), '/dev/null']);
+  assert.equal(quiet.code, 0, quiet.stdout);
+  assert.equal(quiet.stdout.trim(), '', 'nothing at all with -q');
+});
+
+test('credentials come from --authfile (containers auth.json) when no flag gives them', async (t) => {
+  if (!requireTools(t, ['docker-registry', 'openssl'])) return;
+  const a = await startRegistry({ tls: true, htpasswd: { username: 'carol', password: 'c-secret' } });
+  const image = await buildImage({ layers: 1, mediaType: 'oci' });
+  await pushImage(a, 'team/app', 'v1', image);
+  const authfile = join(makeTempDir('auth'), 'auth.json');
+  await writeFile(authfile, JSON.stringify({ auths: { [a.host]: { auth: Buffer.from('carol:c-secret').toString('base64') } } }));
+  const out = makeTempDir('authfile-out');
+  const r = await runRegx(['copy', `--authfile=${authfile}`, `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v1`], { env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home') } });
+  assert.equal(r.code, 0, r.stderr);
+  const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8'));
+  assert.equal(index.manifests[0].digest, image.manifestDigest);
+  const denied = await runRegx(['copy', `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v2`], { env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home'), XDG_RUNTIME_DIR: makeTempDir('xdg') } });
+  assert.equal(denied.code, 1, 'without the file there are no credentials');
 });
