@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, homedir, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
@@ -22,7 +22,9 @@ const LAYERS = 16;
 const LAYER_MIB = 16;
 const JOBS = 6;
 const BIG_LAYER_MIB = Number(process.env.BENCH_BIG_LAYER_MIB ?? 1024);
+// Where containers/image keeps its blob-info cache: as root, and for other users.
 const SKOPEO_CACHE = '/var/lib/containers/cache';
+const SKOPEO_CACHES = [SKOPEO_CACHE, join(homedir(), '.local', 'share', 'containers', 'cache')];
 const RESULTS = join('bench', 'RESULTS.md');
 const SECTION = '## Copy engine: regx CLI vs skopeo (`npm run bench`)';
 
@@ -78,7 +80,13 @@ function timed(cmd, args, { env } = {}) {
 const regx = (args) => timed(process.execPath, [h.regxBundle, ...args]);
 function skopeo(args) {
   // Cold as regx: no memory of where blobs were seen before.
-  rmSync(SKOPEO_CACHE, { recursive: true, force: true });
+  for (const dir of SKOPEO_CACHES) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours to remove (another user's): skopeo then uses the one in our home
+    }
+  }
   return timed('skopeo', args);
 }
 
