@@ -65,6 +65,19 @@ async function expand(label: string, pane = clusters): Promise<void> {
   }
 }
 
+/** Expands `label` until its child `child` shows (a redraw right after the expansion can fold it again). */
+async function expandTo(label: string, child: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await expand(label);
+    try {
+      await bench.treeRow(clusters, child).waitFor({ timeout: attempt < 4 ? 5_000 : 60_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
+}
+
 /** Ticks items of a multi-select QuickPick by their checkbox (VS Code 1.100 draws it as .monaco-checkbox) and accepts. */
 async function pickMany(prompt: RegExp, labels: string[]): Promise<void> {
   await bench.waitForQuickInput(prompt);
@@ -183,7 +196,7 @@ test('Grant Registry Role creates the RoleBinding oc would create, and Registry 
   const binding = double.state.roleBinding('myproject', 'system:image-puller');
   assert.deepEqual(binding?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' });
   assert.deepEqual(binding?.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }]);
-  await expand('Registry access');
+  await expandTo('Registry access', 'alice');
   await bench.treeRow(clusters, 'alice').locator('.label-description', { hasText: /^system:image-puller$/ }).waitFor();
   await bench.clearNotifications();
 });
@@ -350,6 +363,26 @@ test('a context added to the kubeconfig on disk shows up; a plain Kubernetes ser
   await expand(label);
   await bench.treeRow(clusters, 'Not an OpenShift cluster: the server has no image.openshift.io API').waitFor();
   await bench.pane(clusters).locator('.monaco-list-row', { hasText: 'Kubernetes, not OpenShift' }).waitFor();
+});
+
+test('a cluster whose CA the kubeconfig lacks is an error row; its Trust Cluster Certificate action saves the CA and the projects load', { skip }, async () => {
+  const fourth = await startOpenShiftDouble();
+  extraDoubles.push(fourth);
+  const config = parse(readFileSync(kubeconfig, 'utf8')) as { clusters: unknown[]; users: unknown[]; contexts: unknown[] };
+  config.clusters.push({ name: 'no-ca', cluster: { server: fourth.url } });
+  config.users.push({ name: 'kubeadmin/no-ca', user: { token: fourth.tokenFor('kubeadmin') } });
+  config.contexts.push({ name: 'default/no-ca/kubeadmin', context: { cluster: 'no-ca', user: 'kubeadmin/no-ca', namespace: 'default' } });
+  writeFileSync(kubeconfig, stringify(config), { mode: 0o600 });
+  const label = `kubeadmin @ ${fourth.host}`;
+  await expand(label);
+  const row = bench.treeRow(clusters, `The certificate of ${label} is not trusted`);
+  await row.waitFor();
+  await bench.rowAction(row, 'Trust Cluster Certificate');
+  const dialog = await bench.dialogButton('Trust this CA');
+  assert.ok(dialog.includes(new X509Certificate(fourth.caPem!).fingerprint256), dialog);
+  await bench.treeRow(clusters, 'openshift-image-registry').waitFor();
+  const saved = (parse(readFileSync(kubeconfig, 'utf8')) as { clusters: { name: string; cluster: Record<string, string> }[] }).clusters.find((c) => c.name === 'no-ca');
+  assert.equal(Buffer.from(saved?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8').trim(), fourth.caPem!.trim());
 });
 
 test('the cluster token reaches neither the settings nor the logs', { skip }, async () => {

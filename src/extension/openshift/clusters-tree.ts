@@ -27,7 +27,7 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
   /** Redraws a row (its children are fetched again), or everything. */
   refresh(node?: ClusterTreeNode): void {
     if (!node || node.kind === 'cluster' || node.kind === 'clusterError' || node.kind === 'clusterMessage') {
-      this.kinds.clear();
+      // `kinds` stays: the row is redrawn a second time only when discovery gives another answer.
       this.changed.fire(undefined);
       return;
     }
@@ -42,7 +42,7 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
     try {
       return await this.children(node);
     } catch (error) {
-      const where = node && 'contextName' in node ? node.contextName : undefined;
+      const where = node?.kind === 'cluster' ? node.context.contextName : node && 'contextName' in node ? node.contextName : undefined;
       return [this.errorRow(node?.id ?? 'root', where, error)];
     }
   }
