@@ -77,8 +77,9 @@ await installExtension({ ...dirs, vsix });
 const { port, child } = await launchCodeServer({ ...dirs, folder, port: Number(process.env.PORT ?? 0) });
 console.log(`\nRegistry Explorer is running in code-server. Open:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}\n\nThen click "Registries" in the activity bar. Ctrl-C stops code-server${registrySetting ? ' and the registry' : ''}.`);
 
+// On any exit (Ctrl-C, SIGTERM, or the harness exiting on a signal first) code-server goes too.
+process.on('exit', () => child.kill('SIGTERM'));
 const stop = async () => {
-  child.kill('SIGTERM');
   await stopRegistry();
   process.exit(0);
 };
