@@ -234,3 +234,21 @@ test('credentials come from --authfile (containers auth.json) when no flag gives
   const denied = await runRegx(['copy', `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v2`], { env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home'), XDG_RUNTIME_DIR: makeTempDir('xdg') } });
   assert.equal(denied.code, 1, 'without the file there are no credentials');
 });
+
+test('a two-platform index copied into an oci: folder is read back whole by skopeo --all, digest kept', async (t) => {
+  if (!requireTools(t, ['docker-registry', 'skopeo'])) return;
+  const a = await startRegistry();
+  const b = await startRegistry();
+  const layout = makeTempDir('multi-oci-src');
+  const idx = await writeMultiPlatformLayout(layout, 'v4', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], { mediaType: 'oci', layers: 1, layerSize: 8 * 1024 });
+  await pushWithSkopeo(layout, 'v4', a, 'multi/oci:v4');
+  const out = join(makeTempDir('multi-oci-out'), 'layout');
+  const r = await runRegx(['copy', '--src-tls-verify=false', `docker://${a.host}/multi/oci:v4`, `oci:${out}:v4`]);
+  assert.equal(r.code, 0, r.stderr);
+  const entry = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')).manifests[0];
+  assert.equal(entry.digest, idx.indexDigest);
+  assert.equal(entry.mediaType, 'application/vnd.oci.image.index.v1+json');
+  const push = await run('skopeo', ['copy', '--all', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${out}:v4`, `docker://${b.host}/multi/back:v4`], { timeoutMs: 120_000 });
+  assert.equal(push.code, 0, push.stderr);
+  assert.equal(sha256(await inspectRawWithSkopeo(b, 'multi/back:v4')), idx.indexDigest);
+});
