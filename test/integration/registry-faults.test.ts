@@ -120,4 +120,14 @@ describe('token scope re-ask', { skip: !haveTools }, () => {
     const tags = await runRegx(['list-tags', '--tls-verify=false', '--creds=carol:scope-pw', `docker://${reg.host}/scoped/app`]);
     assert.deepEqual(JSON.parse(tags.stdout).Tags.sort(), ['again', 't']);
   });
+
+  test('blobs sent at once share one token request for their scope', async () => {
+    const layout = makeTempDir('regx-scope-many-');
+    await writeImageLayout(layout, { tag: 'many', layers: 6, layerSize: 4096 });
+    const seen = reg.tokenIssuer?.requests.length ?? 0;
+    const r = await runRegx(['copy', '--jobs=6', '--dest-tls-verify=false', '--dest-creds=carol:scope-pw', `oci:${layout}:many`, `docker://${reg.host}/scoped/many:many`]);
+    assert.equal(r.code, 0, r.stderr);
+    const asked = (reg.tokenIssuer?.requests.slice(seen) ?? []).filter((q) => q.scopes.includes('repository:scoped/many:pull,push'));
+    assert.equal(asked.length, 1, `one token for six parallel blobs, not ${asked.length}`);
+  });
 });

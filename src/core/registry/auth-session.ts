@@ -12,6 +12,7 @@ export type CredentialSource = Credentials | undefined | (() => Promise<Credenti
 export class AuthSession {
   private challenge: Challenge | undefined;
   private credentials: Promise<Credentials | undefined> | undefined;
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(
     private readonly http: HttpClient,
@@ -50,10 +51,6 @@ export class AuthSession {
     return all;
   }
 
-  private cacheKey(registryUrl: string, scopes: readonly string[], creds: Credentials | undefined): string {
-    return `${registryUrl}|${creds?.username ?? ''}|${[...scopes].sort().join(' ')}`;
-  }
-
   /** The Authorization header for a request needing `scopes`, or undefined when anonymous is all we know. */
   async authorization(registryUrl: string, scopes: readonly string[], signal?: AbortSignal): Promise<string | undefined> {
     if (this.fixedToken) return `Bearer ${this.fixedToken}`;
@@ -65,14 +62,21 @@ export class AuthSession {
       return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     }
     const all = this.scopesFor(scopes, challenge);
-    const key = this.cacheKey(registryUrl, all, creds);
-    let token = this.tokens.get(key);
-    if (!token) {
-      const fetched = await fetchBearerToken({ challenge, scopes: all, credentials: creds, dispatcher: this.http.dispatcher, registryUrl, signal });
-      this.tokens.set(key, fetched);
-      token = fetched.token;
+    const key = TokenCache.key(registryUrl, all, creds?.username);
+    const cached = this.tokens.get(key);
+    if (cached) return `Bearer ${cached}`;
+    // Several blobs start at once with the same scope: one token request serves them all.
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = fetchBearerToken({ challenge, scopes: all, credentials: creds, dispatcher: this.http.dispatcher, registryUrl, signal })
+        .then((fetched) => {
+          this.tokens.set(key, fetched);
+          return fetched.token;
+        })
+        .finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
     }
-    return `Bearer ${token}`;
+    return `Bearer ${await pending}`;
   }
 
   /** Forgets the token used for `scopes`, after the registry refused it. */
@@ -80,6 +84,6 @@ export class AuthSession {
     const challenge = this.challenge;
     if (!challenge || challenge.scheme !== 'bearer') return;
     const creds = await this.getCredentials();
-    this.tokens.invalidate(this.cacheKey(registryUrl, this.scopesFor(scopes, challenge), creds));
+    this.tokens.invalidate(TokenCache.key(registryUrl, this.scopesFor(scopes, challenge), creds?.username));
   }
 }
