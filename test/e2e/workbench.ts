@@ -227,14 +227,24 @@ export class Workbench {
   /** Waits for a notification toast containing `text` and returns it. */
   async waitForNotification(text: string | RegExp): Promise<Locator> {
     const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
-    await toast.waitFor();
-    return toast;
+    try {
+      await toast.waitFor({ timeout: 20_000 });
+      return toast;
+    } catch {
+      // VS Code can hold a toast back (seen right after a modal dialog closed); every notification
+      // is still listed in the notification center, so look there before giving up.
+      await this.runCommand('Notifications: Show Notifications');
+      const item = this.page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
+      await item.waitFor();
+      return item;
+    }
   }
 
   /** Closes every notification, so the next one shows as a toast of its own. */
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+    if (await this.page.locator('.notifications-center.visible').count()) await this.runCommand('Notifications: Hide Notifications').catch(() => undefined);
   }
 
   /** Clicks a button (e.g. "Open Log") on a notification. */
