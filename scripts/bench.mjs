@@ -48,11 +48,33 @@ for (const tool of ['docker-registry', 'skopeo', 'curl']) {
   }
 }
 
-/** Runs a command; resolves with seconds taken and the peak RSS (VmHWM, bytes) seen in /proc while it ran. */
-function timed(cmd, args, { env } = {}) {
+// CPU seconds from /proc: a process's own (utime + stime), and that of our children that have been
+// waited for (cutime + cstime), which is how a tool's CPU is read once it has exited. Clock ticks are
+// 1/100 s (USER_HZ on Linux), enough for copies, too coarse for the short commands (not reported for them).
+const TICK = 0.01;
+function procCpu(pid, children = false) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // Fields after the name: state is [0]; utime, stime, cutime, cstime are fields 14-17 of stat(5).
+    return (children ? Number(f[13]) + Number(f[14]) : Number(f[11]) + Number(f[12])) * TICK;
+  } catch {
+    return NaN;
+  }
+}
+const childrenCpu = () => procCpu('self', true);
+
+/**
+ * Runs a command; resolves with seconds taken, its CPU seconds, and the peak RSS (VmHWM, bytes) seen
+ * in /proc while it ran. `unset` names environment variables the command runs without.
+ */
+function timed(cmd, args, { env, unset = [] } = {}) {
   return new Promise((resolve, reject) => {
+    const childEnv = { ...process.env, ...env };
+    for (const name of unset) delete childEnv[name];
+    const cpuBefore = childrenCpu();
     const start = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    // A tool that hangs (it has happened to skopeo) ends the run with an error rather than never.
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv, timeout: 600_000 });
     let peak = 0;
     // VmHWM only grows, so the last value read before exit is the peak up to then.
     const poll = setInterval(() => {
@@ -68,16 +90,16 @@ function timed(cmd, args, { env } = {}) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearInterval(poll);
       const seconds = (performance.now() - start) / 1000;
-      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code}): ${err.trim()}`));
-      else resolve({ seconds, peak, out });
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ? `killed by ${signal}` : `exit ${code}`}): ${err.trim()}`));
+      else resolve({ seconds, cpu: childrenCpu() - cpuBefore, peak, out });
     });
   });
 }
 
-const regx = (args) => timed(process.execPath, [h.regxBundle, ...args]);
+const regx = (args, opts) => timed(process.execPath, [h.regxBundle, ...args], opts);
 function skopeo(args) {
   // Cold as regx: no memory of where blobs were seen before.
   for (const dir of SKOPEO_CACHES) {
@@ -95,20 +117,33 @@ const insecure = ['--src-tls-verify=false', '--dest-tls-verify=false'];
 let serial = 0;
 const fresh = (name) => `${name}-${process.pid}-${++serial}`;
 
-/** RUNS runs of regx and skopeo, alternating which goes first. */
-async function compare(setup) {
+/**
+ * RUNS runs of regx and skopeo, alternating which goes first. `registries` (name -> TestRegistry) are
+ * watched: the CPU each used during each run is kept, beside the tool's own.
+ */
+async function compare(setup, registries = {}) {
   const r = [];
   const s = [];
+  const cpu = { regx: [], skopeo: [] };
   let peak = 0;
   for (let i = 0; i < RUNS; i++) {
     const order = i % 2 === 0 ? ['regx', 'skopeo'] : ['skopeo', 'regx'];
     for (const who of order) {
+      const before = Object.fromEntries(Object.entries(registries).map(([name, reg]) => [name, procCpu(reg.pid())]));
       const res = await setup[who]();
+      const used = { tool: res.cpu };
+      for (const [name, reg] of Object.entries(registries)) used[name] = procCpu(reg.pid()) - before[name];
+      cpu[who].push(used);
       (who === 'regx' ? r : s).push(res.seconds);
       if (who === 'regx') peak = Math.max(peak, res.peak);
     }
   }
-  return { regx: median(r), skopeo: median(s), regxRuns: r, skopeoRuns: s, peak };
+  return { regx: median(r), skopeo: median(s), regxRuns: r, skopeoRuns: s, peak, cpu: { regx: medianCpu(cpu.regx), skopeo: medianCpu(cpu.skopeo) } };
+}
+
+/** Per process, the median of its CPU seconds over the runs. */
+function medianCpu(runs) {
+  return Object.fromEntries(Object.keys(runs[0] ?? {}).map((k) => [k, median(runs.map((u) => u[k]))]));
 }
 
 /** A one-layer OCI image whose layer is `mib` MiB of random data, streamed to disk (never whole in memory). */
@@ -207,14 +242,14 @@ try {
   const cold = await compare({
     regx: () => regx(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-regx')}:v1`]),
     skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-skopeo')}:v1`]),
-  });
+  }, { source: a, destination: b });
   rows.push({ name: `cold copy, ${LAYERS} x ${LAYER_MIB} MiB layers, registry -> registry`, ...cold, target: 0.7 });
 
   console.log('promotion between repositories of one registry...');
   const promo = await compare({
     regx: () => regx(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-regx')}:v1`]),
     skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-skopeo')}:v1`]),
-  });
+  }, { registry: a });
   rows.push({ name: 'promotion, two repositories of one registry', ...promo, target: 0.5 });
 
   console.log('no-op re-copy...');
@@ -230,7 +265,7 @@ try {
   const push = await compare({
     regx: () => regx(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-regx')}:v1`]),
     skopeo: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-skopeo')}:v1`]),
-  });
+  }, { destination: b });
   rows.push({ name: 'OCI folder -> registry push', ...push, target: 0.7 });
 
   console.log('tag...');
@@ -240,18 +275,54 @@ try {
   });
   rows.push({ name: 'regx tag vs skopeo copy to a new tag, same repository', ...tag, target: 0.3 });
 
+  // Node reads and parses every certificate in NODE_EXTRA_CA_CERTS before it runs a line of JavaScript
+  // (Go reads its roots on first use). Where this machine sets it, the short commands are also timed
+  // with regx started without it, so the cost of the variable and that of regx can be told apart.
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  const withoutCa = [];
+  if (extraCa) {
+    console.log('no-op and tag again, Node without NODE_EXTRA_CA_CERTS...');
+    const clean = { unset: ['NODE_EXTRA_CA_CERTS'] };
+    withoutCa.push({
+      name: 'no-op re-copy, regx started without NODE_EXTRA_CA_CERTS',
+      target: 1.2,
+      ...(await compare({ regx: () => regx(['copy', '-q', ...insecure, src, noopDst], clean), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) })),
+    });
+    withoutCa.push({
+      name: 'regx tag vs skopeo copy to a new tag, regx started without NODE_EXTRA_CA_CERTS',
+      target: 0.3,
+      ...(await compare({
+        regx: () => regx(['tag', '--tls-verify=false', src, fresh('t-regx')], clean),
+        skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/bench/src:${fresh('t-skopeo')}`]),
+      })),
+    });
+  }
+
   console.log('curl parallel PUT baseline...');
   const files = [img.configDigest, ...img.layers.map((l) => l.digest)].map((d) => join(layout, 'blobs', 'sha256', d.slice(7)));
   const curlTimes = [];
-  for (let i = 0; i < RUNS; i++) curlTimes.push((await curlPut(b, fresh('curl'), files)).seconds);
+  const curlCpu = [];
+  for (let i = 0; i < RUNS; i++) {
+    const before = procCpu(b.pid());
+    const run = await curlPut(b, fresh('curl'), files);
+    curlTimes.push(run.seconds);
+    curlCpu.push({ tool: run.cpu, destination: procCpu(b.pid()) - before });
+  }
   const curl = median(curlTimes);
+  const curlUsed = medianCpu(curlCpu);
 
   console.log('process start-up...');
   const startNode = [];
   const startRegx = [];
+  const startNodeClean = [];
+  const startRegxClean = [];
   for (let i = 0; i < RUNS * 2; i++) {
     startNode.push((await timed(process.execPath, ['-e', '0'])).seconds);
     startRegx.push((await regx(['--version'])).seconds);
+    if (extraCa) {
+      startNodeClean.push((await timed(process.execPath, ['-e', '0'], { unset: ['NODE_EXTRA_CA_CERTS'] })).seconds);
+      startRegxClean.push((await regx(['--version'], { unset: ['NODE_EXTRA_CA_CERTS'] })).seconds);
+    }
   }
 
   console.log(`peak RSS with one ${BIG_LAYER_MIB} MiB layer...`);
@@ -272,6 +343,37 @@ try {
       return `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(ratio)}x | <= ${r.target}x | ${ratio <= r.target ? 'yes' : 'no'} |`;
     }),
   ];
+  const ratioRow = (r) => `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`;
+  const cleanTable = withoutCa.length
+    ? [
+        `Where NODE_EXTRA_CA_CERTS is set (here: ${extraCa}), Node parses those certificates at start-up: \`node -e 0\` takes ${fmt(median(startNode))} s with it and ${fmt(median(startNodeClean))} s without. The short commands once more, regx started without it (skopeo as above):`,
+        '',
+        '| scenario | regx (s) | skopeo (s) | ratio | target | met |',
+        '| --- | ---: | ---: | ---: | ---: | :---: |',
+        ...withoutCa.map(ratioRow),
+        '',
+      ]
+    : [];
+  // CPU seconds per run: on this many cores, no schedule of that work ends sooner than total / cores.
+  const cores = cpus().length;
+  const cpuRow = (name, used, wall) => {
+    const total = Object.values(used).reduce((x, y) => x + y, 0);
+    const parts = Object.entries(used).map(([k, v]) => `${k === 'tool' ? 'tool' : `${k} registry`} ${fmt(v)}`).join(', ');
+    return `| ${name} | ${parts} | ${fmt(total)} | ${fmt(total / cores)} | ${fmt(wall)} |`;
+  };
+  const cpuTable = [
+    `CPU seconds per run (median), from /proc; the floor is the run's CPU / ${cores} cores, the least time that work can take on this machine:`,
+    '',
+    '| run | CPU by process (s) | total (s) | floor (s) | took (s) |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...[cold, promo, push].flatMap((r, i) => {
+      const name = ['cold copy', 'promotion', 'OCI push'][i];
+      return [cpuRow(`${name}: regx`, r.cpu.regx, r.regx), cpuRow(`${name}: skopeo`, r.cpu.skopeo, r.skopeo)];
+    }),
+    cpuRow('curl upload baseline', curlUsed, curl),
+    '',
+  ];
+  const coldTotal = Object.values(cold.cpu.regx).reduce((x, y) => x + y, 0);
   const pushRatio = push.regx / curl;
   const coldRatio = cold.regx / curl;
   const extra = [
@@ -299,19 +401,21 @@ try {
     '',
     ...extra,
     '',
+    ...cleanTable,
+    ...cpuTable,
     'Runs (seconds):',
     '',
-    ...rows.map((r) => `- ${r.name}: regx ${r.regxRuns.map(fmt).join(', ')}; skopeo ${r.skopeoRuns.map(fmt).join(', ')}`),
+    ...[...rows, ...withoutCa].map((r) => `- ${r.name}: regx ${r.regxRuns.map(fmt).join(', ')}; skopeo ${r.skopeoRuns.map(fmt).join(', ')}`),
     `- curl baseline: ${curlTimes.map(fmt).join(', ')}`,
     '',
     'Reading the ratios:',
-    `- Copies that move bytes end where the destination registry stops taking them in: curl PUTting the same blobs with no client logic takes ${fmt(curl)} s, so a cold copy cannot beat skopeo by 30% when skopeo (${fmt(cold.skopeo)} s) is already within ${fmt(cold.skopeo / curl)}x of that; regx's own cost on top of curl is the digest check of every byte (sha256) and the HEAD/POST round trips.`,
-    `- Short commands are bounded by process start-up: \`node -e 0\` alone takes ${fmt(median(startNode))} s here, against ${fmt(noop.skopeo)} s for skopeo's whole no-op copy and ${fmt(tag.skopeo)} s for its copy to a new tag; regx's requests themselves are one round trip per registry (no-op) or one GET + one PUT per tag.`,
+    `- Copies that move bytes are bounded by CPU here: a cold copy keeps three processes busy (regx and both registries; the destination registry hashes every byte it takes in, without SHA-NI in Distribution 2.8's Go), and regx's cold copy used ${fmt(coldTotal)} CPU seconds in all, so on ${cores} cores it cannot end in less than ${fmt(coldTotal / cores)} s, against the ${fmt(cold.skopeo * 0.7)} s that 0.7x of skopeo would be. The destination registry's share alone (${fmt(cold.cpu.regx.destination)} s) is that of the curl baseline, which PUTs the same blobs with no client logic in ${fmt(curl)} s.`,
+    `- Short commands are bounded by process start-up: \`node -e 0\` alone takes ${fmt(median(startNode))} s here${extraCa ? ` (${fmt(median(startNodeClean))} s without NODE_EXTRA_CA_CERTS)` : ''}, against ${fmt(noop.skopeo)} s for skopeo's whole no-op copy and ${fmt(tag.skopeo)} s for its copy to a new tag, so a tag at 0.3x of skopeo would have to take less time than Node needs to start. regx's requests themselves are one round trip per registry (no-op) or one GET + one PUT per tag; its own start-up (\`regx --version\` less \`node -e 0\`) is ${fmt(median(startRegx) - median(startNode))} s.`,
     '- Promotion inside one registry mounts every blob (no byte moves); skopeo 1.9 with an empty blob-info cache uploads them again.',
     ...notes,
     '',
   ].join('\n');
-  console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n`);
+  console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n\n${[...cleanTable, ...cpuTable].join('\n')}`);
   mkdirSync('bench', { recursive: true });
   writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', md));
   console.log('written to bench/RESULTS.md');

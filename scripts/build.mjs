@@ -1,11 +1,7 @@
 // One esbuild call per bundle: the extension (vscode external), the CLI, and the webview scripts.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
-
-// undici's HTTP parser is WebAssembly; V8 tiers it up in background threads and node waits for that
-// compile before a short-lived process may exit (~100 ms per regx run). The baseline compiler is plenty
-// for a parser that skips over body bytes, so the CLI keeps to it. Set before undici compiles it.
-const cliBanner = "#!/usr/bin/env node\nrequire('node:v8').setFlagsFromString('--liftoff-only');";
 
 // The CLI needs undici for nearly every command, so it stays inside dist/regx.js; but it starts once
 // per command, and evaluating all of undici (fetch, mocks, caches, interceptors) is about a third of
@@ -16,7 +12,16 @@ const undiciLite = {
   name: 'undici-lite',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-lite', namespace: 'undici-lite' }));
-    b.onLoad({ filter: /.*/, namespace: 'undici-lite' }, () => ({
+    // Agent and request speak HTTP/1.1 only (allowH2 stays off), but undici's client loads node:http2
+    // at start for its constants: ~2 ms of every run. Its h2 code is never reached, so it gets none.
+    b.onResolve({ filter: /^node:http2$/ }, (a) => (/undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(a.importer) ? { path: 'no-http2', namespace: 'undici-lite' } : undefined));
+    // Likewise node:http (~1 ms), for two names: the default header limit (Node's own default, 16 KiB;
+    // regx does not read --max-http-header-size) and IncomingMessage, which undici only compares
+    // request bodies against (ours are Buffers and Readables of our own).
+    b.onResolve({ filter: /^node:http$/ }, (a) => (/undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util)\.js$/.test(a.importer) ? { path: 'no-http', namespace: 'undici-lite' } : undefined));
+    b.onLoad({ filter: /^no-http2$/, namespace: 'undici-lite' }, () => ({ loader: 'js', contents: 'module.exports = { constants: {} };' }));
+    b.onLoad({ filter: /^no-http$/, namespace: 'undici-lite' }, () => ({ loader: 'js', contents: 'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} };' }));
+    b.onLoad({ filter: /^undici-lite$/, namespace: 'undici-lite' }, () => ({
       resolveDir: process.cwd(),
       loader: 'js',
       contents: `
@@ -49,6 +54,9 @@ const undiciBeside = {
   },
 };
 
+// A cache of the previous bundle would only be rejected (V8 checks the source): start clean.
+for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []).filter((e) => /^regx-main\..*\.cache$/.test(e.name))) rmSync(`dist/${f.name}`);
+
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', '@napi-rs/keyring'], plugins: [undiciBeside] }),
   build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.js', format: 'cjs', plugins: [undiciLite] }),
@@ -58,5 +66,8 @@ await Promise.all([
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/inspect/main.ts'], outfile: 'dist/webview/inspect.js' }),
   // Its stylesheet is imported by the script, so esbuild writes it beside it (dist/webview/describe-image-stream.css).
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/describe-image-stream/main.ts'], outfile: 'dist/webview/describe-image-stream.js' }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/regx.js', format: 'cjs', external: ['@napi-rs/keyring'], banner: { js: cliBanner }, plugins: [undiciLite] }),
+  // The CLI: dist/regx.js is the launcher (src/cli/launcher.ts) that runs the bundle dist/regx-main.js
+  // from V8's code cache, dist/regx-main.VERB.cache, written by the first run of each verb after a build.
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/regx-main.js', format: 'cjs', external: ['@napi-rs/keyring'], plugins: [undiciLite] }),
+  build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/regx.js', format: 'cjs', sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -46,10 +46,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs `regx` on this process's arguments and exits with its status (dist/regx.js calls this). */
+export function start(): void {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal }).then(
+  const io: CliIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // process.stdin is built on first access (a file stream loads fs/promises and readline): only login reads it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    signal: controller.signal,
+  };
+  runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
       // Exit as soon as the output is flushed: nothing a verb started is left to finish by then
@@ -62,3 +73,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) start();

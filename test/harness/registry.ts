@@ -57,6 +57,8 @@ export interface TestRegistry {
   tokenIssuer?: TokenIssuer;
   /** The registry's stderr so far (its log). */
   log(): string;
+  /** The running registry process's pid (undefined while stopped), e.g. to read its CPU time in /proc. */
+  pid(): number | undefined;
   stop(): Promise<void>;
   /** Stops and starts again on the same port with the same data. */
   restart(): Promise<void>;
@@ -227,6 +229,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     configFile,
     tokenIssuer,
     log: () => inst.logText,
+    pid: () => inst.child?.pid,
     async stop() {
       await inst.stop();
       await tokenIssuer?.stop();

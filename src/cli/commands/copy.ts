@@ -1,5 +1,6 @@
 // `regx copy SOURCE DESTINATION`, with skopeo copy's reference syntax and flag spellings.
-import { writeFile } from 'node:fs/promises';
+// fs.promises rather than node:fs/promises: loaded on first use, not at every regx start.
+import { promises as fsp } from 'node:fs';
 import { UsageError } from '../../core/errors';
 import { copyImage, DEFAULT_JOBS } from '../../core/image/copy';
 import type { CopyProgress } from '../../core/image/copy';
@@ -73,7 +74,7 @@ export const copyCommand: CliCommand = {
       const result = await copyImage(src, dst, { srcClient, dstClient, jobs, platform, onProgress, signal: io.signal });
       if (tty) io.stderr.write('\r\x1b[K');
       const digestFile = flagString(p, 'digestfile');
-      if (digestFile) await writeFile(digestFile, result.digest);
+      if (digestFile) await fsp.writeFile(digestFile, result.digest);
       if (!quiet) {
         if (result.noop) io.stdout.write(`${result.destination} already is ${result.digest}: nothing to copy\n`);
         else {

@@ -1,7 +1,7 @@
 // `regx login REGISTRY`: checks the credentials against the registry first, then records them
 // where podman would (the containers auth.json), or in the OS keychain with --keychain. Prompts,
 // flags and messages follow podman login (containers/common pkg/auth).
-import { createInterface } from 'node:readline';
+import type * as Readline from 'node:readline';
 import { defaultAuthFilePath, setAuthEntry } from '../../core/auth/authfile';
 import { resolveCredentials } from '../../core/auth/credentials';
 import type { Credentials } from '../../core/auth/credentials';
@@ -63,6 +63,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** A visible line from the terminal. */
 async function promptLine(io: CliIO, prompt: string): Promise<string> {
+  // Loaded on use: only an interactive login reads a line, and every regx run would pay for it at start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createInterface } = require('node:readline') as typeof Readline;
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: true });
   let onClose: () => void = () => undefined;
   try {

@@ -2,8 +2,8 @@
 // way containers/image pkg/docker/config and containers/common pkg/auth do, so a login made here
 // is seen by podman, skopeo and buildah, and theirs by us.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+// fs.promises rather than node:fs/promises: loaded on first use, not at every regx start.
+import { existsSync, promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { AuthFileError } from '../errors';
@@ -85,7 +85,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export async function readAuthFile(path: string, legacy = false): Promise<AuthFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await fsp.readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { auths: {}, credHelpers: {}, raw: {}, exists: false };
     throw new AuthFileError(`cannot read credential file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, path, { cause: err });
@@ -169,9 +169,9 @@ export function decodeAuthEntry(path: string, key: string, entry: AuthEntry): { 
 /** Write via a temp file in the same directory, fsync, rename: a crash leaves the old file or the new one, never half. */
 async function writeAtomically(path: string, data: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
+  const fh = await fsp.open(tmp, 'wx', 0o600);
   try {
     try {
       await fh.writeFile(data, 'utf8');
@@ -179,14 +179,14 @@ async function writeAtomically(path: string, data: string): Promise<void> {
     } finally {
       await fh.close();
     }
-    await rename(tmp, path);
+    await fsp.rename(tmp, path);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    await fsp.unlink(tmp).catch(() => undefined);
     throw new AuthFileError(`cannot write credential file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, path, { cause: err });
   }
   // Make the rename itself durable; not every filesystem lets a directory be fsynced.
   try {
-    const d = await open(dir, 'r');
+    const d = await fsp.open(dir, 'r');
     try {
       await d.sync();
     } finally {

@@ -1,6 +1,6 @@
 // docker-credential-* helpers, spoken to the way docker-credential-helpers' client does: the
 // action is the only argument, the input goes on stdin, the answer (or error text) on stdout.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { CredentialHelperError } from '../errors';
 import { redact } from './redact';
 
@@ -20,6 +20,9 @@ interface HelperResult {
 
 function runHelper(helper: string, action: string, input: string, env: NodeJS.ProcessEnv): Promise<HelperResult> {
   const program = `docker-credential-${helper}`;
+  // Loaded here, not at the top: few logins use a helper, and child_process is ~1 ms of every regx start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('node:child_process') as typeof ChildProcess;
   return new Promise((resolve, reject) => {
     const child = spawn(program, [action], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

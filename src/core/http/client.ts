@@ -40,6 +40,16 @@ export interface HttpClientOptions {
 
 export const userAgent = 'regx/0.1 (registry-explorer)';
 
+/**
+ * undici gives a connection back to its pool a tick after the response body has ended, so a request
+ * sent at once opens another connection (TCP setup, a parser, on a TLS registry a handshake). Awaited
+ * after a body was read to the end where the next request follows in sequence (the ping, then the
+ * manifest; a tag's GET, then its PUTs), so that request reuses the connection.
+ */
+export function connectionReleased(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class HttpClient {
   readonly dispatcher: Agent;
   private readonly retry: RetryPolicy;

@@ -55,6 +55,9 @@ export function connectTlsOptions(settings: TlsSettings): ConnectTlsOptions {
     }
   }
   if (extra.length) options.ca = [...rootCertificates, ...extra];
+  // Nothing is verified, so no CA is needed: an empty list keeps Node from building its store of ~140
+  // system roots for this connection (20 ms, a third of a no-op copy's own time).
+  else if (!options.rejectUnauthorized) options.ca = [];
   return options;
 }
 

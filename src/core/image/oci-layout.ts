@@ -6,8 +6,8 @@
 // Writes are crash-safe: every blob goes to a temp file, is digest-checked, then renamed into place,
 // and index.json is replaced atomically and last, so a folder never names an image it does not hold.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+// fs.promises rather than node:fs/promises: loaded on first use, not at every regx start.
+import { createReadStream, promises as fsp, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError, NotFoundError, OciLayoutError } from '../errors';
 import { isDescriptor } from './manifest-walk';
@@ -37,16 +37,16 @@ function tempName(): string {
 async function writeFileAtomically(dir: string, name: string, bytes: Uint8Array): Promise<void> {
   const tmp = join(dir, tempName());
   try {
-    const handle = await open(tmp, 'wx');
+    const handle = await fsp.open(tmp, 'wx');
     try {
       await handle.writeFile(bytes);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(tmp, join(dir, name));
+    await fsp.rename(tmp, join(dir, name));
   } catch (err) {
-    await rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true });
     throw err;
   }
 }
@@ -58,7 +58,7 @@ export class OciLayout {
   static async open(dir: string): Promise<OciLayout> {
     let text: string;
     try {
-      text = await readFile(join(dir, LAYOUT_FILE), 'utf8');
+      text = await fsp.readFile(join(dir, LAYOUT_FILE), 'utf8');
     } catch (err) {
       if (isMissing(err)) throw new NotFoundError(`no OCI image layout at ${dir} (${LAYOUT_FILE} is missing)`);
       throw err;
@@ -77,9 +77,9 @@ export class OciLayout {
 
   /** A layout to write into: created when missing; an existing one keeps its other images. */
   static async create(dir: string): Promise<OciLayout> {
-    await mkdir(join(dir, 'blobs'), { recursive: true });
+    await fsp.mkdir(join(dir, 'blobs'), { recursive: true });
     try {
-      await stat(join(dir, LAYOUT_FILE));
+      await fsp.stat(join(dir, LAYOUT_FILE));
     } catch (err) {
       if (!isMissing(err)) throw err;
       await writeFileAtomically(dir, LAYOUT_FILE, Buffer.from(JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })));
@@ -91,7 +91,7 @@ export class OciLayout {
   async readIndex(): Promise<OciIndexFile> {
     let text: string;
     try {
-      text = await readFile(join(this.dir, 'index.json'), 'utf8');
+      text = await fsp.readFile(join(this.dir, 'index.json'), 'utf8');
     } catch (err) {
       if (isMissing(err)) return { schemaVersion: 2, mediaType: OCI_INDEX_MEDIA_TYPE, manifests: [] };
       throw err;
@@ -133,7 +133,7 @@ export class OciLayout {
 
   async hasBlob(digest: string, size?: number): Promise<boolean> {
     try {
-      const s = await stat(this.blobPath(digest));
+      const s = await fsp.stat(this.blobPath(digest));
       return s.isFile() && (size === undefined || s.size === size);
     } catch (err) {
       if (isMissing(err)) return false;
@@ -151,13 +151,13 @@ export class OciLayout {
     const path = this.blobPath(digest);
     let size: number;
     try {
-      size = (await stat(path)).size;
+      size = (await fsp.stat(path)).size;
     } catch (err) {
       if (isMissing(err)) throw new NotFoundError(`${what} ${digest} is missing from OCI layout ${this.dir}`);
       throw err;
     }
     if (size > maxBytes) throw new OciLayoutError(`${what} ${digest} in ${this.dir} is ${size} bytes, more than the ${maxBytes}-byte limit`, this.dir);
-    const bytes = await readFile(path);
+    const bytes = await fsp.readFile(path);
     verifyBytes(bytes, digest, `${what} ${digest}`);
     return bytes;
   }
@@ -169,9 +169,9 @@ export class OciLayout {
   async writeBlob(desc: Pick<Descriptor, 'digest' | 'size'>, body: AsyncIterable<Uint8Array>, what: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> {
     const final = this.blobPath(desc.digest);
     const verifier = new StreamVerifier(desc.digest, desc.size, `${what} ${desc.digest}`);
-    await mkdir(join(final, '..'), { recursive: true });
+    await fsp.mkdir(join(final, '..'), { recursive: true });
     const tmp = join(this.dir, tempName());
-    const handle = await open(tmp, 'wx');
+    const handle = await fsp.open(tmp, 'wx');
     let ok = false;
     try {
       for await (const chunk of body) {
@@ -185,15 +185,15 @@ export class OciLayout {
       ok = true;
     } finally {
       await handle.close();
-      if (!ok) await rm(tmp, { force: true });
+      if (!ok) await fsp.rm(tmp, { force: true });
     }
-    await rename(tmp, final);
+    await fsp.rename(tmp, final);
   }
 
   async writeBlobBytes(digest: string, bytes: Uint8Array, what: string): Promise<void> {
     verifyBytes(bytes, digest, `${what} ${digest}`);
     if (await this.hasBlob(digest, bytes.length)) return;
-    await mkdir(join(this.blobPath(digest), '..'), { recursive: true });
+    await fsp.mkdir(join(this.blobPath(digest), '..'), { recursive: true });
     await writeFileAtomically(join(this.blobPath(digest), '..'), parseDigest(digest).encoded, bytes);
   }
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AuthenticationError, DigestMismatchError, ManifestTooLargeError, NetworkError, RegistryError, TlsError } from '../errors';
-import { HttpClient } from '../http/client';
+import { HttpClient, connectionReleased } from '../http/client';
 import type { HttpClientOptions, HttpMethod } from '../http/client';
 import { backoffDelay, defaultRetryPolicy, isRetryableNetworkError, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
@@ -141,6 +141,7 @@ export class RegistryClient {
     const probing = base.startsWith('https:') && this.options.tlsVerify === false;
     const res = await this.http.send({ method: 'GET', url, signal, idempotent: !probing });
     await res.body.dump().catch(() => undefined);
+    await connectionReleased();
     if (res.statusCode === 401) this.auth.learn(res.headers['www-authenticate']);
     else if (res.statusCode === 404) throw new RegistryError(`${this.registry} does not serve the registry API (GET /v2/ answered 404)`, 404, undefined, displayUrl(url));
     else if (res.statusCode >= 500) throw new RegistryError(`${this.registry} answered ${res.statusCode} to GET /v2/`, res.statusCode, undefined, displayUrl(url));
@@ -236,6 +237,7 @@ export class RegistryClient {
       const res = await this.send(req);
       try {
         const bytes = await readLimited(res, limit, tooLarge);
+        await connectionReleased();
         return { headers: res.headers, bytes, contentType: res.headers['content-type'] as string | undefined };
       } catch (err) {
         if (attempt >= policy.attempts || !isRetryableNetworkError(err) || req.signal?.aborted) {
@@ -305,6 +307,7 @@ export class RegistryClient {
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<string> {
     const res = await this.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: bytes, signal });
     await res.body.dump();
+    await connectionReleased();
     const digest = sha256Digest(bytes);
     const served = res.headers['docker-content-digest'];
     if (served && served !== digest) throw new DigestMismatchError(digest, String(served), `manifest pushed to ${repository}:${reference}`);
