@@ -78,14 +78,6 @@ async function expandTo(label: string, child: string): Promise<void> {
   }
 }
 
-/** Ticks items of a multi-select QuickPick by their checkbox (VS Code 1.100 draws it as .monaco-checkbox) and accepts. */
-async function pickMany(prompt: RegExp, labels: string[]): Promise<void> {
-  await bench.waitForQuickInput(prompt);
-  const widget = bench.page.locator('.quick-input-widget');
-  for (const label of labels) await widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().locator('.monaco-checkbox, input[type=checkbox]').first().click();
-  await widget.locator('.quick-input-box input').press('Enter');
-}
-
 before(async () => {
   if (skip) return;
   team = await startRegistry({ tls: true });
@@ -160,7 +152,7 @@ test('Import Image through the palette asks to create the stream, then creates t
   await bench.pick('Which project?', 'myproject');
   await bench.typeAndAccept('Image to import', `${team.host}/team/app:v1`);
   await bench.typeAndAccept('Image stream in myproject', 'web');
-  await pickMany(/Options/, []);
+  await bench.pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of web', 'v1');
   assert.match(await bench.dialogButton('Create and Import'), /^No image stream named "web" exists\.\s+The image stream web does not exist in myproject: create it and import /);
   await bench.waitForNotification(`Imported ${team.host}/team/app:v1 into myproject/web:v1 (${image.manifestDigest}).`);
@@ -174,7 +166,7 @@ test("a failed import shows the server's message, and the tag gets a warning", {
   await bench.pick('Which project?', 'myproject');
   await bench.typeAndAccept('Image to import', `${team.host}/team/missing:v9`);
   await bench.typeAndAccept('Image stream in myproject', 'web');
-  await pickMany(/Options/, []);
+  await bench.pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of web', 'v9');
   await bench.waitForNotification(new RegExp(`Import Image: web:v9: .*${team.host.replace(/\./g, '\\.')}/team/missing:v9`));
   const condition = double.state.statusTag('myproject', 'web', 'v9')?.conditions?.find((c) => c.type === 'ImportSuccess');
@@ -236,7 +228,7 @@ test('promotion: log in to the internal registry with the cluster token, Copy Im
   await bench.pick('Which project?', 'myproject');
   await bench.pick('Which registry login', internal.host);
   await bench.typeAndAccept('Secret name in myproject', 'internal-pull');
-  await pickMany(/Link to service accounts/, ['default']);
+  await bench.pickMany(/Link to service accounts/, ['default']);
   await bench.waitForNotification(`Created pull secret internal-pull in myproject for ${internal.host}, linked to default (pull).`);
   const secret = double.state.secret('myproject', 'internal-pull');
   assert.equal(secret?.type, dockerConfigJsonType);
@@ -248,7 +240,7 @@ test('promotion: log in to the internal registry with the cluster token, Copy Im
   await bench.pick('Which project?', 'myproject');
   await bench.typeAndAccept('Image to import', `${internal.host}/myproject/app:v1`);
   await bench.typeAndAccept('Image stream in myproject', 'app');
-  await pickMany(/Options/, []);
+  await bench.pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of app', 'v1');
   await bench.dialogButton('Create and Import');
   await bench.waitForNotification(`Imported ${internal.host}/myproject/app:v1 into myproject/app:v1 (${image.manifestDigest}).`);
@@ -282,7 +274,7 @@ test('Tag Image Stream Tag pins the image the source points at now; Delete Image
   await bench.contextMenu(bench.treeRow(clusters, 'v1'), 'Tag Image Stream Tag...');
   await bench.typeAndAccept(/Source: an image stream tag/, 'app:v1');
   await bench.typeAndAccept(/Destination image stream tag/, 'app:prod');
-  await pickMany(/Options/, []);
+  await bench.pickMany(/Options/, []);
   await bench.waitForNotification(`Tag app:prod set to app@${image.manifestDigest}.`);
   const prod = double.state.imageStream('myproject', 'app')?.spec.tags?.find((t) => t.name === 'prod');
   assert.deepEqual(prod?.from, { kind: 'ImageStreamImage', name: `app@${image.manifestDigest}`, namespace: 'myproject' });

@@ -152,10 +152,11 @@ export class Workbench {
     await row.first().click();
   }
 
-  /** Ticks the given items of a multi-select QuickPick (canPickMany) and accepts it. */
+  /** Ticks the given items of a multi-select QuickPick (canPickMany) by their checkbox and accepts it. */
   async pickMany(prompt: string | RegExp, labels: string[]): Promise<void> {
     await this.waitForQuickInput(prompt);
-    for (const label of labels) await this.quickPickRow(label).first().locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    // VS Code 1.100 draws the checkbox as .monaco-checkbox; older builds as an input.
+    for (const label of labels) await this.quickPickRow(label).first().locator('.monaco-checkbox, .quick-input-list-checkbox, input[type=checkbox]').first().click();
     await this.quickInputBox().press('Enter');
   }
 

@@ -49,6 +49,14 @@ export function loginKey(arg: string): { key: string; registry: string } {
   return { key, registry };
 }
 
+/** --authfile and --keychain name where a login lives; login and logout take one place or the other. */
+export function loginStore(p: ParsedArgs): { authFile: string | undefined; keychain: boolean } {
+  const authFile = flagString(p, 'authfile');
+  const keychain = flagBool(p, 'keychain', false);
+  if (keychain && authFile) throw new UsageError('--keychain and --authfile cannot be used together: a login is in one place or the other');
+  return { authFile, keychain };
+}
+
 export function registryArg(p: ParsedArgs, verb: string): string {
   if (p.positional.length === 0) throw new UsageError(`please provide a registry to ${verb === 'login' ? 'log in to' : 'log out from'}`);
   if (p.positional.length > 1) throw new UsageError(`${verb} accepts only one registry`);
@@ -175,9 +183,7 @@ export const loginCommand: CliCommand = {
   async run(argv, io) {
     const p = parseArgs(argv, loginFlags);
     const { key, registry } = loginKey(registryArg(p, 'login'));
-    const authFile = flagString(p, 'authfile');
-    const useKeychain = flagBool(p, 'keychain', false);
-    if (useKeychain && authFile) throw new UsageError('--keychain and --authfile cannot be used together: the login goes to one place');
+    const { authFile, keychain: useKeychain } = loginStore(p);
 
     const namespace = key === registry ? undefined : key.slice(registry.length + 1);
     if (flagBool(p, 'get-login', false)) {

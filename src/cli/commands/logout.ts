@@ -3,11 +3,11 @@
 import { authFileChain, defaultAuthFilePath, readAuthFile, removeAllAuthEntries, removeAuthEntry, findAuthEntry } from '../../core/auth/authfile';
 import { osKeychain } from '../../core/auth/keychain';
 import { KeychainError, RegxError, UsageError } from '../../core/errors';
-import { flagBool, flagString, parseArgs } from '../args';
+import { flagBool, parseArgs } from '../args';
 import type { FlagSpec } from '../args';
 import { formatFlagHelp } from '../registry-flags';
 import type { CliCommand } from '../io';
-import { loginKey, registryArg } from './login';
+import { loginKey, loginStore, registryArg } from './login';
 
 const logoutFlags: FlagSpec[] = [
   { name: 'all', short: 'a', kind: 'boolean', help: 'remove the logins for every registry' },
@@ -28,9 +28,7 @@ export const logoutCommand: CliCommand = {
   async run(argv, io) {
     const p = parseArgs(argv, logoutFlags);
     const all = flagBool(p, 'all', false);
-    const onlyKeychain = flagBool(p, 'keychain', false);
-    const explicitFile = flagString(p, 'authfile');
-    if (onlyKeychain && explicitFile) throw new UsageError('--keychain and --authfile cannot be used together');
+    const { authFile: explicitFile, keychain: onlyKeychain } = loginStore(p);
     const file = explicitFile ?? defaultAuthFilePath(io.env);
     const keychain = osKeychain('regx', io.env);
     // The keychain is optional unless asked for: a machine without one still logs out of the file.

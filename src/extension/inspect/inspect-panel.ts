@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { inspectImage } from '../../core/image/inspect';
 import type { InspectedImage } from '../../core/image/inspect';
@@ -6,6 +5,7 @@ import { isInspectRequest } from '../../webview/inspect/protocol';
 import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
+import { copyText, openBeside, pageHtml, panelError } from '../webview-panel';
 import { inspectView } from './inspect-view';
 
 export const inspectViewType = 'registryExplorer.inspect';
@@ -66,43 +66,26 @@ export class InspectPanel extends Disposable {
           return;
         case 'openRaw': {
           const image = await this.image;
-          const bytes = message.what === 'manifest' ? image.rawManifest : image.rawConfig;
-          const doc = await vscode.workspace.openTextDocument({ language: 'json', content: prettyJson(bytes) });
-          await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+          await openBeside(prettyJson(message.what === 'manifest' ? image.rawManifest : image.rawConfig), 'json');
           return;
         }
         case 'copy':
-          await vscode.env.clipboard.writeText(message.text);
-          vscode.window.setStatusBarMessage(`Copied ${message.text}`, 4000);
+          await copyText(message.text);
           return;
       }
     } catch (error) {
-      const text = this.ctx.log.redact(error instanceof Error ? error.message : String(error));
-      this.ctx.log.error(`inspect ${this.name}: ${text}`, error);
-      this.post({ type: 'error', message: `Could not inspect ${this.name}: ${text}` });
+      this.post({ type: 'error', message: `Could not inspect ${this.name}: ${panelError(this.ctx, `inspect ${this.name}`, error)}` });
     }
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomUUID().replace(/-/g, '');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview', 'inspect.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', 'inspect.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
-<title>Inspect</title>
-</head>
-<body>
-<main id="root"><p>Loading...</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    const root = this.ctx.extension.extensionUri;
+    return pageHtml(this.panel.webview, {
+      script: vscode.Uri.joinPath(root, 'dist', 'webview', 'inspect.js'),
+      style: vscode.Uri.joinPath(root, 'media', 'inspect.css'),
+      title: 'Inspect',
+      images: true,
+    });
   }
 }
 

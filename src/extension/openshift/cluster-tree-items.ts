@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { subjectLabel } from '../../core/openshift';
 import type { ClusterTreeNode } from './cluster-nodes';
+import { asErrorRow, asMessageRow } from '../tree/status-rows';
 import { historyRow, tagRow } from './cluster-rows';
 
 /** What clicking an error row does: load it again. */
@@ -78,15 +79,8 @@ export function clusterTreeItem(node: ClusterTreeNode, openshift: boolean | unde
       item.tooltip = `${node.subject.kind} with ${node.role} in ${node.namespace} (RoleBinding ${node.binding})`;
       return item;
     case 'clusterError':
-      item.label = node.message;
-      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      item.tooltip = node.detail;
-      item.command = { command: refreshClustersCommandId, title: 'Retry', arguments: [node] };
-      return item;
+      return asErrorRow(item, node.message, node.detail, { command: refreshClustersCommandId, title: 'Retry', arguments: [node] });
     case 'clusterMessage':
-      item.label = node.message;
-      item.iconPath = new vscode.ThemeIcon('info');
-      item.tooltip = node.detail;
-      return item;
+      return asMessageRow(item, node.message, node.detail);
   }
 }

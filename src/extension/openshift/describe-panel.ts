@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { describeImageStream, getImageStream, imageStreamModel } from '../../core/openshift';
 import type { ImageStream } from '../../core/openshift';
@@ -6,6 +5,7 @@ import { isDescribeRequest } from '../../webview/describe-image-stream/protocol'
 import type { DescribeNotification, DescribeRequest } from '../../webview/describe-image-stream/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
+import { copyText, openBeside, pageHtml, panelError } from '../webview-panel';
 
 export const describeViewType = 'registryExplorer.describeImageStream';
 
@@ -74,44 +74,25 @@ export class DescribePanel extends Disposable {
           this.reload();
           return;
         case 'openText':
-        case 'openJson': {
-          const stream = await this.stream;
-          const content = message.type === 'openText' ? describeImageStream(stream) : JSON.stringify(stream, null, 2) + '\n';
-          const doc = await vscode.workspace.openTextDocument({ language: message.type === 'openText' ? 'plaintext' : 'json', content });
-          await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+          await openBeside(describeImageStream(await this.stream), 'plaintext');
           return;
-        }
+        case 'openJson':
+          await openBeside(JSON.stringify(await this.stream, null, 2) + '\n', 'json');
+          return;
         case 'copy':
-          await vscode.env.clipboard.writeText(message.text);
-          vscode.window.setStatusBarMessage(`Copied ${message.text}`, 4000);
+          await copyText(message.text);
           return;
       }
     } catch (error) {
-      const text = this.ctx.log.redact(error instanceof Error ? error.message : String(error));
-      this.ctx.log.error(`describe ${this.key}: ${text}`, error);
-      this.post({ type: 'error', message: `Could not describe ${this.namespace}/${this.name}: ${text}` });
+      this.post({ type: 'error', message: `Could not describe ${this.namespace}/${this.name}: ${panelError(this.ctx, `describe ${this.key}`, error)}` });
     }
   }
 
   private html(dist: vscode.Uri): string {
-    const webview = this.panel.webview;
-    const nonce = randomUUID().replace(/-/g, '');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'describe-image-stream.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'describe-image-stream.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
-<title>Image Stream</title>
-</head>
-<body>
-<main id="root"><p>Loading...</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return pageHtml(this.panel.webview, {
+      script: vscode.Uri.joinPath(dist, 'describe-image-stream.js'),
+      style: vscode.Uri.joinPath(dist, 'describe-image-stream.css'),
+      title: 'Image Stream',
+    });
   }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatAge, formatSize, shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
 import { contextValue } from './context-value';
+import { asErrorRow, asMessageRow } from './status-rows';
 import type { LoginInfo, Node, TagDetails } from './nodes';
 
 /** The commands rows run when clicked; declared in package.json like every other. */
@@ -60,15 +61,9 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.command = { command: loadMoreCommandId, title: 'Load more', arguments: [node] };
       return item;
     case 'error':
-      item.label = node.message;
-      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      item.tooltip = node.detail;
-      item.command = { command: retryCommandId, title: 'Retry', arguments: [node] };
-      return item;
+      return asErrorRow(item, node.message, node.detail, { command: retryCommandId, title: 'Retry', arguments: [node] });
     case 'message':
-      item.label = node.message;
-      item.iconPath = new vscode.ThemeIcon('info');
-      return item;
+      return asMessageRow(item, node.message);
   }
 }
 
