@@ -71,7 +71,7 @@ test('deletion disabled on the registry: the message says so and names the setti
   assert.equal(await digestAt(a, 'team/app', 'v1'), image.manifestDigest);
 });
 
-test('a no-op copy costs a couple of requests on each side and writes nothing', async (t) => {
+test('a no-op copy costs one request on each side and writes nothing', async (t) => {
   if (!requireTools(t, ['docker-registry'])) return;
   const a = await startRegistry();
   const b = await startRegistry();
@@ -88,8 +88,10 @@ test('a no-op copy costs a couple of requests on each side and writes nothing', 
   assert.match(r.stdout, /nothing to copy/);
   const src = pa.log.slice(beforeA).map((e) => `${e.method} ${e.path}`);
   const dst = pb.log.slice(beforeB).map((e) => `${e.method} ${e.path}`);
-  assert.deepEqual(src, ['GET /v2/', 'GET /v2/team/app/manifests/v1'], 'source: ping and the manifest');
-  assert.deepEqual(dst, ['GET /v2/', 'HEAD /v2/prod/app/manifests/v1'], 'destination: ping and one HEAD');
+  // Plain-HTTP registries (they answer the TLS probe in plain HTTP, which the proxy does not log):
+  // no /v2/ ping either, the first real request is enough.
+  assert.deepEqual(src, ['GET /v2/team/app/manifests/v1'], 'source: the manifest');
+  assert.deepEqual(dst, ['HEAD /v2/prod/app/manifests/v1'], 'destination: one HEAD');
 });
 
 test('SIGINT in the middle of a copy stops it cleanly and leaves no tag', async (t) => {

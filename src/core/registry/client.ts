@@ -129,6 +129,11 @@ export class RegistryClient {
       const mayFallBack = this.options.tlsVerify === false && (err instanceof NetworkError || err instanceof TlsError) && (isNotTlsError(err) || err instanceof NetworkError);
       if (!mayFallBack) throw err;
       const http = `http://${host}`;
+      // A server that answered the TLS hello in plain HTTP is a plain-HTTP server: the first real
+      // request is ping enough (it learns a 401 challenge the same way), one round trip less for
+      // every command. When nothing answered at all (refused, timed out), http is pinged, so a
+      // registry that is down is not taken for a plain-HTTP one for the rest of this client's life.
+      if (isNotTlsError(err)) return http;
       await this.pingAt(http, signal);
       return http;
     }
