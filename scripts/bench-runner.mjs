@@ -8,14 +8,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
+import { cpuSeconds } from './proc-cpu.mjs';
 
-// USER_HZ on Linux: /proc counts CPU time in 1/100 s.
-const TICK = 0.01;
-function childrenCpu() {
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  // After the name, state is [0]; cutime and cstime are fields 16 and 17 of proc(5).
-  return (Number(f[13]) + Number(f[14])) * TICK;
-}
+const childrenCpu = () => cpuSeconds('self', { children: true });
 
 process.on('message', ({ id, cmd, args, env, timeoutMs }) => {
   const cpuBefore = childrenCpu();

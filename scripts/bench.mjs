@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpuSeconds } from './proc-cpu.mjs';
 import { cpus, homedir, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -45,17 +46,6 @@ for (const tool of ['docker-registry', 'skopeo', 'curl']) {
   if (!h.hasTool(tool)) {
     console.error(`bench needs ${tool}: apt-get install -y docker-registry skopeo curl`);
     process.exit(1);
-  }
-}
-
-// CPU seconds of a running process (utime + stime) from /proc, in 1/100 s ticks (USER_HZ on Linux).
-function procCpu(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // After the name, state is [0]; utime and stime are fields 14 and 15 of proc(5).
-    return (Number(f[11]) + Number(f[12])) * 0.01;
-  } catch {
-    return NaN;
   }
 }
 
@@ -117,10 +107,10 @@ async function compare(setup, registries = {}, runs = RUNS) {
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? ['regx', 'skopeo'] : ['skopeo', 'regx'];
     for (const who of order) {
-      const before = Object.fromEntries(Object.entries(registries).map(([name, reg]) => [name, procCpu(reg.pid())]));
+      const before = Object.fromEntries(Object.entries(registries).map(([name, reg]) => [name, cpuSeconds(reg.pid())]));
       const res = await setup[who]();
       const used = { tool: res.cpu };
-      for (const [name, reg] of Object.entries(registries)) used[name] = procCpu(reg.pid()) - before[name];
+      for (const [name, reg] of Object.entries(registries)) used[name] = cpuSeconds(reg.pid()) - before[name];
       cpu[who].push(used);
       (who === 'regx' ? r : s).push(res.seconds);
       if (who === 'regx') peak = Math.max(peak, res.peak);
@@ -240,27 +230,44 @@ try {
   }, { registry: a });
   rows.push({ name: 'promotion, two repositories of one registry', ...promo, target: 0.5 });
 
-  console.log('no-op re-copy...');
+  // The commands where start-up counts, as functions of how regx is started (see NODE_EXTRA_CA_CERTS below).
   const noopDst = `docker://${b.host}/${fresh('noop')}:v1`;
+  const noopRun = (opts) =>
+    compare({ regx: () => regx(['copy', '-q', ...insecure, src, noopDst], opts), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) }, {}, SHORT_RUNS);
+  const pushRun = (opts) =>
+    compare(
+      {
+        regx: () => regx(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-regx')}:v1`], opts),
+        skopeo: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-skopeo')}:v1`]),
+      },
+      { destination: b },
+    );
+  const tagRun = (opts) =>
+    compare(
+      {
+        regx: () => regx(['tag', '--tls-verify=false', src, fresh('t-regx')], opts),
+        skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/bench/src:${fresh('t-skopeo')}`]),
+      },
+      {},
+      SHORT_RUNS,
+    );
+  const startupScenarios = [
+    { name: 'no-op re-copy', target: 1.2, run: noopRun },
+    { name: 'OCI folder -> registry push', target: 0.7, run: pushRun },
+    { name: 'regx tag vs skopeo copy to a new tag', target: 0.3, run: tagRun },
+  ];
+
+  console.log('no-op re-copy...');
   await regx(['copy', '-q', ...insecure, src, noopDst]);
-  const noop = await compare({
-    regx: () => regx(['copy', '-q', ...insecure, src, noopDst]),
-    skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]),
-  }, {}, SHORT_RUNS);
+  const noop = await noopRun();
   rows.push({ name: 'no-op re-copy (destination already has it)', ...noop, target: 1.2 });
 
   console.log('OCI folder -> registry push...');
-  const push = await compare({
-    regx: () => regx(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-regx')}:v1`]),
-    skopeo: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-skopeo')}:v1`]),
-  }, { destination: b });
+  const push = await pushRun();
   rows.push({ name: 'OCI folder -> registry push', ...push, target: 0.7 });
 
   console.log('tag...');
-  const tag = await compare({
-    regx: () => regx(['tag', '--tls-verify=false', src, fresh('t-regx')]),
-    skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/bench/src:${fresh('t-skopeo')}`]),
-  }, {}, SHORT_RUNS);
+  const tag = await tagRun();
   rows.push({ name: 'regx tag vs skopeo copy to a new tag, same repository', ...tag, target: 0.3 });
 
   // Node reads and parses every certificate in NODE_EXTRA_CA_CERTS before it runs a line of JavaScript
@@ -270,28 +277,9 @@ try {
   const withoutCa = [];
   if (extraCa) {
     console.log('no-op, push and tag again, Node without NODE_EXTRA_CA_CERTS...');
-    const clean = { unset: ['NODE_EXTRA_CA_CERTS'] };
-    withoutCa.push({
-      name: 'no-op re-copy, regx started without NODE_EXTRA_CA_CERTS',
-      target: 1.2,
-      ...(await compare({ regx: () => regx(['copy', '-q', ...insecure, src, noopDst], clean), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) }, {}, SHORT_RUNS)),
-    });
-    withoutCa.push({
-      name: 'OCI folder -> registry push, regx started without NODE_EXTRA_CA_CERTS',
-      target: 0.7,
-      ...(await compare({
-        regx: () => regx(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-regx')}:v1`], clean),
-        skopeo: () => skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${b.host}/${fresh('push-skopeo')}:v1`]),
-      })),
-    });
-    withoutCa.push({
-      name: 'regx tag vs skopeo copy to a new tag, regx started without NODE_EXTRA_CA_CERTS',
-      target: 0.3,
-      ...(await compare({
-        regx: () => regx(['tag', '--tls-verify=false', src, fresh('t-regx')], clean),
-        skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/bench/src:${fresh('t-skopeo')}`]),
-      }, {}, SHORT_RUNS)),
-    });
+    for (const { name, target, run } of startupScenarios) {
+      withoutCa.push({ name: `${name}, regx started without NODE_EXTRA_CA_CERTS`, target, ...(await run({ unset: ['NODE_EXTRA_CA_CERTS'] })) });
+    }
   }
 
   console.log('curl parallel PUT baseline...');
@@ -299,10 +287,10 @@ try {
   const curlTimes = [];
   const curlCpu = [];
   for (let i = 0; i < RUNS; i++) {
-    const before = procCpu(b.pid());
+    const before = cpuSeconds(b.pid());
     const run = await curlPut(b, fresh('curl'), files);
     curlTimes.push(run.seconds);
-    curlCpu.push({ tool: run.cpu, destination: procCpu(b.pid()) - before });
+    curlCpu.push({ tool: run.cpu, destination: cpuSeconds(b.pid()) - before });
   }
   const curl = median(curlTimes);
   const curlUsed = medianCpu(curlCpu);
