@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Module from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { verbNames } from './verbs';
 
 // undici's HTTP parser is WebAssembly; V8 tiers it up in background threads and a short-lived
 // process waits for that compile before it may exit (~15 ms per regx run, more on a busy machine).
@@ -19,10 +20,9 @@ import { Script } from 'node:vm';
 setFlagsFromString('--liftoff-only');
 
 const bundle = join(__dirname, 'regx-main.js');
-// The verbs of src/cli/commands/index.ts; anything else (help, a typo) shares one cache.
-const verbs = new Set(['copy', 'inspect', 'delete', 'tag', 'list-tags', 'catalog', 'login', 'logout', 'ref']);
+// Anything but a verb (help, a typo) shares one cache.
 const verb = process.argv[2] ?? '';
-const cacheFile = join(__dirname, `regx-main.${verbs.has(verb) ? verb : 'other'}.cache`);
+const cacheFile = join(__dirname, `regx-main.${verbNames.includes(verb) ? verb : 'other'}.cache`);
 
 let cachedData: Buffer | undefined;
 try {
