@@ -1,15 +1,21 @@
 // `regx`: parse the verb, run it, turn typed errors into a message on stderr and an exit status
 // (2 for "not found" and invalid references, as skopeo does; 1 for everything else).
-import { RegxError } from '../core/errors';
+import { reasonOf } from '../core/errors';
 import type { CliCommand, CliIO } from './io';
 import { commands } from './commands/index';
 
 function exitStatusFor(err: unknown): number {
-  if (err instanceof RegxError) {
-    if (err.code === 'NOT_FOUND' || err.code === 'INVALID_REFERENCE' || err.code === 'UNSUPPORTED_TRANSPORT' || err.code === 'USAGE') return 2;
-    if (err.code === 'CANCELLED') return 130;
+  switch (reasonOf(err)) {
+    case 'not-found':
+    case 'invalid-reference':
+    case 'unsupported-transport':
+    case 'usage':
+      return 2;
+    case 'cancelled':
+      return 130;
+    default:
+      return 1;
   }
-  return 1;
 }
 
 function help(list: readonly CliCommand[]): string {

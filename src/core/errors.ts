@@ -1,35 +1,121 @@
-// Typed errors: every failure the user can see is one of these, with a stable `code`
-// (so the CLI can pick an exit status and the extension an action) and a message that
-// names the problem and what to do. Messages never contain credentials.
+// Typed errors: every failure the user can see is one of these. Each carries a machine-readable
+// `reason` from one union (the CLI picks an exit status and a remedy phrased as its own flags from it,
+// the extension an action), the server's own code and message when a server said something, and a
+// message that names the problem only. Core messages never advise a CLI flag or a verb, and never
+// contain credentials.
+import { sanitizeRemoteText } from './auth/redact';
+
+export { sanitizeRemoteText };
+
+/** Why something failed, in words a program can switch on. One list for the whole core. */
+export type ErrorReason =
+  // What the user typed or configured.
+  | 'usage'
+  | 'invalid-reference'
+  | 'unsupported-transport'
+  | 'invalid-digest'
+  // Who the user is.
+  | 'auth-required'
+  | 'auth-refused'
+  | 'denied'
+  // TLS.
+  | 'tls-untrusted'
+  | 'tls-hostname'
+  | 'tls-expired'
+  | 'tls-failed'
+  // The connection.
+  | 'unreachable'
+  | 'timeout'
+  | 'connection-lost'
+  // What the server answered.
+  | 'not-found'
+  | 'deletion-disabled'
+  | 'unsupported'
+  | 'rate-limited'
+  | 'server-error'
+  | 'bad-response'
+  | 'conflict'
+  | 'redirect-limit'
+  | 'paging-limit'
+  // What the bytes are.
+  | 'digest-mismatch'
+  | 'size-mismatch'
+  | 'manifest-invalid'
+  | 'manifest-ambiguous'
+  | 'too-large'
+  | 'layout-invalid'
+  // Local stores and tools.
+  | 'auth-file'
+  | 'credential-helper'
+  | 'keychain'
+  | 'kubernetes'
+  // The user's own choices.
+  | 'cancelled'
+  | 'confirmation-required'
+  | 'not-logged-in'
+  | 'no-matching-platform';
+
+export interface RegxErrorOptions {
+  cause?: unknown;
+  /** The server's own error code: an OCI `errors[].code` (MANIFEST_UNKNOWN, ...) or a Kubernetes Status reason. */
+  serverCode?: string;
+  /** The server's own message, stripped of control characters and secrets. */
+  serverMessage?: string;
+}
 
 export class RegxError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly reason: ErrorReason;
+  readonly serverCode: string | undefined;
+  readonly serverMessage: string | undefined;
+  constructor(reason: ErrorReason, message: string, options: RegxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.code = code;
+    this.reason = reason;
+    this.serverCode = options.serverCode;
+    this.serverMessage = options.serverMessage;
   }
+}
+
+/** The reason of any error: a RegxError's own, `cancelled` for an abort, else undefined. */
+export function reasonOf(err: unknown): ErrorReason | undefined {
+  if (err instanceof RegxError) return err.reason;
+  if (err instanceof Error && err.name === 'AbortError') return 'cancelled';
+  return undefined;
 }
 
 /** A reference string that does not follow the grammar; `message` is Distribution's own wording. */
 export class InvalidReferenceError extends RegxError {
   constructor(message: string, readonly input: string) {
-    super('INVALID_REFERENCE', message);
+    super('invalid-reference', message);
   }
 }
 
 /** A transport skopeo knows but we do not (containers-storage:, docker-daemon:, ...). */
 export class UnsupportedTransportError extends RegxError {
   constructor(readonly transport: string) {
-    super('UNSUPPORTED_TRANSPORT', `transport "${transport}" not supported: use docker://REFERENCE or oci:DIRECTORY[:TAG]`);
+    super('unsupported-transport', `transport "${transport}" is not supported: the supported ones are docker://REFERENCE and oci:DIRECTORY[:TAG]`);
   }
 }
 
 /** Bad command-line or settings input that is not a reference. */
 export class UsageError extends RegxError {
   constructor(message: string) {
-    super('USAGE', message);
+    super('usage', message);
   }
+}
+
+/** The reason an HTTP failure status stands for, when nothing more precise is known. */
+export function reasonForStatus(status: number): ErrorReason {
+  if (status === 401) return 'auth-required';
+  if (status === 403) return 'denied';
+  if (status === 404) return 'not-found';
+  if (status === 405 || status === 501) return 'unsupported';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 413) return 'too-large';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'server-error';
+  return 'bad-response';
 }
 
 /** An HTTP answer from a registry that means failure; carries the registry's own error code and message. */
@@ -38,128 +124,151 @@ export class RegistryError extends RegxError {
     message: string,
     readonly status: number,
     /** The OCI error code from the body (MANIFEST_UNKNOWN, UNAUTHORIZED, ...), if the registry sent one. */
-    readonly registryCode: string | undefined,
+    registryCode: string | undefined,
     /** The request URL, without credentials or query secrets. */
     readonly url: string,
+    options: { reason?: ErrorReason; serverMessage?: string; cause?: unknown } = {},
   ) {
-    super(registryCode ?? `HTTP_${status}`, message);
+    super(options.reason ?? reasonForStatus(status), message, { ...options, serverCode: registryCode });
+  }
+
+  /** The registry's OCI error code (same as serverCode). */
+  get registryCode(): string | undefined {
+    return this.serverCode;
   }
 }
 
 /** The image or repository is not there (exit status 2 in the CLI, as skopeo does). */
 export class NotFoundError extends RegxError {
-  constructor(message: string, readonly url?: string) {
-    super('NOT_FOUND', message);
+  constructor(message: string, readonly url?: string, options: RegxErrorOptions = {}) {
+    super('not-found', message, options);
   }
 }
 
-/** Login failed or credentials were refused. */
+/** The registry wants credentials (`auth-required`) or refused the ones sent (`auth-refused`). */
 export class AuthenticationError extends RegxError {
-  constructor(message: string, readonly registry: string) {
-    super('UNAUTHORIZED', message);
+  constructor(message: string, readonly registry: string, reason: 'auth-required' | 'auth-refused' = 'auth-refused', options: RegxErrorOptions = {}) {
+    super(reason, message, options);
   }
 }
 
-/** The TLS handshake failed: the message says whether to add a CA file or to skip verification. */
+/** The TLS handshake failed; `reason` says whether the CA is untrusted, the name wrong, or the dates. */
 export class TlsError extends RegxError {
-  constructor(message: string, readonly host: string, options?: { cause?: unknown }) {
-    super('TLS', message, options);
+  constructor(message: string, readonly host: string, options: { cause?: unknown; reason?: 'tls-untrusted' | 'tls-hostname' | 'tls-expired' | 'tls-failed' } = {}) {
+    super(options.reason ?? 'tls-failed', message, options);
   }
 }
 
-/** The connection failed or timed out after the retries. */
+/** The connection failed (`unreachable`), broke (`connection-lost`) or went silent (`timeout`) after the retries. */
 export class NetworkError extends RegxError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('NETWORK', message, options);
+  constructor(message: string, options: { cause?: unknown; reason?: 'unreachable' | 'timeout' | 'connection-lost' } = {}) {
+    super(options.reason ?? 'unreachable', message, options);
   }
 }
 
 /** Bytes did not hash to the digest they were fetched by. */
 export class DigestMismatchError extends RegxError {
   constructor(readonly expected: string, readonly actual: string, what: string) {
-    super('DIGEST_MISMATCH', `digest mismatch for ${what}: expected ${expected}, got ${actual}`);
+    super('digest-mismatch', `digest mismatch for ${what}: expected ${expected}, got ${actual}`);
   }
 }
 
 /** A digest that is malformed or uses an algorithm we cannot verify (so it is never trusted or used as a file name). */
 export class InvalidDigestError extends RegxError {
   constructor(readonly digest: string) {
-    super('INVALID_DIGEST', `invalid or unsupported digest "${digest.slice(0, 150)}": expected sha256:<64 hex> or sha512:<128 hex>`);
+    super('invalid-digest', `invalid or unsupported digest "${sanitizeRemoteText(digest.slice(0, 150))}": expected sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>`);
   }
 }
 
 /** A blob longer or shorter than its descriptor said. */
 export class SizeMismatchError extends RegxError {
   constructor(what: string, readonly expected: number, actual: string) {
-    super('SIZE_MISMATCH', `size mismatch for ${what}: expected ${expected} bytes, got ${actual}`);
+    super('size-mismatch', `size mismatch for ${what}: expected ${expected} bytes, got ${actual}`);
+  }
+}
+
+/** A manifest (or index, or config) whose body is not what it claims to be, or lacks required fields. */
+export class ManifestInvalidError extends RegxError {
+  constructor(message: string, reason: 'manifest-invalid' | 'manifest-ambiguous' = 'manifest-invalid') {
+    super(reason, message);
   }
 }
 
 /** An OCI image layout folder that is missing, malformed, or has no image by the name asked for. */
 export class OciLayoutError extends RegxError {
   constructor(message: string, readonly path: string) {
-    super('OCI_LAYOUT', message);
+    super('layout-invalid', message);
   }
 }
 
 /** A manifest larger than we accept (4 MiB, as containers/image). */
 export class ManifestTooLargeError extends RegxError {
-  constructor(readonly size: number, readonly limit: number) {
-    super('MANIFEST_TOO_LARGE', `manifest is ${size} bytes, more than the ${limit}-byte limit`);
+  constructor(readonly size: number, readonly limit: number, what = 'manifest') {
+    super('too-large', `${what} is ${size} bytes, more than the ${limit}-byte limit`);
   }
 }
 
 /** The operation was cancelled by the user (SIGINT, AbortSignal). */
 export class CancelledError extends RegxError {
   constructor() {
-    super('CANCELLED', 'cancelled');
+    super('cancelled', 'cancelled');
   }
 }
 
 /** An auth.json / config.json that cannot be read or written; names the file, never its secrets. */
 export class AuthFileError extends RegxError {
   constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
-    super('AUTH_FILE', message, options);
+    super('auth-file', message, options);
   }
 }
 
 /** A docker-credential-* helper that is missing, failed, or answered something unreadable. */
 export class CredentialHelperError extends RegxError {
   constructor(message: string, readonly helper: string, options?: { cause?: unknown }) {
-    super('CREDENTIAL_HELPER', message, options);
+    super('credential-helper', message, options);
   }
 }
 
 /** The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) is missing or refused. */
 export class KeychainError extends RegxError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('KEYCHAIN', message, options);
+    super('keychain', message, options);
   }
+}
+
+function kubernetesReason(status: number): ErrorReason {
+  if (status === 401) return 'auth-refused';
+  if (status === 403) return 'denied';
+  if (status === 404) return 'not-found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'server-error';
+  return 'kubernetes';
 }
 
 /**
  * A failure answer from a Kubernetes/OpenShift API server, read from its `Status` body. `message` is the
- * server's own wording (e.g. `imagestreams.image.openshift.io "x" is forbidden: User "u" cannot ...`).
+ * server's own wording (e.g. `imagestreams.image.openshift.io "x" is forbidden: User "u" cannot ...`);
+ * `serverCode` is the Status `reason` (Forbidden, NotFound, AlreadyExists, Conflict, ...).
  */
 export class KubernetesError extends RegxError {
   constructor(
     message: string,
     /** HTTP status (the Status `code`). */
     readonly status: number,
-    /** The Status `reason`: Forbidden, NotFound, AlreadyExists, Conflict, Unauthorized, Invalid, ... */
-    readonly reason: string | undefined,
+    statusReason: string | undefined,
     /** The request path (never a token). */
     readonly url: string,
     /** The Status `details` (name, group, kind, causes), when the server sent them. */
     readonly details?: Record<string, unknown>,
   ) {
-    super(status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : `KUBERNETES_${(reason ?? String(status)).toUpperCase()}`, message);
+    super(kubernetesReason(status), message, { serverCode: statusReason, serverMessage: message });
   }
 }
 
 /**
  * The server's certificate does not chain to a CA we trust. Carries the CA the server presented (PEM and its
- * SHA-256 fingerprint) so the user can choose "trust this CA" (saved with the cluster) or an explicit skip.
+ * SHA-256 fingerprint) so the user can choose "trust this CA" (saved with the cluster or registry) or an explicit skip.
  */
 export class UntrustedCertificateError extends TlsError {
   constructor(
@@ -171,13 +280,14 @@ export class UntrustedCertificateError extends TlsError {
     readonly fingerprint256: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(message, host, options);
+    super(message, host, { ...options, reason: 'tls-untrusted' });
   }
 }
 
-/** An action that changes more than asked needs an explicit confirmation (oc's `--confirm`). */
+/** An action that changes more than asked needs an explicit confirmation. */
 export class ConfirmationRequiredError extends RegxError {
   constructor(message: string) {
-    super('CONFIRMATION_REQUIRED', message);
+    super('confirmation-required', message);
   }
 }
+

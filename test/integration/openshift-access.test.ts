@@ -90,7 +90,7 @@ test('a view-only user cannot grant: the 403 names the resource, verb and namesp
   await assert.rejects(grantRole(viewer, 'myproject', 'system:image-puller', parseSubject('eve')), (e: unknown) => {
     assert.ok(e instanceof KubernetesError);
     assert.equal(e.status, 403);
-    assert.equal(e.reason, 'Forbidden');
+    assert.equal(e.serverCode, 'Forbidden');
     assert.equal(e.message, 'rolebindings.rbac.authorization.k8s.io is forbidden: User "viewer" cannot list resource "rolebindings" in API group "rbac.authorization.k8s.io" in the namespace "myproject"');
     return true;
   });
@@ -106,7 +106,7 @@ test('pull secret from a login decodes to the right auths entry; AlreadyExists o
   });
   await assert.rejects(
     createPullSecret(dev, { namespace: 'myproject', name: 'quay-pull', server: 'quay.io', username: 'x', password: 'y' }),
-    (e: unknown) => e instanceof KubernetesError && e.status === 409 && e.reason === 'AlreadyExists' && e.message === 'secrets "quay-pull" already exists',
+    (e: unknown) => e instanceof KubernetesError && e.status === 409 && e.serverCode === 'AlreadyExists' && e.message === 'secrets "quay-pull" already exists',
   );
   await assert.rejects(
     createPullSecret(viewer, { namespace: 'myproject', name: 'nope', server: 'quay.io', username: 'x', password: 'y' }),
@@ -207,7 +207,7 @@ test('the registry route can point at a real registry standing in for the intern
 test('an unknown token is 401 Unauthorized; no token is system:anonymous, forbidden', async (t) => {
   if (!requireTools(t, ['openssl'])) return;
   const bad = new OpenShiftClient({ server: double.url, caPem: double.caPem, token: 'sha256~forged' });
-  await assert.rejects(bad.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'), (e: unknown) => e instanceof KubernetesError && e.status === 401 && e.message === 'Unauthorized' && e.code === 'UNAUTHORIZED');
+  await assert.rejects(bad.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'), (e: unknown) => e instanceof KubernetesError && e.status === 401 && e.message === 'Unauthorized' && e.reason === 'auth-refused');
   await bad.close();
   const anon = new OpenShiftClient({ server: double.url, caPem: double.caPem });
   await assert.rejects(anon.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'), (e: unknown) => e instanceof KubernetesError && e.status === 403 && /User "system:anonymous" cannot list/.test(e.message));

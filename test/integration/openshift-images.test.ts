@@ -142,7 +142,7 @@ test('a stale resourceVersion answers 409 Conflict', async (t) => {
   await assert.rejects(dev.post('/apis/image.openshift.io/v1/namespaces/myproject/imagestreamimports', isi), (e: unknown) => {
     assert.ok(e instanceof KubernetesError);
     assert.equal(e.status, 409);
-    assert.equal(e.reason, 'Conflict');
+    assert.equal(e.serverCode, 'Conflict');
     assert.match(e.message, /^Operation cannot be fulfilled on imagestreams\.image\.openshift\.io "app": /);
     return true;
   });

@@ -193,7 +193,7 @@ test('an aborted signal cancels', async () => {
   reset((_r, res) => json(res, 200, { token: 't' }));
   const ac = new AbortController();
   ac.abort();
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base, signal: ac.signal }), { code: 'CANCELLED' });
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base, signal: ac.signal }), { reason: 'cancelled' });
 });
 
 test('TokenCache keeps a token until just before expiry, per key', () => {

@@ -103,7 +103,7 @@ describe('parseReference (Distribution Parse)', () => {
   }
 
   test('the error carries the input it was given', () => {
-    assert.throws(() => parseReference('Uppercase:tag'), (err: unknown) => err instanceof InvalidReferenceError && err.input === 'Uppercase:tag' && err.code === 'INVALID_REFERENCE');
+    assert.throws(() => parseReference('Uppercase:tag'), (err: unknown) => err instanceof InvalidReferenceError && err.input === 'Uppercase:tag' && err.reason === 'invalid-reference');
   });
 
   test('sha512 and sha384 digests are accepted, as in a skopeo binary where they are linked in', () => {

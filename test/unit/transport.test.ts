@@ -147,7 +147,7 @@ describe('other transports and bad transport names', () => {
     test(`${name}: is named as unsupported`, () => {
       assert.throws(
         () => parseImageLocation(`${name}:something`),
-        (err: unknown) => err instanceof UnsupportedTransportError && err.transport === name && err.code === 'UNSUPPORTED_TRANSPORT' && /not supported/.test(err.message) && err.message.includes(`"${name}"`),
+        (err: unknown) => err instanceof UnsupportedTransportError && err.transport === name && err.reason === 'unsupported-transport' && /not supported/.test(err.message) && err.message.includes(`"${name}"`),
       );
     });
   }

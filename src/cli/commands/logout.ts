@@ -66,10 +66,10 @@ export const logoutCommand: CliCommand = {
         if (path === file) continue;
         const other = await readAuthFile(path, legacy).catch(() => undefined);
         if (other && (findAuthEntry(other, key, registry, legacy) || other.credHelpers[registry])) {
-          throw new RegxError('NOT_LOGGED_IN', `not logged into ${key} in ${file}; the login in ${path} was made by another tool (e.g. docker login): remove it with that tool`);
+          throw new RegxError('not-logged-in', `not logged into ${key} in ${file}; the login in ${path} was made by another tool (e.g. docker login): remove it with that tool`);
         }
       }
     }
-    throw new RegxError('NOT_LOGGED_IN', `not logged into ${key}`);
+    throw new RegxError('not-logged-in', `not logged into ${key}`);
   },
 };

@@ -98,7 +98,7 @@ async function plan(source: ImageSource, root: ManifestBytes, jobs: number, sign
   const children: ManifestBytes[] = [];
   const blobs = new Map<string, Descriptor>();
   const visit = async (m: ManifestBytes, depth: number): Promise<void> => {
-    if (depth > 8) throw new RegxError('INVALID_MANIFEST', `invalid manifest: indexes nested more than 8 deep under ${root.digest}`);
+    if (depth > 8) throw new RegxError('manifest-invalid', `invalid manifest: indexes nested more than 8 deep under ${root.digest}`);
     const refs = manifestRefs(m.bytes, m.mediaType);
     for (const b of refs.blobs) {
       parseDigest(b.digest);

@@ -86,7 +86,7 @@ function parseJson<T>(bytes: Buffer, what: string): T {
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch (err) {
-    throw new RegxError('BAD_MANIFEST', `${what} is not valid JSON: ${(err as Error).message}`);
+    throw new RegxError('manifest-invalid', `${what} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -116,7 +116,7 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
     chosen = await source.manifest(selectPlatform(index, wanted), options.signal);
   }
   if (!isImageManifestMediaType(chosen.mediaType)) {
-    throw new RegxError('UNSUPPORTED_MANIFEST', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes)`);
+    throw new RegxError('unsupported', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes)`);
   }
   const manifest = parseJson<ImageManifest>(chosen.bytes, 'the manifest');
   // From a registry, the client's whole-body read, which retries a connection cut mid-body.

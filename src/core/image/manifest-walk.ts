@@ -20,7 +20,7 @@ export function isDescriptor(value: unknown): value is Descriptor {
 }
 
 function bad(what: string): never {
-  throw new RegxError('INVALID_MANIFEST', `invalid manifest: ${what}`);
+  throw new RegxError('manifest-invalid', `invalid manifest: ${what}`);
 }
 
 function descriptors(value: unknown, field: string): Descriptor[] {

@@ -26,7 +26,7 @@ export function hostPlatform(): PlatformWanted {
 /** "linux/arm64/v8" -> platform; the error names what is wrong. */
 export function parsePlatform(spec: string): PlatformWanted {
   const parts = spec.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !p)) throw new RegxError('USAGE', `invalid platform "${spec}": expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !p)) throw new RegxError('usage', `invalid platform "${spec}": expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`);
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return variant ? { os, architecture, variant } : { os, architecture };
 }
@@ -56,5 +56,5 @@ export function selectPlatform(index: ImageIndex, wanted: PlatformWanted): Descr
   }
   if (compatible) return compatible;
   const available = index.manifests.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ');
-  throw new RegxError('NO_MATCHING_PLATFORM', `no image for ${formatPlatform(wanted)} in this index (it has: ${available || 'nothing'}); choose one with --override-os/--override-arch or --platform`);
+  throw new RegxError('no-matching-platform', `no image for ${formatPlatform(wanted)} in this index (it has: ${available || 'nothing'})`);
 }

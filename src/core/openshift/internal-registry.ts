@@ -19,7 +19,7 @@ export async function exposeInternalRegistry(client: OpenShiftClient): Promise<v
       throw new KubernetesError(
         `Exposing the internal registry needs a cluster administrator (it changes the cluster-wide image registry configuration); ask one to run: oc patch configs.imageregistry.operator.openshift.io/cluster --type merge -p '{"spec":{"defaultRoute":true}}'. The server said: ${e.message}`,
         e.status,
-        e.reason,
+        e.serverCode,
         e.url,
         e.details,
       );

@@ -40,7 +40,7 @@ export function guarded(ctx: Ctx, command: Command): (...args: unknown[]) => Pro
         return undefined;
       }
       const message = ctx.log.redact(error instanceof Error ? error.message : String(error));
-      ctx.log.error(`${command.title} failed${error instanceof RegxError ? ` (${error.code})` : ''}: ${message}`, error);
+      ctx.log.error(`${command.title} failed${error instanceof RegxError ? ` (${error.reason})` : ''}: ${message}`, error);
       void vscode.window.showErrorMessage(`${command.title}: ${message}`, 'Open Log').then((choice) => {
         if (choice === 'Open Log') ctx.log.show();
       });
