@@ -37,3 +37,11 @@ test('network and server failures offer Retry with the first line of what went w
   assert.equal(f.message, 'Could not list tags: internal error');
   assert.equal(describeFailure(new RegistryError('repository name not known to registry', 404, 'NAME_UNKNOWN', 'u'), 'tags', host, false).message, 'No such repository');
 });
+
+test('rows follow the error reason: a wrong host name and an expired certificate say so, a timeout and a rate limit offer Retry', () => {
+  const hostname = describeFailure(new TlsError('not valid for that name', host, { reason: 'tls-hostname' }), 'tags', host, false);
+  assert.equal(hostname.message, `The certificate of ${host} is not valid for that name`);
+  assert.equal(describeFailure(new TlsError('expired', host, { reason: 'tls-expired' }), 'tags', host, false).message, `The certificate of ${host} is expired or not yet valid`);
+  assert.deepEqual(describeFailure(new NetworkError('slow', { reason: 'timeout' }), 'tags', host, false), { message: `${host} did not answer in time`, detail: 'slow', actions: ['retry'], catalogRefused: false });
+  assert.equal(describeFailure(new RegistryError('too many requests', 429, 'TOOMANYREQUESTS', 'u'), 'tags', host, false).message, `${host} is limiting requests: try again later`);
+});
