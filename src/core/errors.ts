@@ -93,7 +93,7 @@ export class InvalidReferenceError extends RegxError {
 /** A transport skopeo knows but we do not (containers-storage:, docker-daemon:, ...). */
 export class UnsupportedTransportError extends RegxError {
   constructor(readonly transport: string) {
-    super('unsupported-transport', `transport "${transport}" is not supported: the supported ones are docker://REFERENCE and oci:DIRECTORY[:TAG]`);
+    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE or oci:DIRECTORY[:TAG]`);
   }
 }
 
