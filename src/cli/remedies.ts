@@ -70,6 +70,8 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
       if (has(flags, 'override-os')) return ['choose one of its platforms with --override-os OS --override-arch ARCH [--override-variant VARIANT], or print the index itself with --raw'];
       return [];
     }
+    case 'keychain':
+      return has(flags, 'keychain') ? ['without --keychain the login is kept in the containers auth.json instead'] : [];
     case 'confirmation-required':
       return has(flags, 'confirm') ? ['run again with --confirm to go ahead'] : [];
     case 'unreachable':

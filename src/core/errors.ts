@@ -284,9 +284,12 @@ export class UntrustedCertificateError extends TlsError {
   }
 }
 
-/** An action that changes more than asked needs an explicit confirmation. */
+/**
+ * An action that changes more than asked needs an explicit confirmation (what oc asks `--confirm` for):
+ * `create` something that does not exist, or `update` something that is set up otherwise.
+ */
 export class ConfirmationRequiredError extends RegxError {
-  constructor(message: string) {
+  constructor(message: string, readonly change: 'create' | 'update' = 'update') {
     super('confirmation-required', message);
   }
 }

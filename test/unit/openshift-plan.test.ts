@@ -15,7 +15,7 @@ const nodejs = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test',
 test('import-image: a missing stream needs --confirm, with oc exact message', () => {
   assert.throws(() => planImport({ namespace: 'p', stream: 'myis', from: 'quay.io/a/b:1' }, undefined), (e: unknown) => {
     assert.ok(e instanceof ConfirmationRequiredError);
-    assert.equal(e.message, 'no image stream named "myis" exists, pass --confirm to create and import');
+    assert.equal(e.message, 'no image stream named "myis" exists');
     return true;
   });
   const isi = planImport({ namespace: 'p', stream: 'myis', from: 'quay.io/a/b:1', confirm: true, scheduled: true, insecure: true, referencePolicy: 'local' }, undefined);
@@ -33,7 +33,7 @@ test('import-image: a missing stream needs --confirm, with oc exact message', ()
 test('import-image: another source for an existing tag needs --confirm; an alias imports its target', () => {
   assert.throws(
     () => planImport({ namespace: 'openshift', stream: 'nodejs', tag: '10-SCL', from: 'quay.io/other/node' }, nodejs),
-    /^ConfirmationRequiredError: the image stream has a different import spec "registry.redhat.io\/rhscl\/nodejs-10-rhel7", pass --confirm to update$/,
+    /^ConfirmationRequiredError: the image stream has a different import spec "registry.redhat.io\/rhscl\/nodejs-10-rhel7"$/,
   );
   const viaAlias = planImport({ namespace: 'openshift', stream: 'nodejs', tag: 'latest' }, nodejs);
   assert.deepEqual(viaAlias.spec.images?.[0]?.to, { name: '10-SCL' });
@@ -43,7 +43,7 @@ test('import-image: another source for an existing tag needs --confirm; an alias
 });
 
 test('import-image --all sends spec.repository and checks the stream import spec', () => {
-  assert.throws(() => planImport({ namespace: 'openshift', stream: 'nodejs', all: true, from: 'quay.io/x/y' }, nodejs), /does not currently import an entire Docker repository, pass --confirm to update/);
+  assert.throws(() => planImport({ namespace: 'openshift', stream: 'nodejs', all: true, from: 'quay.io/x/y' }, nodejs), /does not currently import an entire Docker repository$/);
   const isi = planImport({ namespace: 'p', stream: 's', all: true, from: 'quay.io/x/y', confirm: true }, undefined);
   assert.deepEqual(isi.spec.repository, { from: { kind: 'DockerImage', name: 'quay.io/x/y' }, importPolicy: { importMode: 'Legacy' }, referencePolicy: { type: 'Source' } });
   assert.equal(isi.spec.images, undefined);

@@ -48,7 +48,7 @@ function unavailable(err: unknown): KeychainError {
  */
 function checkSessionBus(env: NodeJS.ProcessEnv): void {
   if (process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new KeychainError('no OS keychain available: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service such as gnome-keyring can be reached; use the auth file instead (omit --keychain)');
+    throw new KeychainError('no OS keychain available: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service such as gnome-keyring can be reached');
   }
 }
 
@@ -73,7 +73,7 @@ export function osKeychain(service = 'regx', env: NodeJS.ProcessEnv = process.en
       } catch {
         /* fall through */
       }
-      throw new KeychainError(`the OS keychain entry "${service}" / "${registry}" is not one regx wrote; remove it with regx logout ${registry} --keychain`);
+      throw new KeychainError(`the OS keychain entry "${service}" / "${registry}" is not one regx wrote`);
     },
     async set(registry, username, password) {
       try {

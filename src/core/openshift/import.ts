@@ -68,7 +68,7 @@ function importPolicy(opts: ImportImageOptions, stream: ImageStream | undefined,
 /** Builds the ImageStreamImport oc would send, or throws the error oc would print without sending anything. */
 export function planImport(opts: ImportImageOptions, stream: ImageStream | undefined): ImageStreamImport {
   const name = opts.stream;
-  if (opts.all && opts.tag) throw new UsageError(`cannot specify a tag "${name}:${opts.tag}" as well as --all`);
+  if (opts.all && opts.tag) throw new UsageError(`cannot specify a tag "${name}:${opts.tag}" as well as all tags`);
   const isi: ImageStreamImport = {
     kind: 'ImageStreamImport',
     apiVersion: 'image.openshift.io/v1',
@@ -76,8 +76,8 @@ export function planImport(opts: ImportImageOptions, stream: ImageStream | undef
     spec: { import: true },
   };
   if (!stream) {
-    if (!opts.confirm) throw new ConfirmationRequiredError(`no image stream named "${name}" exists, pass --confirm to create and import`);
-    if (!opts.from) throw new UsageError('--from is needed to create an image stream: the image to import');
+    if (!opts.confirm) throw new ConfirmationRequiredError(`no image stream named "${name}" exists`, 'create');
+    if (!opts.from) throw new UsageError('the image to import from is needed to create an image stream');
   }
   if (opts.all) {
     const current = stream?.spec.dockerImageRepository ?? '';
@@ -95,8 +95,8 @@ export function planImport(opts: ImportImageOptions, stream: ImageStream | undef
       return isi;
     }
     if (stream && from !== current && !opts.confirm) {
-      if (!current) throw new ConfirmationRequiredError('the image stream does not currently import an entire Docker repository, pass --confirm to update');
-      throw new ConfirmationRequiredError(`the image stream has a different import spec "${current}", pass --confirm to update`);
+      if (!current) throw new ConfirmationRequiredError('the image stream does not currently import an entire Docker repository');
+      throw new ConfirmationRequiredError(`the image stream has a different import spec "${current}"`);
     }
     isi.spec.repository = { from: { kind: 'DockerImage', name: from }, importPolicy: importPolicy(opts, stream), referencePolicy: referencePolicy(opts) };
     return isi;
@@ -122,9 +122,9 @@ export function planImport(opts: ImportImageOptions, stream: ImageStream | undef
           throw new UsageError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
         }
         const current = existing?.from?.name;
-        if (!current && !from) throw new UsageError(`tag "${tag}" has no source image: pass --from`);
+        if (!current && !from) throw new UsageError(`tag "${tag}" has no source image to import from`);
         if (current && from && from !== current && !opts.confirm) {
-          throw new ConfirmationRequiredError(`the image stream has a different import spec "${current}", pass --confirm to update`);
+          throw new ConfirmationRequiredError(`the image stream has a different import spec "${current}"`);
         }
         from ??= current;
         tag = followed.tag;

@@ -78,9 +78,10 @@ export const importImageCommand: Command = {
       result = await run(false);
     } catch (error) {
       if (!(error instanceof ConfirmationRequiredError)) throw error;
-      const confirm = error.message.startsWith('no image stream') ? 'Create and Import' : 'Update and Import';
-      const detail = error.message.startsWith('no image stream') ? `The image stream ${stream} does not exist in ${namespace}: create it and import ${from}?` : `${error.message.replace(/, pass --confirm to update$/, '')}: import ${from} instead?`;
-      const choice = await vscode.window.showWarningMessage(error.message.startsWith('no image stream') ? `No image stream named "${stream}" exists.` : 'The image stream has a different import spec.', { modal: true, detail }, confirm);
+      const creating = error.change === 'create';
+      const confirm = creating ? 'Create and Import' : 'Update and Import';
+      const detail = creating ? `The image stream ${stream} does not exist in ${namespace}: create it and import ${from}?` : `${error.message}: import ${from} instead?`;
+      const choice = await vscode.window.showWarningMessage(creating ? `No image stream named "${stream}" exists.` : 'The image stream has a different import spec.', { modal: true, detail }, confirm);
       if (choice !== confirm) cancelled();
       result = await run(true);
     }
