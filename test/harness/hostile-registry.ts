@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { sharedCerts } from './certs';
 import type { BuiltImage } from './images';
 
@@ -45,7 +45,7 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
   const blobs = new Map<string, Buffer>();
   const handlers: HostileHandler[] = [];
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const honest = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     if (opts.challenge && !req.headers.authorization) {

@@ -61,6 +61,7 @@ describe('a hostile registry', () => {
     assert.match(r.stderr, /denied: bad request with Authorization: Basic \*\*\*/, 'the registry message still reaches the user');
     assert.ok(everyHeaderValue(h).includes(basic), 'the credential was sent to the registry itself');
     assert.ok(!r.stderr.includes(basic) && !r.stderr.includes(secret), `no credential in: ${r.stderr}`);
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.stderr.replace(/\n/g, '')), 'no control characters reach the terminal');
   });
 
