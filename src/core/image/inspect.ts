@@ -49,6 +49,8 @@ export interface InspectLayer {
 export interface InspectOutput {
   /** Absent for an OCI layout, as skopeo leaves it out. */
   Name?: string;
+  /** A schema 1 manifest's own `tag` field (skopeo shows it; other manifests have none). */
+  Tag?: string;
   Digest: string;
   RepoTags: string[];
   Created: string | null;
@@ -58,7 +60,8 @@ export interface InspectOutput {
   Variant?: string;
   Os: string;
   Layers: string[];
-  LayersData: InspectLayer[];
+  /** Absent for schema 1, as skopeo leaves it out. */
+  LayersData?: InspectLayer[];
   Env: string[] | null;
 }
 
@@ -119,8 +122,11 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
   }
   const tags = options.tags ? await options.tags() : [];
   if (chosen.mediaType === MediaType.dockerSchema1Signed || chosen.mediaType === MediaType.dockerSchema1) {
-    const { manifest, config, rawConfig } = schema1View(chosen.mediaType === MediaType.dockerSchema1Signed ? schema1Payload(chosen.bytes) : chosen.bytes, chosen.mediaType);
-    return { info: inspectOutput(options.name ?? '', top.digest, tags, manifest, config), rawManifest: top.bytes, rawMediaType: top.mediaType, manifest, manifestDigest: chosen.digest, index, config, rawConfig };
+    const { manifest, config, rawConfig, tag } = schema1View(chosen.mediaType === MediaType.dockerSchema1Signed ? schema1Payload(chosen.bytes) : chosen.bytes, chosen.mediaType);
+    // skopeo shows a schema 1 image's own tag field after the name, and no LayersData (sizes and types are unknown).
+    const { Name, LayersData: _, ...rest } = inspectOutput(options.name ?? '', top.digest, tags, manifest, config);
+    const info: InspectOutput = { ...(Name !== undefined ? { Name } : {}), ...(tag ? { Tag: tag } : {}), ...rest };
+    return { info, rawManifest: top.bytes, rawMediaType: top.mediaType, manifest, manifestDigest: chosen.digest, index, config, rawConfig };
   }
   if (!isImageManifestMediaType(chosen.mediaType)) {
     throw new RegxError('unsupported', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes, and Docker schema 1)`);
@@ -149,7 +155,7 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
  * type; created, architecture, labels and env from the top v1 image of the history, which stands
  * in for the config (schema 1 has none).
  */
-function schema1View(json: Buffer, mediaType: string): { manifest: ImageManifest; config: ImageConfig; rawConfig: Buffer } {
+function schema1View(json: Buffer, mediaType: string): { manifest: ImageManifest; config: ImageConfig; rawConfig: Buffer; tag?: string } {
   const image = schema1Image(json);
   const top = image.top;
   const manifest: ImageManifest = {
@@ -167,7 +173,7 @@ function schema1View(json: Buffer, mediaType: string): { manifest: ImageManifest
     docker_version: top.docker_version,
     config: top.config ? { Labels: top.config.Labels ?? null, Env: top.config.Env ?? null } : undefined,
   };
-  return { manifest, config, rawConfig: Buffer.from(image.topJson, 'utf8') };
+  return { manifest, config, rawConfig: Buffer.from(image.topJson, 'utf8'), tag: image.tag };
 }
 
 export function inspectOutput(name: string, digest: string, tags: string[], manifest: ImageManifest, config: ImageConfig): InspectOutput {
