@@ -22,7 +22,7 @@ import { openSource, readSmallBlob } from './copy-source';
 import type { ImageSource, ManifestBytes } from './copy-source';
 import { parseDigest } from './digest';
 import { manifestRefs } from './manifest-walk';
-import { isIndexMediaType } from './mediatypes';
+import { isIndexMediaType, isSchema1MediaType } from './mediatypes';
 import type { Descriptor, ImageIndex } from './mediatypes';
 import { parsePlatform, selectPlatform } from './platform';
 import type { PlatformWanted } from './platform';
@@ -204,6 +204,11 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       return { ...result, noop: true };
     }
 
+    if (dst.transport === 'oci' && isSchema1MediaType(chosen.mediaType)) {
+      // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
+      // the layout would hold a blob that does not match its own name.
+      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
+    }
     const work = await planCopy(source, chosen, jobs, signal);
     tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
     const sameRegistry = source.registry && dest.registry && source.registry.host === dest.registry.host;

@@ -73,13 +73,13 @@ export interface ImageIndex {
 }
 
 /** The two schema 1 types are one format, signed or not; the body says which (it has signatures or not). */
-function isSchema1(mediaType: string): boolean {
+export function isSchema1MediaType(mediaType: string): boolean {
   return mediaType === MediaType.dockerSchema1Signed || mediaType === MediaType.dockerSchema1;
 }
 
 /** The manifest types we know as a format: the Content-Type a registry sends is checked against these only. */
 export function isKnownManifestMediaType(mediaType: string): boolean {
-  return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType) || isSchema1(mediaType);
+  return isIndexMediaType(mediaType) || isImageManifestMediaType(mediaType) || isSchema1MediaType(mediaType);
 }
 
 type Family = 'index' | 'image' | 'schema1' | 'other';
@@ -87,7 +87,7 @@ type Family = 'index' | 'image' | 'schema1' | 'other';
 function familyOf(mediaType: string): Family {
   if (isIndexMediaType(mediaType)) return 'index';
   if (isImageManifestMediaType(mediaType)) return 'image';
-  if (isSchema1(mediaType)) return 'schema1';
+  if (isSchema1MediaType(mediaType)) return 'schema1';
   return 'other';
 }
 
@@ -136,14 +136,14 @@ export function manifestMediaType(bytes: Buffer, contentType: string | undefined
 
   let kind: string;
   if (body.schemaVersion === 1) {
-    if (body.mediaType !== undefined && !isSchema1(String(body.mediaType))) ambiguous(`schemaVersion 1 with mediaType ${JSON.stringify(body.mediaType)}`);
+    if (body.mediaType !== undefined && !isSchema1MediaType(String(body.mediaType))) ambiguous(`schemaVersion 1 with mediaType ${JSON.stringify(body.mediaType)}`);
     allowed(['fsLayers', 'history'], 'a schema 1 manifest');
     kind = has('signatures') ? MediaType.dockerSchema1Signed : MediaType.dockerSchema1;
   } else if (body.schemaVersion === 2) {
     if (body.mediaType !== undefined && typeof body.mediaType !== 'string') invalid('"mediaType" is not a string');
     const declared = body.mediaType as string | undefined;
     if (declared !== undefined) {
-      if (isSchema1(declared)) ambiguous(`schemaVersion 2 with mediaType ${declared}`);
+      if (isSchema1MediaType(declared)) ambiguous(`schemaVersion 2 with mediaType ${declared}`);
       if (served && servedKnown && served !== declared) ambiguous(`served as ${served} but its mediaType is ${declared}`);
       kind = declared;
     } else if (has('manifests') && !has('config') && !has('layers')) {
