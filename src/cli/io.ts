@@ -1,16 +1,23 @@
 // What a CLI verb may touch: its streams and environment, injected so verbs are testable in-process.
+import type { FlagSpec } from './args';
+import type { RegistrySides } from './remedies';
+
 export interface CliIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Where a verb notes which flag prefix speaks for which registry, so a failure's hint names the right side. */
+  registrySides?: RegistrySides;
 }
 
 export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
+  /** The flags the verb accepts: hints after a failure name only these. */
+  flags?: readonly FlagSpec[];
   /** Returns the process exit status. Throwing a RegxError prints its message and maps to a status. */
   run(argv: string[], io: CliIO): Promise<number>;
 }

@@ -1,6 +1,8 @@
 // `regx`: parse the verb, run it, turn typed errors into a message on stderr and an exit status
 // (2 for "not found" and invalid references, as skopeo does; 1 for everything else).
 import { reasonOf } from '../core/errors';
+import { remediesFor } from './remedies';
+import type { RegistrySides } from './remedies';
 import type { CliCommand, CliIO } from './io';
 import { commands } from './commands/index';
 
@@ -42,11 +44,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${command.usage}\n`);
     return 0;
   }
+  // Set on the io itself, not on a spread copy: the copy would read (and so build) process.stdin.
+  const sides: RegistrySides = (io.registrySides ??= new Map());
   try {
     return await command.run(rest, io);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`regx ${verb}: ${message}\n`);
+    for (const line of remediesFor(err, command.flags ?? [], sides)) io.stderr.write(`hint: ${line}\n`);
     if (process.env.REGX_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return exitStatusFor(err);
   }

@@ -5,10 +5,12 @@ import { UsageError } from '../core/errors';
 import type { ImageLocation } from '../core/reference/transport';
 import { hasTransportPrefix, parseImageLocation } from '../core/reference/transport';
 import type { ImageReference } from '../core/reference/reference';
+import { registryApiHost } from '../core/reference/registry-host';
 import { RegistryClient } from '../core/registry/client';
 import { flagBool, flagString } from './args';
 import type { FlagSpec, ParsedArgs } from './args';
 import type { CliIO } from './io';
+import { noteRegistrySide } from './remedies';
 
 export function registryFlagSpecs(prefix = ''): FlagSpec[] {
   return [
@@ -60,6 +62,8 @@ export function clientFor(registry: string, repository: string | undefined, p: P
       : undefined;
   const debug = flagBool(p, 'debug', false) ? (m: string) => io.stderr.write(`debug: ${m}\n`) : undefined;
   const authFile = flagString(p, 'authfile');
+  noteRegistrySide(io.registrySides, registry, prefix);
+  noteRegistrySide(io.registrySides, registryApiHost(registry), prefix);
   return new RegistryClient(registry, {
     tlsVerify: flagBool(p, `${prefix}tls-verify`, true),
     certDir: flagString(p, `${prefix}cert-dir`),

@@ -58,7 +58,7 @@ describe('reads retry through faults', { skip: !haveTools }, () => {
     const seen = proxy.count('GET', /\/manifests\/t$/);
     const r = await runRegx(['inspect', '--tls-verify=false', `docker://${proxy.host}/flaky/app:t`]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /answered 500 UNKNOWN: disk on fire/);
+    assert.match(r.stderr, /answered 500: unknown: disk on fire/);
     assert.equal(proxy.count('GET', /\/manifests\/t$/) - seen, 5, 'five attempts in all');
   });
 });

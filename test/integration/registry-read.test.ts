@@ -200,11 +200,28 @@ describe('htpasswd Basic auth over TLS', { skip: !haveTools }, () => {
     assert.doesNotMatch(r.stderr, /wrong-secret/);
   });
 
-  test('without credentials the error says how to log in', async () => {
+  test("without credentials the registry's own words reach the user, as skopeo prints them, and the hint names inspect's own flags", async () => {
     const home = makeTempDir('regx-home-');
-    const r = await runRegx(['inspect', `--cert-dir=${reg.certDir}`, `docker://${reg.host}/private/app:t`], { env: { HOME: home, XDG_RUNTIME_DIR: home, REGISTRY_AUTH_FILE: join(home, 'none.json') } });
+    const env = { HOME: home, XDG_RUNTIME_DIR: home, REGISTRY_AUTH_FILE: join(home, 'none.json') };
+    const r = await runRegx(['inspect', `--cert-dir=${reg.certDir}`, `docker://${reg.host}/private/app:t`], { env });
+    const s = await run('skopeo', ['inspect', `--cert-dir=${reg.certDir}`, `docker://${reg.host}/private/app:t`], { env });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /requires authentication: log in with regx login/);
+    assert.equal(s.code, 1);
+    assert.match(s.stderr, /unauthorized: authentication required/);
+    assert.match(r.stderr, /requires authentication: unauthorized: authentication required/);
+    assert.match(r.stderr, new RegExp(`hint: log in with \`regx login ${reg.host.replace(/[.[\]]/g, '\\$&')}\`, or pass --creds USERNAME:PASSWORD`));
+  });
+
+  test('copy without credentials hints with the flag of the side that failed (--src-creds), never a flag copy refuses', async () => {
+    const home = makeTempDir('regx-home-');
+    const out = makeTempDir('regx-oci-');
+    const r = await runRegx(['copy', `--src-cert-dir=${reg.certDir}`, `docker://${reg.host}/private/app:t`, `oci:${out}:t`], {
+      env: { HOME: home, XDG_RUNTIME_DIR: home, REGISTRY_AUTH_FILE: join(home, 'none.json') },
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unauthorized: authentication required/);
+    assert.match(r.stderr, /--src-creds USERNAME:PASSWORD/);
+    assert.doesNotMatch(r.stderr, /--dest-creds|--creds |--cert-dir|--tls-verify/);
   });
 
   test('credentials come from the auth.json named by --authfile', async () => {

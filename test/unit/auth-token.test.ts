@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Agent } from 'undici';
 import type { Challenge } from '../../src/core/auth/challenge';
 import type { Credentials } from '../../src/core/auth/credentials';
 import { CATALOG_SCOPE, MIN_TOKEN_LIFETIME_SECONDS, TokenCache, TokenRealmError, challengeScopes, fetchBearerToken, scopeFor } from '../../src/core/auth/token';
 import { AuthenticationError, NetworkError, RegistryError } from '../../src/core/errors';
+import { HttpClient } from '../../src/core/http/client';
 
 interface Seen {
   method: string;
@@ -30,14 +30,15 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handler(s, res);
   });
 });
-const agent = new Agent();
+// One attempt: these tests pin what the token exchange makes of each answer, not the transport's retries.
+const http = new HttpClient({ retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
 
 before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 after(async () => {
-  await agent.close();
+  await http.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -57,7 +58,7 @@ const alice: Credentials = { username: 'alice', password: 's3:cret', source: '--
 test('GET with service, repeated scopes, account and Basic auth; `token` is accepted', async () => {
   reset((_r, res) => json(res, 200, { token: 'tok-1', expires_in: 300 }));
   const t0 = Date.now();
-  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a/b:pull', 'repository:c:pull,push'], credentials: alice, dispatcher: agent, registryUrl: base });
+  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a/b:pull', 'repository:c:pull,push'], credentials: alice, http, registryUrl: base });
   assert.equal(t.token, 'tok-1');
   assert.ok(t.expiresAt >= t0 + 300_000 && t.expiresAt <= Date.now() + 300_000);
   assert.equal(seen.length, 1);
@@ -72,7 +73,7 @@ test('GET with service, repeated scopes, account and Basic auth; `token` is acce
 
 test('anonymous GET sends no account and no Authorization; `access_token` is accepted', async () => {
   reset((_r, res) => json(res, 200, { access_token: 'at-2' }));
-  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:x:pull'], dispatcher: agent, registryUrl: base });
+  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:x:pull'], http, registryUrl: base });
   assert.equal(t.token, 'at-2');
   const r = seen[0] as Seen;
   assert.equal(r.authorization, undefined);
@@ -81,27 +82,27 @@ test('anonymous GET sends no account and no Authorization; `access_token` is acc
 
 test('query parameters already in the realm are kept', async () => {
   reset((_r, res) => json(res, 200, { token: 't' }));
-  await fetchBearerToken({ challenge: challenge('/token?tenant=7'), scopes: [], dispatcher: agent, registryUrl: base });
+  await fetchBearerToken({ challenge: challenge('/token?tenant=7'), scopes: [], http, registryUrl: base });
   assert.equal(seen[0]?.url.searchParams.get('tenant'), '7');
 });
 
 test('expires_in below the minimum, or missing, becomes 60 s from issued_at', async () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   reset((_r, res) => json(res, 200, { token: 't', expires_in: 5 }));
-  const short = await fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base, now: () => now });
+  const short = await fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base, now: () => now });
   assert.equal(short.expiresAt, now + MIN_TOKEN_LIFETIME_SECONDS * 1000);
   reset((_r, res) => json(res, 200, { token: 't', expires_in: 600, issued_at: '2026-01-01T00:10:00Z' }));
-  const issued = await fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base, now: () => now });
+  const issued = await fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base, now: () => now });
   assert.equal(issued.expiresAt, Date.parse('2026-01-01T00:20:00Z'));
   reset((_r, res) => json(res, 200, { token: 't' }));
-  const missing = await fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base, now: () => now });
+  const missing = await fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base, now: () => now });
   assert.equal(missing.expiresAt, now + 60_000);
 });
 
 test('an identity token is exchanged by OAuth2 POST with grant_type=refresh_token', async () => {
   reset((_r, res) => json(res, 200, { access_token: 'from-post', expires_in: 120 }));
   const creds: Credentials = { username: '', password: '', identityToken: 'refresh-xyz', source: 'docker-credential-test' };
-  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull', 'repository:b:pull'], credentials: creds, dispatcher: agent, registryUrl: base, clientId: 'my-client' });
+  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull', 'repository:b:pull'], credentials: creds, http, registryUrl: base, clientId: 'my-client' });
   assert.equal(t.token, 'from-post');
   assert.equal(seen.length, 1);
   const r = seen[0] as Seen;
@@ -117,7 +118,7 @@ test('an identity token is exchanged by OAuth2 POST with grant_type=refresh_toke
 
 test('with oauth on, username/password use the password grant and fall back to GET on 404/405', async () => {
   reset((r, res) => (r.method === 'POST' ? json(res, 200, { access_token: 'pw-grant' }) : json(res, 500, {})));
-  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, dispatcher: agent, registryUrl: base, oauth: true });
+  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, http, registryUrl: base, oauth: true });
   assert.equal(t.token, 'pw-grant');
   const form = new URLSearchParams(seen[0]?.body);
   assert.equal(form.get('grant_type'), 'password');
@@ -127,7 +128,7 @@ test('with oauth on, username/password use the password grant and fall back to G
 
   for (const status of [404, 405]) {
     reset((r, res) => (r.method === 'POST' ? json(res, status, {}) : json(res, 200, { token: `get-after-${status}` })));
-    const f = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, dispatcher: agent, registryUrl: base, oauth: true });
+    const f = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, http, registryUrl: base, oauth: true });
     assert.equal(f.token, `get-after-${status}`);
     assert.deepEqual(seen.map((s) => s.method), ['POST', 'GET']);
     assert.ok(seen[1]?.authorization?.startsWith('Basic '));
@@ -137,7 +138,7 @@ test('with oauth on, username/password use the password grant and fall back to G
 test('a 401 from the token server names the registry and the user, never the password', async () => {
   reset((_r, res) => json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication failed' }] }));
   await assert.rejects(
-    fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, dispatcher: agent, registryUrl: base }),
+    fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, http, registryUrl: base }),
     (e: unknown) => {
       assert.ok(e instanceof AuthenticationError);
       assert.match(e.message, /127\.0\.0\.1:\d+/);
@@ -148,10 +149,10 @@ test('a 401 from the token server names the registry and the user, never the pas
     },
   );
   reset((_r, res) => json(res, 401, {}));
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base }), /requires credentials; log in with `regx login/);
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }), /requires credentials/);
   reset((_r, res) => json(res, 401, { error: 'invalid_grant' }));
   const creds: Credentials = { username: '', password: '', identityToken: 'rt-secret', source: '/a/auth.json' };
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], credentials: creds, dispatcher: agent, registryUrl: base }), (e: unknown) => {
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], credentials: creds, http, registryUrl: base }), (e: unknown) => {
     assert.ok(e instanceof AuthenticationError);
     assert.match(e.message, /refused the identity token from \/a\/auth\.json/);
     assert.ok(!e.message.includes('rt-secret'));
@@ -162,38 +163,38 @@ test('a 401 from the token server names the registry and the user, never the pas
 
 test('other failures are typed: 5xx RegistryError, no token, not JSON, unreachable', async () => {
   reset((_r, res) => json(res, 503, { details: 'down for maintenance' }));
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base }), (e: unknown) => e instanceof RegistryError && e.status === 503 && /down for maintenance/.test(e.message) && !e.url.includes('?'));
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }), (e: unknown) => e instanceof RegistryError && e.status === 503 && /down for maintenance/.test(e.message) && !e.url.includes('?'));
   reset((_r, res) => json(res, 200, { expires_in: 60 }));
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base }), /answered without a token/);
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }), /answered without a token/);
   reset((_r, res) => res.end('<html>'));
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base }), /not JSON/);
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }), /not JSON/);
   // A port nobody listens on: bind one, note it, close it.
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const dead = (probe.address() as AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
   await assert.rejects(
-    fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: `http://127.0.0.1:${dead}/token` } }, scopes: [], credentials: alice, dispatcher: agent, registryUrl: base }),
-    (e: unknown) => e instanceof NetworkError && /cannot reach token server/.test(e.message) && !e.message.includes('s3:cret'),
+    fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: `http://127.0.0.1:${dead}/token` } }, scopes: [], credentials: alice, http, registryUrl: base }),
+    (e: unknown) => e instanceof NetworkError && /token server .*cannot reach/.test(e.message) && !e.message.includes('s3:cret'),
   );
 });
 
 test('a realm that downgrades https to http is refused before anything is sent', async () => {
   reset((_r, res) => json(res, 200, { token: 'never' }));
   await assert.rejects(
-    fetchBearerToken({ challenge: challenge(), scopes: [], credentials: alice, dispatcher: agent, registryUrl: 'https://registry.example.com' }),
+    fetchBearerToken({ challenge: challenge(), scopes: [], credentials: alice, http, registryUrl: 'https://registry.example.com' }),
     (e: unknown) => e instanceof TokenRealmError && e instanceof AuthenticationError && /clear text/.test(e.message) && e.registry === 'registry.example.com',
   );
   assert.equal(seen.length, 0);
-  await assert.rejects(fetchBearerToken({ challenge: { scheme: 'bearer', params: {} }, scopes: [], dispatcher: agent, registryUrl: base }), /no realm/);
-  await assert.rejects(fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: 'ftp://x/y' } }, scopes: [], dispatcher: agent, registryUrl: base }), TokenRealmError);
+  await assert.rejects(fetchBearerToken({ challenge: { scheme: 'bearer', params: {} }, scopes: [], http, registryUrl: base }), /no realm/);
+  await assert.rejects(fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: 'ftp://x/y' } }, scopes: [], http, registryUrl: base }), TokenRealmError);
 });
 
 test('an aborted signal cancels', async () => {
   reset((_r, res) => json(res, 200, { token: 't' }));
   const ac = new AbortController();
   ac.abort();
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], dispatcher: agent, registryUrl: base, signal: ac.signal }), { reason: 'cancelled' });
+  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base, signal: ac.signal }), { reason: 'cancelled' });
 });
 
 test('TokenCache keeps a token until just before expiry, per key', () => {

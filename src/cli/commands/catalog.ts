@@ -12,6 +12,7 @@ export const catalogCommand: CliCommand = {
   name: 'catalog',
   summary: "list a registry's repositories (its _catalog), following the paging",
   usage: `Usage: regx catalog [OPTIONS] REGISTRY\n\n${formatFlagHelp(flags)}`,
+  flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 1) throw new UsageError('catalog takes exactly one registry, e.g. regx catalog quay.io');

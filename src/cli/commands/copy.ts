@@ -12,6 +12,8 @@ import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliCommand } from '../io';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { progressLine } from '../progress';
+import { noteRegistrySide } from '../remedies';
+import { registryApiHost } from '../../core/reference/registry-host';
 
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
@@ -42,6 +44,7 @@ export const copyCommand: CliCommand = {
   name: 'copy',
   summary: 'copy an image between registries and OCI layout folders (whole index by default)',
   usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] or oci:DIRECTORY[:TAG].\nA destination without a tag gets the source's tag, else "latest".\n\n${formatFlagHelp(flags)}`,
+  flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 2) throw new UsageError('copy takes exactly two arguments: SOURCE DESTINATION');
@@ -57,7 +60,12 @@ export const copyCommand: CliCommand = {
     if (srcClient) clients.push(srcClient);
     let dstClient: RegistryClient | undefined;
     if (dst.transport === 'docker') {
-      if (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && sameSettings(p)) dstClient = srcClient;
+      if (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && sameSettings(p)) {
+        dstClient = srcClient;
+        // One client serves both sides: a failure on that registry may be either side's to fix.
+        noteRegistrySide(io.registrySides, dst.ref.registry, 'dest-');
+        noteRegistrySide(io.registrySides, registryApiHost(dst.ref.registry), 'dest-');
+      }
       else clients.push((dstClient = clientFor(dst.ref.registry, dst.ref.repository, p, io, 'dest-')));
     }
     const tty = !quiet && Boolean((io.stderr as { isTTY?: boolean }).isTTY);

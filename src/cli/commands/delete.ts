@@ -12,6 +12,7 @@ export const deleteCommand: CliCommand = {
   name: 'delete',
   summary: 'delete an image (by digest: every tag that shares it goes too)',
   usage: `Usage: regx delete [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST]\n\nRegistries delete by digest: every tag pointing at the same image is removed with it.\n\n${formatFlagHelp(flags)}`,
+  flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 1) throw new UsageError('delete takes exactly one image reference');

@@ -23,6 +23,7 @@ export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'print what an image is: digest, tags, created, platform, layers, labels, env',
   usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG]\n\n${formatFlagHelp(flags)}`,
+  flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 1) throw new UsageError('inspect takes exactly one image reference');

@@ -11,6 +11,7 @@ export const listTagsCommand: CliCommand = {
   name: 'list-tags',
   summary: 'list every tag of a repository, following the registry paging',
   usage: `Usage: regx list-tags [OPTIONS] docker://[REGISTRY/]REPOSITORY\n\n${formatFlagHelp(flags)}`,
+  flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 1) throw new UsageError('list-tags takes exactly one repository reference');

@@ -180,6 +180,7 @@ export const loginCommand: CliCommand = {
     'Options:',
     formatFlagHelp(loginFlags),
   ].join('\n'),
+  flags: loginFlags,
   async run(argv, io) {
     const p = parseArgs(argv, loginFlags);
     const { key, registry } = loginKey(registryArg(p, 'login'));

@@ -25,6 +25,7 @@ export const logoutCommand: CliCommand = {
     'Options:',
     formatFlagHelp(logoutFlags),
   ].join('\n'),
+  flags: logoutFlags,
   async run(argv, io) {
     const p = parseArgs(argv, logoutFlags);
     const all = flagBool(p, 'all', false);

@@ -13,6 +13,7 @@ export const tagCommand: CliCommand = {
   name: 'tag',
   summary: 'add tags to an image in its repository (no blob moves)',
   usage: `Usage: regx tag [OPTIONS] docker://REGISTRY/REPOSITORY:TAG NEWTAG [NEWTAG...]\n\nNEWTAG is a tag, or docker://REGISTRY/REPOSITORY:NEWTAG in the same repository.\n\n${formatFlagHelp(flags)}`,
+  flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length < 2) throw new UsageError('tag takes an image reference and at least one new tag');

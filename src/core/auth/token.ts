@@ -2,9 +2,9 @@
 // and scope strings. Rules follow Distribution's client (internal/client/auth/session.go) and
 // containers/image (docker/docker_client.go): GET with Basic auth by default; POST with
 // grant_type=refresh_token when an identity token is held; minimum lifetime 60 s.
-import type { Dispatcher } from 'undici';
-import { AuthenticationError, CancelledError, NetworkError, RegistryError, TlsError } from '../errors';
-import { undici } from '../http/undici';
+import { AuthenticationError, NetworkError, RegistryError, RegxError, TlsError, sanitizeRemoteText } from '../errors';
+import type { HttpClient } from '../http/client';
+import { readBody } from '../http/client';
 import type { Challenge } from './challenge';
 import type { Credentials } from './credentials';
 import { redact } from './redact';
@@ -19,7 +19,8 @@ export interface FetchBearerTokenOptions {
   challenge: Challenge;
   scopes: string[];
   credentials?: Credentials;
-  dispatcher: Dispatcher;
+  /** The registry client's transport (its TLS settings, timeouts and retries serve the token server too). */
+  http: HttpClient;
   /** https://host:port of the registry: a realm that downgrades https to http is refused. */
   registryUrl: string;
   signal?: AbortSignal;
@@ -40,20 +41,6 @@ const DEFAULT_CLIENT_ID = 'regx';
 /** A token realm we refuse to follow: it would send credentials in clear text, or it is not a URL. */
 export class TokenRealmError extends AuthenticationError {}
 
-// Node's and undici's codes for certificate trouble.
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
-]);
-
-function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-  }
-  return undefined;
-}
-
 function registryHost(registryUrl: string): string {
   try {
     return new URL(registryUrl).host;
@@ -73,20 +60,6 @@ export const CATALOG_SCOPE = 'registry:catalog:*';
 /** Scopes named by a challenge (`scope="a b"`, space-separated), e.g. on an insufficient_scope 401. */
 export function challengeScopes(challenge: Challenge): string[] {
   return (challenge.params.scope ?? '').split(' ').filter(Boolean);
-}
-
-async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_TOKEN_BODY) {
-      body.destroy();
-      throw new Error(`token response larger than ${MAX_TOKEN_BODY} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The token server's own words, if it sent any (OCI `errors`, OAuth2 `error_description`, `details`). */
@@ -144,26 +117,17 @@ interface RawAnswer {
 }
 
 async function send(ex: Exchange, opts: FetchBearerTokenOptions, registry: string): Promise<RawAnswer> {
-  if (opts.signal?.aborted) throw new CancelledError();
-  let res: Dispatcher.ResponseData;
+  const where = `${ex.url.protocol}//${ex.url.host}`;
   try {
-    res = await undici().request(ex.url, { method: ex.method, headers: { ...ex.headers, accept: 'application/json' }, body: ex.body, dispatcher: opts.dispatcher, signal: opts.signal });
+    const res = await opts.http.send({ method: ex.method, url: ex.url, headers: { ...ex.headers, accept: 'application/json' }, body: ex.body, signal: opts.signal });
+    const text = (await readBody(res, MAX_TOKEN_BODY, (size) => new RegxError('too-large', `token server ${where} for registry ${registry} answered ${size} bytes, more than the ${MAX_TOKEN_BODY}-byte limit`), ex.url)).toString('utf8');
+    return { status: res.statusCode, text };
   } catch (err) {
-    if (opts.signal?.aborted) throw new CancelledError();
-    const code = errorCode(err);
-    const where = `${ex.url.protocol}//${ex.url.host}`;
-    if (code && TLS_CODES.has(code)) {
-      throw new TlsError(`cannot verify the TLS certificate of token server ${where} for registry ${registry} (${code}): add its CA certificate or, if you trust it, turn off TLS verification for this registry`, ex.url.host, { cause: err });
-    }
-    throw new NetworkError(`cannot reach token server ${where} for registry ${registry}: ${code ?? (err as Error).message}`, { cause: err });
+    // The transport's errors name the host; say it is the token server, and for which registry.
+    // The same error (its reason, and for an untrusted CA the presented certificate) with the context in front.
+    if (err instanceof TlsError || err instanceof NetworkError) err.message = `token server ${where} for registry ${registry}: ${err.message}`;
+    throw err;
   }
-  let text: string;
-  try {
-    text = await readLimited(res.body);
-  } catch (err) {
-    throw new NetworkError(`reading the answer of token server ${ex.url.host}: ${(err as Error).message}`, { cause: err });
-  }
-  return { status: res.statusCode, text };
 }
 
 function parseToken(text: string, now: number, registry: string, host: string): BearerToken {
@@ -185,16 +149,16 @@ function parseToken(text: string, now: number, registry: string, host: string): 
 function refused(status: number, text: string, ex: Exchange, registry: string, creds: Credentials | undefined): Error {
   const host = ex.url.host;
   const said = serverMessage(text);
-  const detail = said ? ` (${redact(said).slice(0, 200)})` : '';
+  const detail = said ? ` (${sanitizeRemoteText(said, 200)})` : '';
   if (status === 401 || status === 403) {
     let what: string;
     if (creds?.identityToken && ex.method === 'POST') what = `refused the identity token from ${creds.source}`;
     else if (creds?.username) what = `refused the username/password for "${creds.username}" from ${creds.source}`;
-    else what = 'requires credentials; log in with `regx login ' + registry + '`';
-    return new AuthenticationError(`registry ${registry}: token server ${host} ${what}${detail}`, registry);
+    else what = 'requires credentials';
+    return new AuthenticationError(`registry ${registry}: token server ${host} ${what}${detail}`, registry, creds ? 'auth-refused' : 'auth-required', { serverMessage: said && sanitizeRemoteText(said, 200) });
   }
   const safeUrl = `${ex.url.protocol}//${ex.url.host}${ex.url.pathname}`;
-  return new RegistryError(`registry ${registry}: token server ${host} answered HTTP ${status} to ${ex.method}${detail}`, status, undefined, safeUrl);
+  return new RegistryError(`registry ${registry}: token server ${host} answered HTTP ${status} to ${ex.method}${detail}`, status, undefined, safeUrl, { serverMessage: said && sanitizeRemoteText(said, 200) });
 }
 
 /**

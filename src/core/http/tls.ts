@@ -1,10 +1,12 @@
 // TLS settings for one registry, read the way containers/image reads them: verification on unless the
 // user turned it off for this registry; extra CAs from a CA file or a cert dir (`*.crt` are CAs,
 // `*.cert` + `*.key` a client certificate), added to the system roots rather than replacing them.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
-import { UsageError } from '../errors';
+import { connect as tlsConnect, rootCertificates } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
+import { TlsError, UntrustedCertificateError, UsageError } from '../errors';
 
 export interface TlsSettings {
   /** Verify the server certificate (default true). */
@@ -13,6 +15,15 @@ export interface TlsSettings {
   caFile?: string;
   /** A skopeo/podman-style certificate folder (`ca.crt`, `client.cert`, `client.key`). */
   certDir?: string;
+  /** CA certificates given as PEM text (a kubeconfig's certificate-authority-data, a CA the user trusted). */
+  caPem?: string;
+  /** Trust only `caPem`, not the system roots too (a kubeconfig's certificate-authority, as oc reads it). */
+  caPemOnly?: boolean;
+  /** A client certificate and key as PEM text. */
+  certPem?: string;
+  keyPem?: string;
+  /** The name to ask for in SNI and check the certificate against, when it is not the URL's host. */
+  servername?: string;
 }
 
 export interface ConnectTlsOptions {
@@ -20,6 +31,7 @@ export interface ConnectTlsOptions {
   ca?: string[];
   cert?: string;
   key?: string;
+  servername?: string;
 }
 
 function readPem(path: string, what: string): string {
@@ -54,7 +66,14 @@ export function connectTlsOptions(settings: TlsSettings): ConnectTlsOptions {
       }
     }
   }
-  if (extra.length) options.ca = [...rootCertificates, ...extra];
+  if (settings.caPem) extra.push(settings.caPem);
+  if (settings.certPem && settings.keyPem) {
+    options.cert = settings.certPem;
+    options.key = settings.keyPem;
+  }
+  if (settings.servername) options.servername = settings.servername;
+  if (settings.caPem && settings.caPemOnly) options.ca = [settings.caPem];
+  else if (extra.length) options.ca = [...rootCertificates, ...extra];
   // Nothing is verified, so no CA is needed: an empty list keeps Node from building its store of ~140
   // system roots for this connection (20 ms, a third of a no-op copy's own time).
   else if (!options.rejectUnauthorized) options.ca = [];
@@ -71,6 +90,7 @@ const certificateErrorCodes = new Set([
   'CERT_NOT_YET_VALID',
   'CERT_UNTRUSTED',
   'CERT_REJECTED',
+  'CERT_REVOKED',
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'HOSTNAME_MISMATCH',
 ]);
@@ -92,4 +112,59 @@ export function isNotTlsError(err: unknown): boolean {
     if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|http request/i.test(message)) return true;
   }
   return false;
+}
+
+/** Codes that trusting the CA the server presented would fix. */
+const untrustedCodes = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/**
+ * The typed error for a certificate that failed verification. For an untrusted CA it carries the top of
+ * the chain the server presented (PEM, SHA-256 fingerprint), so a registry or a cluster can be trusted by
+ * fingerprint; the message names the problem only, the CLI and the extension add what to do.
+ */
+export async function tlsErrorFor(url: URL, code: string, cause: unknown, servername?: string): Promise<TlsError> {
+  const host = url.host;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
+    return new TlsError(`the TLS certificate of ${host} is not valid for that name (${code})`, host, { cause, reason: 'tls-hostname' });
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new TlsError(`the TLS certificate of ${host} is expired or not yet valid (${code})`, host, { cause, reason: 'tls-expired' });
+  }
+  if (!untrustedCodes.has(code)) return new TlsError(`the TLS certificate of ${host} was refused (${code})`, host, { cause, reason: 'tls-failed' });
+  const presented = await presentedCa(url, servername).catch(() => undefined);
+  const fp = presented ? `; it presented ${presented.subject ? `"${presented.subject}" ` : ''}with SHA-256 fingerprint ${presented.fingerprint256}` : '';
+  return new UntrustedCertificateError(`the TLS certificate of ${host} is signed by an unknown authority (${code})${fp}`, host, presented?.pem, presented?.fingerprint256, { cause });
+}
+
+function toPem(der: Buffer): string {
+  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * The top certificate of the chain a server presents (its root CA when the server sends it, else the
+ * highest intermediate), fetched with verification off only to show it to the user, never to talk to it.
+ */
+export function presentedCa(url: URL, servername?: string): Promise<{ pem: string; fingerprint256: string; subject: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || 443);
+    const isIp = /^[\d.]+$/.test(host) || host.includes(':');
+    const socket = tlsConnect({ host, port, rejectUnauthorized: false, servername: servername ?? (isIp ? undefined : host) }, () => {
+      let cert = socket.getPeerCertificate(true) as PeerCertificate & { issuerCertificate?: PeerCertificate };
+      for (let i = 0; i < 10 && cert.issuerCertificate && cert.issuerCertificate !== cert && cert.issuerCertificate.raw; i++) cert = cert.issuerCertificate;
+      socket.end();
+      if (!cert.raw) return reject(new Error('no certificate'));
+      const fingerprint256 = createHash('sha256').update(cert.raw).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+      resolvePromise({ pem: toPem(cert.raw), fingerprint256, subject: String(cert.subject?.CN ?? '') });
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('timeout')));
+    socket.on('error', reject);
+  });
 }

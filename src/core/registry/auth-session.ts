@@ -68,7 +68,7 @@ export class AuthSession {
     // Several blobs start at once with the same scope: one token request serves them all.
     let pending = this.pending.get(key);
     if (!pending) {
-      pending = fetchBearerToken({ challenge, scopes: all, credentials: creds, dispatcher: this.http.dispatcher, registryUrl, signal })
+      pending = fetchBearerToken({ challenge, scopes: all, credentials: creds, http: this.http, registryUrl, signal })
         .then((fetched) => {
           this.tokens.set(key, fetched);
           return fetched.token;

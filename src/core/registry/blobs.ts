@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { SizeMismatchError } from '../errors';
+import { transferDeadlineMs } from '../http/client';
 import type { RegistryClient } from './client';
 import { registryErrorFor } from './errors';
 
@@ -33,7 +34,7 @@ export async function headBlob(client: RegistryClient, repository: string, diges
  */
 export async function openBlob(client: RegistryClient, repository: string, digest: string, size: number, signal?: AbortSignal): Promise<Readable> {
   const path = blobPath(repository, digest);
-  const res = await client.request({ method: 'GET', path, repository, signal });
+  const res = await client.request({ method: 'GET', path, repository, signal, deadlineMs: transferDeadlineMs(size) });
   if (res.statusCode !== 200) throw await failureFor(client, res, 'GET', path);
   const length = Number(res.headers['content-length']);
   if (size >= 0 && Number.isFinite(length) && length !== size) {

@@ -1,13 +1,14 @@
 // The Distribution API of one registry: ping, catalog and tags (paged), manifests, small blobs,
 // delete. Every request goes through `request()`, which picks the scheme, authenticates (Basic or
 // Bearer per scope), follows redirects for reads, and retries what is safe to retry.
+// transport: unified - every byte goes through the core's one HttpClient (http/client.ts).
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { AuthenticationError, DigestMismatchError, ManifestTooLargeError, NetworkError, RegistryError, TlsError } from '../errors';
-import { HttpClient, connectionReleased } from '../http/client';
+import { AuthenticationError, DigestMismatchError, NetworkError, RegistryError, RegxError, sanitizeRemoteText } from '../errors';
+import { HttpClient, connectionReleased, readBody } from '../http/client';
 import type { HttpClientOptions, HttpMethod } from '../http/client';
-import { backoffDelay, defaultRetryPolicy, isRetryableNetworkError, sleep } from '../http/retry';
+import { backoffDelay, defaultRetryPolicy, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
 import { isNotTlsError } from '../http/tls';
 import { manifestAcceptTypes, manifestMediaType } from '../image/mediatypes';
@@ -17,7 +18,7 @@ import type { TokenCache } from '../auth/token';
 import { registryApiHost } from '../reference/registry-host';
 import { AuthSession } from './auth-session';
 import type { CredentialSource } from './auth-session';
-import { displayUrl, registryErrorFor } from './errors';
+import { displayUrl, readErrorBody, registryErrorFor } from './errors';
 import { nextPageUrl } from './paging';
 
 /** containers/image refuses manifests over 4 MiB; so do we, before reading them whole. */
@@ -34,12 +35,25 @@ export interface RegistryClientOptions {
   /** A bearer token sent as is (skopeo's --registry-token), instead of any credentials. */
   bearerToken?: string;
   timeoutMs?: number;
+  /** Idle time allowed between body chunks, ms. */
+  bodyTimeoutMs?: number;
+  /** Overall deadline of one request whose answer is read whole (manifests, lists, tokens), ms. */
+  deadlineMs?: number;
   retry?: RetryPolicy;
   connections?: number;
   tokenCache?: TokenCache;
+  /** Bounds on one listing (_catalog, tags/list), far above any real registry's, so an endless chain of pages ends. */
+  paging?: PagingLimits;
   /** Called for each retried request, with no secrets in it. */
   onRetry?: (what: string, attempt: number, reason: string, delayMs: number) => void;
 }
+
+export interface PagingLimits {
+  maxPages: number;
+  maxItems: number;
+}
+
+export const defaultPagingLimits: PagingLimits = { maxPages: 10_000, maxItems: 2_000_000 };
 
 export interface RegistryRequest {
   method: HttpMethod;
@@ -56,6 +70,8 @@ export interface RegistryRequest {
   signal?: AbortSignal;
   /** Follow 3xx for GET/HEAD (blob downloads often redirect to storage). Default true for GET/HEAD. */
   followRedirects?: boolean;
+  /** Overall deadline of the exchange, body included (0: none); default the client's. */
+  deadlineMs?: number;
 }
 
 export interface ManifestResult {
@@ -93,6 +109,8 @@ export class RegistryClient {
     const httpOptions: HttpClientOptions = {
       tls: { verify: options.tlsVerify !== false, caFile: options.caFile, certDir: options.certDir },
       timeoutMs: options.timeoutMs,
+      bodyTimeoutMs: options.bodyTimeoutMs,
+      deadlineMs: options.deadlineMs,
       retry: options.retry,
       connections: options.connections,
     };
@@ -126,16 +144,12 @@ export class RegistryClient {
       await this.pingAt(https, signal);
       return https;
     } catch (err) {
-      const mayFallBack = this.options.tlsVerify === false && (err instanceof NetworkError || err instanceof TlsError) && (isNotTlsError(err) || err instanceof NetworkError);
-      if (!mayFallBack) throw err;
-      const http = `http://${host}`;
-      // A server that answered the TLS hello in plain HTTP is a plain-HTTP server: the first real
-      // request is ping enough (it learns a 401 challenge the same way), one round trip less for
-      // every command. When nothing answered at all (refused, timed out), http is pinged, so a
-      // registry that is down is not taken for a plain-HTTP one for the rest of this client's life.
-      if (isNotTlsError(err)) return http;
-      await this.pingAt(http, signal);
-      return http;
+      // Plain HTTP only when verification is off AND the server proved it speaks HTTP: it answered the
+      // TLS hello in plain HTTP. A reset, a refusal or a timeout proves nothing (a TLS registry on a bad
+      // day, or someone in the middle), and falling back then could send credentials in clear text.
+      // The first real request over http is ping enough (it learns a 401 challenge the same way).
+      if (this.options.tlsVerify === false && err instanceof NetworkError && isNotTlsError(err)) return `http://${host}`;
+      throw err;
     }
   }
 
@@ -145,11 +159,14 @@ export class RegistryClient {
     // start speaking TLS on a retry.
     const probing = base.startsWith('https:') && this.options.tlsVerify === false;
     const res = await this.http.send({ method: 'GET', url, signal, idempotent: !probing });
+    if (res.statusCode === 404 || res.statusCode >= 500) {
+      const said = await readErrorBody(res);
+      const what = res.statusCode === 404 ? `${this.registry} does not serve the registry API (GET /v2/ answered 404)` : `${this.registry} answered ${res.statusCode} to GET /v2/`;
+      throw new RegistryError(`${what}${said.message ? `: ${said.message}` : ''}`, res.statusCode, said.code, displayUrl(url), { serverMessage: said.message, reason: res.statusCode === 404 ? 'unsupported' : undefined });
+    }
     await res.body.dump().catch(() => undefined);
     await connectionReleased();
     if (res.statusCode === 401) this.auth.learn(res.headers['www-authenticate']);
-    else if (res.statusCode === 404) throw new RegistryError(`${this.registry} does not serve the registry API (GET /v2/ answered 404)`, 404, undefined, displayUrl(url));
-    else if (res.statusCode >= 500) throw new RegistryError(`${this.registry} answered ${res.statusCode} to GET /v2/`, res.statusCode, undefined, displayUrl(url));
   }
 
   /**
@@ -174,31 +191,48 @@ export class RegistryClient {
         body: req.body,
         idempotent: req.idempotent,
         signal: req.signal,
+        deadlineMs: req.deadlineMs,
         onRetry: this.options.onRetry ? (attempt, reason, delay) => this.options.onRetry?.(`${req.method} ${displayUrl(url)}`, attempt, reason, delay) : undefined,
       });
       if (res.statusCode === 401 && sameOrigin) {
         const challenge = res.headers['www-authenticate'];
-        await res.body.dump().catch(() => undefined);
         if (!reauthenticated && this.auth.learn(challenge)) {
           reauthenticated = true;
           const hadAuth = authorization !== undefined;
           if (hadAuth) await this.auth.invalidate(base, scopes);
           // Basic with credentials already sent and refused: asking again will not help.
           const canAnswer = this.auth.scheme === 'bearer' || (!hadAuth && (await this.auth.getCredentials()) !== undefined);
-          if (canAnswer) continue;
+          if (canAnswer) {
+            await res.body.dump().catch(() => undefined);
+            continue;
+          }
         }
+        // The registry's own words ("unauthorized: authentication required") reach the user, as skopeo prints them.
+        const said = req.method === 'HEAD' ? {} : await readErrorBody(res);
+        await res.body.dump().catch(() => undefined);
         const creds = await this.auth.getCredentials();
+        const words = said.message ?? 'unauthorized';
         throw new AuthenticationError(
-          creds
-            ? `${this.registry} refused the credentials for ${creds.username} (from ${creds.source}): check the username and password, or log in again with regx login ${this.registry}`
-            : `${this.registry} requires authentication: log in with regx login ${this.registry}, or pass --creds USER:PASSWORD`,
+          creds ? `${this.registry} refused the credentials for ${creds.username} (from ${creds.source}): ${words}` : `${this.registry} requires authentication: ${words}`,
           this.registry,
+          creds ? 'auth-refused' : 'auth-required',
+          { serverCode: said.code, serverMessage: said.message },
         );
       }
       if (follow && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         await res.body.dump().catch(() => undefined);
-        if (++hops > 5) throw new RegistryError(`${this.registry} redirected more than 5 times (${req.method} ${displayUrl(url)})`, res.statusCode, undefined, displayUrl(url));
-        url = new URL(String(res.headers.location), url);
+        if (++hops > 5) throw new RegistryError(`${this.registry} redirected more than 5 times (${req.method} ${displayUrl(url)})`, res.statusCode, undefined, displayUrl(url), { reason: 'redirect-limit' });
+        let next: URL;
+        try {
+          next = new URL(String(res.headers.location), url);
+        } catch {
+          throw new RegistryError(`${this.registry} redirected to an unreadable location (${req.method} ${displayUrl(url)})`, res.statusCode, undefined, displayUrl(url), { reason: 'bad-response' });
+        }
+        // Only to the web: a redirect to file:, data: or another scheme is refused; https -> http is a downgrade.
+        if ((next.protocol !== 'https:' && next.protocol !== 'http:') || (url.protocol === 'https:' && next.protocol === 'http:')) {
+          throw new RegistryError(`${this.registry} redirected ${req.method} ${displayUrl(url)} to ${next.protocol}//${next.host}; refusing to follow it`, res.statusCode, undefined, displayUrl(url), { reason: 'bad-response' });
+        }
+        url = next;
         continue;
       }
       return res;
@@ -241,14 +275,12 @@ export class RegistryClient {
     for (let attempt = 1; ; attempt++) {
       const res = await this.send(req);
       try {
-        const bytes = await readLimited(res, limit, tooLarge);
+        const bytes = await readBody(res, limit, tooLarge, new URL(req.path, await this.baseUrl()));
         await connectionReleased();
         return { headers: res.headers, bytes, contentType: res.headers['content-type'] as string | undefined };
       } catch (err) {
-        if (attempt >= policy.attempts || !isRetryableNetworkError(err) || req.signal?.aborted) {
-          if (isRetryableNetworkError(err)) throw new NetworkError(`${this.registry} closed the connection while sending ${req.path}: ${(err as Error).message}`, { cause: err });
-          throw err;
-        }
+        const lost = err instanceof NetworkError && err.reason === 'connection-lost';
+        if (attempt >= policy.attempts || !lost || req.signal?.aborted) throw err;
         const delay = backoffDelay(policy, attempt);
         this.options.onRetry?.(`${req.method} ${req.path}`, attempt, (err as Error).message, delay);
         await sleep(delay, req.signal);
@@ -261,16 +293,28 @@ export class RegistryClient {
     return nextPageUrl(link, new URL(path, base), this.registry);
   }
 
-  /** Every page, in order; a Link that comes back to a page already read is an error, not a loop. */
+  /**
+   * Every page, in order. A Link back to a page already read is an error, not a loop; so is a list past
+   * the paging limits (an endless chain of unique pages from a broken or hostile registry).
+   */
   async *pages(fetchPage: (next?: string) => Promise<Page<string>>): AsyncGenerator<string[]> {
+    const limits = this.options.paging ?? defaultPagingLimits;
     const seen = new Set<string>();
     let next: string | undefined;
+    let pages = 0;
+    let items = 0;
     do {
       const page = await fetchPage(next);
+      pages++;
+      items += page.items.length;
+      if (items > limits.maxItems) throw new RegxError('paging-limit', `${this.registry} listed more than ${limits.maxItems} entries; stopped reading (the limit is there so a broken registry cannot make the list endless)`);
       yield page.items;
       next = page.next;
-      if (next && seen.has(next)) throw new RegistryError(`${this.registry} sent a paging Link back to a page already read (${next}); the list would never end`, 0, 'PAGING_LOOP', next);
+      if (next && seen.has(next)) throw new RegistryError(`${this.registry} sent a paging Link back to a page already read (${sanitizeRemoteText(next, 200)}); the list would never end`, 0, 'PAGING_LOOP', next, { reason: 'paging-limit' });
+      if (next && pages >= limits.maxPages) throw new RegxError('paging-limit', `${this.registry} sent more than ${limits.maxPages} pages; stopped reading (the limit is there so a broken registry cannot make the list endless)`);
+      // Only the last few pages matter for a loop check that stays small in memory.
       if (next) seen.add(next);
+      if (seen.size > 1000) seen.delete(seen.values().next().value as string);
     } while (next);
   }
 
@@ -329,10 +373,11 @@ export class RegistryClient {
     const err = await registryErrorFor(res, 'DELETE', new URL(path, await this.baseUrl()), this.registry);
     if (res.statusCode === 405 || (err instanceof RegistryError && err.registryCode === 'UNSUPPORTED')) {
       throw new RegistryError(
-        `deletion is disabled on this registry (${this.registry}); on Distribution enable it with storage.delete.enabled: true in its config (or REGISTRY_STORAGE_DELETE_ENABLED=true)`,
+        `deletion is disabled on this registry (${this.registry})${err instanceof RegxError && err.serverMessage ? `: ${err.serverMessage}` : ''}; on Distribution it is enabled with storage.delete.enabled: true in its config (or REGISTRY_STORAGE_DELETE_ENABLED=true)`,
         res.statusCode,
         'UNSUPPORTED',
         displayUrl(new URL(path, await this.baseUrl())),
+        { reason: 'deletion-disabled', serverMessage: err instanceof RegxError ? err.serverMessage : undefined },
       );
     }
     throw err;
@@ -358,24 +403,3 @@ function parseJsonBody<T>(bytes: Buffer, what: string): T {
     throw new RegistryError(`${what} is not JSON`, 0, 'BAD_RESPONSE', what);
   }
 }
-
-/** Reads a body, refusing it (before reading when Content-Length says so) past `limit` bytes. */
-export async function readLimited(res: Dispatcher.ResponseData, limit: number, tooLarge: (size: number) => Error = (size) => new ManifestTooLargeError(size, limit)): Promise<Buffer> {
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    res.body.destroy();
-    throw tooLarge(declared);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      res.body.destroy();
-      throw tooLarge(size);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-

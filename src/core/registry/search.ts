@@ -5,7 +5,7 @@
 import type { Credentials } from '../auth/credentials';
 import { RegistryError } from '../errors';
 import type { RegistryClient } from './client';
-import { readLimited } from './client';
+import { readBody } from '../http/client';
 import { registryErrorFor } from './errors';
 
 export type SearchApi = 'quay' | 'harbor';
@@ -27,7 +27,7 @@ async function getJson<T>(client: RegistryClient, path: string, credentials: Cre
   if (credentials && !credentials.identityToken) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   const res = await client.http.send({ method: 'GET', url, headers, signal });
   if (res.statusCode < 200 || res.statusCode >= 300) throw await registryErrorFor(res, 'GET', url, client.registry);
-  const bytes = await readLimited(res, 8 * 1024 * 1024);
+  const bytes = await readBody(res, 8 * 1024 * 1024);
   try {
     return { body: JSON.parse(bytes.toString('utf8')) as T, link: res.headers.link as string | undefined };
   } catch {

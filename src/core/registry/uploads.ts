@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AuthenticationError, RegistryError } from '../errors';
+import { transferDeadlineMs } from '../http/client';
 import { StreamVerifier, verifiedChunks } from '../image/digest';
 import type { Descriptor } from '../image/mediatypes';
 import type { RegistryClient } from './client';
@@ -141,7 +142,7 @@ async function putMonolithic(client: RegistryClient, session: UploadSession, des
   if (desc.size >= 0) headers['content-length'] = String(desc.size);
   let res: Dispatcher.ResponseData;
   try {
-    res = await client.request({ method: 'PUT', path, repository: session.repository, actions: ['pull', 'push'], headers, body: () => Readable.from(chunks, { objectMode: false }), idempotent: false, signal: opts.signal });
+    res = await client.request({ method: 'PUT', path, repository: session.repository, actions: ['pull', 'push'], headers, body: () => Readable.from(chunks, { objectMode: false }), idempotent: false, signal: opts.signal, deadlineMs: transferDeadlineMs(desc.size) });
   } catch (err) {
     throw failed.error ?? err;
   }
@@ -177,6 +178,7 @@ async function putChunked(client: RegistryClient, session: UploadSession, desc: 
       body,
       idempotent: false,
       signal: opts.signal,
+      deadlineMs: transferDeadlineMs(body.length),
     });
     if (res.statusCode !== 202) throw await failureFor(client, res, 'PATCH', location);
     const next = res.headers.location;

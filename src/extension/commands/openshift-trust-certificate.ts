@@ -1,6 +1,7 @@
 import { URL } from 'node:url';
 import * as vscode from 'vscode';
-import { mergeCaBundles, presentedCa, resolveContext, trustClusterCa, updateKubeconfigFile } from '../../core/openshift';
+import { presentedCa } from '../../core/http/tls';
+import { mergeCaBundles, resolveContext, trustClusterCa, updateKubeconfigFile } from '../../core/openshift';
 import { chooseClusterTrust } from '../openshift/cluster-trust';
 import { pickCluster } from '../openshift/pick';
 import type { Command } from './command';
