@@ -6,7 +6,10 @@
 //     destination has, mount those on the same registry, upload the rest; every byte is verified.
 //  5. Push child manifests by digest, then the named manifest under its tag, bytes and media type
 //     unchanged so the digest is preserved. Nothing names the image until this last write, so a copy
-//     that fails or is cancelled never leaves a tag pointing at an incomplete image.
+//     that fails or is cancelled never leaves a tag pointing at an incomplete image. A registry that
+//     answers the last PUT with another digest than ours is not taken at its word: the manifest is
+//     read back, and only other bytes under the tag (the tag then names something else, which the
+//     error says) make the copy fail after the tag was written (RegistryClient.putManifest).
 import { AuthenticationError, CancelledError, ManifestInvalidError, NetworkError, RegistryError, RegxError } from '../errors';
 import { backoffDelay, isRetryableNetworkError, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
