@@ -6,8 +6,11 @@
 //     destination has, mount those on the same registry, upload the rest; every byte is verified.
 //  5. Push child manifests by digest, then the named manifest under its tag, bytes and media type
 //     unchanged so the digest is preserved. Nothing names the image until this last write, so a copy
-//     that fails or is cancelled never leaves a tag pointing at an incomplete image.
-import { AuthenticationError, CancelledError, NetworkError, RegistryError, RegxError } from '../errors';
+//     that fails or is cancelled never leaves a tag pointing at an incomplete image. A registry that
+//     answers the last PUT with another digest than ours is not taken at its word: the manifest is
+//     read back, and only other bytes under the tag (the tag then names something else, which the
+//     error says) make the copy fail after the tag was written (RegistryClient.putManifest).
+import { AuthenticationError, CancelledError, ManifestInvalidError, NetworkError, RegistryError, RegxError } from '../errors';
 import { backoffDelay, isRetryableNetworkError, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
 import type { ImageLocation } from '../reference/transport';
@@ -22,7 +25,7 @@ import { openSource, readSmallBlob } from './copy-source';
 import type { ImageSource, ManifestBytes } from './copy-source';
 import { parseDigest } from './digest';
 import { manifestRefs } from './manifest-walk';
-import { isIndexMediaType } from './mediatypes';
+import { isIndexMediaType, isSchema1MediaType } from './mediatypes';
 import type { Descriptor, ImageIndex } from './mediatypes';
 import { parsePlatform, selectPlatform } from './platform';
 import type { PlatformWanted } from './platform';
@@ -88,29 +91,58 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-interface Plan {
-  /** Child manifests, each after its own children: the order they must be pushed in. */
+export interface Plan {
+  /** Child manifests, each once and after its own children: the order they must be pushed in. */
   children: ManifestBytes[];
   blobs: Descriptor[];
 }
 
-async function plan(source: ImageSource, root: ManifestBytes, jobs: number, signal: AbortSignal | undefined): Promise<Plan> {
+/** How far an index may go: enough for any real registry's largest lists, not for a hostile one. */
+export interface PlanLimits {
+  /** Distinct manifests under the root (default 10,000). */
+  maxManifests: number;
+  /** Indexes inside indexes (default 8). */
+  maxDepth: number;
+  /** Bytes of all the child manifests held until they are pushed (default 128 MiB). */
+  maxBytes: number;
+}
+
+export const defaultPlanLimits: PlanLimits = { maxManifests: 10_000, maxDepth: 8, maxBytes: 128 * 1024 * 1024 };
+
+/**
+ * Reads every manifest under `root` and lists the blobs of all of them. Each digest is fetched and
+ * kept once however often indexes repeat it, and the walk stops with a clear error past the limits,
+ * so an index that repeats one child 100,000 times, or nests indexes deep, costs bounded memory.
+ */
+export async function planCopy(source: ImageSource, root: ManifestBytes, jobs: number, signal: AbortSignal | undefined, limits: PlanLimits = defaultPlanLimits): Promise<Plan> {
   const children: ManifestBytes[] = [];
   const blobs = new Map<string, Descriptor>();
+  const seen = new Set<string>([root.digest]);
+  let bytes = 0;
   const visit = async (m: ManifestBytes, depth: number): Promise<void> => {
-    if (depth > 8) throw new RegxError('manifest-invalid', `invalid manifest: indexes nested more than 8 deep under ${root.digest}`);
     const refs = manifestRefs(m.bytes, m.mediaType);
     for (const b of refs.blobs) {
       parseDigest(b.digest);
       if (!blobs.has(b.digest)) blobs.set(b.digest, b);
     }
-    for (const d of refs.manifests) parseDigest(d.digest);
-    const fetched: ManifestBytes[] = new Array<ManifestBytes>(refs.manifests.length);
+    const fresh: Descriptor[] = [];
+    for (const d of refs.manifests) {
+      parseDigest(d.digest);
+      if (seen.has(d.digest)) continue;
+      if (depth + 1 > limits.maxDepth) throw new ManifestInvalidError(`invalid manifest: indexes nested more than ${limits.maxDepth} deep under ${root.digest}`);
+      seen.add(d.digest);
+      if (seen.size - 1 > limits.maxManifests) throw new RegxError('too-large', `${root.digest} lists more than ${limits.maxManifests} distinct manifests; no real image needs that many`);
+      fresh.push(d);
+    }
+    const fetched: ManifestBytes[] = new Array<ManifestBytes>(fresh.length);
     await runPool(
-      refs.manifests.map((d, i) => [d, i] as const),
+      fresh.map((d, i) => [d, i] as const),
       jobs,
       async ([d, i], s) => {
-        fetched[i] = await source.manifest(d, s);
+        const child = await source.manifest(d, s);
+        bytes += child.bytes.length;
+        if (bytes > limits.maxBytes) throw new RegxError('too-large', `the manifests under ${root.digest} add up to more than ${limits.maxBytes} bytes`);
+        fetched[i] = child;
       },
       signal,
     );
@@ -175,7 +207,12 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       return { ...result, noop: true };
     }
 
-    const work = await plan(source, chosen, jobs, signal);
+    if (dst.transport === 'oci' && isSchema1MediaType(chosen.mediaType)) {
+      // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
+      // the layout would hold a blob that does not match its own name.
+      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
+    }
+    const work = await planCopy(source, chosen, jobs, signal);
     tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
     const sameRegistry = source.registry && dest.registry && source.registry.host === dest.registry.host;
     // Blobs of an image already in the destination repository are there by definition.

@@ -1,9 +1,29 @@
 // `regx delete`: registries delete manifests by digest, never by tag, so deleting `repo:tag` removes
 // the image and with it every other tag that points at the same digest. We resolve the tag first,
 // find those other tags (so the user is told what else went), then DELETE by digest.
-import { NotFoundError } from '../errors';
+import { NotFoundError, RegistryError } from '../errors';
 import type { RegistryClient } from '../registry/client';
+import { parseDigest } from './digest';
 import { runPool } from './pool';
+
+/**
+ * The digest of the manifest `reference` names in `repository`, learned from the manifest's own
+ * bytes (GET, hashed here; checked against the reference when it is a digest), never from a header:
+ * a delete must remove what was asked about and nothing a registry or a proxy slips in instead.
+ * Undefined when there is no such manifest.
+ */
+export async function verifiedManifestDigest(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<string | undefined> {
+  if (reference.includes(':')) parseDigest(reference);
+  try {
+    const m = await client.getManifest(repository, reference, signal);
+    // getManifest checks a digest reference against the bytes; for a tag it hashed them itself.
+    parseDigest(m.digest);
+    return m.digest;
+  } catch (err) {
+    if (err instanceof NotFoundError || (err instanceof RegistryError && err.status === 404)) return undefined;
+    throw err;
+  }
+}
 
 export interface DeleteResult {
   digest: string;
@@ -13,9 +33,8 @@ export interface DeleteResult {
 
 export async function deleteImage(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<DeleteResult> {
   const name = `${client.registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
-  const head = await client.headManifest(repository, reference, signal);
-  if (!head) throw new NotFoundError(`${name}: no such image (manifest unknown)`);
-  const digest = head.digest;
+  const digest = await verifiedManifestDigest(client, repository, reference, signal);
+  if (!digest) throw new NotFoundError(`${name}: no such image (manifest unknown)`);
   let all: string[] = [];
   try {
     all = await client.listTags(repository, 1000, signal);

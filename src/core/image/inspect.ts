@@ -6,9 +6,11 @@ import { readSmallBlob, registrySource } from './copy-source';
 import type { ImageSource } from './copy-source';
 import { verifyBytes } from './digest';
 import { goTime } from './go-json';
-import { isImageManifestMediaType, isIndexMediaType } from './mediatypes';
+import { parseImageIndex, parseImageManifest } from './manifest-walk';
+import { isImageManifestMediaType, isIndexMediaType, MediaType } from './mediatypes';
 import type { ImageIndex, ImageManifest } from './mediatypes';
 import { hostPlatform, selectPlatform } from './platform';
+import { schema1Image, schema1Payload } from './schema1';
 import type { PlatformWanted } from './platform';
 
 /** The image config, docker or OCI; only the fields inspect reads. */
@@ -47,6 +49,8 @@ export interface InspectLayer {
 export interface InspectOutput {
   /** Absent for an OCI layout, as skopeo leaves it out. */
   Name?: string;
+  /** A schema 1 manifest's own `tag` field (skopeo shows it; other manifests have none). */
+  Tag?: string;
   Digest: string;
   RepoTags: string[];
   Created: string | null;
@@ -56,7 +60,8 @@ export interface InspectOutput {
   Variant?: string;
   Os: string;
   Layers: string[];
-  LayersData: InspectLayer[];
+  /** Absent for schema 1, as skopeo leaves it out. */
+  LayersData?: InspectLayer[];
   Env: string[] | null;
 }
 
@@ -110,22 +115,29 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
   let chosen = top;
   let index: ImageIndex | undefined;
   if (isIndexMediaType(top.mediaType)) {
-    index = parseJson<ImageIndex>(top.bytes, 'the image index');
+    index = parseImageIndex(top.bytes);
     const wanted = { ...hostPlatform(), ...options.platform } as PlatformWanted;
     if (options.platform?.architecture && !options.platform.variant) delete wanted.variant;
     chosen = await source.manifest(selectPlatform(index, wanted), options.signal);
   }
-  if (!isImageManifestMediaType(chosen.mediaType)) {
-    throw new RegxError('unsupported', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes)`);
+  const tags = options.tags ? await options.tags() : [];
+  if (chosen.mediaType === MediaType.dockerSchema1Signed || chosen.mediaType === MediaType.dockerSchema1) {
+    const { manifest, config, rawConfig, tag } = schema1View(chosen.mediaType === MediaType.dockerSchema1Signed ? schema1Payload(chosen.bytes) : chosen.bytes, chosen.mediaType);
+    // skopeo shows a schema 1 image's own tag field after the name, and no LayersData (sizes and types are unknown).
+    const { Name, LayersData: _, ...rest } = inspectOutput(options.name ?? '', top.digest, tags, manifest, config);
+    const info: InspectOutput = { ...(Name !== undefined ? { Name } : {}), ...(tag ? { Tag: tag } : {}), ...rest };
+    return { info, rawManifest: top.bytes, rawMediaType: top.mediaType, manifest, manifestDigest: chosen.digest, index, config, rawConfig };
   }
-  const manifest = parseJson<ImageManifest>(chosen.bytes, 'the manifest');
+  if (!isImageManifestMediaType(chosen.mediaType)) {
+    throw new RegxError('unsupported', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes, and Docker schema 1)`);
+  }
+  const manifest = parseImageManifest(chosen.bytes);
   // From a registry, the client's whole-body read, which retries a connection cut mid-body.
   const rawConfig = source.registry
     ? await source.registry.client.getBlobBytes(source.registry.repository, manifest.config.digest, undefined, options.signal)
     : await readSmallBlob(source, manifest.config, options.signal);
   verifyBytes(rawConfig, manifest.config.digest, `config ${manifest.config.digest} of ${source.name}`);
   const config = parseJson<ImageConfig>(rawConfig, 'the image config');
-  const tags = options.tags ? await options.tags() : [];
   return {
     info: inspectOutput(options.name ?? '', top.digest, tags, manifest, config),
     rawManifest: top.bytes,
@@ -136,6 +148,32 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
     config,
     rawConfig,
   };
+}
+
+/**
+ * A schema 1 image seen as skopeo shows it: the layers from the base up, each of unknown size and
+ * type; created, architecture, labels and env from the top v1 image of the history, which stands
+ * in for the config (schema 1 has none).
+ */
+function schema1View(json: Buffer, mediaType: string): { manifest: ImageManifest; config: ImageConfig; rawConfig: Buffer; tag?: string } {
+  const image = schema1Image(json);
+  const top = image.top;
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType,
+    config: { mediaType: '', digest: '', size: -1 },
+    layers: image.layers.map((digest) => ({ mediaType: '', digest, size: -1 })),
+  };
+  const config: ImageConfig = {
+    created: top.created,
+    author: top.author,
+    architecture: top.architecture,
+    variant: top.variant,
+    os: top.os,
+    docker_version: top.docker_version,
+    config: top.config ? { Labels: top.config.Labels ?? null, Env: top.config.Env ?? null } : undefined,
+  };
+  return { manifest, config, rawConfig: Buffer.from(image.topJson, 'utf8'), tag: image.tag };
 }
 
 export function inspectOutput(name: string, digest: string, tags: string[], manifest: ImageManifest, config: ImageConfig): InspectOutput {

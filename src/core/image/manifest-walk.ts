@@ -1,9 +1,12 @@
 // What a manifest points at, read from its original bytes: the child manifests of an index, the
 // config and layers of an image. Everything here came from a registry or a file, so descriptors are
-// checked for shape before any of them is used to name a request or a path.
-import { RegxError } from '../errors';
-import type { Descriptor } from './mediatypes';
-import { isIndexMediaType, MediaType } from './mediatypes';
+// checked for shape before any of them is used to name a request or a path, and a missing required
+// field is a clear 'manifest-invalid' error, never a TypeError further on.
+import { ManifestInvalidError, RegxError } from '../errors';
+import { parseDigest } from './digest';
+import type { Descriptor, ImageIndex, ImageManifest } from './mediatypes';
+import { isImageManifestMediaType, isIndexMediaType, MediaType } from './mediatypes';
+import { schema1Image, schema1Payload } from './schema1';
 
 export interface ManifestRefs {
   /** Child manifests (an index's entries). */
@@ -20,13 +23,52 @@ export function isDescriptor(value: unknown): value is Descriptor {
 }
 
 function bad(what: string): never {
-  throw new RegxError('manifest-invalid', `invalid manifest: ${what}`);
+  throw new ManifestInvalidError(`invalid manifest: ${what}`);
 }
 
-function descriptors(value: unknown, field: string): Descriptor[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every(isDescriptor)) bad(`"${field}" is not a list of descriptors`);
-  return value;
+/** The descriptor at `where`, checked: a supported digest, a size, a media type when there is one. */
+function descriptorAt(value: unknown, where: string): Descriptor {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) bad(`${where} is not a descriptor`);
+  const d = value as Record<string, unknown>;
+  if (typeof d.digest !== 'string') bad(`${where} has no digest`);
+  if (typeof d.size !== 'number') bad(`${where} has no size`);
+  if (!Number.isSafeInteger(d.size) || d.size < 0) bad(`${where} has an impossible size (${d.size})`);
+  if (d.mediaType !== undefined && typeof d.mediaType !== 'string') bad(`${where} has a mediaType that is not a string`);
+  // A digest we cannot verify names nothing: refused here, before it reaches a URL or a path.
+  parseDigest(d.digest);
+  return value as Descriptor;
+}
+
+function descriptorList(value: unknown, field: string): Descriptor[] {
+  if (value === undefined || value === null) bad(`"${field}" is missing`);
+  if (!Array.isArray(value)) bad(`"${field}" is not a list`);
+  return value.map((d, i) => descriptorAt(d, `"${field}"[${i}]`));
+}
+
+function parseObject(bytes: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    bad('not JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) bad('not a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+/** An image manifest (OCI or Docker schema 2) with its required fields checked: a config descriptor and a list of layers. */
+export function parseImageManifest(bytes: Buffer): ImageManifest {
+  const m = parseObject(bytes);
+  descriptorAt(m.config, '"config"');
+  descriptorList(m.layers, 'layers');
+  return m as unknown as ImageManifest;
+}
+
+/** An index (OCI or Docker list) with its required list of descriptors checked. */
+export function parseImageIndex(bytes: Buffer): ImageIndex {
+  const m = parseObject(bytes);
+  descriptorList(m.manifests, 'manifests');
+  return m as unknown as ImageIndex;
 }
 
 const FOREIGN_LAYER_TYPES = new Set(['application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip', 'application/vnd.oci.image.layer.nondistributable.v1.tar']);
@@ -35,34 +77,25 @@ function isForeign(d: Descriptor): boolean {
   return FOREIGN_LAYER_TYPES.has(d.mediaType) && (d.urls?.length ?? 0) > 0;
 }
 
+/**
+ * What a manifest of kind `mediaType` (as manifestMediaType found it) points at. A signed schema 1
+ * manifest is read from its signed payload only: what follows it in the body names nothing.
+ */
 export function manifestRefs(bytes: Buffer, mediaType: string): ManifestRefs {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    bad('not JSON');
-  }
-  if (!parsed || typeof parsed !== 'object') bad('not a JSON object');
-  if (isIndexMediaType(mediaType) || (mediaType !== MediaType.dockerSchema1Signed && mediaType !== MediaType.dockerSchema1 && Array.isArray(parsed.manifests) && !parsed.config)) {
-    return { manifests: descriptors(parsed.manifests, 'manifests'), blobs: [] };
+  if (isIndexMediaType(mediaType)) return { manifests: parseImageIndex(bytes).manifests, blobs: [] };
+  if (isImageManifestMediaType(mediaType)) {
+    const m = parseImageManifest(bytes);
+    return { manifests: [], blobs: [m.config, ...m.layers.filter((d) => !isForeign(d))] };
   }
   if (mediaType === MediaType.dockerSchema1Signed || mediaType === MediaType.dockerSchema1) {
+    const image = schema1Image(mediaType === MediaType.dockerSchema1Signed ? schema1Payload(bytes) : bytes);
     // Schema 1 names layers only by digest; sizes are unknown until fetched.
-    const layers = Array.isArray(parsed.fsLayers) ? (parsed.fsLayers as { blobSum?: unknown }[]) : bad('"fsLayers" is missing');
-    const seen = new Set<string>();
     const blobs: Descriptor[] = [];
-    for (const l of layers) {
-      if (typeof l?.blobSum !== 'string') bad('an fsLayers entry has no blobSum');
-      if (!seen.has(l.blobSum)) blobs.push({ mediaType: 'application/vnd.docker.container.image.rootfs.diff+x-gtar', digest: l.blobSum, size: -1 });
-      seen.add(l.blobSum);
+    for (const digest of new Set(image.layers)) {
+      parseDigest(digest);
+      blobs.push({ mediaType: 'application/vnd.docker.container.image.rootfs.diff+x-gtar', digest, size: -1 });
     }
     return { manifests: [], blobs };
   }
-  const blobs: Descriptor[] = [];
-  if (parsed.config !== undefined) {
-    if (!isDescriptor(parsed.config)) bad('"config" is not a descriptor');
-    blobs.push(parsed.config);
-  }
-  blobs.push(...descriptors(parsed.layers, 'layers').filter((d) => !isForeign(d)));
-  return { manifests: [], blobs };
+  throw new RegxError('unsupported', `manifest type ${mediaType} is not supported (only OCI and Docker schema 2 images and indexes, and Docker schema 1)`);
 }

@@ -2,7 +2,6 @@
 // delete. Every request goes through `request()`, which picks the scheme, authenticates (Basic or
 // Bearer per scope), follows redirects for reads, and retries what is safe to retry.
 // transport: unified - every byte goes through the core's one HttpClient (http/client.ts).
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AuthenticationError, DigestMismatchError, NetworkError, RegistryError, RegxError, sanitizeRemoteText } from '../errors';
@@ -11,6 +10,7 @@ import type { HttpClientOptions, HttpMethod } from '../http/client';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
 import { isNotTlsError } from '../http/tls';
+import { digestOf, headerDigest, manifestDigest, parseDigest, verifyBytes, verifyManifestBytes } from '../image/digest';
 import { manifestAcceptTypes, manifestMediaType } from '../image/mediatypes';
 import type { Credentials } from '../auth/credentials';
 import { CATALOG_SCOPE, scopeFor } from '../auth/token';
@@ -93,7 +93,12 @@ export interface Page<T> {
 }
 
 export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  return digestOf(bytes, 'sha256');
+}
+
+/** References are tags or digests; only a digest has a colon. */
+function isDigestReference(reference: string): boolean {
+  return reference.includes(':');
 }
 
 export class RegistryClient {
@@ -330,40 +335,78 @@ export class RegistryClient {
     return all;
   }
 
+  /**
+   * A manifest, read whole (4 MiB at most). Its kind is decided by its body (a Content-Type that
+   * contradicts it is refused); a digest reference, of any supported algorithm, is checked before it
+   * names a request and the bytes are verified against it; a tag's digest is computed from the bytes.
+   */
   async getManifest(repository: string, reference: string, signal?: AbortSignal, accept: readonly string[] = manifestAcceptTypes): Promise<ManifestResult> {
+    const expected = isDigestReference(reference) ? reference : undefined;
+    if (expected) parseDigest(expected);
     const { bytes, contentType } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal }, maxManifestBytes);
-    const digest = sha256Digest(bytes);
-    const expected = reference.includes(':') ? reference : undefined;
-    if (expected && expected.startsWith('sha256:') && expected !== digest) throw new DigestMismatchError(expected, digest, `manifest ${repository}@${expected}`);
-    return { bytes, digest: expected ?? digest, mediaType: manifestMediaType(bytes, contentType) };
+    const mediaType = manifestMediaType(bytes, contentType);
+    if (expected) verifyManifestBytes(bytes, mediaType, expected, `manifest ${repository}@${expected}`);
+    return { bytes, digest: expected ?? manifestDigest(bytes, mediaType), mediaType };
   }
 
-  /** The digest, media type and size of a manifest, or undefined when it does not exist. */
+  /**
+   * The digest, media type and size of a manifest, or undefined when it does not exist. The digest
+   * header is used only when it is a valid digest (and, for a digest reference, that digest);
+   * otherwise the manifest is read and hashed.
+   */
   async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
+    if (isDigestReference(reference)) parseDigest(reference);
     const res = await this.request({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: manifestAcceptTypes.join(', ') }, signal });
     await res.body.dump().catch(() => undefined);
     if (res.statusCode === 404) return undefined;
     if (res.statusCode < 200 || res.statusCode >= 300) throw await registryErrorFor(res, 'HEAD', new URL(`/v2/${repository}/manifests/${reference}`, await this.baseUrl()), this.registry);
-    const digest = String(res.headers['docker-content-digest'] ?? '');
-    if (!digest) {
-      // A registry that omits the digest header on HEAD: read the manifest to know it.
+    const digest = headerDigest(res.headers['docker-content-digest']);
+    if (!digest || (isDigestReference(reference) && digest !== reference)) {
+      // No usable digest header: read the manifest to know it.
       const m = await this.getManifest(repository, reference, signal);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
     }
     return { digest, mediaType: String(res.headers['content-type'] ?? '').split(';')[0] ?? '', size: Number(res.headers['content-length'] ?? 0) };
   }
 
+  /**
+   * Stores a manifest under `reference` (a tag, or the digest its bytes must have) and returns its
+   * digest. A digest reference the bytes do not match is refused before anything is sent. When the
+   * registry answers with another digest than ours, the manifest is read back before anything is
+   * concluded: the same bytes (a registry that names them its own way) are success; other bytes
+   * mean the reference names something else now, and the error says what.
+   */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<string> {
+    const pinned = isDigestReference(reference) ? reference : undefined;
+    const digest = manifestDigest(bytes, mediaType, pinned ? parseDigest(pinned).algorithm : 'sha256');
+    if (pinned && pinned !== digest) throw new DigestMismatchError(pinned, digest, `manifest to push to ${repository}@${pinned}`);
     const res = await this.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: bytes, signal });
     await res.body.dump();
     await connectionReleased();
-    const digest = sha256Digest(bytes);
-    const served = res.headers['docker-content-digest'];
-    if (served && served !== digest) throw new DigestMismatchError(digest, String(served), `manifest pushed to ${repository}:${reference}`);
-    return digest;
+    const header = res.headers['docker-content-digest'];
+    if (header === undefined) return digest;
+    const served = headerDigest(header);
+    if (served) {
+      const algorithm = parseDigest(served).algorithm;
+      // Ours in the registry's algorithm, or (schema 1) the hash of the signed bytes: the same manifest.
+      if (served === manifestDigest(bytes, mediaType, algorithm) || served === digestOf(bytes, algorithm)) return digest;
+    }
+    let stored: ManifestResult;
+    try {
+      stored = await this.getManifest(repository, reference, signal);
+    } catch (err) {
+      if (err instanceof RegxError && (err.reason === 'auth-required' || err.reason === 'auth-refused' || err.reason === 'denied')) {
+        throw new DigestMismatchError(digest, sanitizeRemoteText(String(header).slice(0, 200)), `manifest pushed to ${repository}:${reference} (the registry's answer; the manifest could not be read back to check)`);
+      }
+      throw err;
+    }
+    if (stored.bytes.equals(bytes) || manifestDigest(stored.bytes, stored.mediaType) === digest) return digest;
+    throw new DigestMismatchError(digest, stored.digest, `manifest pushed to ${repository}:${reference}: the registry stored other bytes, and ${repository}:${reference} now names ${stored.digest}`);
   }
 
+  /** Deletes the manifest `digest` names; a digest that is not a valid one never reaches the URL. */
   async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
+    parseDigest(digest);
     const path = `/v2/${repository}/manifests/${digest}`;
     const res = await this.request({ method: 'DELETE', path, repository, actions: ['pull', 'push', 'delete'], signal });
     if (res.statusCode === 202 || res.statusCode === 200) {
@@ -385,9 +428,9 @@ export class RegistryClient {
 
   /** A small blob (an image config) read whole and digest-verified. */
   async getBlobBytes(repository: string, digest: string, limit = maxManifestBytes * 4, signal?: AbortSignal): Promise<Buffer> {
+    parseDigest(digest);
     const { bytes } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, signal }, limit, (size) => new RegistryError(`blob ${digest} is ${size} bytes, more than the ${limit} bytes read whole`, 0, 'BLOB_TOO_LARGE', digest));
-    const actual = sha256Digest(bytes);
-    if (digest.startsWith('sha256:') && actual !== digest) throw new DigestMismatchError(digest, actual, `blob ${repository}@${digest}`);
+    verifyBytes(bytes, digest, `blob ${repository}@${digest}`);
     return bytes;
   }
 

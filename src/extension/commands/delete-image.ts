@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { NotFoundError } from '../../core/errors';
+import { verifiedManifestDigest } from '../../core/image/delete';
 import { runPool } from '../../core/image/pool';
 import type { RegistryClient } from '../../core/registry/client';
 import type { Command } from './command';
@@ -28,10 +29,11 @@ export const deleteImageCommand: Command = {
   async run(ctx, node) {
     const image = await imageArgument(node, 'Delete Image');
     const client = ctx.clients.for(image.host);
-    const head = await client.headManifest(image.repository, image.reference);
-    if (!head) throw new NotFoundError(`${imageName(image)}: no such image (manifest unknown)`);
-    const tags = await tagsNaming(client, image.repository, head.digest, ctx.config.concurrency);
-    const name = `${image.host}/${image.repository}@${head.digest}`;
+    // The digest from the manifest's own bytes, not a header: only what was asked about is deleted.
+    const digest = await verifiedManifestDigest(client, image.repository, image.reference);
+    if (!digest) throw new NotFoundError(`${imageName(image)}: no such image (manifest unknown)`);
+    const tags = await tagsNaming(client, image.repository, digest, ctx.config.concurrency);
+    const name = `${image.host}/${image.repository}@${digest}`;
     const detail = tags.length > 1
       ? `Registries delete by digest, so every tag naming this image goes with it: ${tags.join(', ')}.`
       : tags.length === 1
@@ -40,7 +42,7 @@ export const deleteImageCommand: Command = {
     const confirm = tags.length > 1 ? `Delete Image and ${tags.length} Tags` : 'Delete Image';
     const choice = await vscode.window.showWarningMessage(`Delete ${name}?`, { modal: true, detail }, confirm);
     if (choice !== confirm) return;
-    await client.deleteManifest(image.repository, head.digest);
+    await client.deleteManifest(image.repository, digest);
     ctx.log.info(`deleted ${name} (tags ${tags.join(', ') || 'none'})`);
     ctx.tree.refreshWhere(image.host, image.repository);
     vscode.window.setStatusBarMessage(`Deleted ${name}`, 5000);
