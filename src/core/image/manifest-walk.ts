@@ -1,7 +1,8 @@
 // What a manifest points at, read from its original bytes: the child manifests of an index, the
 // config and layers of an image. Everything here came from a registry or a file, so descriptors are
 // checked for shape before any of them is used to name a request or a path.
-import { RegxError } from '../errors';
+import { ManifestTooLargeError, RegxError } from '../errors';
+import { maxConfigBytes } from './limits';
 import type { Descriptor } from './mediatypes';
 import { isIndexMediaType, MediaType } from './mediatypes';
 
@@ -61,6 +62,8 @@ export function manifestRefs(bytes: Buffer, mediaType: string): ManifestRefs {
   const blobs: Descriptor[] = [];
   if (parsed.config !== undefined) {
     if (!isDescriptor(parsed.config)) bad('"config" is not a descriptor');
+    // Refused while planning, before any blob moves: containers/image reads configs whole and caps them.
+    if (parsed.config.size > maxConfigBytes) throw new ManifestTooLargeError(parsed.config.size, maxConfigBytes, `config ${parsed.config.digest}`);
     blobs.push(parsed.config);
   }
   blobs.push(...descriptors(parsed.layers, 'layers').filter((d) => !isForeign(d)));
