@@ -91,7 +91,7 @@ test('a manifest blob symlinked to /dev/zero is refused as a device, without rea
   await assert.rejects(layout.readBlob(src.manifest, 4 << 20, 'manifest'), layoutRefusal(/leads outside the OCI layout .* \(to \/dev\/zero\)/));
 });
 
-test('a device node planted under a blob name is refused before it is opened', quick, async (t) => {
+test('a blob symlinked to a symlink inside the layout that leads to /dev/zero is refused on the resolved path', quick, async (t) => {
   const dir = await tempDir(t);
   const src = await handMadeLayout(join(dir, 'src'));
   // A symlink inside the layout to a symlink to /dev/zero: the outside check is on the resolved path.
@@ -99,6 +99,16 @@ test('a device node planted under a blob name is refused before it is opened', q
   await replaceWithSymlink(src.blob(src.layer), '../../zero');
   await assert.rejects(copy(`oci:${src.dir}:v1`, `oci:${join(dir, 'out')}:v1`), layoutRefusal(/leads outside the OCI layout/));
   assert.equal(existsSync(join(dir, 'out')), false, 'the refused copy left no destination folder');
+});
+
+test('a device node in place of a manifest blob is refused as a device, unopened', quick, async (t) => {
+  const src = await handMadeLayout(join(await tempDir(t), 'src'));
+  await rm(src.blob(src.manifest));
+  // The node /dev/zero is (char 1,5): reading it to the end never ends. CI runs as root, as mknod needs.
+  execFileSync('mknod', [src.blob(src.manifest), 'c', '1', '5']);
+  const layout = await OciLayout.open(src.dir);
+  await assert.rejects(layout.readBlob(src.manifest, 4 << 20, 'manifest'), layoutRefusal(/manifest sha256:[0-9a-f]{64} at .* is a device, not a regular file/));
+  assert.equal(await layout.hasBlob(src.manifest), false, 'a device is no blob');
 });
 
 test('index.json symlinked to a FIFO inside the layout is refused as a FIFO instead of hanging', quick, async (t) => {
