@@ -4,7 +4,7 @@
 // an incomplete image.
 import type { RegistryClient } from '../registry/client';
 import { headBlob } from '../registry/blobs';
-import { mountBlob, pushBlob, pushBlobBytes } from '../registry/uploads';
+import { cancelUpload, mountBlob, pushBlob, pushBlobBytes } from '../registry/uploads';
 import type { PushBlobOptions, UploadMode, UploadSession } from '../registry/uploads';
 import type { ImageLocation } from '../reference/transport';
 import { DigestMismatchError, UsageError } from '../errors';
@@ -38,6 +38,11 @@ export interface ImageDestination {
   putManifest(m: ManifestBytes, signal?: AbortSignal): Promise<void>;
   /** The named manifest, stored under the destination reference: the copy's last write. */
   commit(m: ManifestBytes, signal?: AbortSignal): Promise<void>;
+  /**
+   * After a failed or cancelled copy: undoes what is safe to undo (upload sessions left open, a layout
+   * folder the copy created). Best effort, bounded in time, never throws.
+   */
+  discard(): Promise<void>;
 }
 
 function uploadOptions(opts: BlobWrite): PushBlobOptions {
@@ -47,6 +52,18 @@ function uploadOptions(opts: BlobWrite): PushBlobOptions {
 export function registryDestination(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>, tag: string): ImageDestination {
   const { repository } = loc.ref;
   const reference = loc.ref.digest ?? tag;
+  // Sessions a declined mount opened that no upload has taken over yet (the copy may fail, or retry
+  // with a new mount, before it reads the blob): cancelled at the end so none is left on the registry.
+  const pending = new Set<UploadSession>();
+  const taken = (opts: BlobWrite): PushBlobOptions => {
+    if (opts.session) pending.delete(opts.session);
+    return uploadOptions(opts);
+  };
+  const cancelPending = async (): Promise<void> => {
+    const sessions = [...pending];
+    pending.clear();
+    await Promise.all(sessions.map((s) => cancelUpload(client, s)));
+  };
   return {
     name: `${loc.ref.registry}/${repository}`,
     reference,
@@ -56,16 +73,22 @@ export function registryDestination(client: RegistryClient, loc: Extract<ImageLo
       const size = await headBlob(client, repository, desc.digest, signal);
       return size !== undefined && (desc.size < 0 || size < 0 || size === desc.size);
     },
-    mount: (desc, from, signal) => mountBlob(client, repository, desc.digest, from, signal),
-    writeBlob: (desc, open, opts) => pushBlob(client, repository, desc, open, uploadOptions(opts)),
-    writeSmallBlob: (desc, bytes, opts) => pushBlobBytes(client, repository, desc, bytes, uploadOptions(opts)),
+    mount: async (desc, from, signal) => {
+      const session = await mountBlob(client, repository, desc.digest, from, signal);
+      if (session) pending.add(session);
+      return session;
+    },
+    writeBlob: (desc, open, opts) => pushBlob(client, repository, desc, open, taken(opts)),
+    writeSmallBlob: (desc, bytes, opts) => pushBlobBytes(client, repository, desc, bytes, taken(opts)),
     putManifest: async (m, signal) => {
       await client.putManifest(repository, m.digest, m.bytes, m.mediaType, signal);
     },
     commit: async (m, signal) => {
       if (loc.ref.digest && loc.ref.digest !== m.digest) throw new DigestMismatchError(loc.ref.digest, m.digest, `the destination ${loc.ref.registry}/${repository}@${loc.ref.digest} (the source image has another digest)`);
+      await cancelPending();
       await client.putManifest(repository, reference, m.bytes, m.mediaType, signal);
     },
+    discard: cancelPending,
   };
 }
 
@@ -93,5 +116,6 @@ export async function layoutDestination(loc: Extract<ImageLocation, { transport:
       if (m.descriptor?.platform) desc.platform = m.descriptor.platform;
       await layout.setTag(tag, desc);
     },
+    discard: () => layout.discard(),
   };
 }

@@ -4,8 +4,10 @@
 import type { RegistryClient } from '../registry/client';
 import { maxManifestBytes } from '../registry/client';
 import { openBlob } from '../registry/blobs';
-import { NotFoundError, UsageError } from '../errors';
+import { ManifestTooLargeError, NotFoundError, SizeMismatchError, UsageError } from '../errors';
 import type { ImageLocation } from '../reference/transport';
+import { verifyBytes } from './digest';
+import { maxConfigBytes } from './limits';
 import { manifestAcceptTypes, manifestMediaType } from './mediatypes';
 import type { Descriptor } from './mediatypes';
 import { OciLayout, REF_NAME_ANNOTATION } from './oci-layout';
@@ -31,12 +33,9 @@ export interface ImageSource {
   manifest(desc: Descriptor, signal?: AbortSignal): Promise<ManifestBytes>;
   /** The raw bytes of a blob, unverified (the writer verifies). */
   openBlob(desc: Descriptor, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
-  /** A small blob (a config) read whole, digest-verified, retried when the connection breaks mid-body. */
+  /** A small blob (a config) read whole, at most maxConfigBytes, retried when the connection breaks mid-body. */
   readBlob(desc: Descriptor, signal?: AbortSignal): Promise<Buffer>;
 }
-
-/** Small blobs are read whole; anything larger streams. */
-export const MAX_SMALL_BLOB = 16 * 1024 * 1024;
 
 export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {
   const { repository } = loc.ref;
@@ -52,7 +51,7 @@ export function registrySource(client: RegistryClient, loc: Extract<ImageLocatio
       return { ...m, descriptor: desc };
     },
     openBlob: (desc, signal) => openBlob(client, repository, desc.digest, desc.size, signal),
-    readBlob: (desc, signal) => client.getBlobBytes(repository, desc.digest, MAX_SMALL_BLOB, signal),
+    readBlob: (desc, signal) => client.getBlobBytes(repository, desc.digest, maxConfigBytes, signal),
   };
 }
 
@@ -74,11 +73,8 @@ export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci
     tag: loc.tag ?? entry.annotations?.[REF_NAME_ANNOTATION],
     top: () => read(entry),
     manifest: (desc) => read(desc),
-    openBlob: async (desc) => {
-      if (!(await layout.hasBlob(desc.digest))) throw new NotFoundError(`blob ${desc.digest} is missing from OCI layout ${loc.path}`);
-      return layout.blobStream(desc.digest);
-    },
-    readBlob: (desc) => layout.readBlob(desc.digest, MAX_SMALL_BLOB, 'blob'),
+    openBlob: (desc) => layout.openBlob(desc.digest),
+    readBlob: (desc) => layout.readBlob(desc.digest, maxConfigBytes, 'blob'),
   };
 }
 
@@ -88,7 +84,16 @@ export async function openSource(loc: ImageLocation, client: RegistryClient | un
   return registrySource(client, loc);
 }
 
-/** A small blob read whole into memory, digest-verified. */
-export function readSmallBlob(source: ImageSource, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
-  return source.readBlob(desc, signal);
+/**
+ * A small blob (a config, or any blob of a few hundred KiB) read whole into memory: refused past
+ * maxConfigBytes (containers/image's config cap) before a byte is read, size- and digest-verified
+ * whatever the source is. A size of -1 (unknown) is only bounded by the cap.
+ */
+export async function readSmallBlob(source: ImageSource, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
+  const what = `blob ${desc.digest} of ${source.name}`;
+  if (desc.size > maxConfigBytes) throw new ManifestTooLargeError(desc.size, maxConfigBytes, what);
+  const bytes = await source.readBlob(desc, signal);
+  if (desc.size >= 0 && bytes.length !== desc.size) throw new SizeMismatchError(what, desc.size, String(bytes.length));
+  verifyBytes(bytes, desc.digest, what);
+  return bytes;
 }

@@ -183,6 +183,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     owned.push(c);
     return c;
   };
+  let opened: ImageDestination | undefined;
   try {
     const srcClient = src.transport === 'docker' ? (opts.srcClient ?? own(src.ref.registry)) : undefined;
     const dstClient =
@@ -195,6 +196,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const source = await openSource(src, srcClient);
     const tag = destinationTag(dst, source.tag);
     const dest = dst.transport === 'docker' ? registryDestination(dstClient as RegistryClient, dst, tag) : await layoutDestination(dst, tag);
+    opened = dest;
     const destination = dst.transport === 'docker' ? formatImageLocation({ transport: 'docker', ref: dst.ref.digest ? dst.ref : { ...dst.ref, tag } }) : `oci:${dst.path}:${tag}`;
 
     // The source manifest and what the destination names now are fetched at once: a no-op copy is then
@@ -276,6 +278,10 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     result.manifestsPushed = work.children.length + 1;
     tracker.phase('done');
     return result;
+  } catch (err) {
+    // Nothing names the image yet: take back what the copy left (open uploads, a layout it created).
+    await opened?.discard();
+    throw err;
   } finally {
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }

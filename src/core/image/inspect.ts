@@ -132,10 +132,8 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
     throw new RegxError('unsupported', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes, and Docker schema 1)`);
   }
   const manifest = parseImageManifest(chosen.bytes);
-  // From a registry, the client's whole-body read, which retries a connection cut mid-body.
-  const rawConfig = source.registry
-    ? await source.registry.client.getBlobBytes(source.registry.repository, manifest.config.digest, undefined, options.signal)
-    : await readSmallBlob(source, manifest.config, options.signal);
+  // Capped as containers/image caps configs; from a registry, a whole-body read that retries a connection cut mid-body.
+  const rawConfig = await readSmallBlob(source, manifest.config, options.signal);
   verifyBytes(rawConfig, manifest.config.digest, `config ${manifest.config.digest} of ${source.name}`);
   const config = parseJson<ImageConfig>(rawConfig, 'the image config');
   return {

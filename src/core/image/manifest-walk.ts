@@ -2,8 +2,9 @@
 // config and layers of an image. Everything here came from a registry or a file, so descriptors are
 // checked for shape before any of them is used to name a request or a path, and a missing required
 // field is a clear 'manifest-invalid' error, never a TypeError further on.
-import { ManifestInvalidError, RegxError } from '../errors';
+import { ManifestInvalidError, ManifestTooLargeError, RegxError } from '../errors';
 import { parseDigest } from './digest';
+import { maxConfigBytes } from './limits';
 import type { Descriptor, ImageIndex, ImageManifest } from './mediatypes';
 import { isImageManifestMediaType, isIndexMediaType, MediaType } from './mediatypes';
 import { schema1Image, schema1Payload } from './schema1';
@@ -85,6 +86,8 @@ export function manifestRefs(bytes: Buffer, mediaType: string): ManifestRefs {
   if (isIndexMediaType(mediaType)) return { manifests: parseImageIndex(bytes).manifests, blobs: [] };
   if (isImageManifestMediaType(mediaType)) {
     const m = parseImageManifest(bytes);
+    // Refused while planning, before any blob moves: containers/image reads configs whole and caps them.
+    if (m.config.size > maxConfigBytes) throw new ManifestTooLargeError(m.config.size, maxConfigBytes, `config ${m.config.digest}`);
     return { manifests: [], blobs: [m.config, ...m.layers.filter((d) => !isForeign(d))] };
   }
   if (mediaType === MediaType.dockerSchema1Signed || mediaType === MediaType.dockerSchema1) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { maxConfigBytes } from '../../core/image/limits';
 import { isIndexMediaType } from '../../core/image/mediatypes';
 import type { ImageIndex, ImageManifest } from '../../core/image/mediatypes';
 import { formatPlatform } from '../../core/image/platform';
@@ -303,7 +304,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
         let created: string | undefined;
         if (json.config) {
           try {
-            created = (JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, undefined, signal)).toString('utf8')) as { created?: string }).created;
+            created = (JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, maxConfigBytes, signal)).toString('utf8')) as { created?: string }).created;
           } catch (error) {
             this.ctx.log.debug(`no config for ${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
           }
