@@ -247,6 +247,18 @@ test('--multi-arch: system copies this machine\'s image, index-only the index al
   assert.equal(entry.mediaType, MediaTypes.ociIndex);
   assert.deepEqual(await readdir(join(ours, 'blobs', 'sha256')), [entry.digest.slice(7)]);
 
+  // The whole Docker list into oci: becomes an OCI index of OCI images, which skopeo copies on by tag with its digest.
+  const whole = join(makeTempDir('list-oci'), 'layout');
+  const all = await runRegx(['copy', '--src-tls-verify=false', src, `oci:${whole}:v1`]);
+  assert.equal(all.code, 0, all.stderr);
+  const index = await layoutEntry(whole, 'v1');
+  assert.equal(index.mediaType, MediaTypes.ociIndex);
+  const children = (await layoutJson(whole, index.digest)).manifests as { mediaType: string; platform: { architecture: string } }[];
+  assert.deepEqual(children.map((c) => [c.mediaType, c.platform.architecture]), [[MediaTypes.ociManifest, host.architecture], [MediaTypes.ociManifest, other.architecture]]);
+  const push = await run('skopeo', ['copy', '-q', '--all', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${whole}:v1`, `docker://${b.host}/from/layout:v1`], { timeoutMs: 120_000 });
+  assert.equal(push.code, 0, push.stderr);
+  assert.equal(sha256(await inspectRawWithSkopeo(b, 'from/layout:v1')), index.digest);
+
   const both = await runRegx(['copy', '--all', '--multi-arch', 'all', src, 'oci:/tmp/never']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /cannot use --all and --multi-arch flags together/);
