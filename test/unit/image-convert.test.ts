@@ -112,6 +112,12 @@ test('schema 1 is refused when a format is asked for, and kept as it is when the
   assert.equal(convertManifest(s1, { format: 'oci', keepUnconvertible: true }), s1);
 });
 
+test('an implied conversion keeps what has no OCI form as it is; an asked-for one refuses it', () => {
+  const plugin = bytes({ ...dockerImage, config: { mediaType: 'application/vnd.docker.plugin.v1+json', size: 5, digest: d('plugin') } });
+  assert.equal(convertManifest(plugin, { format: 'oci', keepUnconvertible: true }), plugin);
+  assert.throws(() => convertManifest(plugin, { format: 'oci' }), reasonIs('unsupported', /config of type "application\/vnd.docker.plugin.v1\+json", which has no OCI form/));
+});
+
 test('with digests to be preserved, a needed conversion is an error and a needless one is not', () => {
   assert.throws(() => convertManifest(bytes(dockerImage), { format: 'oci', preserveDigests: true }), reasonIs('usage', /converting it to OCI would change the digest of manifest sha256:/));
   const m = bytes(dockerImage);

@@ -242,7 +242,15 @@ export function convertManifest(m: ManifestBytes, opts: ConvertOptions, rewritte
   const target = opts.format ?? from;
   const json = parse(m);
   const index = m.mediaType === MediaType.ociIndex || m.mediaType === MediaType.dockerManifestList;
-  const out = index ? convertIndex(m, json, target, rewritten) : convertImage(m, json, target, opts);
+  const rewrite = (to: ManifestFormat): ManifestBytes | undefined => (index ? convertIndex(m, json, to, rewritten) : convertImage(m, json, to, opts));
+  let out: ManifestBytes | undefined;
+  try {
+    out = rewrite(target);
+  } catch (err) {
+    // An implied conversion leaves what it cannot convert in its own format (still with its new layers and children).
+    if (!(opts.keepUnconvertible && target !== from && err instanceof RegxError && err.reason === 'unsupported')) throw err;
+    out = rewrite(from);
+  }
   if (!out) return m;
   if (opts.preserveDigests) {
     const change = from === target ? 'replacing its layers' : `converting it to ${formatName(target)}`;
