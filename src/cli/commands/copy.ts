@@ -1,13 +1,17 @@
 // `regx copy SOURCE DESTINATION`, with skopeo copy's reference syntax and flag spellings.
 // fs.promises rather than node:fs/promises: loaded on first use, not at every regx start.
 import { promises as fsp } from 'node:fs';
-import { UsageError } from '../../core/errors';
+import { RegxError, UsageError } from '../../core/errors';
 import { copyImage, DEFAULT_JOBS } from '../../core/image/copy';
-import type { CopyProgress } from '../../core/image/copy';
+import type { CopyProgress, CopyResult, MultiArch } from '../../core/image/copy';
+import { formatName, formatOf } from '../../core/image/convert';
+import type { ManifestFormat } from '../../core/image/convert';
+import { checkCompressionOptions } from '../../core/image/layer-compression';
+import type { CompressionOptions } from '../../core/image/layer-compression';
 import { parsePlatform } from '../../core/image/platform';
 import { parseImageLocation } from '../../core/reference/transport';
 import type { RegistryClient } from '../../core/registry/client';
-import { flagBool, flagString, parseArgs } from '../args';
+import { flagBool, flagList, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliCommand } from '../io';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
@@ -18,10 +22,18 @@ import { registryApiHost } from '../../core/reference/registry-host';
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
   { name: 'all', short: 'a', kind: 'boolean', help: 'copy every image of an index (the default; accepted for skopeo compatibility)' },
+  { name: 'multi-arch', kind: 'string', help: "of an index copy: all (the default here; skopeo's is system), system (this machine's image, or --platform's), index-only (the index alone)" },
+  { name: 'format', short: 'f', kind: 'string', help: "write manifests as oci or v2s2 (Docker schema 2); default: as they are, but Docker images become OCI in an oci: folder, as with skopeo" },
+  { name: 'preserve-digests', kind: 'boolean', help: 'keep every manifest byte for byte (and so its digest): no conversion, and an error if one is asked for' },
+  { name: 'dest-compress-format', kind: 'string', help: 'compress layers that are not compressed this way with gzip (zstd needs a Node.js with zstd); new digests' },
+  { name: 'dest-compress-level', kind: 'string', help: 'compression level for the layers that get compressed (gzip 0-9)' },
+  { name: 'dest-compress', kind: 'boolean', help: 'compress uncompressed layers (gzip unless --dest-compress-format says otherwise); new digests' },
+  { name: 'additional-tag', kind: 'repeat', help: 'refused: skopeo applies it to docker-archive: destinations only, which regx does not write' },
+  { name: 'screds', kind: 'string', hidden: true },
+  { name: 'dcreds', kind: 'string', hidden: true },
   { name: 'jobs', short: 'j', kind: 'string', help: `blobs to move at once (default ${DEFAULT_JOBS})` },
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
-  { name: 'preserve-digests', kind: 'boolean', hidden: true },
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
   authFileFlag,
@@ -31,6 +43,59 @@ const flags: FlagSpec[] = [
 /** One client when both sides are the same registry with the same settings: shared connections and tokens. */
 function sameSettings(p: ParsedArgs): boolean {
   return registryFlagSpecs('').every((s) => String(p.flags.get(`src-${s.name}`)) === String(p.flags.get(`dest-${s.name}`)));
+}
+
+/** skopeo's short spellings of --src-creds and --dest-creds. */
+function applyCredsAliases(p: ParsedArgs): void {
+  for (const [alias, name] of [
+    ['screds', 'src-creds'],
+    ['dcreds', 'dest-creds'],
+  ] as const) {
+    const value = p.flags.get(alias);
+    if (value === undefined) continue;
+    if (p.flags.has(name)) throw new UsageError(`--${alias} and --${name} are the same flag: give one`);
+    p.flags.set(name, value);
+    p.flags.delete(alias);
+  }
+}
+
+function parseFormat(value: string | undefined): ManifestFormat | undefined {
+  if (value === undefined || value === 'oci' || value === 'v2s2') return value;
+  if (value === 'v2s1') throw new RegxError('unsupported', '--format v2s1 is not supported: regx does not write Docker schema 1 manifests (deprecated, and refused by current registries); use oci or v2s2');
+  throw new UsageError(`unknown format "${value}". Choose one of the supported formats: 'oci', 'v2s1', or 'v2s2'`);
+}
+
+function parseMultiArch(p: ParsedArgs): MultiArch | undefined {
+  const value = flagString(p, 'multi-arch');
+  if (value === undefined) return undefined;
+  if (value !== 'all' && value !== 'system' && value !== 'index-only') throw new UsageError(`unknown multi-arch option "${value}". Choose one of the supported options: 'system', 'all', or 'index-only'`);
+  if (flagBool(p, 'all', false)) throw new UsageError('cannot use --all and --multi-arch flags together');
+  if (value !== 'system' && flagString(p, 'platform') !== undefined) throw new UsageError(`--platform picks one image, which --multi-arch ${value} does not copy`);
+  return value;
+}
+
+function parseCompression(p: ParsedArgs): CompressionOptions | undefined {
+  const format = flagString(p, 'dest-compress-format');
+  const levelFlag = flagString(p, 'dest-compress-level');
+  if (format === undefined && levelFlag === undefined && !flagBool(p, 'dest-compress', false)) return undefined;
+  if (format !== undefined && format !== 'gzip' && format !== 'zstd') throw new UsageError(`--dest-compress-format takes gzip or zstd, not "${format}"`);
+  const level = levelFlag === undefined ? undefined : Number(levelFlag);
+  if (level !== undefined && (levelFlag?.trim() === '' || !Number.isInteger(level))) throw new UsageError(`--dest-compress-level takes a whole number, not "${levelFlag}"`);
+  const opts: CompressionOptions = { format: format ?? 'gzip', level };
+  checkCompressionOptions(opts);
+  return opts;
+}
+
+/** What changed between source and destination, said on stderr: scripts comparing digests must know. */
+function rewriteNote(result: CopyResult, compression: CompressionOptions | undefined): string | undefined {
+  if (result.noop || result.digest === result.sourceDigest) return undefined;
+  const what: string[] = [];
+  const from = formatOf(result.sourceMediaType);
+  const to = formatOf(result.mediaType);
+  if (from !== to && to) what.push(`converted to ${formatName(to)}`);
+  if (result.layersCompressed > 0) what.push(`${result.layersCompressed} layer${result.layersCompressed === 1 ? '' : 's'} recompressed with ${compression?.format ?? 'gzip'} (new layer digests)`);
+  if (what.length === 0) what.push('manifests rewritten');
+  return `note: the image was ${what.join(' and ')}: its digest is ${result.digest}, the source's ${result.sourceDigest} (--preserve-digests keeps it)\n`;
 }
 
 function parseJobs(value: string | undefined): number {
@@ -43,11 +108,13 @@ function parseJobs(value: string | undefined): number {
 export const copyCommand: CliCommand = {
   name: 'copy',
   summary: 'copy an image between registries and OCI layout folders (whole index by default)',
-  usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] or oci:DIRECTORY[:TAG].\nA destination without a tag gets the source's tag, else "latest".\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] or oci:DIRECTORY[:TAG].\nA destination without a tag gets the source's tag, else "latest".\nA Docker image copied to an oci: folder is converted to OCI (a new digest) unless --preserve-digests, as skopeo does.\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 2) throw new UsageError('copy takes exactly two arguments: SOURCE DESTINATION');
+    applyCredsAliases(p);
+    if (flagList(p, 'additional-tag').length > 0) throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo), and regx does not write docker-archive; tag the copy with `regx tag` instead');
     // Both are parsed (and a registry-only name refused) before any connection is made.
     const src = parseImageLocation(p.positional[0] as string);
     const dst = parseImageLocation(p.positional[1] as string);
@@ -55,6 +122,10 @@ export const copyCommand: CliCommand = {
     const platform = platformFlag === undefined ? undefined : parsePlatform(platformFlag);
     const jobs = parseJobs(flagString(p, 'jobs'));
     const quiet = flagBool(p, 'quiet', false);
+    const format = parseFormat(flagString(p, 'format'));
+    const multiArch = parseMultiArch(p);
+    const compression = parseCompression(p);
+    const preserveDigests = flagBool(p, 'preserve-digests', false);
     const clients: RegistryClient[] = [];
     const srcClient = src.transport === 'docker' ? clientFor(src.ref.registry, src.ref.repository, p, io, 'src-') : undefined;
     if (srcClient) clients.push(srcClient);
@@ -79,8 +150,10 @@ export const copyCommand: CliCommand = {
         }
       : undefined;
     try {
-      const result = await copyImage(src, dst, { srcClient, dstClient, jobs, platform, onProgress, signal: io.signal });
+      const result = await copyImage(src, dst, { srcClient, dstClient, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal });
       if (tty) io.stderr.write('\r\x1b[K');
+      const note = quiet ? undefined : rewriteNote(result, compression);
+      if (note) io.stderr.write(note);
       const digestFile = flagString(p, 'digestfile');
       if (digestFile) await fsp.writeFile(digestFile, result.digest);
       if (!quiet) {

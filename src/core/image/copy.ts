@@ -10,13 +10,17 @@
 //     answers the last PUT with another digest than ours is not taken at its word: the manifest is
 //     read back, and only other bytes under the tag (the tag then names something else, which the
 //     error says) make the copy fail after the tag was written (RegistryClient.putManifest).
-import { AuthenticationError, CancelledError, ManifestInvalidError, NetworkError, RegistryError, RegxError } from '../errors';
+// Asked to (a manifest format, a layer compression, or a Docker image bound for an `oci:` layout),
+// layers are recompressed in step 4 and manifests rewritten before step 5 (convert.ts): new digests.
+import { AuthenticationError, CancelledError, ManifestInvalidError, NetworkError, RegistryError, RegxError, UsageError } from '../errors';
 import { backoffDelay, isRetryableNetworkError, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
 import type { ImageLocation } from '../reference/transport';
 import { formatImageLocation } from '../reference/transport';
 import { RegistryClient } from '../registry/client';
 import type { UploadMode } from '../registry/uploads';
+import { alreadyInFormat, convertImageManifests } from './convert';
+import type { ManifestFormat } from './convert';
 import { layoutDestination, registryDestination } from './copy-destination';
 import type { ImageDestination } from './copy-destination';
 import { ProgressTracker } from './copy-progress';
@@ -24,10 +28,12 @@ import type { CopyProgress } from './copy-progress';
 import { openSource, readSmallBlob } from './copy-source';
 import type { ImageSource, ManifestBytes } from './copy-source';
 import { parseDigest } from './digest';
+import { LayerRecompressor } from './layer-compression';
+import type { CompressionOptions } from './layer-compression';
 import { manifestRefs } from './manifest-walk';
 import { isIndexMediaType, isSchema1MediaType } from './mediatypes';
 import type { Descriptor, ImageIndex } from './mediatypes';
-import { parsePlatform, selectPlatform } from './platform';
+import { hostPlatform, parsePlatform, selectPlatform } from './platform';
 import type { PlatformWanted } from './platform';
 import { runPool } from './pool';
 
@@ -42,6 +48,17 @@ export interface CopyOptions {
   jobs?: number;
   /** Copy only this image out of an index ("linux/arm64" or parsed); default: the whole index. */
   platform?: string | PlatformWanted;
+  /**
+   * What to copy of an index (skopeo's --multi-arch): `all` (the default) the index and every image,
+   * `system` one image (`platform`, else this machine's), `index-only` the index manifest alone.
+   */
+  multiArch?: MultiArch;
+  /** Rewrite every manifest in this format; default: as they are, except Docker ones bound for `oci:` (made OCI). */
+  format?: ManifestFormat;
+  /** Keep every manifest's bytes and digest: no conversion, and an error if one was asked for. */
+  preserveDigests?: boolean;
+  /** Recompress layers not compressed this way (new layer and manifest digests). */
+  compression?: CompressionOptions;
   onProgress?: (p: CopyProgress) => void;
   signal?: AbortSignal;
   uploadMode?: UploadMode;
@@ -52,9 +69,18 @@ export interface CopyOptions {
   onRetry?: (what: string, attempt: number, reason: string, delayMs: number) => void;
 }
 
+export type MultiArch = 'all' | 'system' | 'index-only';
+
 export interface CopyResult {
   /** Digest of the manifest the destination reference now names. */
   digest: string;
+  /** Digest and media type of that manifest at the source: they differ when it was converted or its layers recompressed. */
+  sourceDigest: string;
+  sourceMediaType: string;
+  /** Manifests rewritten (format conversion or new layer digests). */
+  manifestsConverted: number;
+  /** Layers recompressed. */
+  layersCompressed: number;
   mediaType: string;
   /** The destination as an image location string, with the tag it got. */
   destination: string;
@@ -156,8 +182,9 @@ export async function planCopy(source: ImageSource, root: ManifestBytes, jobs: n
   return { children, blobs: [...blobs.values()].sort((a, b) => b.size - a.size) };
 }
 
-async function pickPlatform(source: ImageSource, top: ManifestBytes, platform: CopyOptions['platform'], signal?: AbortSignal): Promise<ManifestBytes> {
-  if (platform === undefined || !isIndexMediaType(top.mediaType)) return top;
+async function pickPlatform(source: ImageSource, top: ManifestBytes, platform: CopyOptions['platform'], multiArch: MultiArch | undefined, signal?: AbortSignal): Promise<ManifestBytes> {
+  if (multiArch === 'system') platform ??= hostPlatform();
+  if (platform === undefined || multiArch === 'all' || multiArch === 'index-only' || !isIndexMediaType(top.mediaType)) return top;
   const wanted = typeof platform === 'string' ? parsePlatform(platform) : platform;
   const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
   const desc = selectPlatform({ ...index, manifests: manifestRefs(top.bytes, top.mediaType).manifests }, wanted);
@@ -177,6 +204,13 @@ async function currentDigest(dest: ImageDestination, signal?: AbortSignal): Prom
 export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: CopyOptions = {}): Promise<CopyResult> {
   const jobs = Math.max(1, Math.floor(opts.jobs ?? DEFAULT_JOBS));
   const signal = opts.signal;
+  if (opts.platform !== undefined && (opts.multiArch === 'all' || opts.multiArch === 'index-only')) throw new UsageError(`a platform cannot be chosen when copying ${opts.multiArch === 'all' ? 'every image of an index' : 'the index alone'}`);
+  // A destination named by digest must get exactly that digest: nothing may be rewritten.
+  const preserveDigests = opts.preserveDigests === true || (dst.transport === 'docker' && dst.ref.digest !== undefined);
+  // skopeo writes Docker images to an OCI layout as OCI, which is what skopeo and umoci then read by tag.
+  const implicitOci = !opts.format && !opts.preserveDigests && dst.transport === 'oci';
+  const conversion = { format: opts.format ?? (implicitOci ? ('oci' as const) : undefined), keepUnconvertible: implicitOci, preserveDigests };
+  const compression = opts.compression ? new LayerRecompressor(opts.compression) : undefined;
   const owned: RegistryClient[] = [];
   const own = (registry: string): RegistryClient => {
     const c = new RegistryClient(registry);
@@ -202,9 +236,13 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     // The source manifest and what the destination names now are fetched at once: a no-op copy is then
     // one round trip to each registry, at the same time.
     const [top, existing] = await Promise.all([source.top(signal), currentDigest(dest, signal)]);
-    const chosen = await pickPlatform(source, top, opts.platform, signal);
-    const result: CopyResult = { digest: chosen.digest, mediaType: chosen.mediaType, destination, noop: false, manifestsPushed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
-    if (existing === chosen.digest) {
+    const chosen = await pickPlatform(source, top, opts.platform, opts.multiArch, signal);
+    const result: CopyResult = { digest: chosen.digest, sourceDigest: chosen.digest, sourceMediaType: chosen.mediaType, mediaType: chosen.mediaType, destination, noop: false, manifestsPushed: 0, manifestsConverted: 0, layersCompressed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
+    // The same digest at the destination is this image only when copying would not rewrite it.
+    const mayRewrite =
+      !alreadyInFormat(chosen, conversion.format) ||
+      (compression !== undefined && (isIndexMediaType(chosen.mediaType) || manifestRefs(chosen.bytes, chosen.mediaType).blobs.some((b) => compression.needs(b))));
+    if (existing === chosen.digest && !mayRewrite) {
       tracker.phase('done');
       return { ...result, noop: true };
     }
@@ -214,7 +252,11 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       // the layout would hold a blob that does not match its own name.
       throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
     }
-    const work = await planCopy(source, chosen, jobs, signal);
+    const indexOnly = opts.multiArch === 'index-only' && isIndexMediaType(chosen.mediaType);
+    const work = indexOnly ? { children: [], blobs: [] } : await planCopy(source, chosen, jobs, signal);
+    // Conversions that would be refused are found before any byte is written.
+    convertImageManifests(work.children, chosen, conversion);
+    if (compression) for (const b of work.blobs) if (compression.needs(b) && preserveDigests) throw new UsageError(`compressing layer ${b.digest} would change its digest and the image's, which are to be kept`);
     tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
     const sameRegistry = source.registry && dest.registry && source.registry.host === dest.registry.host;
     // Blobs of an image already in the destination repository are there by definition.
@@ -231,6 +273,15 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
           tracker.bytes(n);
         };
         try {
+          if (compression?.needs(desc)) {
+            const how = await compression.move(desc, source, dest, { signal: s, onBytes, what, mode: opts.uploadMode, chunkSize: opts.chunkSize }, s);
+            result.layersCompressed++;
+            if (how === 'copied') result.blobsCopied++;
+            else result.blobsSkipped++;
+            result.bytes += moved;
+            tracker.blobDone(desc.digest, desc.size, how);
+            return;
+          }
           let session;
           if (sameRepository) {
             result.blobsSkipped++;
@@ -270,11 +321,15 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await runPool(work.blobs, jobs, moveBlob, signal);
 
     tracker.phase('manifests');
+    const final = convertImageManifests(work.children, chosen, { ...conversion, layers: compression?.replaced });
     // Image manifests at once; nested indexes after them, in order (each after its own children).
-    await runPool(work.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
-    for (const m of work.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
+    await runPool(final.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
+    for (const m of final.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
     if (signal?.aborted) throw new CancelledError();
-    await dest.commit(chosen, signal);
+    await dest.commit(final.top, signal);
+    result.digest = final.top.digest;
+    result.mediaType = final.top.mediaType;
+    result.manifestsConverted = final.changed;
     result.manifestsPushed = work.children.length + 1;
     tracker.phase('done');
     return result;
@@ -283,6 +338,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await opened?.discard();
     throw err;
   } finally {
+    await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }
 }
