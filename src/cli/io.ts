@@ -1,10 +1,19 @@
 // What a CLI verb may touch: its streams and environment, injected so verbs are testable in-process.
+/** Flags given before the verb (`regx --debug copy ...`), as skopeo takes its global flags; a verb's own flags win. */
+export interface GlobalFlags {
+  debug?: boolean;
+  overrideOs?: string;
+  overrideArch?: string;
+  overrideVariant?: string;
+}
+
 export interface CliIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  globals?: GlobalFlags;
 }
 
 export interface CliCommand {

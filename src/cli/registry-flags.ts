@@ -58,7 +58,7 @@ export function clientFor(registry: string, repository: string | undefined, p: P
     : username
       ? { username, password: password ?? '', source: `--${prefix}username` }
       : undefined;
-  const debug = flagBool(p, 'debug', false) ? (m: string) => io.stderr.write(`debug: ${m}\n`) : undefined;
+  const debug = flagBool(p, 'debug', io.globals?.debug ?? false) ? (m: string) => io.stderr.write(`debug: ${m}\n`) : undefined;
   const authFile = flagString(p, 'authfile');
   return new RegistryClient(registry, {
     tlsVerify: flagBool(p, `${prefix}tls-verify`, true),

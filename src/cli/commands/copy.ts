@@ -1,15 +1,17 @@
 // `regx copy SOURCE DESTINATION`, with skopeo copy's reference syntax and flag spellings.
 // fs.promises rather than node:fs/promises: loaded on first use, not at every regx start.
 import { promises as fsp } from 'node:fs';
-import { UsageError } from '../../core/errors';
+import { reasonOf, RegxError, UsageError } from '../../core/errors';
 import { copyImage, DEFAULT_JOBS } from '../../core/image/copy';
 import type { CopyProgress } from '../../core/image/copy';
-import { parsePlatform } from '../../core/image/platform';
+import { hostPlatform, parsePlatform } from '../../core/image/platform';
+import type { PlatformWanted } from '../../core/image/platform';
 import { parseImageLocation } from '../../core/reference/transport';
 import type { RegistryClient } from '../../core/registry/client';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
-import type { CliCommand } from '../io';
+import type { CliCommand, CliIO } from '../io';
+import { platformOverrideFlags, platformOverrides } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { progressLine } from '../progress';
 
@@ -20,6 +22,7 @@ const flags: FlagSpec[] = [
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
   { name: 'preserve-digests', kind: 'boolean', hidden: true },
+  ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
   authFileFlag,
@@ -29,6 +32,23 @@ const flags: FlagSpec[] = [
 /** One client when both sides are the same registry with the same settings: shared connections and tokens. */
 function sameSettings(p: ParsedArgs): boolean {
   return registryFlagSpecs('').every((s) => String(p.flags.get(`src-${s.name}`)) === String(p.flags.get(`dest-${s.name}`)));
+}
+
+/**
+ * --platform, or skopeo's --override-os/arch/variant: with those skopeo copies the one image they
+ * pick (unless --all), so regx does too; without any of them, the whole index is copied.
+ */
+function platformChoice(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
+  const platformFlag = flagString(p, 'platform');
+  const overrides = platformOverrides(p, io);
+  if (platformFlag !== undefined) {
+    if (Object.keys(overrides).length) throw new UsageError('--platform and --override-os/--override-arch/--override-variant cannot be used together');
+    return parsePlatform(platformFlag);
+  }
+  if (Object.keys(overrides).length === 0 || flagBool(p, 'all', false)) return undefined;
+  const wanted: PlatformWanted = { ...hostPlatform(), ...overrides };
+  if (overrides.architecture && !overrides.variant) delete wanted.variant;
+  return wanted;
 }
 
 function parseJobs(value: string | undefined): number {
@@ -48,8 +68,7 @@ export const copyCommand: CliCommand = {
     // Both are parsed (and a registry-only name refused) before any connection is made.
     const src = parseImageLocation(p.positional[0] as string);
     const dst = parseImageLocation(p.positional[1] as string);
-    const platformFlag = flagString(p, 'platform');
-    const platform = platformFlag === undefined ? undefined : parsePlatform(platformFlag);
+    const platform = platformChoice(p, io);
     const jobs = parseJobs(flagString(p, 'jobs'));
     const quiet = flagBool(p, 'quiet', false);
     const clients: RegistryClient[] = [];
@@ -87,6 +106,7 @@ export const copyCommand: CliCommand = {
       return 0;
     } catch (err) {
       if (tty) io.stderr.write('\n');
+      if (reasonOf(err) === 'no-matching-platform') throw new RegxError('no-matching-platform', `${(err as Error).message}; choose another with --platform`, { cause: err });
       throw err;
     } finally {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));

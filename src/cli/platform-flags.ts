@@ -1,0 +1,24 @@
+// skopeo's --override-os/--override-arch/--override-variant: which image of an index a verb reads.
+// skopeo takes them before the verb too (`skopeo --override-arch arm64 inspect ...`); here the
+// verb's own flags win over those given before it.
+import type { PlatformWanted } from '../core/image/platform';
+import { flagString } from './args';
+import type { FlagSpec, ParsedArgs } from './args';
+import type { CliIO } from './io';
+
+export const platformOverrideFlags: FlagSpec[] = [
+  { name: 'override-os', kind: 'string', help: 'pick this OS out of an index instead of the host one' },
+  { name: 'override-arch', kind: 'string', help: 'pick this architecture out of an index instead of the host one' },
+  { name: 'override-variant', kind: 'string', help: 'pick this variant out of an index' },
+];
+
+/** The platform fields the user overrode (none: an empty object). */
+export function platformOverrides(p: ParsedArgs, io: CliIO): Partial<PlatformWanted> {
+  const os = flagString(p, 'override-os') ?? io.globals?.overrideOs;
+  const architecture = flagString(p, 'override-arch') ?? io.globals?.overrideArch;
+  const variant = flagString(p, 'override-variant') ?? io.globals?.overrideVariant;
+  return { ...(os ? { os } : {}), ...(architecture ? { architecture } : {}), ...(variant ? { variant } : {}) };
+}
+
+/** The CLI's remedy for a platform that is not in an index, in the flags of the verb at hand. */
+export const overrideHint = 'choose another with --override-os, --override-arch and --override-variant';
