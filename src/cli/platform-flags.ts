@@ -1,6 +1,8 @@
 // skopeo's --override-os/--override-arch/--override-variant: which image of an index a verb reads.
 // skopeo takes them before the verb too (`skopeo --override-arch arm64 inspect ...`); here the
 // verb's own flags win over those given before it.
+import { UsageError } from '../core/errors';
+import { parsePlatform } from '../core/image/platform';
 import type { PlatformWanted } from '../core/image/platform';
 import { flagString } from './args';
 import type { FlagSpec, ParsedArgs } from './args';
@@ -20,5 +22,17 @@ export function platformOverrides(p: ParsedArgs, io: CliIO): Partial<PlatformWan
   return { ...(os ? { os } : {}), ...(architecture ? { architecture } : {}), ...(variant ? { variant } : {}) };
 }
 
-/** The CLI's remedy for a platform that is not in an index, in the flags of the verb at hand. */
-export const overrideHint = 'choose another with --override-os, --override-arch and --override-variant';
+/** regx's own spelling, as copy takes it: `--platform linux/arm64/v8`. */
+export const platformFlag: FlagSpec = { name: 'platform', kind: 'string', help: 'pick OS/ARCH[/VARIANT] out of an index (the same as the three --override flags)' };
+
+/** --platform or the --override-* flags (not both): the platform fields the user chose. */
+export function platformChoice(p: ParsedArgs, io: CliIO): Partial<PlatformWanted> {
+  const spec = flagString(p, 'platform');
+  const overrides = platformOverrides(p, io);
+  if (spec === undefined) return overrides;
+  if (Object.keys(overrides).length) throw new UsageError('--platform and --override-os/--override-arch/--override-variant cannot be used together');
+  return parsePlatform(spec);
+}
+
+/** The CLI's remedy for a platform that is not in an index, in the flags inspect takes. */
+export const overrideHint = 'choose another with --override-os, --override-arch and --override-variant, or --platform OS/ARCH[/VARIANT]';

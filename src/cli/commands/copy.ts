@@ -4,14 +4,14 @@ import { promises as fsp } from 'node:fs';
 import { reasonOf, RegxError, UsageError } from '../../core/errors';
 import { copyImage, DEFAULT_JOBS } from '../../core/image/copy';
 import type { CopyProgress } from '../../core/image/copy';
-import { hostPlatform, parsePlatform } from '../../core/image/platform';
+import { hostPlatform } from '../../core/image/platform';
 import type { PlatformWanted } from '../../core/image/platform';
 import { parseImageLocation } from '../../core/reference/transport';
 import type { RegistryClient } from '../../core/registry/client';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliCommand, CliIO } from '../io';
-import { platformOverrideFlags, platformOverrides } from '../platform-flags';
+import { platformChoice, platformOverrideFlags } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { progressLine } from '../progress';
 
@@ -38,16 +38,12 @@ function sameSettings(p: ParsedArgs): boolean {
  * --platform, or skopeo's --override-os/arch/variant: with those skopeo copies the one image they
  * pick (unless --all), so regx does too; without any of them, the whole index is copied.
  */
-function platformChoice(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
-  const platformFlag = flagString(p, 'platform');
-  const overrides = platformOverrides(p, io);
-  if (platformFlag !== undefined) {
-    if (Object.keys(overrides).length) throw new UsageError('--platform and --override-os/--override-arch/--override-variant cannot be used together');
-    return parsePlatform(platformFlag);
-  }
-  if (Object.keys(overrides).length === 0 || flagBool(p, 'all', false)) return undefined;
-  const wanted: PlatformWanted = { ...hostPlatform(), ...overrides };
-  if (overrides.architecture && !overrides.variant) delete wanted.variant;
+function copyPlatform(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
+  const chosen = platformChoice(p, io);
+  if (flagString(p, 'platform') !== undefined) return chosen as PlatformWanted;
+  if (Object.keys(chosen).length === 0 || flagBool(p, 'all', false)) return undefined;
+  const wanted: PlatformWanted = { ...hostPlatform(), ...chosen };
+  if (chosen.architecture && !chosen.variant) delete wanted.variant;
   return wanted;
 }
 
@@ -68,7 +64,7 @@ export const copyCommand: CliCommand = {
     // Both are parsed (and a registry-only name refused) before any connection is made.
     const src = parseImageLocation(p.positional[0] as string);
     const dst = parseImageLocation(p.positional[1] as string);
-    const platform = platformChoice(p, io);
+    const platform = copyPlatform(p, io);
     const jobs = parseJobs(flagString(p, 'jobs'));
     const quiet = flagBool(p, 'quiet', false);
     const clients: RegistryClient[] = [];

@@ -7,7 +7,7 @@ import type { FlagSpec } from '../args';
 import { parseGoTemplate, unescapeFormat } from '../go-template';
 import type { GoTemplate, GoType } from '../go-template';
 import type { CliCommand } from '../io';
-import { overrideHint, platformOverrideFlags, platformOverrides } from '../platform-flags';
+import { overrideHint, platformChoice, platformFlag, platformOverrideFlags } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, imageLocationArg, registryFlagSpecs } from '../registry-flags';
 
 const flags: FlagSpec[] = [
@@ -16,6 +16,7 @@ const flags: FlagSpec[] = [
   { name: 'format', short: 'f', kind: 'string', help: 'print the summary through a Go template, e.g. \'{{.Digest}}\' or \'{{index .Labels "version"}}\'' },
   { name: 'no-tags', short: 'n', kind: 'boolean', help: 'do not list the repository tags' },
   ...platformOverrideFlags,
+  platformFlag,
   ...registryFlagSpecs(),
   authFileFlag,
   debugFlag,
@@ -69,11 +70,11 @@ export const inspectCommand: CliCommand = {
     if (formatFlag !== undefined && config) throw new UsageError('--format applies to the image summary, not to --config');
     // Checked before any request, so a bad template costs nothing.
     const format = parseFormat(formatFlag);
+    const platform = platformChoice(p, io);
     const location = imageLocationArg(p.positional[0], 'image reference');
     const ref = location.transport === 'docker' ? location.ref : undefined;
     const client = ref ? clientFor(ref.registry, ref.repository, p, io) : undefined;
     try {
-      const platform = platformOverrides(p, io);
       const reference = ref ? (ref.digest ?? ref.tag ?? 'latest') : undefined;
       if (raw && !config) {
         // The top manifest as served: no platform is chosen, so any index prints, whatever it lists.
