@@ -26,23 +26,36 @@ export interface Schema1Image {
   created: string;
 }
 
-/** Signs `payload` (pretty JSON ending in "\n}") as libtrust does and returns the signed bytes. */
-export function signSchema1Payload(payload: Buffer, signatures = 1): Buffer {
-  const text = payload.toString('utf8');
-  const close = text.lastIndexOf('}');
-  // formatLength stops before the whitespace that precedes the closing brace.
-  let formatLength = close;
-  while (formatLength > 0 && /\s/.test(text[formatLength - 1] as string)) formatLength--;
+/** Where libtrust cuts a pretty-printed payload: before the whitespace that precedes its closing brace. */
+function schema1FormatLength(payload: Buffer): number {
+  let formatLength = payload.lastIndexOf('}');
+  while (formatLength > 0 && /\s/.test(String.fromCharCode(payload[formatLength - 1] as number))) formatLength--;
+  return formatLength;
+}
+
+/**
+ * Signs `payload` (pretty JSON ending in "\n}") as libtrust does and returns the signed bytes: one
+ * signature per entry of `signatures` (a count, or the extra fields of each signature's protected header).
+ */
+export function signSchema1Payload(payload: Buffer, signatures: number | Record<string, unknown>[] = 1): Buffer {
+  const formatLength = schema1FormatLength(payload);
   const tail = payload.subarray(formatLength);
-  const sigs = Array.from({ length: signatures }, () => {
+  const extras = typeof signatures === 'number' ? Array.from({ length: signatures }, () => ({})) : signatures;
+  const sigs = extras.map((extra) => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
-    const prot = Buffer.from(JSON.stringify({ formatLength, formatTail: tail.toString('base64url'), time: '2024-01-01T00:00:00Z' })).toString('base64url');
+    const prot = Buffer.from(JSON.stringify({ formatLength, formatTail: tail.toString('base64url'), time: '2024-01-01T00:00:00Z', ...extra })).toString('base64url');
     const signature = sign('sha256', Buffer.from(`${prot}.${payload.toString('base64url')}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
     return { header: { jwk: { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }, alg: 'ES256' }, signature: signature.toString('base64url'), protected: prot };
   });
   const rendered = JSON.stringify(sigs, null, 3).split('\n').join('\n   ');
   return Buffer.concat([payload.subarray(0, formatLength), Buffer.from(`,\n   "signatures": ${rendered}\n}`)]);
+}
+
+/** signSchema1Payload for a payload given as text, with where it was cut. */
+export function signSchema1(payload: string, headers?: Array<Record<string, unknown>>): { signed: Buffer; formatLength: number } {
+  const bytes = Buffer.from(payload);
+  return { signed: signSchema1Payload(bytes, headers ?? 1), formatLength: schema1FormatLength(bytes) };
 }
 
 /**
@@ -87,22 +100,4 @@ export async function buildSchema1Image(opts: { name: string; tag: string; layer
   const payload = Buffer.from(JSON.stringify(body, null, 3));
   const manifest = signSchema1Payload(payload);
   return { manifest, payload, digest: sha256(payload), rawDigest: sha256(manifest), blobs, layers, created };
-}
-
-const b64url = (s: string | Buffer): string => Buffer.from(s).toString('base64url');
-
-/** Signs `payload` (pretty JSON) once per entry of `headers`, each entry adding fields to that signature's protected header. */
-export function signSchema1(payload: string, headers?: Array<Record<string, unknown>>): { signed: Buffer; formatLength: number } {
-  const close = payload.lastIndexOf('}');
-  const formatLength = payload.slice(0, close).trimEnd().length;
-  const tail = payload.slice(formatLength);
-  const blocks = (headers ?? [{}]).map((extra) => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = publicKey.export({ format: 'jwk' });
-    const protectedHeader = b64url(JSON.stringify({ formatLength, formatTail: b64url(tail), time: '2024-01-01T00:00:00Z', ...extra }));
-    const signature = sign('sha256', Buffer.from(`${protectedHeader}.${b64url(payload)}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-    return { header: { jwk: { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }, alg: 'ES256' }, signature: b64url(signature), protected: protectedHeader };
-  });
-  const sigs = JSON.stringify(blocks, null, 3).replace(/\n/g, '\n   ');
-  return { signed: Buffer.from(`${payload.slice(0, formatLength)},\n   "signatures": ${sigs}\n}`), formatLength };
 }
