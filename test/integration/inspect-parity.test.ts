@@ -176,7 +176,7 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
 
   test('--override-* before copy copies only the image they pick, as skopeo copy does without --all', async () => {
     const dir = makeTempDir('regx-override-copy-');
-    const r = await runRegx(['--override-arch', 'arm64', 'copy', '--src-tls-verify=false', `docker://${host}/multi/app:m`, `oci:${dir}:arm`]);
+    const r = await runRegx(['--override-arch', 'arm64', 'copy', '--preserve-digests', '--src-tls-verify=false', `docker://${host}/multi/app:m`, `oci:${dir}:arm`]);
     assert.equal(r.code, 0, r.stderr);
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
     assert.deepEqual(
@@ -267,7 +267,7 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
     assert.equal(theirs.stdout, `${sha256('')}\n`);
     const ours = await runRegx(['manifest-digest', file]);
     assert.equal(ours.code, 1);
-    assert.match(ours.stderr, /"signatures" is empty/);
+    assert.match(ours.stderr, /it has no signatures/);
     assert.equal((await runRegx(['manifest-digest'])).code, 2);
   });
 });

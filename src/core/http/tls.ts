@@ -51,7 +51,10 @@ export function connectTlsOptions(settings: TlsSettings): ConnectTlsOptions {
     try {
       names = readdirSync(settings.certDir).sort();
     } catch (err) {
-      throw new UsageError(`cannot read certificate directory ${settings.certDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      // A folder that does not exist adds nothing, as containers/image reads it (skopeo ignores it too);
+      // one that exists but cannot be read is an error.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read certificate directory ${settings.certDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      names = [];
     }
     for (const name of names) {
       const p = join(settings.certDir, name);

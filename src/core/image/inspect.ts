@@ -110,7 +110,10 @@ export async function inspectImage(client: RegistryClient, repository: string, r
 export async function inspectTopManifest(source: ImageSource, options: { reference?: string; signal?: AbortSignal } = {}): Promise<ManifestBytes> {
   return source.top(options.signal).catch((err: unknown) => {
     // skopeo's wording, so scripts that grep for it keep working.
-    if (err instanceof NotFoundError && source.registry) throw new NotFoundError(`reading manifest ${options.reference ?? source.tag ?? 'latest'} in ${source.name}: manifest unknown`, err.url);
+    if (err instanceof NotFoundError && source.registry) {
+      const said = err.serverMessage ?? 'manifest unknown';
+      throw new NotFoundError(`reading manifest ${options.reference ?? source.tag ?? 'latest'} in ${source.name}: ${said}`, err.url, { serverCode: err.serverCode, serverMessage: err.serverMessage });
+    }
     throw err;
   });
 }
