@@ -58,7 +58,7 @@ import {
   startRegistry,
   stopAll,
 } from '../harness';
-import type { BuiltImage, RunResult, TestRegistry } from '../harness';
+import type { BuiltImage, RunResult, TestCerts, TestRegistry } from '../harness';
 import { zstdAvailable } from '../../src/core/image/layer-compression';
 import { formatPlatform, hostPlatform } from '../../src/core/image/platform';
 
@@ -180,9 +180,9 @@ async function runSkopeo(c: Case, expected: number | '?', args: string[], cwd?: 
   return { ...r, output };
 }
 
-/** `start_registry [--testuser/--testpassword] [--with-cert] reg`: a fresh local registry for this test. */
-function startLocalRegistry(opts: { htpasswd?: { username: string; password: string }; tls?: boolean } = {}): Promise<TestRegistry> {
-  return startRegistry({ ...(opts.htpasswd ? { htpasswd: opts.htpasswd } : {}), tls: Boolean(opts.tls), deleteEnabled: true });
+/** `start_registry [--testuser/--testpassword] reg`: a fresh local registry (plain HTTP) for this test. */
+function startLocalRegistry(opts: { htpasswd?: { username: string; password: string } } = {}): Promise<TestRegistry> {
+  return startRegistry({ ...(opts.htpasswd ? { htpasswd: opts.htpasswd } : {}), deleteEnabled: true });
 }
 
 /** bats' `random_string N`. */
@@ -417,19 +417,42 @@ test('020-copy.bats "copy: manifest format": --format v2s2 writes a Docker manif
 
 // ------------------------------------------------------------------------------------ 030-local-registry-tls.bats
 
-test('030-local-registry-tls.bats "local registry, with cert": copy, inspect and delete trusting a CA from --cert-dir', async (t) => {
+/**
+ * `start_registry --with-cert`: one self-signed certificate (EC rather than upstream's RSA 4096, for speed)
+ * for 127.0.0.1, served by the registry and trusted as is; nothing else on this machine trusts it.
+ */
+async function selfSignedCerts(testdir: string): Promise<TestCerts> {
+  const dir = join(testdir, 'auth');
+  mkdirSync(dir);
+  const r = await run(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'domain.key', '-out', 'domain.crt', '-days', '2',
+      '-subj', '/CN=registry host certificate', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+    { cwd: dir },
+  );
+  if (r.code !== 0) throw new Error(`openssl req failed (exit ${r.code}): ${r.stderr}`);
+  const crt = join(dir, 'domain.crt');
+  return { dir, caFile: crt, caKeyFile: join(dir, 'domain.key'), certFile: crt, keyFile: join(dir, 'domain.key'), certDir: dir };
+}
+
+test('030-local-registry-tls.bats "local registry, with cert": copy, inspect and delete trusting a certificate from --cert-dir', async (t) => {
   const c = setupCase(t);
   if (!c) return;
-  const reg = await startLocalRegistry({ tls: true });
-  // Upstream puts the registry's certificate, as domain.crt, alone in a folder (no key beside it); the
-  // harness registry's certificate is signed by a test CA, so that CA goes there under the same name:
-  // any *.crt in a cert dir is a CA to trust, not only ca.crt.
+  const certs = await selfSignedCerts(c.testdir);
+  const reg = await startRegistry({ tls: true, certs, deleteEnabled: true });
+  // As upstream: the certificate alone, as domain.crt, in a folder without its key. Any *.crt in a cert dir
+  // is a certificate to trust, not only ca.crt.
   const clientAuth = join(c.testdir, 'client-auth');
   mkdirSync(clientAuth);
-  copyFileSync(reg.caFile as string, join(clientAuth, 'domain.crt'));
+  copyFileSync(certs.certFile, join(clientAuth, 'domain.crt'));
   const localimg = `docker://${reg.host}/busybox:unsigned`;
+  const busybox = `docker://${c.quay}/libpod/busybox:latest`;
 
-  await runSkopeo(c, 0, ['copy', `--dest-cert-dir=${clientAuth}`, `docker://${c.quay}/libpod/busybox:latest`, localimg]);
+  // Not upstream: without the cert dir the push is refused, so the cases below do depend on it.
+  const untrusted = await runSkopeo(c, 1, ['copy', busybox, localimg]);
+  assert.match(untrusted.output, /signed by an unknown authority|self-signed/);
+
+  await runSkopeo(c, 0, ['copy', `--dest-cert-dir=${clientAuth}`, busybox, localimg]);
   // Upstream pulls into dir:$TESTDIR/extracted; an oci: layout stands in (issue 11).
   await runSkopeo(c, 0, ['copy', `--src-cert-dir=${clientAuth}`, localimg, `oci:${join(c.testdir, 'extracted')}`]);
   const inspect = await runSkopeo(c, 0, ['inspect', `--cert-dir=${clientAuth}`, localimg]);
