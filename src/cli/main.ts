@@ -78,7 +78,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return verb ? 0 : 2;
   }
   if (verb === '--version') {
-    io.stdout.write(`regx ${process.env.REGX_VERSION ?? '0.1.0'}\n`);
+    io.stdout.write(`regx version ${process.env.REGX_VERSION ?? '0.1.0'}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === verb);

@@ -246,7 +246,7 @@ test('requireTools: a missing tool skips with the apt package locally and throws
 test('runRegx runs the built CLI bundle as a subprocess', async () => {
   const r = await runRegx(['--version']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^regx \d+\.\d+\.\d+/);
+  assert.match(r.stdout, /^regx version \d+\.\d+\.\d+/);
 });
 
 test('registryFetch/pushImage: an in-memory image pushed over the API to TLS+htpasswd and token registries reads back with skopeo', async (t) => {
