@@ -66,6 +66,30 @@ describe('a hostile registry', () => {
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.stderr.replace(/\n/g, '')), 'no control characters reach the terminal');
   });
 
+  test('a bearer token the registry echoes back in an error is masked, and never printed', async () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNlY3JldA';
+    const h = await hostile({ tls: true });
+    h.on((req, res, url) => {
+      if (url.pathname === '/token') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: 300 }));
+        return true;
+      }
+      if (!req.headers.authorization) {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="${h.url}/token",service="hostile",scope="repository:app:pull"`, 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+        return true;
+      }
+      if (!url.pathname.includes('/manifests/')) return false;
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'DENIED', message: `token ${token} is not good enough (you sent ${req.headers.authorization})` }] }));
+      return true;
+    });
+    const r = await runRegx(['inspect', `--cert-dir=${h.certDir}`, `--creds=alice:${secret}`, `docker://${h.host}/app:t`], { env: cleanEnv() });
+    assert.equal(r.code, 1);
+    assert.ok(h.requests.some((q) => q.headers.authorization === `Bearer ${token}`), 'the token was used with the registry itself');
+    assert.match(r.stderr, /denied: token \*\*\* is not good enough \(you sent Bearer \*\*\*\)/);
+    assert.ok(!r.stderr.includes('c2lnbmF0dXJlLXNlY3JldA') && !r.stderr.includes(secret) && !r.stderr.includes(basic), r.stderr);
+  });
+
   test('a blob redirected to another origin is fetched there without the credentials', async () => {
     const storage = await hostile({ tls: true });
     const h = await hostile({ tls: true, challenge: 'Basic realm="hostile"' });
