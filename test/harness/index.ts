@@ -16,6 +16,7 @@ export * from './images';
 export * from './registry';
 export * from './registry-http';
 export * from './seed';
+export * from './shapes';
 export * from './temp';
 export * from './token-issuer';
 export * from './tools';
