@@ -2,6 +2,14 @@
 import type { FlagSpec } from './args';
 import type { RegistrySides } from './remedies';
 
+/** Flags given before the verb (`regx --debug copy ...`), as skopeo takes its global flags; a verb's own flags win. */
+export interface GlobalFlags {
+  debug?: boolean;
+  overrideOs?: string;
+  overrideArch?: string;
+  overrideVariant?: string;
+}
+
 export interface CliIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -10,6 +18,7 @@ export interface CliIO {
   signal: AbortSignal;
   /** Where a verb notes which flag prefix speaks for which registry, so a failure's hint names the right side. */
   registrySides?: RegistrySides;
+  globals?: GlobalFlags;
 }
 
 export interface CliCommand {

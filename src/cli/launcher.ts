@@ -20,8 +20,17 @@ import { verbNames } from './verbs';
 setFlagsFromString('--liftoff-only');
 
 const bundle = join(__dirname, 'regx-main.js');
+/** The verb, after any global flags (`regx --debug --override-arch arm64 copy ...`). */
+function verbOf(argv: readonly string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) return arg;
+    if (/^--override-(?:os|arch|variant)$/.test(arg)) i++;
+  }
+  return '';
+}
 // Anything but a verb (help, a typo) shares one cache.
-const verb = process.argv[2] ?? '';
+const verb = verbOf(process.argv.slice(2));
 const cacheFile = join(__dirname, `regx-main.${verbNames.includes(verb) ? verb : 'other'}.cache`);
 
 let cachedData: Buffer | undefined;

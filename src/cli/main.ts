@@ -1,10 +1,46 @@
 // `regx`: parse the verb, run it, turn typed errors into a message on stderr and an exit status
 // (2 for "not found" and invalid references, as skopeo does; 1 for everything else).
-import { reasonOf } from '../core/errors';
+import { reasonOf, UsageError } from '../core/errors';
+import type { CliCommand, CliIO, GlobalFlags } from './io';
 import { remediesFor } from './remedies';
 import type { RegistrySides } from './remedies';
-import type { CliCommand, CliIO } from './io';
 import { commands } from './commands/index';
+
+/** skopeo's global flags regx takes before the verb, and what each sets. */
+const globalValueFlags: Record<string, keyof GlobalFlags> = { 'override-os': 'overrideOs', 'override-arch': 'overrideArch', 'override-variant': 'overrideVariant' };
+/** skopeo's global flags regx does not implement yet: refused by name rather than taken for a verb. */
+const unsupportedGlobalFlags = ['policy', 'registries.d', 'tmpdir', 'command-timeout', 'user-agent', 'tls-verify'];
+
+/**
+ * Reads the flags before the verb (`regx --debug --override-arch arm64 inspect ...`), as scripts
+ * call skopeo. Returns them and the rest of the command line, the verb first.
+ */
+export function parseGlobalFlags(argv: readonly string[]): { globals: GlobalFlags; rest: string[] } {
+  const globals: GlobalFlags = {};
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--') || arg === '--help' || arg === '--version') break;
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq >= 0 ? eq : undefined);
+    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    if (name === 'debug') {
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`flag --debug takes true or false, not "${inline}"`);
+      globals.debug = inline !== 'false';
+    } else if (name === 'insecure-policy') {
+      // regx checks no signature policy at all: it always runs as skopeo does with this flag.
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`flag --insecure-policy takes true or false, not "${inline}"`);
+    } else if (name in globalValueFlags) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`flag --${name} needs a value`);
+      globals[globalValueFlags[name] as 'overrideOs'] = value;
+    } else if (unsupportedGlobalFlags.includes(name)) {
+      const where = name === 'tls-verify' ? ': give it after the verb (regx inspect --tls-verify=false ...)' : '';
+      throw new UsageError(`the global flag --${name} is not supported yet${where}`);
+    } else throw new UsageError(`unknown global flag: --${name} (regx takes --debug, --insecure-policy and --override-os/--override-arch/--override-variant before the command)`);
+  }
+  return { globals, rest: argv.slice(i) };
+}
 
 function exitStatusFor(err: unknown): number {
   switch (reasonOf(err)) {
@@ -26,7 +62,17 @@ function help(list: readonly CliCommand[]): string {
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const [verb, ...rest] = argv;
+  let parsed: ReturnType<typeof parseGlobalFlags>;
+  try {
+    parsed = parseGlobalFlags(argv);
+  } catch (err) {
+    io.stderr.write(`regx: ${(err as Error).message}\n`);
+    return exitStatusFor(err);
+  }
+  const [verb, ...rest] = parsed.rest;
+  // Property descriptors, not a spread: the process's io has a lazy stdin getter that a spread would run.
+  const verbIO: CliIO = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as CliIO;
+  verbIO.globals = { ...io.globals, ...parsed.globals };
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     io.stdout.write(help(commands));
     return verb ? 0 : 2;
@@ -44,10 +90,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${command.usage}\n`);
     return 0;
   }
-  // Set on the io itself, not on a spread copy: the copy would read (and so build) process.stdin.
-  const sides: RegistrySides = (io.registrySides ??= new Map());
+  const sides: RegistrySides = (verbIO.registrySides ??= new Map());
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, verbIO);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`regx ${verb}: ${message}\n`);

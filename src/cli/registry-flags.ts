@@ -60,7 +60,7 @@ export function clientFor(registry: string, repository: string | undefined, p: P
     : username
       ? { username, password: password ?? '', source: `--${prefix}username` }
       : undefined;
-  const debug = flagBool(p, 'debug', false) ? (m: string) => io.stderr.write(`debug: ${m}\n`) : undefined;
+  const debug = flagBool(p, 'debug', io.globals?.debug ?? false) ? (m: string) => io.stderr.write(`debug: ${m}\n`) : undefined;
   const authFile = flagString(p, 'authfile');
   noteRegistrySide(io.registrySides, registry, prefix);
   noteRegistrySide(io.registrySides, registryApiHost(registry), prefix);

@@ -66,9 +66,11 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
       return noVerify.length ? [`if you trust this registry anyway, skip verification for it only with ${noVerify.map((f) => `${f}=false`).join(' / ')}`] : [];
     }
     case 'no-matching-platform': {
-      if (has(flags, 'platform')) return ['choose one of its platforms with --platform OS/ARCH[/VARIANT]'];
-      if (has(flags, 'override-os')) return ['choose one of its platforms with --override-os OS --override-arch ARCH [--override-variant VARIANT], or print the index itself with --raw'];
-      return [];
+      const ways: string[] = [];
+      if (has(flags, 'override-os')) ways.push('--override-os, --override-arch and --override-variant');
+      if (has(flags, 'platform')) ways.push('--platform OS/ARCH[/VARIANT]');
+      const raw = has(flags, 'raw') ? '; --raw prints the index itself' : '';
+      return ways.length ? [`choose another with ${ways.join(', or ')}${raw}`] : [];
     }
     case 'keychain':
       return has(flags, 'keychain') ? ['without --keychain the login is kept in the containers auth.json instead'] : [];

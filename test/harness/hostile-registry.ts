@@ -93,7 +93,8 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
     const certs = await sharedCerts();
     caFile = certs.caFile;
     certDir = certs.certDir;
-    server = createHttpsServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) }, (req, res) => void listener(req, res));
+    // The whole chain, CA included, as a registry behind a corporate CA often sends it.
+    server = createHttpsServer({ cert: Buffer.concat([readFileSync(certs.certFile), readFileSync(certs.caFile)]), key: readFileSync(certs.keyFile) }, (req, res) => void listener(req, res));
   } else {
     server = createHttpServer((req, res) => void listener(req, res));
   }

@@ -15,6 +15,7 @@ export * from './certs';
 export * from './images';
 export * from './registry';
 export * from './registry-http';
+export * from './schema1';
 export * from './seed';
 export * from './shapes';
 export * from './temp';

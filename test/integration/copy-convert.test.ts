@@ -222,7 +222,7 @@ test('--multi-arch: system copies this machine\'s image, index-only the index al
   // index-only into a repository without the children: the registry refuses the index, for skopeo too.
   const missing = await runRegx(['copy', '--multi-arch', 'index-only', ...insecure, src, `docker://${b.host}/bare/app:v1`]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /MANIFEST_BLOB_UNKNOWN/);
+  assert.match(missing.stderr, /manifest blob unknown: blob unknown to registry/);
   const skMissing = await run('skopeo', ['copy', '-q', '--multi-arch', 'index-only', ...skopeoFlags(a, 'src'), ...skopeoFlags(b, 'dest'), src, `docker://${b.host}/bare/skopeo:v1`]);
   assert.equal(skMissing.code, 1);
   assert.match(skMissing.stderr, /manifest blob unknown/);

@@ -2,10 +2,11 @@
 // or a token, write outside its destination, hang past its deadlines, read without bound, or leave a
 // tag on an incomplete image. Each test fails without the guard it names.
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { NetworkError, RegxError } from '../../src/core/errors';
+import { NetworkError, RegxError, UntrustedCertificateError } from '../../src/core/errors';
 import { RegistryClient } from '../../src/core/registry/client';
 import { buildImage } from '../harness/images';
 import type { BuiltImage } from '../harness/images';
@@ -116,6 +117,25 @@ describe('a hostile registry', () => {
     }
   });
 
+  test('a registry whose CA is not trusted fails as tls-untrusted, carrying the CA it presented and its fingerprint', async () => {
+    const h = await hostile({ tls: true });
+    const ca = new X509Certificate(readFileSync(h.caFile as string));
+    const client = new RegistryClient(h.host, { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    try {
+      await assert.rejects(client.getManifest('app', 't'), (e: unknown) => {
+        assert.ok(e instanceof UntrustedCertificateError, String(e));
+        assert.equal(e.reason, 'tls-untrusted');
+        assert.equal(e.fingerprint256, ca.fingerprint256);
+        assert.equal(new X509Certificate(e.caPem as string).fingerprint256, ca.fingerprint256);
+        assert.match(e.message, new RegExp(`presented "Registry Explorer Test CA" with SHA-256 fingerprint ${ca.fingerprint256}`));
+        assert.doesNotMatch(e.message, /--/, 'the core names no CLI flag');
+        return true;
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a registry that never sends its answer head times out', async () => {
     const h = await hostile();
     h.on((_req, _res, url) => url.pathname.includes('/manifests/'));
@@ -182,7 +202,7 @@ describe('a hostile registry', () => {
     assert.ok(!existsSync(join(parent, 'escaped-by-regx')) && !existsSync('/tmp/escaped-by-regx'));
   });
 
-  test('a digest header that is not a digest is never put into a URL, and delete sends no DELETE', async () => {
+  test('a digest header that is not a digest is never put into a URL: delete removes only the digest it verified, in its repository', async () => {
     const h = await hostile();
     h.on((req, res, url) => {
       if (url.pathname !== '/v2/app/manifests/t' || req.method !== 'HEAD') return false;
@@ -190,7 +210,9 @@ describe('a hostile registry', () => {
       return true;
     });
     const r = await runRegx(['delete', '--tls-verify=false', `docker://${h.host}/app:t`], { env: cleanEnv() });
-    assert.equal(h.requests.filter((q) => q.method === 'DELETE').length, 0, `no DELETE was sent (exit ${r.code}: ${r.stderr})`);
+    assert.equal(r.code, 0, r.stderr);
+    const deletes = h.requests.filter((q) => q.method === 'DELETE').map((q) => q.path);
+    assert.deepEqual(deletes, [`/v2/app/manifests/${image.manifestDigest}`], 'one DELETE, of the digest the manifest bytes hash to');
     assert.ok(!h.requests.some((q) => q.path.includes('victim')), 'the header digest went into no URL');
   });
 

@@ -23,3 +23,18 @@ test('a platform flag must be OS/ARCH[/VARIANT]', () => {
   assert.throws(() => parsePlatform('linux'), /OS\/ARCH/);
   assert.throws(() => parsePlatform('linux//v7'), /OS\/ARCH/);
 });
+
+test('with no match, an OCI index falls back to its first entry without a platform, as containers/image does', () => {
+  const bare = (digest: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 1 });
+  const oci: ImageIndex = { schemaVersion: 2, manifests: [d('sha256:a', 'linux', 's390x'), bare('sha256:n'), bare('sha256:m')] };
+  assert.equal(selectPlatform(oci, { os: 'linux', architecture: 'amd64' }).digest, 'sha256:n');
+  // A matching entry still wins over the unlabelled one.
+  assert.equal(selectPlatform(oci, { os: 'linux', architecture: 's390x' }).digest, 'sha256:a');
+  // A Docker list has no such fallback: its entries are meant to carry a platform.
+  const list: ImageIndex = { ...oci, mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json' };
+  assert.throws(() => selectPlatform(list, { os: 'linux', architecture: 'amd64' }), /no image for linux\/amd64 in this index \(it has: linux\/s390x, unknown, unknown\)/);
+});
+
+test('the no-platform message names no CLI flag', () => {
+  assert.throws(() => selectPlatform(index, { os: 'plan9', architecture: 'amd64' }), (err: Error) => !/--/.test(err.message));
+});

@@ -44,11 +44,9 @@ describe('docker://', () => {
     ['docker://registry.example.com/', 'invalid reference format: repository name is missing after registry "registry.example.com" (expected registry.example.com/REPOSITORY[:TAG])'],
     ['docker://registry.example.com//', /repository name is missing after registry "registry.example.com"/],
     ['docker://registry.example.com', /repository name is missing after registry "registry.example.com"/],
-    ['docker://localhost:5000', /repository name is missing after registry "localhost:5000"/],
     ['docker://localhost', /repository name is missing after registry "localhost"/],
     ['docker://[::1]:5000', /repository name is missing after registry "\[::1\]:5000"/],
     ['docker://[::1]:5000/', /repository name is missing after registry "\[::1\]:5000"/],
-    ['docker://192.168.1.1:5000', /repository name is missing after registry "192.168.1.1:5000"/],
     ['docker://', 'invalid reference format: repository name is missing (expected [REGISTRY/]REPOSITORY[:TAG])'],
     ['docker:///', /repository name is missing in "\/"/],
     [`docker://example.com/${'a'.repeat(256)}`, 'repository name must not be more than 255 characters'],
@@ -59,6 +57,21 @@ describe('docker://', () => {
   test('a lone name that is not host-shaped is still a Docker Hub image, as in Distribution', () => {
     for (const name of ['redis', 'redis:7.0', 'foo_bar.com:8080', 'ubuntu:22.04']) requireRepository(name);
     assert.deepEqual(parseImageLocation('docker://foo_bar.com:8080'), { transport: 'docker', ref: { registry: 'docker.io', repository: 'library/foo_bar.com', tag: '8080' } });
+  });
+
+  test('a host-like name with a port-like tag and no slash is a Docker Hub repository and tag, as docker and skopeo read it', () => {
+    const cases: Array<[string, string, string]> = [
+      ['example.com:8080', 'library/example.com', '8080'],
+      ['localhost:5000', 'library/localhost', '5000'],
+      ['192.168.1.1:5000', 'library/192.168.1.1', '5000'],
+      ['registry.example.com:latest', 'library/registry.example.com', 'latest'],
+    ];
+    for (const [input, repository, tag] of cases) {
+      requireRepository(input);
+      assert.deepEqual(parseImageLocation(`docker://${input}`), { transport: 'docker', ref: { registry: 'docker.io', repository, tag } }, input);
+    }
+    // Without a tag, or with IPv6 brackets, such a name still only names a registry.
+    for (const input of ['example.com', 'localhost', '[::1]:5000', `example.com@${sha}`]) assertInvalid(() => requireRepository(input), /repository name is missing after registry/, input);
   });
 });
 

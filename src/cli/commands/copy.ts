@@ -8,12 +8,14 @@ import { formatName, formatOf } from '../../core/image/convert';
 import type { ManifestFormat } from '../../core/image/convert';
 import { checkCompressionOptions } from '../../core/image/layer-compression';
 import type { CompressionOptions } from '../../core/image/layer-compression';
-import { parsePlatform } from '../../core/image/platform';
+import { hostPlatform } from '../../core/image/platform';
+import type { PlatformWanted } from '../../core/image/platform';
 import { parseImageLocation } from '../../core/reference/transport';
 import type { RegistryClient } from '../../core/registry/client';
 import { flagBool, flagList, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
-import type { CliCommand } from '../io';
+import type { CliCommand, CliIO } from '../io';
+import { platformChoice, platformOverrideFlags } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { progressLine } from '../progress';
 import { noteRegistrySide } from '../remedies';
@@ -34,6 +36,7 @@ const flags: FlagSpec[] = [
   { name: 'jobs', short: 'j', kind: 'string', help: `blobs to move at once (default ${DEFAULT_JOBS})` },
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
+  ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
   authFileFlag,
@@ -98,6 +101,19 @@ function rewriteNote(result: CopyResult, compression: CompressionOptions | undef
   return `note: the image was ${what.join(' and ')}: its digest is ${result.digest}, the source's ${result.sourceDigest} (--preserve-digests keeps it)\n`;
 }
 
+/**
+ * --platform, or skopeo's --override-os/arch/variant: with those skopeo copies the one image they
+ * pick (unless --all), so regx does too; without any of them, the whole index is copied.
+ */
+function copyPlatform(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
+  const chosen = platformChoice(p, io);
+  if (flagString(p, 'platform') !== undefined) return chosen as PlatformWanted;
+  if (Object.keys(chosen).length === 0 || flagBool(p, 'all', false)) return undefined;
+  const wanted: PlatformWanted = { ...hostPlatform(), ...chosen };
+  if (chosen.architecture && !chosen.variant) delete wanted.variant;
+  return wanted;
+}
+
 function parseJobs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_JOBS;
   const n = Number(value);
@@ -118,8 +134,7 @@ export const copyCommand: CliCommand = {
     // Both are parsed (and a registry-only name refused) before any connection is made.
     const src = parseImageLocation(p.positional[0] as string);
     const dst = parseImageLocation(p.positional[1] as string);
-    const platformFlag = flagString(p, 'platform');
-    const platform = platformFlag === undefined ? undefined : parsePlatform(platformFlag);
+    const platform = copyPlatform(p, io);
     const jobs = parseJobs(flagString(p, 'jobs'));
     const quiet = flagBool(p, 'quiet', false);
     const format = parseFormat(flagString(p, 'format'));

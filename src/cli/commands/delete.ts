@@ -1,5 +1,5 @@
 // `regx delete docker://REFERENCE`: deletes the image by digest and says which tags went with it.
-import { UsageError } from '../../core/errors';
+import { UsageError, sanitizeRemoteText } from '../../core/errors';
 import { deleteImage } from '../../core/image/delete';
 import { parseArgs } from '../args';
 import type { FlagSpec } from '../args';
@@ -23,7 +23,7 @@ export const deleteCommand: CliCommand = {
       io.stdout.write(`Deleted ${ref.registry}/${ref.repository}@${r.digest}\n`);
       const asked = ref.digest ? undefined : (ref.tag ?? 'latest');
       const others = r.tags.filter((t) => t !== asked);
-      if (others.length) io.stdout.write(`Tags that shared this digest and are gone too: ${others.join(', ')}\n`);
+      if (others.length) io.stdout.write(`Tags that shared this digest and are gone too: ${others.map((t) => sanitizeRemoteText(t, 200)).join(', ')}\n`);
       else if (ref.digest && r.tags.length === 0) io.stdout.write('No tag pointed at it.\n');
       return 0;
     } finally {

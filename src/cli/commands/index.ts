@@ -7,6 +7,7 @@ import { inspectCommand } from './inspect';
 import { listTagsCommand } from './list-tags';
 import { loginCommand } from './login';
 import { logoutCommand } from './logout';
+import { manifestDigestCommand } from './manifest-digest';
 import { refCommand } from './ref';
 import { tagCommand } from './tag';
 
@@ -19,5 +20,6 @@ export const commands: CliCommand[] = [
   catalogCommand,
   loginCommand,
   logoutCommand,
+  manifestDigestCommand,
   refCommand,
 ];

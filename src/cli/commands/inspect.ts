@@ -1,23 +1,60 @@
 import { UsageError } from '../../core/errors';
 import { goJson } from '../../core/image/go-json';
 import { openSource } from '../../core/image/copy-source';
-import { inspectImage, inspectSource, ociConfigView } from '../../core/image/inspect';
+import { inspectImage, inspectSource, inspectTopManifest, ociConfigView } from '../../core/image/inspect';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec } from '../args';
+import { parseGoTemplate, unescapeFormat } from '../go-template';
+import type { GoTemplate, GoType } from '../go-template';
 import type { CliCommand } from '../io';
+import { platformChoice, platformFlag, platformOverrideFlags } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, imageLocationArg, registryFlagSpecs } from '../registry-flags';
 
 const flags: FlagSpec[] = [
-  { name: 'raw', kind: 'boolean', help: 'print the manifest (or with --config, the config) bytes exactly as served' },
+  { name: 'raw', kind: 'boolean', help: 'print the manifest bytes exactly as served, an index included (with --config, the config bytes)' },
   { name: 'config', kind: 'boolean', help: 'print the image config instead of the summary' },
+  { name: 'format', short: 'f', kind: 'string', help: 'print the summary through a Go template, e.g. \'{{.Digest}}\' or \'{{index .Labels "version"}}\'' },
   { name: 'no-tags', short: 'n', kind: 'boolean', help: 'do not list the repository tags' },
-  { name: 'override-os', kind: 'string', help: 'pick this OS out of an index instead of the host one' },
-  { name: 'override-arch', kind: 'string', help: 'pick this architecture out of an index' },
-  { name: 'override-variant', kind: 'string', help: 'pick this variant out of an index' },
+  ...platformOverrideFlags,
+  platformFlag,
   ...registryFlagSpecs(),
   authFileFlag,
   debugFlag,
 ];
+
+const str: GoType = { kind: 'string' };
+const strings: GoType = { kind: 'slice', elem: str };
+const stringMap: GoType = { kind: 'map', elem: str };
+
+/** The summary's fields as Go types, for --format (what skopeo's template sees, plus regx's Variant and LayersData). */
+export const inspectOutputType: GoType = {
+  kind: 'struct',
+  name: 'inspectOutput',
+  fields: {
+    Name: str,
+    Digest: str,
+    RepoTags: strings,
+    Created: { kind: 'time' },
+    DockerVersion: str,
+    Labels: stringMap,
+    Architecture: str,
+    Variant: str,
+    Os: str,
+    Layers: strings,
+    LayersData: { kind: 'slice', elem: { kind: 'struct', name: 'layerInfo', fields: { MIMEType: str, Digest: str, Size: { kind: 'int' }, Annotations: stringMap } } },
+    Env: strings,
+  },
+};
+
+/** `{{json .}}` alone is the plain output, as skopeo prints it. */
+const WHOLE_JSON = /^\s*\{\{\s*json\s+\.\s*\}\}\s*$/;
+
+function parseFormat(format: string | undefined): { template: GoTemplate; newline: boolean } | undefined {
+  if (format === undefined || format === '' || WHOLE_JSON.test(format)) return undefined;
+  const text = unescapeFormat(format);
+  // Like skopeo, a newline ends the output unless the template already ends with one.
+  return { template: parseGoTemplate(text, inspectOutputType), newline: !text.endsWith('\n') };
+}
 
 export const inspectCommand: CliCommand = {
   name: 'inspect',
@@ -27,25 +64,33 @@ export const inspectCommand: CliCommand = {
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     if (p.positional.length !== 1) throw new UsageError('inspect takes exactly one image reference');
+    const raw = flagBool(p, 'raw', false);
+    const config = flagBool(p, 'config', false);
+    const formatFlag = flagString(p, 'format');
+    if (formatFlag !== undefined && raw) throw new UsageError('--raw cannot be combined with --format: the raw output is printed as is');
+    if (formatFlag !== undefined && config) throw new UsageError('--format applies to the image summary, not to --config');
+    // Checked before any request, so a bad template costs nothing.
+    const format = parseFormat(formatFlag);
+    const platform = platformChoice(p, io);
     const location = imageLocationArg(p.positional[0], 'image reference');
     const ref = location.transport === 'docker' ? location.ref : undefined;
     const client = ref ? clientFor(ref.registry, ref.repository, p, io) : undefined;
     try {
-      const platform = {
-        ...(flagString(p, 'override-os') ? { os: flagString(p, 'override-os') } : {}),
-        ...(flagString(p, 'override-arch') ? { architecture: flagString(p, 'override-arch') } : {}),
-        ...(flagString(p, 'override-variant') ? { variant: flagString(p, 'override-variant') } : {}),
-      };
-      const raw = flagBool(p, 'raw', false);
-      const config = flagBool(p, 'config', false);
-      const options = { platform, noTags: flagBool(p, 'no-tags', false) || raw || config, signal: io.signal };
+      const reference = ref ? (ref.digest ?? ref.tag ?? 'latest') : undefined;
+      if (raw && !config) {
+        // The top manifest as served: no platform is chosen, so any index prints, whatever it lists.
+        const top = await inspectTopManifest(await openSource(location, client), { reference, signal: io.signal });
+        io.stdout.write(top.bytes);
+        return 0;
+      }
+      const options = { platform, noTags: flagBool(p, 'no-tags', false) || config, signal: io.signal };
       const image =
-        client && ref
-          ? await inspectImage(client, ref.repository, ref.digest ?? ref.tag ?? 'latest', options)
+        client && ref && reference
+          ? await inspectImage(client, ref.repository, reference, options)
           : await inspectSource(await openSource(location, undefined), options);
-      if (raw && config) io.stdout.write(image.rawConfig);
-      else if (raw) io.stdout.write(image.rawManifest);
+      if (raw) io.stdout.write(image.rawConfig);
       else if (config) io.stdout.write(`${goJson(ociConfigView(image.config))}\n`);
+      else if (format) io.stdout.write(`${format.template.render(image.info)}${format.newline ? '\n' : ''}`);
       else io.stdout.write(`${goJson(image.info)}\n`);
       return 0;
     } finally {

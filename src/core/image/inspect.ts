@@ -3,9 +3,9 @@
 import { NotFoundError, RegxError } from '../errors';
 import type { RegistryClient } from '../registry/client';
 import { readSmallBlob, registrySource } from './copy-source';
-import type { ImageSource } from './copy-source';
+import type { ImageSource, ManifestBytes } from './copy-source';
 import { verifyBytes } from './digest';
-import { goTime } from './go-json';
+import { goMap, goTime } from './go-json';
 import { parseImageIndex, parseImageManifest } from './manifest-walk';
 import { isImageManifestMediaType, isIndexMediaType, MediaType } from './mediatypes';
 import type { ImageIndex, ImageManifest } from './mediatypes';
@@ -106,19 +106,29 @@ export async function inspectImage(client: RegistryClient, repository: string, r
  * Inspects whatever a source holds, a registry repository or an OCI layout. `name` and `tags`
  * are what skopeo shows for the transport: a docker source has both, a layout neither.
  */
-export async function inspectSource(source: ImageSource, options: InspectOptions & { name?: string; reference?: string; tags?: () => Promise<string[]> }): Promise<InspectedImage> {
-  const top = await source.top(options.signal).catch((err: unknown) => {
+/** The manifest a source's reference names, as served: what `inspect --raw` prints, no platform chosen. */
+export async function inspectTopManifest(source: ImageSource, options: { reference?: string; signal?: AbortSignal } = {}): Promise<ManifestBytes> {
+  return source.top(options.signal).catch((err: unknown) => {
     // skopeo's wording, so scripts that grep for it keep working.
     if (err instanceof NotFoundError && source.registry) throw new NotFoundError(`reading manifest ${options.reference ?? source.tag ?? 'latest'} in ${source.name}: manifest unknown`, err.url);
     throw err;
   });
+}
+
+/**
+ * Inspects whatever a source holds, a registry repository or an OCI layout. `name` and `tags`
+ * are what skopeo shows for the transport: a docker source has both, a layout neither.
+ */
+export async function inspectSource(source: ImageSource, options: InspectOptions & { name?: string; reference?: string; tags?: () => Promise<string[]> }): Promise<InspectedImage> {
+  const top = await inspectTopManifest(source, options);
   let chosen = top;
   let index: ImageIndex | undefined;
   if (isIndexMediaType(top.mediaType)) {
     index = parseImageIndex(top.bytes);
     const wanted = { ...hostPlatform(), ...options.platform } as PlatformWanted;
     if (options.platform?.architecture && !options.platform.variant) delete wanted.variant;
-    chosen = await source.manifest(selectPlatform(index, wanted), options.signal);
+    // The served type decides whether an entry without a platform may stand in (OCI) or not (Docker list).
+    chosen = await source.manifest(selectPlatform({ ...index, mediaType: top.mediaType }, wanted), options.signal);
   }
   const tags = options.tags ? await options.tags() : [];
   if (chosen.mediaType === MediaType.dockerSchema1Signed || chosen.mediaType === MediaType.dockerSchema1) {
@@ -181,11 +191,11 @@ export function inspectOutput(name: string, digest: string, tags: string[], mani
     RepoTags: tags,
     Created: goTime(config.created),
     DockerVersion: config.docker_version ?? '',
-    Labels: config.config?.Labels ?? null,
+    Labels: goMap(config.config?.Labels ?? null),
     Architecture: config.architecture ?? '',
     Os: config.os ?? '',
     Layers: manifest.layers.map((l) => l.digest),
-    LayersData: manifest.layers.map((l) => ({ MIMEType: l.mediaType, Digest: l.digest, Size: l.size, Annotations: l.annotations ?? null })),
+    LayersData: manifest.layers.map((l) => ({ MIMEType: l.mediaType, Digest: l.digest, Size: l.size, Annotations: goMap(l.annotations ?? null) })),
     Env: config.config?.Env ?? null,
   };
   if (!name) delete (out as Partial<InspectOutput>).Name;
@@ -199,24 +209,25 @@ export function inspectOutput(name: string, digest: string, tags: string[], mani
 
 /**
  * The config as `skopeo inspect --config` prints it: converted to the OCI image config shape
- * (docker-only fields dropped), fields in the OCI struct's order, empty ones left out.
+ * (docker-only fields dropped), fields in the OCI struct's order, empty ones left out except
+ * `config`, a struct that Go's omitempty never drops (so an image without one shows `"config": {}`).
  */
 export function ociConfigView(config: ImageConfig): Record<string, unknown> {
   const c = config.config;
   const runtime = c
     ? prune({
         User: c.User,
-        ExposedPorts: c.ExposedPorts,
+        ExposedPorts: goMap(c.ExposedPorts),
         Env: c.Env,
         Entrypoint: c.Entrypoint,
         Cmd: c.Cmd,
-        Volumes: c.Volumes,
+        Volumes: goMap(c.Volumes),
         WorkingDir: c.WorkingDir,
-        Labels: c.Labels,
+        Labels: goMap(c.Labels),
         StopSignal: c.StopSignal,
         ArgsEscaped: c.ArgsEscaped,
       })
-    : undefined;
+    : {};
   return prune({
     created: goTime(config.created) ?? undefined,
     author: config.author,
@@ -225,10 +236,10 @@ export function ociConfigView(config: ImageConfig): Record<string, unknown> {
     os: config.os ?? '',
     'os.version': config['os.version'],
     'os.features': config['os.features'],
-    config: runtime && Object.keys(runtime).length ? runtime : undefined,
+    config: runtime,
     rootfs: config.rootfs ?? { type: '', diff_ids: null },
     history: config.history?.map((h) => prune({ created: goTime(h.created) ?? undefined, created_by: h.created_by, author: h.author, comment: h.comment, empty_layer: h.empty_layer || undefined })),
-  }, ['architecture', 'os', 'rootfs']);
+  }, ['architecture', 'os', 'config', 'rootfs']);
 }
 
 /** Drops undefined, null, '' and empty collections, as Go's omitempty does, except the fields in `keep`. */

@@ -1,7 +1,10 @@
 // Choosing one image out of an index: the host's platform unless the user overrides os, arch or
 // variant, matched the way containers/image does (os and architecture must match; a variant, when
 // asked for, must match, otherwise an entry without a variant or with the host's variant wins).
+// When nothing matches, an OCI index's first entry without a platform stands in (it claims to fit
+// any); a Docker list's entries always carry a platform, so there is no such fallback there.
 import { RegxError } from '../errors';
+import { MediaType } from './mediatypes';
 import type { Descriptor, ImageIndex, Platform } from './mediatypes';
 
 export interface PlatformWanted {
@@ -45,6 +48,7 @@ function variantMatches(wanted: PlatformWanted, candidate: Platform): 'exact' | 
   return 'no';
 }
 
+/** `index.mediaType` is the type the index was served as (an OCI index need not carry the field). */
 export function selectPlatform(index: ImageIndex, wanted: PlatformWanted): Descriptor {
   let compatible: Descriptor | undefined;
   for (const d of index.manifests) {
@@ -55,6 +59,10 @@ export function selectPlatform(index: ImageIndex, wanted: PlatformWanted): Descr
     if (match === 'compatible') compatible ??= d;
   }
   if (compatible) return compatible;
+  if (index.mediaType !== MediaType.dockerManifestList) {
+    const unlabelled = index.manifests.find((d) => !d.platform);
+    if (unlabelled) return unlabelled;
+  }
   const available = index.manifests.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ');
   throw new RegxError('no-matching-platform', `no image for ${formatPlatform(wanted)} in this index (it has: ${available || 'nothing'})`);
 }

@@ -7,6 +7,7 @@
 // the body after `formatLength` is signature material and names nothing.
 import { createHash } from 'node:crypto';
 import { ManifestInvalidError } from '../errors';
+import { MediaType } from './mediatypes';
 
 function bad(what: string): never {
   throw new ManifestInvalidError(`invalid schema 1 manifest: ${what}`);
@@ -119,4 +120,30 @@ export function schema1Image(json: Buffer): Schema1Image {
     top: first.v1,
     topJson: first.text,
   };
+}
+
+/**
+ * True for a manifest that containers/image takes for a signed schema 1 one: no known `mediaType`,
+ * `schemaVersion` 1 and a `signatures` member that is not null.
+ */
+export function isSignedSchema1(bytes: Buffer): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const m = parsed as { mediaType?: unknown; schemaVersion?: unknown; signatures?: unknown };
+  const known: string[] = [MediaType.dockerManifest, MediaType.dockerManifestList, MediaType.ociManifest, MediaType.ociIndex];
+  if (typeof m.mediaType === 'string' && known.includes(m.mediaType)) return false;
+  return m.schemaVersion === 1 && m.signatures !== undefined && m.signatures !== null;
+}
+
+/**
+ * The digest of a manifest file as registries and skopeo compute it: sha256 of the bytes, except a
+ * signed schema 1 manifest, whose digest is that of its payload without the signatures.
+ */
+export function manifestFileDigest(bytes: Buffer): string {
+  return isSignedSchema1(bytes) ? schema1PayloadDigest(bytes) : `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }

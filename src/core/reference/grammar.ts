@@ -47,9 +47,10 @@ export const anchoredIdentifierRegexp = new RegExp(`^${identifier}$`);
 export const anchoredDomainRegexp = new RegExp(`^${domainAndPort}$`);
 
 /**
- * A lone segment that can only be meant as a registry: `localhost`, a dotted host or an IPv6
- * address, with an optional port. Distribution would read `registry.example.com` as the Docker Hub
- * image library/registry.example.com; the docker transport refuses that guess (see transport.ts).
+ * A lone segment shaped like a registry: `localhost`, a dotted host or an IPv6 address, with an
+ * optional port. Distribution would read `registry.example.com` as the Docker Hub image
+ * library/registry.example.com; the docker transport refuses that guess when there is no port-like
+ * tag (see requireRepository in transport.ts).
  */
 export const registryOnlyRegexp = new RegExp(`^(?:localhost|${domainNameComponent}(?:\\.${domainNameComponent})+|${ipv6address})${optionalPort}$`);
 

@@ -34,9 +34,11 @@ export function hasTransportPrefix(input: string): boolean {
 
 /**
  * Refuses a docker reference that names only a registry, with a message that says the repository
- * is missing: `registry.example.com/`, `localhost:5000`, `[::1]:5000`, ''. Distribution would say
- * only "invalid reference format" for most of these, and for a dotted host or `localhost` alone it
- * would even pick a Docker Hub image nobody meant.
+ * is missing: `registry.example.com/`, `registry.example.com`, `localhost`, `[::1]:5000`, ''.
+ * Distribution would say only "invalid reference format" for most of these, and for a dotted host
+ * or `localhost` alone it would even pick a Docker Hub image nobody meant. A host-like name with a
+ * port-like suffix and no slash (`example.com:8080`) is not refused: docker and skopeo read it as
+ * the Docker Hub repository `library/example.com` with the tag `8080`, and so does regx.
  */
 export function requireRepository(input: string): void {
   const example = '[REGISTRY/]REPOSITORY[:TAG]';
@@ -47,7 +49,8 @@ export function requireRepository(input: string): void {
     if (/^\/*$/.test(input.slice(slash + 1))) registry = input.slice(0, slash);
   } else {
     const name = input.split('@')[0] as string;
-    if (registryOnlyRegexp.test(name)) registry = name;
+    // `[::1]:5000` cannot be a Docker Hub name; `host:8080` is a name with a tag (see above).
+    if (registryOnlyRegexp.test(name) && (name.startsWith('[') || !name.includes(':'))) registry = name;
   }
   if (registry === undefined) return;
   if (registry === '') fail(`invalid reference format: repository name is missing in "${input}" (expected ${example})`, input);

@@ -51,7 +51,8 @@ export async function readErrorBody(res: Dispatcher.ResponseData): Promise<Regis
         return code && message ? `${codeWords(code)}: ${message}` : (message ?? (code ? codeWords(code) : undefined));
       });
       const code = typeof first.code === 'string' ? sanitizeRemoteText(first.code, 100) : undefined;
-      return { code, message: sanitizeRemoteText(messages.filter(Boolean).join('; '), 500) || undefined };
+      // One line per distinct message: Distribution repeats the same one for each missing blob.
+      return { code, message: sanitizeRemoteText([...new Set(messages.filter(Boolean))].join('; '), 500) || undefined };
     }
   } catch {
     // Not JSON: a proxy's HTML page or plain text; keep a short first line of it.
