@@ -285,6 +285,24 @@ export function orasReferrer(subject: ShapeManifest): Shape {
   return { top, children: [], blobs, foreign: [] };
 }
 
+/** The tag a registry without the referrers API keeps `subject`'s referrers index under (OCI 1.1's tag schema): `sha256-<hex>`. */
+export function referrersTag(subject: string): string {
+  return subject.replace(':', '-');
+}
+
+/** The referrers index clients write at referrersTag(): one entry per artifact, with its artifactType and annotations. */
+export function referrersIndex(referrers: Shape[]): Shape {
+  const children = referrers.map((r) => r.top);
+  const entries = children.map((m) => {
+    const json = JSON.parse(m.bytes.toString('utf8')) as { artifactType?: string; annotations?: Record<string, string> };
+    return { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length, ...(json.artifactType ? { artifactType: json.artifactType } : {}), ...(json.annotations ? { annotations: json.annotations } : {}) };
+  });
+  const top = manifestOf(compactJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries }), 'application/vnd.oci.image.index.v1+json');
+  const blobs = new Map<string, Buffer>();
+  for (const r of referrers) for (const [d, b] of r.blobs) blobs.set(d, b);
+  return { top, children, blobs, foreign: [] };
+}
+
 /** An SBOM pushed as an artifact of the ORAS 1.0 era: a custom config media type, an SPDX document as the layer. */
 export function sbomArtifact(): Shape {
   const blobs = new Map<string, Buffer>();

@@ -16,6 +16,8 @@ import {
   hugeIndex,
   makeTempDir,
   orasReferrer,
+  referrersIndex,
+  referrersTag,
   pushBlob,
   pushImage,
   pushShape,
@@ -125,6 +127,15 @@ async function assertInspectMatchesSkopeo(reg: TestRegistry, ref: string, extra:
   return ours;
 }
 
+/** (c) `inspect --config` and `--config --raw` print what skopeo prints, byte for byte (an empty `"config": {}` kept). */
+async function assertConfigMatchesSkopeo(reg: TestRegistry, ref: string, extra: string[] = []): Promise<void> {
+  for (const flags of [['--config'], ['--config', '--raw']]) {
+    const ours = await regx(['inspect', ...flags, ...skopeoFlags(reg, ''), ...extra, `docker://${reg.host}/${ref}`]);
+    const theirs = await skopeo(['inspect', ...flags, ...skopeoFlags(reg, ''), ...extra, `docker://${reg.host}/${ref}`]);
+    assert.equal(ours.stdout, theirs.stdout, `${ref}: inspect ${[...flags, ...extra].join(' ')}`);
+  }
+}
+
 /** (c) `inspect --raw` prints the top manifest as served, as skopeo does. */
 async function assertRawMatchesSkopeo(reg: TestRegistry, ref: string, expected: Buffer): Promise<void> {
   const ours = await regx(['inspect', '--raw', ...skopeoFlags(reg, ''), `docker://${reg.host}/${ref}`]);
@@ -148,6 +159,15 @@ async function assertLayoutReadByTools(dir: string, tag: string, opts: { image: 
   for (const [field, value] of Object.entries(theirs)) assert.deepEqual(ours[field], value, `oci:${tag}: field ${field} differs from skopeo's`);
 }
 
+/** A layout regx converted to OCI goes to a registry with the digest it has there; its foreign layers stay foreign. */
+async function assertConvertedLayoutPushes(dir: string, tag: string, reg: TestRegistry, to: string): Promise<void> {
+  const entry = layoutEntry(dir, tag);
+  await regx(['copy', ...insecure, `oci:${dir}:${tag}`, `docker://${reg.host}/${to}`]);
+  const [repository, reference] = splitRef(to);
+  assert.equal(await registryDigest(reg, repository, reference), entry.digest, `${to} has the layout's digest`);
+  assert.deepEqual(await registryManifest(reg, repository, reference), readFileSync(join(dir, 'blobs', 'sha256', hex(entry.digest))));
+}
+
 describe('real-world shapes round-trip with their digests', { skip: !haveTools }, () => {
   let src: TestRegistry;
   let dst: TestRegistry;
@@ -168,11 +188,16 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     const windows = await assertInspectMatchesSkopeo(src, 'win/app:ltsc', ['--override-os=windows']);
     assert.equal(windows.Os, 'windows');
     assert.equal(windows.Digest, shape.top.digest);
+    await assertConfigMatchesSkopeo(src, 'win/app:ltsc', ['--override-os=windows']);
+    // --raw never chooses a platform, so one the list lacks is no error.
+    const raw = await regx(['inspect', '--raw', '--tls-verify=false', '--override-os=windows', '--override-arch=arm64', `docker://${src.host}/win/app:ltsc`]);
+    assert.equal(raw.stdout, shape.top.bytes.toString('utf8'));
     // Converted to OCI (the foreign layers become non-distributable ones): a layout skopeo and umoci read by tag.
     const converted = join(makeTempDir('shape-oci'), 'layout');
     await regx(['copy', ...insecure, `docker://${src.host}/win/app:ltsc`, `oci:${converted}:ltsc`]);
     assert.equal(layoutEntry(converted, 'ltsc').mediaType, 'application/vnd.oci.image.index.v1+json');
     await assertLayoutReadByTools(converted, 'ltsc', { image: true });
+    await assertConvertedLayoutPushes(converted, 'ltsc', dst, 'oci/win:ltsc');
   });
 
   test('a Docker image whose base layer is foreign', async () => {
@@ -184,6 +209,7 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     const ours = await assertInspectMatchesSkopeo(src, 'win/nano:1809');
     assert.equal(ours.Os, 'windows');
     assert.equal((ours.Layers as string[])[0], shape.foreign[0], 'the foreign layer is listed');
+    await assertConfigMatchesSkopeo(src, 'win/nano:1809');
     const converted = join(makeTempDir('shape-oci'), 'layout');
     await regx(['copy', ...insecure, `docker://${src.host}/win/nano:1809`, `oci:${converted}:1809`]);
     const manifest = JSON.parse(readFileSync(join(converted, 'blobs', 'sha256', hex(layoutEntry(converted, '1809').digest)), 'utf8')) as { layers: { mediaType: string; urls?: string[] }[] };
@@ -191,6 +217,7 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     assert.equal(manifest.layers[0]?.urls?.length, 1, 'the urls are kept');
     assert.ok(!layoutHas(converted, shape.foreign[0] as string));
     await assertLayoutReadByTools(converted, '1809', { image: true });
+    await assertConvertedLayoutPushes(converted, '1809', dst, 'oci/nano:1809');
   });
 
   test('a BuildKit index with unknown/unknown attestation manifests', async () => {
@@ -205,6 +232,12 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     assert.equal(amd64.Architecture, 'amd64');
     const arm64 = await assertInspectMatchesSkopeo(src, 'team/buildkit:v1', ['--override-arch=arm64']);
     assert.equal(arm64.Architecture, 'arm64');
+    // The attestation manifest itself, by digest: an image of unknown/unknown whose config has an empty "config".
+    const attestation = shape.attestations[0] as ShapeManifest;
+    const att = await assertInspectMatchesSkopeo(src, `team/buildkit@${attestation.digest}`);
+    assert.equal(att.Os, 'unknown');
+    await assertConfigMatchesSkopeo(src, `team/buildkit@${attestation.digest}`);
+    await assertConfigMatchesSkopeo(src, 'team/buildkit:v1');
     // --platform picks the image, never its attestation.
     await regx(['copy', ...insecure, '--platform=linux/amd64', `docker://${src.host}/team/buildkit:v1`, `docker://${dst.host}/mirror/buildkit:amd64`]);
     assert.equal(await registryDigest(dst, 'mirror/buildkit', 'amd64'), shape.images[0]?.digest);
@@ -227,7 +260,9 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     await assertLayoutReadByTools(dir, sigTag, { image: true });
     await assertLayoutReadByTools(dir, 'v1', { image: true });
     await assertRawMatchesSkopeo(src, `team/signed:${sigTag}`, shape.top.bytes);
-    await assertInspectMatchesSkopeo(src, `team/signed:${sigTag}`);
+    const inspected = await assertInspectMatchesSkopeo(src, `team/signed:${sigTag}`);
+    assert.deepEqual([...(inspected.RepoTags as string[])].sort(), [sigTag, 'v1']);
+    await assertConfigMatchesSkopeo(src, `team/signed:${sigTag}`);
   });
 
   test('an OCI artifact with the empty config and a subject, pushed by digest', async () => {
@@ -242,6 +277,14 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     const dir = await assertLayoutRoundTrip(src, dst, ref, 'notary', `back/app@${shape.top.digest}`, shape);
     await assertLayoutReadByTools(dir, 'notary', { image: false });
     await assertRawMatchesSkopeo(src, ref, shape.top.bytes);
+    // The referrers tag schema (registries without the referrers API): an index of artifacts at `sha256-<subject hex>`.
+    const referrers = referrersIndex([shape]);
+    const tag = referrersTag(image.manifestDigest);
+    await pushShape(src, 'team/app', tag, referrers);
+    await assertRegistryRoundTrip(src, dst, `team/app:${tag}`, `mirror/app:${tag}`, referrers);
+    const refDir = await assertLayoutRoundTrip(src, dst, `team/app:${tag}`, tag, `back/app:${tag}`, referrers);
+    await assertLayoutReadByTools(refDir, tag, { image: false });
+    await assertRawMatchesSkopeo(src, `team/app:${tag}`, referrers.top.bytes);
   });
 
   test('an SBOM artifact with a custom config media type', async () => {
