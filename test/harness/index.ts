@@ -17,6 +17,7 @@ export * from './registry';
 export * from './registry-http';
 export * from './schema1';
 export * from './seed';
+export * from './shapes';
 export * from './temp';
 export * from './token-issuer';
 export * from './tools';
