@@ -136,6 +136,20 @@ async function assertConfigMatchesSkopeo(reg: TestRegistry, ref: string, extra: 
   }
 }
 
+/** (c) An artifact is not an image: plain `inspect` and `--config` are refused as skopeo refuses them, same words, same exit. */
+async function assertArtifactRefusedLikeSkopeo(reg: TestRegistry, ref: string, configType: string): Promise<void> {
+  for (const flags of [[], ['--config']]) {
+    const ours = await runRegx(['inspect', ...flags, ...skopeoFlags(reg, ''), `docker://${reg.host}/${ref}`]);
+    const theirs = await run('skopeo', ['inspect', ...flags, ...skopeoFlags(reg, ''), `docker://${reg.host}/${ref}`]);
+    const words = `unsupported image-specific operation on artifact with type "${configType}"`;
+    assert.equal(theirs.code, 1, theirs.stderr);
+    // skopeo logs it through logrus, which quotes the message and escapes its quotes.
+    assert.ok(theirs.stderr.includes(words.replace(/"/g, '\\"')), theirs.stderr);
+    assert.equal(ours.code, 1, `regx inspect ${flags.join(' ')} ${ref}: ${ours.stdout}`);
+    assert.ok(ours.stderr.includes(words), ours.stderr);
+  }
+}
+
 /** (c) `inspect --raw` prints the top manifest as served, as skopeo does. */
 async function assertRawMatchesSkopeo(reg: TestRegistry, ref: string, expected: Buffer): Promise<void> {
   const ours = await regx(['inspect', '--raw', ...skopeoFlags(reg, ''), `docker://${reg.host}/${ref}`]);
@@ -311,6 +325,7 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     const dir = await assertLayoutRoundTrip(src, dst, ref, 'notary', `back/app@${shape.top.digest}`, shape);
     await assertLayoutReadByTools(dir, 'notary', { image: false, copyTo: [dst, 'skopeo/notary:notary'] });
     await assertRawMatchesSkopeo(src, ref, shape.top.bytes);
+    await assertArtifactRefusedLikeSkopeo(src, ref, 'application/vnd.oci.empty.v1+json');
     // The referrers tag schema (registries without the referrers API): an index of artifacts at `sha256-<subject hex>`.
     const referrers = referrersIndex([shape]);
     const tag = referrersTag(image.manifestDigest);
@@ -329,6 +344,7 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     const dir = await assertLayoutRoundTrip(src, dst, 'team/sbom:app-1.0', 'app-1.0', 'back/sbom:app-1.0', shape);
     await assertLayoutReadByTools(dir, 'app-1.0', { image: false, copyTo: [dst, 'skopeo/sbom:app-1.0'] });
     await assertRawMatchesSkopeo(src, 'team/sbom:app-1.0', shape.top.bytes);
+    await assertArtifactRefusedLikeSkopeo(src, 'team/sbom:app-1.0', JSON.parse(shape.top.bytes.toString('utf8')).config.mediaType as string);
   });
 
   test('an index of 2,000 entries that repeat four child manifests', async () => {

@@ -1,7 +1,7 @@
-import { UsageError } from '../../core/errors';
+import { RegxError, UsageError, sanitizeRemoteText } from '../../core/errors';
 import { goJson } from '../../core/image/go-json';
 import { openSource } from '../../core/image/copy-source';
-import { inspectImage, inspectSource, inspectTopManifest, ociConfigView } from '../../core/image/inspect';
+import { inspectImage, inspectSource, inspectTopManifest, ociConfigView, artifactConfigType } from '../../core/image/inspect';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec } from '../args';
 import { parseGoTemplate, unescapeFormat } from '../go-template';
@@ -88,6 +88,10 @@ export const inspectCommand: CliCommand = {
         client && ref && reference
           ? await inspectImage(client, ref.repository, reference, options)
           : await inspectSource(await openSource(location, undefined), options);
+      // skopeo refuses image fields for an artifact rather than print a made-up image; so does regx
+      // (its bytes are still there with --raw and --config --raw).
+      const artifact = raw ? undefined : artifactConfigType(image.manifest);
+      if (artifact) throw new RegxError('unsupported', `unsupported image-specific operation on artifact with type "${sanitizeRemoteText(artifact, 200)}"`);
       if (raw) io.stdout.write(image.rawConfig);
       else if (config) io.stdout.write(`${goJson(ociConfigView(image.config))}\n`);
       else if (format) io.stdout.write(`${format.template.render(image.info)}${format.newline ? '\n' : ''}`);

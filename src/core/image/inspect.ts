@@ -254,3 +254,14 @@ function prune(o: Record<string, unknown>, keep: string[] = []): Record<string, 
   }
   return out;
 }
+
+/**
+ * The config type of a manifest that is not an image but an artifact (an SBOM, a signature bundle, an
+ * oras push: a config that is not an image config), or undefined for an image. Schema 1 views carry
+ * no config type and are images.
+ */
+export function artifactConfigType(manifest: ImageManifest): string | undefined {
+  const type = manifest.config.mediaType;
+  if (!type || type === MediaType.ociConfig || type === MediaType.dockerConfig) return undefined;
+  return type;
+}
