@@ -1,11 +1,41 @@
 // `npm test`: type-check and compile the tests, bundle the CLI and extension, then run every
 // test file with node's own test runner. `npm test -- unit` (or integration, e2e) runs one layer.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, readdirSync, statSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 const layers = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const wanted = layers.length ? layers : ['unit', 'integration', 'e2e'];
+
+// The real parts the tests run, by the Debian package that has them. One missing gets one line that
+// installs them all; under CI that line is the failure (a skipped test is no pass), locally the tests
+// that need them skip with the same advice.
+const debianTools = {
+  'docker-registry': 'docker-registry', skopeo: 'skopeo', umoci: 'umoci', podman: 'podman', htpasswd: 'apache2-utils',
+  openssl: 'openssl', curl: 'curl', 'gnome-keyring-daemon': 'gnome-keyring', 'dbus-run-session': 'dbus',
+  'secret-tool': 'libsecret-tools', rg: 'ripgrep', chromium: 'chromium',
+};
+const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((dir) => {
+  try {
+    accessSync(join(dir, cmd), constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+});
+const missing = [...new Set(Object.entries(debianTools).filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg))];
+if (missing.length && (wanted.includes('integration') || wanted.includes('e2e'))) {
+  const line = `apt-get install -y ${missing.join(' ')}`;
+  if (process.env.CI) {
+    console.error(`The tests need Debian packages that are not installed. Run:\n  ${line}`);
+    process.exit(1);
+  }
+  console.error(`Some real parts are missing; the tests that need them will skip. To run them all:\n  ${line}`);
+}
+// code-server is installed outside the dependencies (it is large): the e2e layer installs it on first use, as npm start does.
+if (wanted.includes('e2e') && !missing.includes('ripgrep')) {
+  execFileSync('bash', ['scripts/install-code-server.sh'], { stdio: 'inherit' });
+}
 
 rmSync('out', { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
