@@ -33,4 +33,9 @@ export class Ctx extends Disposable {
   own<T extends vscode.Disposable>(item: T): T {
     return this.register(item);
   }
+
+  /** Takes back an object given with own() that has disposed itself (a closed panel), so it is not kept alive. */
+  disown(item: vscode.Disposable): void {
+    this.release(item);
+  }
 }

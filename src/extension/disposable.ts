@@ -11,6 +11,12 @@ export abstract class Disposable implements vscode.Disposable {
     return item;
   }
 
+  /** Stops owning `item` without disposing it (it went away by itself, e.g. a closed panel). */
+  protected release(item: vscode.Disposable): void {
+    const i = this.owned.indexOf(item);
+    if (i >= 0) this.owned.splice(i, 1);
+  }
+
   dispose(): void {
     this.disposed = true;
     // Last registered first: children may depend on what was registered before them.

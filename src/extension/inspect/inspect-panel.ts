@@ -51,6 +51,8 @@ export class InspectPanel extends Disposable {
     this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => isInspectRequest(m) && void this.handle(m)));
     this.register(this.panel.onDidDispose(() => this.dispose()));
     this.register({ dispose: () => InspectPanel.open.delete(this.name) });
+    // A closed panel is dropped by the context too, not kept until the extension deactivates.
+    this.register({ dispose: () => ctx.disown(this) });
     this.panel.webview.html = this.html();
   }
 

@@ -44,6 +44,8 @@ export class DescribePanel extends Disposable {
     this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => isDescribeRequest(m) && void this.handle(m)));
     this.register(this.panel.onDidDispose(() => this.dispose()));
     this.register({ dispose: () => DescribePanel.open.delete(this.key) });
+    // A closed panel is dropped by the context too, not kept until the extension deactivates.
+    this.register({ dispose: () => ctx.disown(this) });
     this.panel.webview.html = this.html(dist);
   }
 
