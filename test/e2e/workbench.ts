@@ -149,6 +149,8 @@ export class Workbench {
   async pick(prompt: string | RegExp, label: string): Promise<void> {
     await this.waitForQuickInput(prompt);
     const row = this.quickPickRow(label);
+    // A long list draws only the rows in view: filter by the label when the row is not drawn.
+    if (!(await row.first().isVisible())) await this.quickInputBox().fill(label);
     await row.first().click();
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registryPresets } from '../registry-presets';
+import type { RegistryPreset } from '../registry-presets';
 import { parseRegistryUrl, withRegistry } from '../registry-settings';
 import type { RegistrySetting } from '../registry-settings';
 import { orCancel } from './command';
@@ -32,6 +33,7 @@ export const addRegistryCommand: Command = {
         }),
       );
       setting = { url: url.trim().replace(/\/+$/, ''), kind: ask.kind };
+      if (preset === otherRegistry) setting = { ...setting, ...(await nameAndKind(setting.url)) };
     }
     const host = parseRegistryUrl(setting.url)!.host;
     await ctx.config.updateRegistries((list) => withRegistry(list, setting));
@@ -39,8 +41,25 @@ export const addRegistryCommand: Command = {
     ctx.tree.refresh();
     if (preset.needsLogin && !(await ctx.logins.credentials(host).catch(() => undefined))) {
       const logIn = 'Log In';
-      void vscode.window.showInformationMessage(`${preset.label} needs a login.`, logIn).then((choice) => choice === logIn && vscode.commands.executeCommand(logInCommandId, host));
+      const message = `${preset.label} needs a login.${preset.loginHint ? ` ${preset.loginHint}` : ''}`;
+      void vscode.window.showInformationMessage(message, logIn).then((choice) => choice === logIn && vscode.commands.executeCommand(logInCommandId, host));
     }
     return host;
   },
 };
+
+const otherRegistry: RegistryPreset | undefined = registryPresets.find((p) => p.label === 'Other registry...');
+
+const kinds: { label: string; registryKind: NonNullable<RegistrySetting['kind']>; detail: string }[] = [
+  { label: 'Distribution (OCI)', registryKind: 'generic', detail: 'Any registry: catalog and tags through the registry API' },
+  { label: 'Quay', registryKind: 'quay', detail: 'Red Hat Quay: repositories found through its search API' },
+  { label: 'Harbor', registryKind: 'harbor', detail: 'Harbor: repositories found through its search API' },
+  { label: 'OpenShift internal registry', registryKind: 'openshift', detail: "A cluster's registry route" },
+];
+
+/** "Other registry": the name shown in the tree and what kind of registry it is. */
+async function nameAndKind(url: string): Promise<Pick<RegistrySetting, 'name' | 'kind'>> {
+  const name = orCancel(await vscode.window.showInputBox({ title: 'Add Registry: name', prompt: 'Name shown in the Registries view', value: url, ignoreFocusOut: true })).trim();
+  const kind = orCancel(await vscode.window.showQuickPick(kinds, { title: 'Add Registry: kind', placeHolder: 'What kind of registry is it?', ignoreFocusOut: true })).registryKind;
+  return { ...(name && name !== url ? { name } : {}), kind };
+}
