@@ -321,6 +321,20 @@ test('Log In to Cluster with a token shows the unknown CA by fingerprint, saves 
   await bench.clearNotifications();
 });
 
+test("Log In to Cluster takes the web console's whole `oc login --token=... --server=...` line", { skip }, async () => {
+  const third = await startOpenShiftDouble();
+  extraDoubles.push(third);
+  const token = third.tokenFor('developer');
+  extraTokens.push(token);
+  await bench.runCommand('Registry Explorer: Log In to Cluster...');
+  await bench.typeAndAccept('API server URL', `oc login --token=${token} --server=${third.url}`);
+  // No method and no token to ask for: the line had both.
+  await bench.dialogButton('Trust this CA');
+  await bench.waitForNotification(`Logged in to ${third.url} as developer. Using project "myproject".`);
+  await bench.treeRow(clusters, `developer @ ${third.host}`).waitFor();
+  await bench.clearNotifications();
+});
+
 test('Log In to Cluster with a username and password goes through OAuth; skipping TLS verification is explicit and saved for that cluster only', { skip }, async () => {
   const third = await startOpenShiftDouble();
   extraDoubles.push(third);

@@ -3,11 +3,13 @@ import { UntrustedCertificateError } from '../../core/errors';
 import { login, mergeCaBundles, normalizeServerUrl } from '../../core/openshift';
 import type { LoginOptions } from '../../core/openshift';
 import { chooseClusterTrust } from '../openshift/cluster-trust';
+import { parseOcLoginCommand } from '../openshift/oc-login-command';
 import { isClusterNode } from '../openshift/pick';
 import { orCancel } from './command';
 import type { Command } from './command';
 
 function validServer(v: string): string | undefined {
+  if (parseOcLoginCommand(v)) return undefined;
   try {
     const url = new URL(normalizeServerUrl(v.trim()));
     return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'Enter the API server URL, e.g. https://api.cluster.example.com:6443';
@@ -27,28 +29,40 @@ export const logInToClusterCommand: Command = {
   async run(ctx, arg) {
     const title = 'Log In to Cluster';
     const known = isClusterNode(arg) && 'contextName' in arg && arg.contextName ? ctx.openshift.context(arg.contextName) : isClusterNode(arg) && arg.kind === 'cluster' ? arg.context : undefined;
-    const server = normalizeServerUrl(
-      orCancel(
-        await vscode.window.showInputBox({ title, prompt: 'API server URL', placeHolder: 'https://api.cluster.example.com:6443', value: known?.server, ignoreFocusOut: true, validateInput: validServer }),
-      ).trim(),
-    );
-    const method = orCancel(
-      await vscode.window.showQuickPick(
-        [
-          { label: 'Token', detail: 'The token of the web console\'s "Copy login command" (sha256~...)', id: 'token' as const },
-          { label: 'Username and password', detail: "Through the cluster's OAuth server", id: 'password' as const },
-        ],
-        { title, placeHolder: 'How do you log in?', ignoreFocusOut: true },
-      ),
-    ).id;
-    const options: LoginOptions = { server };
-    if (method === 'token') {
-      options.token = orCancel(await vscode.window.showInputBox({ title, prompt: `Token for ${server}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Paste the token') })).trim();
-      ctx.log.addSecret(options.token);
-    } else {
-      options.username = orCancel(await vscode.window.showInputBox({ title, prompt: 'Username', value: known?.user, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') })).trim();
-      options.password = orCancel(await vscode.window.showInputBox({ title, prompt: `Password for ${options.username}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the password') }));
-      ctx.log.addSecret(options.password);
+    const typed = orCancel(
+      await vscode.window.showInputBox({
+        title,
+        prompt: "API server URL, or the web console's whole `oc login --token=... --server=...` line",
+        placeHolder: 'https://api.cluster.example.com:6443',
+        value: known?.server,
+        ignoreFocusOut: true,
+        validateInput: validServer,
+      }),
+    ).trim();
+    const pasted = parseOcLoginCommand(typed);
+    if (pasted?.token) ctx.log.addSecret(pasted.token);
+    const server = normalizeServerUrl(pasted?.server ?? typed);
+    const options: LoginOptions = { server, ...(pasted?.insecure ? { insecure: true } : {}) };
+    if (pasted?.token) options.token = pasted.token;
+    // A pasted `oc login --token=...` line brings its token; otherwise ask how to log in.
+    if (!options.token) {
+      const method = orCancel(
+        await vscode.window.showQuickPick(
+          [
+            { label: 'Token', detail: 'The token of the web console\'s "Copy login command" (sha256~...)', id: 'token' as const },
+            { label: 'Username and password', detail: "Through the cluster's OAuth server", id: 'password' as const },
+          ],
+          { title, placeHolder: 'How do you log in?', ignoreFocusOut: true },
+        ),
+      ).id;
+      if (method === 'token') {
+        options.token = orCancel(await vscode.window.showInputBox({ title, prompt: `Token for ${server}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Paste the token') })).trim();
+        ctx.log.addSecret(options.token);
+      } else {
+        options.username = orCancel(await vscode.window.showInputBox({ title, prompt: 'Username', value: known?.user, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') })).trim();
+        options.password = orCancel(await vscode.window.showInputBox({ title, prompt: `Password for ${options.username}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the password') }));
+        ctx.log.addSecret(options.password);
+      }
     }
     for (;;) {
       try {
