@@ -193,7 +193,10 @@ export class Workbench {
   async expand(paneName: string, label: string): Promise<void> {
     const row = this.treeRow(paneName, label);
     await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') {
+      await this.dismissHover();
+      await row.locator('.monaco-tl-twistie').click();
+    }
     await this.pane(paneName).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
   }
 
@@ -209,6 +212,7 @@ export class Workbench {
    * arrow keys: a click that lands while the menu is still opening is ignored by the workbench.
    */
   async contextMenu(row: Locator, item: string): Promise<void> {
+    await this.dismissHover();
     await row.click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
     await menu.locator('.action-item').first().waitFor();
@@ -219,6 +223,15 @@ export class Workbench {
     await menu.locator('.action-item.focused .action-label', { hasText: item }).waitFor();
     await this.page.keyboard.press('Enter');
     await menu.waitFor({ state: 'detached' });
+  }
+
+  /**
+   * Moves the mouse off the tree and waits for a row's hover tooltip to close: on a loaded machine a
+   * tooltip of the row the mouse last passed can still cover the next row clicked.
+   */
+  async dismissHover(): Promise<void> {
+    await this.page.mouse.move(0, 0);
+    await this.page.locator('.context-view .hover-contents, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
 
   /** Clicks an inline action (the icons on a hovered row), found by its title. */
