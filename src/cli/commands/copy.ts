@@ -49,7 +49,7 @@ function sameSettings(p: ParsedArgs): boolean {
 }
 
 /** skopeo's short spellings of --src-creds and --dest-creds. */
-function applyCredsAliases(p: ParsedArgs): void {
+export function applyCredsAliases(p: ParsedArgs): void {
   for (const [alias, name] of [
     ['screds', 'src-creds'],
     ['dcreds', 'dest-creds'],
@@ -62,7 +62,7 @@ function applyCredsAliases(p: ParsedArgs): void {
   }
 }
 
-function parseFormat(value: string | undefined): ManifestFormat | undefined {
+export function parseFormat(value: string | undefined): ManifestFormat | undefined {
   if (value === undefined || value === 'oci' || value === 'v2s2') return value;
   if (value === 'v2s1') throw new RegxError('unsupported', '--format v2s1 is not supported: regx does not write Docker schema 1 manifests (deprecated, and refused by current registries); use oci or v2s2');
   throw new UsageError(`unknown format "${value}". Choose one of the supported formats: 'oci', 'v2s1', or 'v2s2'`);
@@ -114,7 +114,7 @@ function copyPlatform(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
   return wanted;
 }
 
-function parseJobs(value: string | undefined): number {
+export function parseJobs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_JOBS;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs takes a whole number from 1 to 64, not "${value}"`);
