@@ -45,7 +45,7 @@ export function syncExitStatus(reasons: readonly string[], keepGoing: boolean, s
   const codes = reasons.map((r) => exitStatusForReason(r, style));
   if (codes.includes(EXIT.cancelled)) return EXIT.cancelled;
   if (!keepGoing) return codes[0] as number;
-  if (codes.includes(EXIT.usage) && codes.every((c) => c === EXIT.usage)) return EXIT.usage;
+  if (reasons.every((r) => failureClassOf(r as ErrorReason) === 'usage')) return EXIT.usage;
   if (codes.includes(EXIT.auth)) return EXIT.auth;
   if (codes.every((c) => c === EXIT.retryable)) return EXIT.retryable;
   return EXIT.partial;

@@ -18,6 +18,7 @@ import type { CliCommand, CliIO } from '../io';
 import { platformChoice, platformOverrideFlags } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { progressLine } from '../progress';
+import { parseExitCodeStyle } from '../exit-codes';
 import { noteRegistrySide } from '../remedies';
 import { registryApiHost } from '../../core/reference/registry-host';
 
@@ -36,6 +37,7 @@ const flags: FlagSpec[] = [
   { name: 'jobs', short: 'j', kind: 'string', help: `blobs to move at once (default ${DEFAULT_JOBS})` },
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
+  { name: 'exit-codes', kind: 'string', help: "skopeo (default: 0, 1, 2, 130) or detailed (1 split into 75 retryable and 77 credentials or rights, for a Job's failure policy)" },
   ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
@@ -128,6 +130,7 @@ export const copyCommand: CliCommand = {
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
+    io.exitCodes = parseExitCodeStyle(flagString(p, 'exit-codes'), 'skopeo');
     if (p.positional.length !== 2) throw new UsageError('copy takes exactly two arguments: SOURCE DESTINATION');
     applyCredsAliases(p);
     if (flagList(p, 'additional-tag').length > 0) throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo), and regx does not write docker-archive; tag the copy with `regx tag` instead');

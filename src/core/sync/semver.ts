@@ -55,7 +55,7 @@ export function compareVersions(a: SemVer, b: SemVer): number {
 interface Comparison {
   op: string;
   v: SemVer;
-  /** Which parts were missing or wildcards. */
+  /** Which parts were missing or wildcards (a wildcard major sets only `dirty`, as the Go library does). */
   minorDirty: boolean;
   patchDirty: boolean;
   dirty: boolean;
@@ -73,12 +73,12 @@ function parseComparison(text: string, range: string): Comparison {
   const op = ({ '=>': '>=', '=<': '<=', '~>': '~' } as Record<string, string>)[m[1] ?? ''] ?? m[1] ?? '=';
   const p = partRe.exec(m[2] as string);
   if (!p) return bad();
-  const majorX = isX(p[1]);
-  const minorDirty = majorX || p[2] === undefined || isX(p[2]);
-  const patchDirty = minorDirty || p[3] === undefined || isX(p[3]);
   const n = (s: string | undefined): number => (s === undefined || isX(s) ? 0 : Number(s));
-  const v = { major: n(p[1]), minor: n(p[2]), patch: n(p[3]), prerelease: p[4] ?? '' };
-  return { op: majorX && (op === '=' || op === '~' || op === '^') ? '*' : op, v, minorDirty, patchDirty, dirty: minorDirty || patchDirty };
+  const prerelease = p[4] ?? '';
+  if (isX(p[1])) return { op, v: { major: 0, minor: 0, patch: 0, prerelease }, minorDirty: false, patchDirty: false, dirty: true };
+  if (p[2] === undefined || isX(p[2])) return { op, v: { major: n(p[1]), minor: 0, patch: 0, prerelease }, minorDirty: true, patchDirty: false, dirty: true };
+  if (p[3] === undefined || isX(p[3])) return { op, v: { major: n(p[1]), minor: n(p[2]), patch: 0, prerelease }, minorDirty: false, patchDirty: true, dirty: true };
+  return { op, v: { major: n(p[1]), minor: n(p[2]), patch: n(p[3]), prerelease }, minorDirty: false, patchDirty: false, dirty: false };
 }
 
 function tilde(v: SemVer, c: Comparison): boolean {
@@ -92,35 +92,47 @@ function tilde(v: SemVer, c: Comparison): boolean {
 function caret(v: SemVer, c: Comparison): boolean {
   if (compareVersions(v, c.v) < 0) return false;
   if (c.v.major > 0 || c.minorDirty) return v.major === c.v.major;
-  if (c.v.minor > 0 || c.patchDirty) return v.major === 0 && v.minor === c.v.minor;
-  return v.major === 0 && v.minor === 0 && v.patch === c.v.patch;
+  if (v.major > 0) return false;
+  if (c.v.minor > 0 || c.patchDirty) return v.minor === c.v.minor;
+  if (v.minor > 0) return false;
+  return v.patch === c.v.patch;
 }
 
-function check(v: SemVer, c: Comparison): boolean {
-  // A pre-release only satisfies a comparison that names one.
-  if (v.prerelease !== '' && c.v.prerelease === '') return false;
+function notEqual(v: SemVer, c: Comparison): boolean {
+  if (c.dirty) {
+    if (c.v.major !== v.major) return true;
+    if (c.v.minor !== v.minor && !c.minorDirty) return true;
+    if (c.minorDirty) return false;
+    if (c.v.patch !== v.patch && !c.patchDirty) return true;
+    if (c.patchDirty) return (v.prerelease !== '' || c.v.prerelease !== '') && comparePre(v.prerelease, c.v.prerelease) !== 0;
+  }
+  return compareVersions(v, c.v) !== 0;
+}
+
+function check(v: SemVer, c: Comparison, includePre: boolean): boolean {
+  // A pre-release only satisfies a group of comparisons one of which names a pre-release.
+  if (v.prerelease !== '' && !includePre) return false;
   const cmp = compareVersions(v, c.v);
   switch (c.op) {
-    case '*':
-      return true;
     case '=':
       return c.dirty ? tilde(v, c) : cmp === 0;
     case '!=':
-      return c.dirty ? !tilde(v, c) : cmp !== 0;
+      return notEqual(v, c);
     case '>':
       if (!c.dirty) return cmp > 0;
       if (v.major !== c.v.major) return v.major > c.v.major;
       if (c.minorDirty) return false;
-      return v.minor > c.v.minor;
+      if (c.patchDirty) return v.minor > c.v.minor;
+      return cmp > 0;
     case '<':
       return cmp < 0;
     case '>=':
       return cmp >= 0;
     case '<=':
       if (!c.dirty) return cmp <= 0;
-      if (v.major !== c.v.major) return v.major < c.v.major;
-      if (c.minorDirty) return true;
-      return v.minor <= c.v.minor;
+      if (v.major > c.v.major) return false;
+      if (v.major === c.v.major && v.minor > c.v.minor && !c.minorDirty) return false;
+      return true;
     case '~':
       return tilde(v, c);
     case '^':
@@ -137,14 +149,15 @@ export function parseRange(range: string): SemverRange {
   const groups = range.split('||').map((g) => g.trim());
   if (range.trim() === '' || groups.some((g) => g === '')) throw new UsageError(`invalid semver range "${range}"`);
   return groups.map((group) => {
-    const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(group);
-    if (hyphen) return [parseComparison(`>=${hyphen[1]}`, range), parseComparison(`<=${hyphen[2]}`, range)];
-    // Operators may be followed by spaces (">= 1.2"): glue them to their version before splitting.
-    const parts = group.replace(/(!=|>=|=>|<=|=<|~>|>|<|=|~|\^)\s+/g, '$1').split(/[\s,]+/).filter(Boolean);
-    return parts.map((p) => parseComparison(p, range));
+    // "A - B" is ">= A, <= B"; operators may be followed by spaces (">= 1.2"): glue them to their version.
+    const text = group.replace(/(\S+)\s+-\s+(\S+)/g, '>=$1,<=$2').replace(/(!=|>=|=>|<=|=<|~>|>|<|=|~|\^)\s+/g, '$1');
+    return text.split(/[\s,]+/).filter(Boolean).map((p) => parseComparison(p, range));
   });
 }
 
 export function satisfies(version: SemVer, range: SemverRange): boolean {
-  return range.some((group) => group.every((c) => check(version, c)));
+  return range.some((group) => {
+    const includePre = group.some((c) => c.v.prerelease !== '');
+    return group.every((c) => check(version, c, includePre));
+  });
 }
