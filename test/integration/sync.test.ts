@@ -5,6 +5,7 @@
 // with the exit statuses an engine acts on; N shards run as N processes cover every image once.
 import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -14,6 +15,7 @@ import {
   pushWithSkopeo,
   registryDigest,
   registryFetch,
+  regxBundle,
   removeAllTempDirs,
   requireTools,
   run,
@@ -239,6 +241,52 @@ test('--dry-run reads but writes nothing and prints the plan; the real run then 
   assert.equal(summary.event, 'summary');
   assert.equal(summary.skipped, 4);
   assert.equal(summary.exitCode, 0);
+});
+
+test('a sync killed mid-way and run again copies only what had not landed: finished images cost one HEAD each', async (t) => {
+  if (!requireTools(t, ['docker-registry'])) return;
+  const a = await startRegistry();
+  const images = await Promise.all(['a', 'b', 'c', 'd'].map(() => buildImage({ layers: 1, layerSize: 4096 })));
+  for (const [i, tag] of ['a', 'b', 'c', 'd'].entries()) await pushImage(a, 'i/app', tag, images[i] as BuiltImage);
+  const pa = await startFaultProxy({ target: a.host });
+  // Image c's layer never arrives: the first run is killed while it waits.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  pa.addRule({ method: 'GET', path: new RegExp(`/blobs/${images[2]?.layers[0]?.digest}$`), action: { kind: 'hook', run: () => held }, times: Infinity });
+  const b = await startRegistry();
+  const pb = await startFaultProxy({ target: b.host });
+  const args = ['sync', '--json', '--parallel', '1', '--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${pa.host}/i/app`, `${pb.host}/i`];
+  const child = spawn(process.execPath, [regxBundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const copied: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const e = JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>;
+        buffer = buffer.slice(nl + 1);
+        if (e.event === 'copied') copied.push(e.source as string);
+        if (e.event === 'started' && String(e.source).endsWith(':c')) setTimeout(() => (child.kill('SIGKILL'), resolve()), 300);
+      }
+    });
+    child.on('exit', () => resolve());
+    child.on('error', reject);
+  });
+  release();
+  // One at a time, in the registry's listing order: whatever landed before c started is done.
+  const landed = copied.map((src) => src.split(':').at(-1) as string);
+  assert.ok(landed.length >= 1 && !landed.includes('c'), `killed while c was copying, after ${landed.join(', ')}`);
+  assert.equal(await registryDigest(b, 'i/app', 'c'), undefined);
+  pa.clearRules();
+  pb.log.length = 0;
+  const again = await regxSync(args.slice(1));
+  const outcome = Object.fromEntries(again.events.filter((e) => e.event === 'copied' || e.event === 'skipped').map((e) => [String(e.source).split(':').at(-1), e.event]));
+  assert.deepEqual(outcome, Object.fromEntries(['a', 'b', 'c', 'd'].map((tag) => [tag, landed.includes(tag) ? 'skipped' : 'copied'])));
+  for (const tag of landed) {
+    const requests = pb.log.filter((e) => e.path.includes(`/manifests/${tag}`));
+    assert.deepEqual(requests.map((e) => e.method), ['HEAD'], `${tag} cost one HEAD`);
+  }
+  for (const [i, tag] of ['a', 'b', 'c', 'd'].entries()) assert.equal(await registryDigest(b, 'i/app', tag), images[i]?.manifestDigest);
 });
 
 test('--keep-going: an image failing mid-sync is reported with its reason and the others land (exit 3); without it the run stops (exit 1)', async (t) => {
