@@ -1,6 +1,7 @@
 // What a CLI verb may touch: its streams and environment, injected so verbs are testable in-process.
 import type { FlagSpec } from './args';
 import type { RegistrySides } from './remedies';
+import type { ExitCodeStyle } from './exit-codes';
 
 /** Flags given before the verb (`regx --debug copy ...`), as skopeo takes its global flags; a verb's own flags win. */
 export interface GlobalFlags {
@@ -19,6 +20,8 @@ export interface CliIO {
   /** Where a verb notes which flag prefix speaks for which registry, so a failure's hint names the right side. */
   registrySides?: RegistrySides;
   globals?: GlobalFlags;
+  /** Which exit statuses a failure maps to (exit-codes.ts); a verb sets it from its flags. Default skopeo's. */
+  exitCodes?: ExitCodeStyle;
 }
 
 export interface CliCommand {

@@ -1,6 +1,7 @@
 // `regx`: parse the verb, run it, turn typed errors into a message on stderr and an exit status
-// (2 for "not found" and invalid references, as skopeo does; 1 for everything else).
-import { reasonOf, UsageError } from '../core/errors';
+// (exit-codes.ts: skopeo's by default; the detailed ones when the verb asks for them).
+import { UsageError } from '../core/errors';
+import { exitStatusFor } from './exit-codes';
 import type { CliCommand, CliIO, GlobalFlags } from './io';
 import { remediesFor } from './remedies';
 import type { RegistrySides } from './remedies';
@@ -40,20 +41,6 @@ export function parseGlobalFlags(argv: readonly string[]): { globals: GlobalFlag
     } else throw new UsageError(`unknown global flag: --${name} (regx takes --debug, --insecure-policy and --override-os/--override-arch/--override-variant before the command)`);
   }
   return { globals, rest: argv.slice(i) };
-}
-
-function exitStatusFor(err: unknown): number {
-  switch (reasonOf(err)) {
-    case 'not-found':
-    case 'invalid-reference':
-    case 'unsupported-transport':
-    case 'usage':
-      return 2;
-    case 'cancelled':
-      return 130;
-    default:
-      return 1;
-  }
 }
 
 function help(list: readonly CliCommand[]): string {
@@ -98,7 +85,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`regx ${verb}: ${message}\n`);
     for (const line of remediesFor(err, command.flags ?? [], sides)) io.stderr.write(`hint: ${line}\n`);
     if (process.env.REGX_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
-    return exitStatusFor(err);
+    return exitStatusFor(err, verbIO.exitCodes);
   }
 }
 

@@ -83,6 +83,40 @@ export function reasonOf(err: unknown): ErrorReason | undefined {
   return undefined;
 }
 
+/**
+ * What a failure calls for, for engines that act on it (a Job's failure policy, a workflow's retries):
+ * `usage` (the input cannot be right), `auth` (credentials or rights must change), `retryable` (the
+ * network or the registry may do better later: connections, timeouts, 429, 5xx), `cancelled`, or
+ * `permanent` (the same run would fail the same way).
+ */
+export type FailureClass = 'usage' | 'auth' | 'retryable' | 'cancelled' | 'permanent';
+
+export function failureClassOf(reason: ErrorReason | undefined): FailureClass {
+  switch (reason) {
+    case 'usage':
+    case 'invalid-reference':
+    case 'unsupported-transport':
+      return 'usage';
+    case 'auth-required':
+    case 'auth-refused':
+    case 'denied':
+    case 'auth-file':
+    case 'credential-helper':
+    case 'keychain':
+      return 'auth';
+    case 'unreachable':
+    case 'timeout':
+    case 'connection-lost':
+    case 'rate-limited':
+    case 'server-error':
+      return 'retryable';
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return 'permanent';
+  }
+}
+
 /** A reference string that does not follow the grammar; `message` is Distribution's own wording. */
 export class InvalidReferenceError extends RegxError {
   constructor(message: string, readonly input: string) {

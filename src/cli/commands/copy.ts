@@ -18,6 +18,7 @@ import type { CliCommand, CliIO } from '../io';
 import { platformChoice, platformOverrideFlags } from '../platform-flags';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { progressLine } from '../progress';
+import { parseExitCodeStyle } from '../exit-codes';
 import { noteRegistrySide } from '../remedies';
 import { registryApiHost } from '../../core/reference/registry-host';
 
@@ -36,6 +37,7 @@ const flags: FlagSpec[] = [
   { name: 'jobs', short: 'j', kind: 'string', help: `blobs to move at once (default ${DEFAULT_JOBS})` },
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
+  { name: 'exit-codes', kind: 'string', help: "skopeo (default: 0, 1, 2, 130) or detailed (1 split into 75 retryable and 77 credentials or rights, for a Job's failure policy)" },
   ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
@@ -49,7 +51,7 @@ function sameSettings(p: ParsedArgs): boolean {
 }
 
 /** skopeo's short spellings of --src-creds and --dest-creds. */
-function applyCredsAliases(p: ParsedArgs): void {
+export function applyCredsAliases(p: ParsedArgs): void {
   for (const [alias, name] of [
     ['screds', 'src-creds'],
     ['dcreds', 'dest-creds'],
@@ -62,7 +64,7 @@ function applyCredsAliases(p: ParsedArgs): void {
   }
 }
 
-function parseFormat(value: string | undefined): ManifestFormat | undefined {
+export function parseFormat(value: string | undefined): ManifestFormat | undefined {
   if (value === undefined || value === 'oci' || value === 'v2s2') return value;
   if (value === 'v2s1') throw new RegxError('unsupported', '--format v2s1 is not supported: regx does not write Docker schema 1 manifests (deprecated, and refused by current registries); use oci or v2s2');
   throw new UsageError(`unknown format "${value}". Choose one of the supported formats: 'oci', 'v2s1', or 'v2s2'`);
@@ -114,7 +116,7 @@ function copyPlatform(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
   return wanted;
 }
 
-function parseJobs(value: string | undefined): number {
+export function parseJobs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_JOBS;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs takes a whole number from 1 to 64, not "${value}"`);
@@ -128,6 +130,7 @@ export const copyCommand: CliCommand = {
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
+    io.exitCodes = parseExitCodeStyle(flagString(p, 'exit-codes'), 'skopeo');
     if (p.positional.length !== 2) throw new UsageError('copy takes exactly two arguments: SOURCE DESTINATION');
     applyCredsAliases(p);
     if (flagList(p, 'additional-tag').length > 0) throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo), and regx does not write docker-archive; tag the copy with `regx tag` instead');

@@ -9,10 +9,12 @@ import { loginCommand } from './login';
 import { logoutCommand } from './logout';
 import { manifestDigestCommand } from './manifest-digest';
 import { refCommand } from './ref';
+import { syncCommand } from './sync';
 import { tagCommand } from './tag';
 
 export const commands: CliCommand[] = [
   copyCommand,
+  syncCommand,
   inspectCommand,
   deleteCommand,
   tagCommand,

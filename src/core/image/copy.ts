@@ -28,6 +28,7 @@ import type { CopyProgress } from './copy-progress';
 import { openSource, readSmallBlob } from './copy-source';
 import type { ImageSource, ManifestBytes } from './copy-source';
 import { parseDigest } from './digest';
+import type { BlobLedger } from './blob-ledger';
 import { LayerRecompressor } from './layer-compression';
 import type { CompressionOptions } from './layer-compression';
 import { manifestRefs } from './manifest-walk';
@@ -67,6 +68,10 @@ export interface CopyOptions {
   blobAttempts?: number;
   /** Told about each blob-level retry (for logs); never carries secrets. */
   onRetry?: (what: string, attempt: number, reason: string, delayMs: number) => void;
+  /** The source's top manifest, already read (by a sync plan): not fetched again. */
+  sourceTop?: ManifestBytes;
+  /** Shared by copies running at once to one registry: each blob is moved there once (blob-ledger.ts). */
+  blobLedger?: BlobLedger;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -182,13 +187,13 @@ export async function planCopy(source: ImageSource, root: ManifestBytes, jobs: n
   return { children, blobs: [...blobs.values()].sort((a, b) => b.size - a.size) };
 }
 
-async function pickPlatform(source: ImageSource, top: ManifestBytes, platform: CopyOptions['platform'], multiArch: MultiArch | undefined, signal?: AbortSignal): Promise<ManifestBytes> {
+/** The index entry a platform choice picks out of `top`, or undefined when `top` itself is copied. */
+export function platformEntry(top: ManifestBytes, platform: CopyOptions['platform'], multiArch: MultiArch | undefined): Descriptor | undefined {
   if (multiArch === 'system') platform ??= hostPlatform();
-  if (platform === undefined || multiArch === 'all' || multiArch === 'index-only' || !isIndexMediaType(top.mediaType)) return top;
+  if (platform === undefined || multiArch === 'all' || multiArch === 'index-only' || !isIndexMediaType(top.mediaType)) return undefined;
   const wanted = typeof platform === 'string' ? parsePlatform(platform) : platform;
   const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
-  const desc = selectPlatform({ ...index, manifests: manifestRefs(top.bytes, top.mediaType).manifests }, wanted);
-  return source.manifest(desc, signal);
+  return selectPlatform({ ...index, manifests: manifestRefs(top.bytes, top.mediaType).manifests }, wanted);
 }
 
 /** The current digest at the destination, or undefined when unknown (absent, or not readable with push-only rights). */
@@ -235,8 +240,14 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
 
     // The source manifest and what the destination names now are fetched at once: a no-op copy is then
     // one round trip to each registry, at the same time.
-    const [top, existing] = await Promise.all([source.top(signal), currentDigest(dest, signal)]);
-    const chosen = await pickPlatform(source, top, opts.platform, opts.multiArch, signal);
+    const [top, existing] = await Promise.all([opts.sourceTop ? Promise.resolve(opts.sourceTop) : source.top(signal), currentDigest(dest, signal)]);
+    const entry = platformEntry(top, opts.platform, opts.multiArch);
+    if (entry && existing === entry.digest && !conversion.format && !compression) {
+      // The image picked out of the index is there already: no need to read its manifest.
+      tracker.phase('done');
+      return { digest: entry.digest, sourceDigest: entry.digest, sourceMediaType: entry.mediaType, mediaType: entry.mediaType, destination, noop: true, manifestsPushed: 0, manifestsConverted: 0, layersCompressed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
+    }
+    const chosen = entry ? await source.manifest(entry, signal) : top;
     const result: CopyResult = { digest: chosen.digest, sourceDigest: chosen.digest, sourceMediaType: chosen.mediaType, mediaType: chosen.mediaType, destination, noop: false, manifestsPushed: 0, manifestsConverted: 0, layersCompressed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
     // The same digest at the destination is this image only when copying would not rewrite it.
     const mayRewrite =
@@ -263,7 +274,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const sameRepository = sameRegistry && source.registry?.repository === dest.registry?.repository;
     const mountFrom = sameRegistry && !sameRepository ? source.registry?.repository : undefined;
 
-    const moveBlob = async (desc: Descriptor, s: AbortSignal): Promise<void> => {
+    const moveOne = async (desc: Descriptor, s: AbortSignal, holder: string | undefined): Promise<void> => {
       const kind = /config/.test(desc.mediaType) ? 'config' : 'layer';
       const what = `${kind} ${desc.digest} of ${source.name}`;
       for (let attempt = 1; ; attempt++) {
@@ -283,13 +294,15 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
             return;
           }
           let session;
-          if (sameRepository) {
+          if (sameRepository || (holder !== undefined && holder === dest.registry?.repository)) {
             result.blobsSkipped++;
             tracker.blobDone(desc.digest, desc.size, 'skipped');
             return;
           }
-          if (mountFrom && dest.mount) {
-            session = await dest.mount(desc, mountFrom, s);
+          // Another copy of this run put the blob on the destination registry: mount it from there.
+          const from = mountFrom ?? holder;
+          if (from && dest.mount) {
+            session = await dest.mount(desc, from, s);
             if (!session) {
               result.blobsMounted++;
               tracker.blobDone(desc.digest, desc.size, 'mounted');
@@ -318,6 +331,10 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         }
       }
     };
+    const ledger = opts.blobLedger;
+    const target = dest.registry;
+    const moveBlob = (desc: Descriptor, s: AbortSignal): Promise<void> =>
+      ledger && target && !compression?.needs(desc) ? ledger.run(target.host, target.repository, desc.digest, (holder) => moveOne(desc, s, holder)) : moveOne(desc, s, undefined);
     await runPool(work.blobs, jobs, moveBlob, signal);
 
     tracker.phase('manifests');

@@ -1,0 +1,48 @@
+// Choosing tags out of a repository's listing: skopeo's tag regex (Go RE2 syntax, unanchored, so
+// `^` and `$` are the writer's to add), its semver ranges, and the native config's "newest N".
+import { UsageError } from '../errors';
+import { compareVersions, parseRange, parseVersion, satisfies } from './semver';
+
+/**
+ * A Go regular expression as a JavaScript one. The RE2 subset both share is taken as is; a leading
+ * flag group such as `(?i)` becomes a flag; what RE2 refuses (look-around, back-references) is
+ * refused here too, so a pattern means the same to skopeo and to regx.
+ */
+export function goRegExp(pattern: string): RegExp {
+  let source = pattern;
+  let flags = '';
+  const lead = /^\(\?([imsU]+)\)/.exec(source);
+  if (lead) {
+    if ((lead[1] as string).includes('U')) throw new UsageError(`tag regex "${pattern}": the U (ungreedy) flag is not supported`);
+    flags = [...new Set((lead[1] as string).split(''))].join('');
+    source = source.slice(lead[0].length);
+  }
+  if (/\(\?<?[=!]/.test(source) || /\\[1-9]/.test(source)) throw new UsageError(`tag regex "${pattern}" uses look-around or a back-reference, which Go regular expressions (and so skopeo) do not have`);
+  try {
+    return new RegExp(source, flags);
+  } catch (err) {
+    throw new UsageError(`invalid tag regex "${pattern}": ${(err as Error).message}`);
+  }
+}
+
+export function filterByRegex(tags: readonly string[], pattern: string): string[] {
+  const re = goRegExp(pattern);
+  return tags.filter((t) => re.test(t));
+}
+
+export function filterBySemver(tags: readonly string[], range: string): string[] {
+  const r = parseRange(range);
+  return tags.filter((t) => {
+    const v = parseVersion(t);
+    return v !== undefined && satisfies(v, r);
+  });
+}
+
+/** The `n` newest tags: by semver order where every tag is a version, else the last `n` of the listing. */
+export function newestTags(tags: readonly string[], n: number): string[] {
+  const versions = tags.map((t) => [t, parseVersion(t)] as const);
+  if (versions.every(([, v]) => v !== undefined)) {
+    return [...versions].sort((a, b) => compareVersions(b[1] as NonNullable<(typeof a)[1]>, a[1] as NonNullable<(typeof a)[1]>)).slice(0, n).map(([t]) => t);
+  }
+  return tags.slice(Math.max(0, tags.length - n));
+}
