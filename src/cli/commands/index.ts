@@ -9,6 +9,7 @@ import { loginCommand } from './login';
 import { logoutCommand } from './logout';
 import { manifestDigestCommand } from './manifest-digest';
 import { refCommand } from './ref';
+import { referrersCommand } from './referrers';
 import { tagCommand } from './tag';
 
 export const commands: CliCommand[] = [
@@ -16,6 +17,7 @@ export const commands: CliCommand[] = [
   inspectCommand,
   deleteCommand,
   tagCommand,
+  referrersCommand,
   listTagsCommand,
   catalogCommand,
   loginCommand,
