@@ -92,7 +92,9 @@ test('a no-op copy costs its manifest and a look for referrers at the source, on
   // no /v2/ ping either, the first real request is enough.
   // What refers to the image is looked for at the source (the referrers API, which Distribution lacks,
   // then its tags for the tag schema and cosign tags); with nothing there, the destination is not asked.
-  assert.deepEqual(src, ['GET /v2/team/app/manifests/v1', `GET /v2/team/app/referrers/${image.manifestDigest}`, 'GET /v2/team/app/tags/list?n=1000'], 'source: the manifest, then its referrers');
+  assert.equal(src[0], 'GET /v2/team/app/manifests/v1', 'source: the manifest first');
+  // The two looks go at once, in either order.
+  assert.deepEqual(src.slice(1).sort(), [`GET /v2/team/app/referrers/${image.manifestDigest}`, 'GET /v2/team/app/tags/list?n=1000'], 'then its referrers');
   assert.deepEqual(dst, ['HEAD /v2/prod/app/manifests/v1'], 'destination: one HEAD');
   // Told to leave referrers behind, the no-op is one request on each side.
   const lean = await runRegx([...args, '--remove-signatures', '--no-referrers', `docker://${pa.host}/team/app:v1`, `docker://${pb.host}/prod/app:v1`]);

@@ -351,6 +351,7 @@ describe('regx copy carries what refers to the image', { skip: !haveTools }, () 
     const r = await runRegx(['copy', ...insecure, '--format=v2s2', `docker://${src.host}/team/conv:v1`, `docker://${dst.host}/m/app:v1`]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /4 referrers .* name the image's digests, which this copy changes/);
+    assert.match(r.stderr, /leave them behind with --remove-signatures and --no-referrers/, 'the hint names the flags');
     assert.equal(await registryDigest(dst, 'm/app', 'v1'), undefined);
     await regx(['copy', ...insecure, '--format=v2s2', '--remove-signatures', '--no-referrers', `docker://${src.host}/team/conv:v1`, `docker://${dst.host}/m/app:v1`]);
     assert.ok(await registryDigest(dst, 'm/app', 'v1'));

@@ -388,7 +388,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
       if (found.items.length > 0 && rewrites) {
         throw new RegxError(
-          'unsupported',
+          'referrers-invalidated',
           `${found.items.length} referrer${found.items.length === 1 ? '' : 's'} (signatures, attestations or other artifacts) of ${source.name} name the image's digests, which this copy changes: they cannot be carried to the rewritten image`,
         );
       }

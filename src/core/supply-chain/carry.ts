@@ -14,7 +14,7 @@ import { discoverReferrers } from './discover';
 import type { Discovery, ReferrerNode, SubjectNode } from './discover';
 import { listReferrersApi } from './referrers-api';
 import { addToReferrersTag, readReferrersTag } from './referrers-tag';
-import { subjectOf } from './kinds';
+import { referrerDescriptor, subjectOf } from './kinds';
 
 export interface KeepReferrers {
   /** cosign `.sig` tags and signature artifacts. */
@@ -166,7 +166,8 @@ export async function pushCarried(sides: CarrySides, work: CarryWork, signal?: A
       } else {
         const pushed = await dst.client.pushManifest(dst.repository, manifest.digest, manifest.bytes, manifest.mediaType, signal);
         if (pushed.ociSubject === node.subject) result.storages['referrers-api']++;
-        else toIndex.set(node.subject, [...(toIndex.get(node.subject) ?? []), { node, desc: node.descriptor }]);
+        // The spec's entry for a pushed manifest: its artifactType (else its config's media type) and annotations.
+        else toIndex.set(node.subject, [...(toIndex.get(node.subject) ?? []), { node, desc: referrerDescriptor(manifest.bytes, manifest.mediaType, manifest.digest) }]);
       }
       result.pushed++;
     } catch (err) {
