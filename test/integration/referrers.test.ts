@@ -204,6 +204,28 @@ describe('regx referrers', { skip: !haveTools }, () => {
     assert.deepEqual(only.referrers.map((x) => x.digest), [s.sbom.top.digest]);
   });
 
+  test('inspect --referrers adds them to the summary, which is otherwise the same; plain inspect is unchanged', async () => {
+    const s = await signedImage(reg, 'team/insp', 'v1');
+    const plain = (await regx(['inspect', '--tls-verify=false', `docker://${reg.host}/team/insp:v1`])).stdout;
+    assert.ok(!('Referrers' in (JSON.parse(plain) as object)), 'no Referrers without the flag');
+    const withRefs = JSON.parse((await regx(['inspect', '--tls-verify=false', '--referrers', `docker://${reg.host}/team/insp:v1`])).stdout) as Record<string, unknown>;
+    const refs = withRefs.Referrers as { Subject: string; Digest: string; Kind: string; Storage: string; Tag?: string }[];
+    delete withRefs.Referrers;
+    assert.deepEqual(withRefs, JSON.parse(plain));
+    assert.deepEqual(
+      refs.map((r) => [r.Subject, r.Digest, r.Kind, r.Storage]).sort(),
+      [
+        [s.image.digest, s.sig.top.digest, 'signature', 'cosign-tag'],
+        [s.image.digest, s.notary.top.digest, 'signature', 'referrers-tag'],
+        [s.image.digest, s.sbom.top.digest, 'sbom', 'referrers-tag'],
+        [s.sbom.top.digest, s.sbomSig.top.digest, 'signature', 'referrers-tag'],
+      ].sort(),
+    );
+    const refused = await runRegx(['inspect', '--tls-verify=false', '--referrers', '--raw', `docker://${reg.host}/team/insp:v1`]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--referrers adds to the JSON summary/);
+  });
+
   test('an index: BuildKit attestations under the platform they describe, each platform with its own referrers', async () => {
     const shape = await buildkitAttestationIndex();
     await pushShape(reg, 'team/bk', 'v1', shape);
