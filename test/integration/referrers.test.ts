@@ -316,6 +316,37 @@ describe('regx copy carries what refers to the image', { skip: !haveTools }, () 
     assert.equal(farIndex.manifests.find((d) => d.digest === s.sbom.top.digest)?.artifactType, 'application/spdx+json');
   });
 
+  test('the tag index is read again right before it is written: a referrer another client listed meanwhile is kept', async () => {
+    const s = await signedImage(src, 'team/race', 'v1');
+    const dst = await startRegistry();
+    // Another client's artifact about the same image, already at the destination.
+    const theirs = orasReferrer(s.image);
+    await pushShape(dst, 'm/app', theirs.top.digest, theirs);
+    const tagPath = new RegExp(`/v2/m/app/manifests/${referrersTag(s.image.digest)}$`);
+    let reads = 0;
+    const pd = await startFaultProxy({
+      target: dst.host,
+      rules: [
+        {
+          method: 'GET',
+          path: tagPath,
+          times: Infinity,
+          action: {
+            kind: 'hook',
+            // The third read is regx's re-read before its write: the other client writes its index just then.
+            run: async () => {
+              if (++reads === 3) await pushShape(dst, 'm/app', referrersTag(s.image.digest), { ...referrersIndex([theirs]), children: [], blobs: new Map() });
+            },
+          },
+        },
+      ],
+    });
+    await regx(['copy', ...insecure, `docker://${src.host}/team/race:v1`, `docker://${pd.host}/m/app:v1`]);
+    const index = JSON.parse((await registryManifest(dst, 'm/app', referrersTag(s.image.digest))).toString()) as { manifests: JsonReferrer[] };
+    assert.deepEqual(index.manifests.map((d) => d.digest).sort(), [theirs.top.digest, s.notary.top.digest, s.sbom.top.digest].sort(), "theirs and ours, none lost");
+    assert.ok(reads >= 5, `read, re-read (changed), read, re-read, then written (${reads} reads)`);
+  });
+
   test('--remove-signatures leaves signatures behind, --no-referrers the other artifacts', async () => {
     const s = await signedImage(src, 'team/flags', 'v1');
     const a = await startRegistry();
