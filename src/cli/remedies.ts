@@ -76,6 +76,10 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
       return has(flags, 'keychain') ? ['without --keychain the login is kept in the containers auth.json instead'] : [];
     case 'confirmation-required':
       return has(flags, 'confirm') ? ['run again with --confirm to go ahead'] : [];
+    case 'referrers-invalidated': {
+      const drop = ['remove-signatures', 'no-referrers'].filter((f) => has(flags, f)).map((f) => `--${f}`);
+      return drop.length ? [`leave them behind with ${drop.join(' and ')}, or copy without changing the image (--preserve-digests)`] : [];
+    }
     case 'unreachable':
       return prefixes.some((p) => has(flags, `${p}tls-verify`)) ? ['check the registry name and port, and that it is up'] : [];
     default:

@@ -44,6 +44,8 @@ export type ErrorReason =
   | 'manifest-ambiguous'
   | 'too-large'
   | 'layout-invalid'
+  // What refers to an image (signatures, attestations, SBOMs) would no longer refer to what a copy writes.
+  | 'referrers-invalidated'
   // Local stores and tools.
   | 'auth-file'
   | 'credential-helper'

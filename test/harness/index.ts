@@ -21,3 +21,4 @@ export * from './shapes';
 export * from './temp';
 export * from './token-issuer';
 export * from './tools';
+export * from './referrers-front';

@@ -71,7 +71,7 @@ test('deletion disabled on the registry: the message says so and names the setti
   assert.equal(await digestAt(a, 'team/app', 'v1'), image.manifestDigest);
 });
 
-test('a no-op copy costs one request on each side and writes nothing', async (t) => {
+test('a no-op copy costs its manifest and a look for referrers at the source, one HEAD at the destination, and writes nothing', async (t) => {
   if (!requireTools(t, ['docker-registry'])) return;
   const a = await startRegistry();
   const b = await startRegistry();
@@ -90,8 +90,17 @@ test('a no-op copy costs one request on each side and writes nothing', async (t)
   const dst = pb.log.slice(beforeB).map((e) => `${e.method} ${e.path}`);
   // Plain-HTTP registries (they answer the TLS probe in plain HTTP, which the proxy does not log):
   // no /v2/ ping either, the first real request is enough.
-  assert.deepEqual(src, ['GET /v2/team/app/manifests/v1'], 'source: the manifest');
+  // What refers to the image is looked for at the source (the referrers API, which Distribution lacks,
+  // then its tags for the tag schema and cosign tags); with nothing there, the destination is not asked.
+  assert.equal(src[0], 'GET /v2/team/app/manifests/v1', 'source: the manifest first');
+  // The two looks go at once, in either order.
+  assert.deepEqual(src.slice(1).sort(), [`GET /v2/team/app/referrers/${image.manifestDigest}`, 'GET /v2/team/app/tags/list?n=1000'], 'then its referrers');
   assert.deepEqual(dst, ['HEAD /v2/prod/app/manifests/v1'], 'destination: one HEAD');
+  // Told to leave referrers behind, the no-op is one request on each side.
+  const lean = await runRegx([...args, '--remove-signatures', '--no-referrers', `docker://${pa.host}/team/app:v1`, `docker://${pb.host}/prod/app:v1`]);
+  assert.equal(lean.code, 0, lean.stderr);
+  assert.deepEqual(pa.log.slice(beforeA + src.length).map((e) => `${e.method} ${e.path}`), ['GET /v2/team/app/manifests/v1']);
+  assert.deepEqual(pb.log.slice(beforeB + dst.length).map((e) => `${e.method} ${e.path}`), ['HEAD /v2/prod/app/manifests/v1']);
 });
 
 test('SIGINT in the middle of a copy stops it cleanly and leaves no tag', async (t) => {

@@ -8,7 +8,7 @@ import { noteRegistrySide, remediesFor } from '../../src/cli/remedies';
 import type { RegistrySides } from '../../src/cli/remedies';
 
 const host = 'reg.example.com:5000';
-const reasons: ErrorReason[] = ['auth-required', 'auth-refused', 'tls-untrusted', 'tls-hostname', 'tls-expired', 'tls-failed', 'no-matching-platform', 'confirmation-required', 'keychain', 'unreachable', 'not-found'];
+const reasons: ErrorReason[] = ['auth-required', 'auth-refused', 'tls-untrusted', 'tls-hostname', 'tls-expired', 'tls-failed', 'no-matching-platform', 'confirmation-required', 'keychain', 'unreachable', 'not-found', 'referrers-invalidated'];
 
 function errorFor(reason: ErrorReason): RegxError {
   if (reason === 'auth-required' || reason === 'auth-refused') return new AuthenticationError('x', host, reason);

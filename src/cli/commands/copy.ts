@@ -38,6 +38,8 @@ const flags: FlagSpec[] = [
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
   { name: 'exit-codes', kind: 'string', help: "skopeo (default: 0, 1, 2, 130) or detailed (1 split into 75 retryable and 77 credentials or rights, for a Job's failure policy)" },
+  { name: 'remove-signatures', kind: 'boolean', help: 'leave signatures behind (cosign .sig tags and signature artifacts); carried by default' },
+  { name: 'no-referrers', kind: 'boolean', help: 'leave behind the artifacts that refer to the image other than signatures (attestations, SBOMs...); carried by default' },
   ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
@@ -116,6 +118,19 @@ function copyPlatform(p: ParsedArgs, io: CliIO): PlatformWanted | undefined {
   return wanted;
 }
 
+/** What travelled with the image, when anything refers to it. */
+function referrersNote(result: CopyResult): string {
+  const r = result.referrers;
+  const parts: string[] = [];
+  if (r.carried > 0) {
+    const where = (Object.entries(r.storages) as [string, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k === 'referrers-api' ? 'via the referrers API' : k === 'referrers-tag' ? 'in the referrers tag index' : 'as cosign tags'}`);
+    parts.push(`${r.carried} referrer${r.carried === 1 ? '' : 's'} carried (${where.join(', ')})`);
+  }
+  if (r.present > 0) parts.push(`${r.present} already there`);
+  if (r.dropped > 0) parts.push(`${r.dropped} left behind`);
+  return parts.length ? `; ${parts.join(', ')}` : '';
+}
+
 export function parseJobs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_JOBS;
   const n = Number(value);
@@ -168,18 +183,20 @@ export const copyCommand: CliCommand = {
         }
       : undefined;
     try {
-      const result = await copyImage(src, dst, { srcClient, dstClient, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal });
+      const referrers = { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) };
+      const result = await copyImage(src, dst, { srcClient, dstClient, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
       const digestFile = flagString(p, 'digestfile');
       if (digestFile) await fsp.writeFile(digestFile, result.digest);
       if (!quiet) {
-        if (result.noop) io.stdout.write(`${result.destination} already is ${result.digest}: nothing to copy\n`);
+        if (result.noop) io.stdout.write(`${result.destination} already is ${result.digest}: nothing to copy${referrersNote(result)}\n`);
+        else if (result.manifestsPushed === 0) io.stdout.write(`${result.destination} already is ${result.digest}${referrersNote(result)}\n`);
         else {
           const mib = (result.bytes / (1 << 20)).toFixed(1);
           io.stdout.write(
-            `Copied ${result.digest} to ${result.destination}: ${result.blobsCopied} blobs copied (${mib} MiB), ${result.blobsSkipped} already there, ${result.blobsMounted} mounted, ${result.manifestsPushed} manifests\n`,
+            `Copied ${result.digest} to ${result.destination}: ${result.blobsCopied} blobs copied (${mib} MiB), ${result.blobsSkipped} already there, ${result.blobsMounted} mounted, ${result.manifestsPushed} manifests${referrersNote(result)}\n`,
           );
         }
       }

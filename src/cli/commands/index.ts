@@ -9,6 +9,7 @@ import { loginCommand } from './login';
 import { logoutCommand } from './logout';
 import { manifestDigestCommand } from './manifest-digest';
 import { refCommand } from './ref';
+import { referrersCommand } from './referrers';
 import { syncCommand } from './sync';
 import { tagCommand } from './tag';
 
@@ -18,6 +19,7 @@ export const commands: CliCommand[] = [
   inspectCommand,
   deleteCommand,
   tagCommand,
+  referrersCommand,
   listTagsCommand,
   catalogCommand,
   loginCommand,

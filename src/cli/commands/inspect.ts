@@ -1,5 +1,7 @@
 import { RegxError, UsageError, sanitizeRemoteText } from '../../core/errors';
-import { goJson } from '../../core/image/go-json';
+import { goJson, goMap } from '../../core/image/go-json';
+import { discoverReferrers, flattenReferrers } from '../../core/supply-chain/discover';
+import type { SubjectNode } from '../../core/supply-chain/discover';
 import { openSource } from '../../core/image/copy-source';
 import { inspectImage, inspectSource, inspectTopManifest, ociConfigView, artifactConfigType } from '../../core/image/inspect';
 import { flagBool, flagString, parseArgs } from '../args';
@@ -15,12 +17,27 @@ const flags: FlagSpec[] = [
   { name: 'config', kind: 'boolean', help: 'print the image config instead of the summary' },
   { name: 'format', short: 'f', kind: 'string', help: 'print the summary through a Go template, e.g. \'{{.Digest}}\' or \'{{index .Labels "version"}}\'' },
   { name: 'no-tags', short: 'n', kind: 'boolean', help: 'do not list the repository tags' },
+  { name: 'referrers', kind: 'boolean', help: 'add Referrers to the summary: what refers to the image (see regx referrers); a registry image only' },
   ...platformOverrideFlags,
   platformFlag,
   ...registryFlagSpecs(),
   authFileFlag,
   debugFlag,
 ];
+
+/** Every referrer, flat, with the digest it refers to and where it was found. */
+function referrersSummary(root: SubjectNode): Record<string, unknown>[] {
+  return flattenReferrers(root).map((r) => ({
+    Subject: r.subject,
+    Digest: r.descriptor.digest,
+    MediaType: r.descriptor.mediaType,
+    ...(r.descriptor.artifactType ? { ArtifactType: r.descriptor.artifactType } : {}),
+    Kind: r.kind,
+    Storage: r.storage,
+    ...(r.tag ? { Tag: r.tag } : {}),
+    ...(r.descriptor.annotations ? { Annotations: goMap({ ...r.descriptor.annotations }) } : {}),
+  }));
+}
 
 const str: GoType = { kind: 'string' };
 const strings: GoType = { kind: 'slice', elem: str };
@@ -69,11 +86,14 @@ export const inspectCommand: CliCommand = {
     const formatFlag = flagString(p, 'format');
     if (formatFlag !== undefined && raw) throw new UsageError('--raw cannot be combined with --format: the raw output is printed as is');
     if (formatFlag !== undefined && config) throw new UsageError('--format applies to the image summary, not to --config');
+    const withReferrers = flagBool(p, 'referrers', false);
+    if (withReferrers && (raw || config || formatFlag !== undefined)) throw new UsageError('--referrers adds to the JSON summary; it cannot be combined with --raw, --config or --format');
     // Checked before any request, so a bad template costs nothing.
     const format = parseFormat(formatFlag);
     const platform = platformChoice(p, io);
     const location = imageLocationArg(p.positional[0], 'image reference');
     const ref = location.transport === 'docker' ? location.ref : undefined;
+    if (withReferrers && !ref) throw new UsageError('--referrers needs a docker:// image: referrers live on registries');
     const client = ref ? clientFor(ref.registry, ref.repository, p, io) : undefined;
     try {
       const reference = ref ? (ref.digest ?? ref.tag ?? 'latest') : undefined;
@@ -95,7 +115,11 @@ export const inspectCommand: CliCommand = {
       if (raw) io.stdout.write(image.rawConfig);
       else if (config) io.stdout.write(`${goJson(ociConfigView(image.config))}\n`);
       else if (format) io.stdout.write(`${format.template.render(image.info)}${format.newline ? '\n' : ''}`);
-      else io.stdout.write(`${goJson(image.info)}\n`);
+      else if (withReferrers && client && ref && reference) {
+        const top = await client.getManifest(ref.repository, reference, io.signal);
+        const found = await discoverReferrers(client, ref.repository, top, { signal: io.signal });
+        io.stdout.write(`${goJson({ ...image.info, Referrers: referrersSummary(found.root) })}\n`);
+      } else io.stdout.write(`${goJson(image.info)}\n`);
       return 0;
     } finally {
       await client?.close();

@@ -32,6 +32,13 @@ export class ProgressTracker {
     this.emit();
   }
 
+  /** More blobs to move than begin() said (those of the referrers that travel with the image). */
+  grow(blobs: number, bytes: number): void {
+    this.state.blobsTotal += blobs;
+    this.state.bytesTotal += bytes;
+    this.emit();
+  }
+
   /** Bytes moved for a blob; negative to take back an attempt that failed and will be retried. */
   bytes(n: number): void {
     this.state.bytesDone += n;

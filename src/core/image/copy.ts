@@ -37,6 +37,8 @@ import type { Descriptor, ImageIndex } from './mediatypes';
 import { hostPlatform, parsePlatform, selectPlatform } from './platform';
 import type { PlatformWanted } from './platform';
 import { runPool } from './pool';
+import { prepareCarry, pushCarried } from '../supply-chain/carry';
+import type { CarrySides, CarryWork, KeepReferrers } from '../supply-chain/carry';
 
 export type { CopyProgress } from './copy-progress';
 
@@ -72,6 +74,11 @@ export interface CopyOptions {
   sourceTop?: ManifestBytes;
   /** Shared by copies running at once to one registry: each blob is moved there once (blob-ledger.ts). */
   blobLedger?: BlobLedger;
+  /**
+   * What refers to the copied manifests and travels with them, registry to registry (default: all of it).
+   * Referrers of images in `oci:` layouts are not carried.
+   */
+  referrers?: KeepReferrers;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -97,6 +104,8 @@ export interface CopyResult {
   blobsMounted: number;
   /** Bytes moved over the wire or to disk. */
   bytes: number;
+  /** What refers to the image: carried now, already at the destination, left behind on request. */
+  referrers: { carried: number; present: number; dropped: number; storages: Record<'referrers-api' | 'referrers-tag' | 'cosign-tag', number> };
 }
 
 export const DEFAULT_JOBS = 6;
@@ -242,39 +251,61 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     // one round trip to each registry, at the same time.
     const [top, existing] = await Promise.all([opts.sourceTop ? Promise.resolve(opts.sourceTop) : source.top(signal), currentDigest(dest, signal)]);
     const entry = platformEntry(top, opts.platform, opts.multiArch);
-    if (entry && existing === entry.digest && !conversion.format && !compression) {
-      // The image picked out of the index is there already: no need to read its manifest.
+    const keep = opts.referrers ?? { signatures: true, others: true };
+    // Referrers travel registry to registry; a layout on either side holds none of them here.
+    const carrySides: CarrySides | undefined =
+      (keep.signatures || keep.others) && source.registry && dest.registry
+        ? {
+            source,
+            src: { client: source.registry.client, repository: source.registry.repository },
+            dst: { client: dest.registry.client, repository: dest.registry.repository, name: destination },
+            jobs: Math.max(1, Math.ceil(jobs / 2)),
+            signal,
+            plan: (m, s) => planCopy(source, m, jobs, s),
+          }
+        : undefined;
+    const resultFor = (m: { digest: string; mediaType: string }): CopyResult => ({
+      digest: m.digest,
+      sourceDigest: m.digest,
+      sourceMediaType: m.mediaType,
+      mediaType: m.mediaType,
+      destination,
+      noop: false,
+      manifestsPushed: 0,
+      manifestsConverted: 0,
+      layersCompressed: 0,
+      blobsCopied: 0,
+      blobsSkipped: 0,
+      blobsMounted: 0,
+      bytes: 0,
+      referrers: { carried: 0, present: 0, dropped: 0, storages: { 'referrers-api': 0, 'referrers-tag': 0, 'cosign-tag': 0 } },
+    });
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides) {
+      // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
-      return { digest: entry.digest, sourceDigest: entry.digest, sourceMediaType: entry.mediaType, mediaType: entry.mediaType, destination, noop: true, manifestsPushed: 0, manifestsConverted: 0, layersCompressed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
+      return { ...resultFor(entry), noop: true };
     }
     const chosen = entry ? await source.manifest(entry, signal) : top;
-    const result: CopyResult = { digest: chosen.digest, sourceDigest: chosen.digest, sourceMediaType: chosen.mediaType, mediaType: chosen.mediaType, destination, noop: false, manifestsPushed: 0, manifestsConverted: 0, layersCompressed: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, bytes: 0 };
-    // The same digest at the destination is this image only when copying would not rewrite it.
-    const mayRewrite =
-      !alreadyInFormat(chosen, conversion.format) ||
-      (compression !== undefined && (isIndexMediaType(chosen.mediaType) || manifestRefs(chosen.bytes, chosen.mediaType).blobs.some((b) => compression.needs(b))));
-    if (existing === chosen.digest && !mayRewrite) {
-      tracker.phase('done');
-      return { ...result, noop: true };
-    }
-
-    if (dst.transport === 'oci' && isSchema1MediaType(chosen.mediaType)) {
-      // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
-      // the layout would hold a blob that does not match its own name.
-      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
-    }
+    const result = resultFor(chosen);
     const indexOnly = opts.multiArch === 'index-only' && isIndexMediaType(chosen.mediaType);
-    const work = indexOnly ? { children: [], blobs: [] } : await planCopy(source, chosen, jobs, signal);
-    // Conversions that would be refused are found before any byte is written.
-    convertImageManifests(work.children, chosen, conversion);
-    if (compression) for (const b of work.blobs) if (compression.needs(b) && preserveDigests) throw new UsageError(`compressing layer ${b.digest} would change its digest and the image's, which are to be kept`);
-    tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+    const prepare = (exclude: ReadonlySet<string>): Promise<CarryWork> => prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly });
+    const carryPush = async (work: CarryWork, state: string): Promise<void> => {
+      try {
+        const pushed = await pushCarried(carrySides as CarrySides, work, signal);
+        result.referrers.carried = pushed.pushed;
+        result.referrers.storages = pushed.storages;
+      } catch (err) {
+        if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; ${state}`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
+        throw err;
+      }
+    };
     const sameRegistry = source.registry && dest.registry && source.registry.host === dest.registry.host;
     // Blobs of an image already in the destination repository are there by definition.
     const sameRepository = sameRegistry && source.registry?.repository === dest.registry?.repository;
     const mountFrom = sameRegistry && !sameRepository ? source.registry?.repository : undefined;
 
-    const moveOne = async (desc: Descriptor, s: AbortSignal, holder: string | undefined): Promise<void> => {
+    // `asIs`: a referrer's blob, never recompressed (its manifest names these bytes).
+    const moveOne = async (desc: Descriptor, s: AbortSignal, holder: string | undefined, asIs = false): Promise<void> => {
       const kind = /config/.test(desc.mediaType) ? 'config' : 'layer';
       const what = `${kind} ${desc.digest} of ${source.name}`;
       for (let attempt = 1; ; attempt++) {
@@ -284,7 +315,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
           tracker.bytes(n);
         };
         try {
-          if (compression?.needs(desc)) {
+          if (!asIs && compression?.needs(desc)) {
             const how = await compression.move(desc, source, dest, { signal: s, onBytes, what, mode: opts.uploadMode, chunkSize: opts.chunkSize }, s);
             result.layersCompressed++;
             if (how === 'copied') result.blobsCopied++;
@@ -333,9 +364,58 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     };
     const ledger = opts.blobLedger;
     const target = dest.registry;
-    const moveBlob = (desc: Descriptor, s: AbortSignal): Promise<void> =>
-      ledger && target && !compression?.needs(desc) ? ledger.run(target.host, target.repository, desc.digest, (holder) => moveOne(desc, s, holder)) : moveOne(desc, s, undefined);
-    await runPool(work.blobs, jobs, moveBlob, signal);
+    const moveBlob = (desc: Descriptor, s: AbortSignal, asIs = false): Promise<void> =>
+      ledger && target && (asIs || !compression?.needs(desc)) ? ledger.run(target.host, target.repository, desc.digest, (holder) => moveOne(desc, s, holder, asIs)) : moveOne(desc, s, undefined, asIs);
+    // The same digest at the destination is this image only when copying would not rewrite it.
+    const mayRewrite =
+      !alreadyInFormat(chosen, conversion.format) ||
+      (compression !== undefined && (isIndexMediaType(chosen.mediaType) || manifestRefs(chosen.bytes, chosen.mediaType).blobs.some((b) => compression.needs(b))));
+    if (existing === chosen.digest && !mayRewrite) {
+      if (carrySides) {
+        // The image is there; what refers to it may not be (a copy that failed after the image, or new signatures).
+        const carry = await prepare(new Set());
+        noteCarry(result, carry);
+        if (carry.items.length > 0) {
+          tracker.begin(carry.blobs.length, carry.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+          await runPool(carry.blobs, jobs, (b, s) => moveBlob(b, s, true), signal);
+          tracker.phase('manifests');
+          await carryPush(carry, `the image was already at ${destination}`);
+          tracker.phase('done');
+          return result;
+        }
+      }
+      tracker.phase('done');
+      return { ...result, noop: true };
+    }
+
+    if (dst.transport === 'oci' && isSchema1MediaType(chosen.mediaType)) {
+      // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
+      // the layout would hold a blob that does not match its own name.
+      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
+    }
+    const work = indexOnly ? { children: [], blobs: [] } : await planCopy(source, chosen, jobs, signal);
+    // Conversions that would be refused are found before any byte is written.
+    const preview = convertImageManifests(work.children, chosen, conversion);
+    const rewrites = preview.changed > 0 || preview.top.digest !== chosen.digest || (compression !== undefined && work.blobs.some((b) => compression.needs(b)));
+    if (compression) for (const b of work.blobs) if (compression.needs(b) && preserveDigests) throw new UsageError(`compressing layer ${b.digest} would change its digest and the image's, which are to be kept`);
+    tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+    // What refers to the image is found, fetched and its blobs moved while the image's blobs move.
+    let carry: CarryWork | undefined;
+    const carryBlobs = async (s: AbortSignal): Promise<void> => {
+      if (!carrySides) return;
+      const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
+      if (found.items.length > 0 && rewrites) {
+        throw new RegxError(
+          'referrers-invalidated',
+          `${found.items.length} referrer${found.items.length === 1 ? '' : 's'} (signatures, attestations or other artifacts) of ${source.name} name the image's digests, which this copy changes: they cannot be carried to the rewritten image`,
+        );
+      }
+      carry = found;
+      noteCarry(result, found);
+      tracker.grow(found.blobs.length, found.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+      await runPool(found.blobs, carrySides.jobs, (b, bs) => moveBlob(b, bs, true), s);
+    };
+    await runPool([0, 1], 2, (part, s) => (part === 0 ? runPool(work.blobs, jobs, moveBlob, s) : carryBlobs(s)), signal);
 
     tracker.phase('manifests');
     const final = convertImageManifests(work.children, chosen, { ...conversion, layers: compression?.replaced });
@@ -343,6 +423,11 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await runPool(final.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
     for (const m of final.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
     if (signal?.aborted) throw new CancelledError();
+    if (carry && carry.items.length > 0) {
+      // A referrer names an existing subject: the image goes first by digest, the tag stays last.
+      if (final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+      await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
+    }
     await dest.commit(final.top, signal);
     result.digest = final.top.digest;
     result.mediaType = final.top.mediaType;
@@ -358,4 +443,9 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }
+}
+
+function noteCarry(result: CopyResult, carry: CarryWork): void {
+  result.referrers.present = carry.present;
+  result.referrers.dropped = carry.dropped;
 }

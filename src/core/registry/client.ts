@@ -92,6 +92,13 @@ export interface Page<T> {
   next?: string;
 }
 
+/** One page of the referrers API: raw entries (checked by the caller), and the filters the registry says it applied. */
+export interface ReferrersPage {
+  items: unknown[];
+  next?: string;
+  filtersApplied: string[];
+}
+
 export function sha256Digest(bytes: Buffer): string {
   return digestOf(bytes, 'sha256');
 }
@@ -377,19 +384,29 @@ export class RegistryClient {
    * mean the reference names something else now, and the error says what.
    */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<string> {
+    return (await this.pushManifest(repository, reference, bytes, mediaType, signal)).digest;
+  }
+
+  /**
+   * putManifest(), also telling what the registry said of a manifest's `subject`: the OCI-Subject header
+   * a registry with the referrers API sends back when it indexed the manifest as a referrer.
+   */
+  async pushManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<{ digest: string; ociSubject?: string }> {
     const pinned = isDigestReference(reference) ? reference : undefined;
     const digest = manifestDigest(bytes, mediaType, pinned ? parseDigest(pinned).algorithm : 'sha256');
     if (pinned && pinned !== digest) throw new DigestMismatchError(pinned, digest, `manifest to push to ${repository}@${pinned}`);
     const res = await this.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: bytes, signal });
     await res.body.dump();
     await connectionReleased();
+    const ociSubject = headerDigest(res.headers['oci-subject']);
+    const done = ociSubject ? { digest, ociSubject } : { digest };
     const header = res.headers['docker-content-digest'];
-    if (header === undefined) return digest;
+    if (header === undefined) return done;
     const served = headerDigest(header);
     if (served) {
       const algorithm = parseDigest(served).algorithm;
       // Ours in the registry's algorithm, or (schema 1) the hash of the signed bytes: the same manifest.
-      if (served === manifestDigest(bytes, mediaType, algorithm) || served === digestOf(bytes, algorithm)) return digest;
+      if (served === manifestDigest(bytes, mediaType, algorithm) || served === digestOf(bytes, algorithm)) return done;
     }
     let stored: ManifestResult;
     try {
@@ -400,8 +417,34 @@ export class RegistryClient {
       }
       throw err;
     }
-    if (stored.bytes.equals(bytes) || manifestDigest(stored.bytes, stored.mediaType) === digest) return digest;
+    if (stored.bytes.equals(bytes) || manifestDigest(stored.bytes, stored.mediaType) === digest) return done;
     throw new DigestMismatchError(digest, stored.digest, `manifest pushed to ${repository}:${reference}: the registry stored other bytes, and ${repository}:${reference} now names ${stored.digest}`);
+  }
+
+  /**
+   * One page of the OCI 1.1 referrers API (`GET /v2/<name>/referrers/<digest>`), or undefined when the
+   * registry answers as one without the API does (404, 405, 501). The body is an image index read whole
+   * (bounded) and its descriptors checked; `next` follows the Link header on the same origin.
+   */
+  async referrersPage(repository: string, digest: string, artifactType?: string, next?: string, signal?: AbortSignal): Promise<ReferrersPage | undefined> {
+    parseDigest(digest);
+    const path = next ?? `/v2/${repository}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ''}`;
+    const url = new URL(path, await this.baseUrl(signal));
+    const res = await this.request({ method: 'GET', path, repository, headers: { accept: 'application/vnd.oci.image.index.v1+json' }, signal });
+    if (res.statusCode === 404 || res.statusCode === 405 || res.statusCode === 501) {
+      await res.body.dump().catch(() => undefined);
+      return undefined;
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) throw await registryErrorFor(res, 'GET', url, this.registry);
+    const bytes = await readBody(res, maxManifestBytes, undefined, url);
+    await connectionReleased();
+    const body = parseJsonBody<{ manifests?: unknown }>(bytes, `${this.registry}/${repository} referrers of ${digest}`);
+    if (!body || typeof body !== 'object' || !Array.isArray(body.manifests)) throw new RegistryError(`${this.registry}/${repository} answered the referrers of ${digest} with something that is not an image index`, res.statusCode, 'BAD_RESPONSE', displayUrl(url), { reason: 'bad-response' });
+    const filters = String(res.headers['oci-filters-applied'] ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+    return { items: body.manifests as unknown[], next: await this.nextPage(res.headers.link, path), filtersApplied: filters };
   }
 
   /** Deletes the manifest `digest` names; a digest that is not a valid one never reaches the URL. */
