@@ -1,6 +1,7 @@
 import { RegxError, UsageError, sanitizeRemoteText } from '../../core/errors';
 import { goJson } from '../../core/image/go-json';
 import { openSource } from '../../core/image/copy-source';
+import type { ImageSource } from '../../core/image/copy-source';
 import { inspectImage, inspectSource, inspectTopManifest, ociConfigView, artifactConfigType } from '../../core/image/inspect';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec } from '../args';
@@ -59,7 +60,7 @@ function parseFormat(format: string | undefined): { template: GoTemplate; newlin
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'print what an image is: digest, tags, created, platform, layers, labels, env',
-  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG]\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG] | dir:DIRECTORY | oci-archive:FILE[:TAG] | docker-archive:FILE[:REFERENCE|:@N]\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
@@ -75,11 +76,12 @@ export const inspectCommand: CliCommand = {
     const location = imageLocationArg(p.positional[0], 'image reference');
     const ref = location.transport === 'docker' ? location.ref : undefined;
     const client = ref ? clientFor(ref.registry, ref.repository, p, io) : undefined;
+    let source: ImageSource | undefined;
     try {
       const reference = ref ? (ref.digest ?? ref.tag ?? 'latest') : undefined;
       if (raw && !config) {
         // The top manifest as served: no platform is chosen, so any index prints, whatever it lists.
-        const top = await inspectTopManifest(await openSource(location, client), { reference, signal: io.signal });
+        const top = await inspectTopManifest((source ??= await openSource(location, client)), { reference, signal: io.signal });
         io.stdout.write(top.bytes);
         return 0;
       }
@@ -87,7 +89,7 @@ export const inspectCommand: CliCommand = {
       const image =
         client && ref && reference
           ? await inspectImage(client, ref.repository, reference, options)
-          : await inspectSource(await openSource(location, undefined), options);
+          : await inspectSource((source ??= await openSource(location, undefined)), options);
       // skopeo refuses image fields for an artifact rather than print a made-up image; so does regx
       // (its bytes are still there with --raw and --config --raw).
       const artifact = raw ? undefined : artifactConfigType(image.manifest);
@@ -98,6 +100,7 @@ export const inspectCommand: CliCommand = {
       else io.stdout.write(`${goJson(image.info)}\n`);
       return 0;
     } finally {
+      await source?.close?.();
       await client?.close();
     }
   },
