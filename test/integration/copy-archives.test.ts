@@ -280,6 +280,26 @@ test('docker-archive: several images in one archive are picked by @N or by tag, 
   await refused(['copy', `docker-archive:${file}:@0`, `docker-archive:${out}`], /already exists: a docker-archive is written whole/);
 });
 
+test('docker-archive: an index is written as one of its images (this machine\'s, or --platform\'s); --all is refused', async (t) => {
+  if (!requireTools(t, ['skopeo'])) return;
+  const base = makeTempDir('da-index');
+  const layout = join(base, 'layout');
+  const idx = await writeMultiPlatformLayout(layout, 'm', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 's390x' }], { mediaType: 'oci', layers: 1 });
+  const host = { x64: 'amd64', arm64: 'arm64', s390x: 's390x' }[process.arch as string];
+  if (host) {
+    const mine = join(base, 'host.tar');
+    await regx(['copy', `oci:${layout}:m`, `docker-archive:${mine}:app:m`]);
+    const want = idx.images.find((i) => i.platform.architecture === host);
+    assert.equal(sha256(Buffer.from(await skopeo(['inspect', '--config', '--raw', `docker-archive:${mine}`]))), want?.configDigest);
+  }
+  const s390 = join(base, 's390x.tar');
+  await regx(['copy', '--platform', 'linux/s390x', `oci:${layout}:m`, `docker-archive:${s390}:app:m`]);
+  assert.equal(sha256(Buffer.from(await skopeo(['inspect', '--config', '--raw', `docker-archive:${s390}`]))), idx.images[2]?.configDigest);
+  await refused(['copy', '--all', `oci:${layout}:m`, `docker-archive:${join(base, 'all.tar')}`], /a docker-archive holds a single image, not an index/);
+  await refused(['copy', '--dest-compress-format', 'gzip', `oci:${layout}:m`, `docker-archive:${join(base, 'gz.tar')}`], /stores layers uncompressed; a layer compression cannot be chosen/);
+  assert.ok(!existsSync(join(base, 'all.tar')) && !existsSync(join(base, 'gz.tar')));
+});
+
 // ---- hostile and broken archives ----
 
 /** A tar made by Python's tarfile, to get entries no sane writer makes. */
