@@ -337,9 +337,16 @@ test('archives: truncated or corrupt ones are refused with a clear error, and no
     bytes[3] = (bytes[3] as number) ^ 0x55; // the first entry's name, under its header checksum
     writeFileSync(corrupt, bytes);
     await refused(['inspect', `${transport}:${corrupt}`], /is corrupt: bad tar header checksum at byte 0/);
+    const xz = `${file}.xz`;
+    writeFileSync(xz, execFileSync('xz', ['-c', file]));
+    await refused(['inspect', `${transport}:${xz}`], /is xz-compressed; decompress it first/);
+    // A gzip-compressed one (`docker save | gzip`) is read as skopeo reads it; a cut one is refused.
     const gz = `${file}.gz`;
-    writeFileSync(gz, execFileSync('gzip', ['-c', file]));
-    await refused(['inspect', `${transport}:${gz}`], /is gzip-compressed; decompress it first/);
+    const zipped = execFileSync('gzip', ['-c', file]);
+    writeFileSync(gz, zipped);
+    assert.equal((await regx(['inspect', '--raw', `${transport}:${gz}`])).stdout, (await regx(['inspect', '--raw', `${transport}:${file}`])).stdout);
+    writeFileSync(gz, zipped.subarray(0, zipped.length >> 1));
+    await refused(['inspect', `${transport}:${gz}`], /is compressed, and its compressed stream is corrupt or truncated/);
   }
   assert.ok(!existsSync(out), 'no destination was created');
 });

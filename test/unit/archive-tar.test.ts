@@ -188,13 +188,28 @@ describe('TarArchive', () => {
     assert.match(await refusal(empty, false), /ends at byte 0 without the end-of-archive marker/);
   });
 
-  test('refuses a path that is not a regular file, and a gzip stream, before reading entries', async () => {
+  test('refuses a path that is not a regular file', async () => {
     const dir = fresh();
     mkdirSync(dir);
     assert.match(await refusal(dir, false), /is not a regular file/);
+  });
+
+  test('reads a gzip-compressed tar through a private copy it removes on close; refuses a broken one, and xz', async () => {
+    const plain = fresh();
+    python(plain, "add('a/b', b'inside')");
     const gz = fresh();
-    writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0]));
-    await assert.rejects(TarArchive.open(gz, { what: 'x', allowSymlinks: false }), /is gzip-compressed/);
+    writeFileSync(gz, execFileSync('gzip', ['-c', plain]));
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('regx-archive-')).length;
+    const tar = await TarArchive.open(gz, { what: 'x', allowSymlinks: false });
+    assert.equal((await tar.read(tar.file('a/b') as never, 100, 'x')).toString(), 'inside');
+    await tar.close();
+    assert.equal(readdirSync(tmpdir()).filter((f) => f.startsWith('regx-archive-')).length, before, 'the decompressed copy is gone');
+    const cut = fresh();
+    writeFileSync(cut, readFileSync(gz).subarray(0, 40));
+    assert.match(await refusal(cut, false), /is compressed, and its compressed stream is corrupt or truncated/);
+    const xz = fresh();
+    writeFileSync(xz, execFileSync('xz', ['-c', plain]));
+    await assert.rejects(TarArchive.open(xz, { what: 'x', allowSymlinks: false }), /is xz-compressed; decompress it first \(xz -d\)/);
   });
 });
 

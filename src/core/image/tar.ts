@@ -4,7 +4,9 @@
 // hostile input and what we need is narrow: nothing is ever extracted to disk, entries are indexed
 // once and read in place by offset, and every rule below is ours to state and test.
 //
-// Reading: the archive is scanned header by header (data is skipped, not read) into an index of
+// Reading: a compressed archive (gzip, or zstd where Node.js has it: `docker save | gzip`, which docker
+// and skopeo load too) is first decompressed into a private temp file, removed on close(). Then the
+// archive is scanned header by header (data is skipped, not read) into an index of
 // entries. Refused: a bad header checksum, an entry whose data runs past the end of the file, a
 // missing end-of-archive marker, an absolute name or one with a `..` component, a name given twice,
 // hard links, devices, FIFOs and anything else that is not a file, a folder or (where the format
@@ -16,10 +18,14 @@
 // name) is known only once its data has passed (a layer decompressed on the way in) gets a placeholder
 // header that is rewritten in place afterwards: streamed, with no temporary copy of the layer.
 import { randomBytes } from 'node:crypto';
-import { constants as fsc, promises as fsp } from 'node:fs';
+import { constants as fsc, createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
 import { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
 import { ArchiveError, CancelledError, ManifestTooLargeError, NotFoundError, RegxError } from '../errors';
 
 const BLOCK = 512;
@@ -152,28 +158,35 @@ export class TarArchive {
     private readonly handle: FileHandle,
     readonly entries: ReadonlyMap<string, TarEntry>,
     private readonly what: string,
+    /** The private folder of a decompressed copy, removed on close. */
+    private readonly scratch?: string,
   ) {}
 
   static async open(path: string, opts: TarOpenOptions): Promise<TarArchive> {
-    let handle: FileHandle;
+    const handle = await openRegular(path, opts.what);
+    let scratch: string | undefined;
+    let tar = handle;
     try {
-      // The archive may itself be a symlink (the user named it); what it leads to must be a regular file,
-      // checked before opening so that a device is never opened.
-      const st = await fsp.stat(path);
-      if (!st.isFile()) bad(path, `${opts.what} is not a regular file`);
-      handle = await fsp.open(path, READ_FLAGS);
+      const codec = compressionOf(await readBlock(handle, 0, 6), opts.what);
+      if (codec) {
+        scratch = await fsp.mkdtemp(join(tmpdir(), 'regx-archive-'));
+        const plain = join(scratch, 'archive.tar');
+        try {
+          await pipeline(createReadStream('', { fd: handle, autoClose: false, start: 0 }), codec, createWriteStream(plain, { flags: 'wx', mode: 0o600 }));
+        } catch (err) {
+          if (err instanceof RegxError) throw err;
+          bad(path, `${opts.what} is compressed, and its compressed stream is corrupt or truncated (${(err as Error).message})`);
+        }
+        await handle.close();
+        tar = await openRegular(plain, opts.what);
+      }
+      const st = await tar.stat();
+      const entries = await indexEntries(tar, st.size, path, opts);
+      return new TarArchive(path, tar, entries, opts.what, scratch);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException)?.code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError(`${opts.what} does not exist`);
-      throw err;
-    }
-    try {
-      const st = await handle.stat();
-      if (!st.isFile()) bad(path, `${opts.what} is not a regular file`);
-      const entries = await indexEntries(handle, st.size, path, opts);
-      return new TarArchive(path, handle, entries, opts.what);
-    } catch (err) {
-      await handle.close();
+      await handle.close().catch(() => undefined);
+      if (tar !== handle) await tar.close().catch(() => undefined);
+      if (scratch) await fsp.rm(scratch, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
   }
@@ -211,7 +224,42 @@ export class TarArchive {
 
   async close(): Promise<void> {
     await this.handle.close().catch(() => undefined);
+    if (this.scratch) await fsp.rm(this.scratch, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** The archive opened for reading; it may itself be a symlink (the user named it), but must lead to a regular file. */
+async function openRegular(path: string, what: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    // Checked before opening, so that a device is never opened.
+    const st = await fsp.stat(path);
+    if (!st.isFile()) bad(path, `${what} is not a regular file`);
+    handle = await fsp.open(path, READ_FLAGS);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError(`${what} does not exist`);
+    throw err;
+  }
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    bad(path, `${what} is not a regular file`);
+  }
+  return handle;
+}
+
+/** A decompressor for a compressed archive (told from its first bytes), undefined for a plain tar. */
+function compressionOf(head: Buffer, what: string): Transform | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return zlib.createGunzip();
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) {
+    const z = zlib as unknown as { createZstdDecompress?: () => Transform };
+    if (!z.createZstdDecompress) throw new RegxError('unsupported', `${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress; decompress it first (zstd -d)`);
+    return z.createZstdDecompress();
+  }
+  if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) throw new RegxError('unsupported', `${what} is xz-compressed; decompress it first (xz -d)`);
+  if (head.subarray(0, 3).toString('latin1') === 'BZh') throw new RegxError('unsupported', `${what} is bzip2-compressed; decompress it first (bunzip2)`);
+  return undefined;
 }
 
 async function readBlock(handle: FileHandle, at: number, length: number): Promise<Buffer> {
@@ -232,8 +280,6 @@ async function indexEntries(handle: FileHandle, fileSize: number, path: string, 
   let pax: Map<string, string> | undefined;
   let longName: string | undefined;
   let longLink: string | undefined;
-  const head = await readBlock(handle, 0, 2);
-  if (head[0] === 0x1f && head[1] === 0x8b) throw new RegxError('unsupported', `${what} is gzip-compressed; decompress it first (gunzip)`);
   for (;;) {
     if (pos + BLOCK > fileSize) bad(path, `${what} is truncated: it ends at byte ${fileSize} without the end-of-archive marker`);
     const block = await readBlock(handle, pos, BLOCK);
