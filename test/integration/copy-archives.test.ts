@@ -280,6 +280,34 @@ test('docker-archive: several images in one archive are picked by @N or by tag, 
   await refused(['copy', `docker-archive:${file}:@0`, `docker-archive:${out}`], /already exists: a docker-archive is written whole/);
 });
 
+test('docker-archive: a layer file stored gzip-compressed is described as gzip by its own digest and copied as it is', async (t) => {
+  if (!requireTools(t, ['skopeo'])) return;
+  const base = makeTempDir('da-gz-layer');
+  const layout = join(base, 'layout');
+  const img = await writeImageLayout(layout, { tag: 'v1', mediaType: 'oci', layers: 2 });
+  const plain = join(base, 'plain.tar');
+  await skopeo(['copy', `oci:${layout}:v1`, `docker-archive:${plain}`]);
+  const tree = join(base, 'tree');
+  mkdirSync(tree);
+  execFileSync('tar', ['-xf', plain, '-C', tree]);
+  const items = JSON.parse(readFileSync(join(tree, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
+  const first = (items[0] as { Layers: string[] }).Layers[0] as string;
+  const gz = execFileSync('gzip', ['-nc', join(tree, first)]);
+  writeFileSync(join(tree, `${first}.gz`), gz);
+  (items[0] as { Layers: string[] }).Layers[0] = `${first}.gz`;
+  writeFileSync(join(tree, 'manifest.json'), JSON.stringify(items));
+  const file = join(base, 'mixed.tar');
+  execFileSync('tar', ['-cf', file, '-C', tree, '.']);
+  const info = JSON.parse((await regx(['inspect', `docker-archive:${file}`])).stdout) as { Layers: string[]; LayersData: Array<{ MIMEType: string }> };
+  assert.deepEqual(info.Layers, [sha256(gz), img.layers[1]?.diffId]);
+  assert.deepEqual(info.LayersData.map((l) => l.MIMEType), ['application/vnd.docker.image.rootfs.diff.tar.gzip', 'application/vnd.docker.image.rootfs.diff.tar']);
+  const out = join(base, 'out');
+  await regx(['copy', `docker-archive:${file}`, `oci:${out}:v1`]);
+  assert.deepEqual(readFileSync(join(out, 'blobs', 'sha256', hex(sha256(gz)))), gz, 'the gzip layer kept byte for byte');
+  // And read back by skopeo with the image's diff_ids.
+  assert.deepEqual(config(await skopeo(['inspect', '--config', '--raw', `oci:${out}:v1`])).rootfs.diff_ids, img.layers.map((l) => l.diffId));
+});
+
 test('docker-archive: an index is written as one of its images (this machine\'s, or --platform\'s); --all is refused', async (t) => {
   if (!requireTools(t, ['skopeo'])) return;
   const base = makeTempDir('da-index');

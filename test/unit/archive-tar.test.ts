@@ -81,6 +81,11 @@ describe('TarWriter', () => {
     assert.deepEqual(execFileSync('tar', ['-tf', file]).toString().trim().split('\n'), ['after']);
   });
 
+  test('a target in a folder that does not exist is refused by name, not with the temp file\'s', async () => {
+    const missing = join(fresh(), 'x.tar');
+    await assert.rejects(TarWriter.create(missing), (err: Error) => err.message === `cannot write ${missing}: the folder ${join(missing, '..')} does not exist`);
+  });
+
   test('abort leaves neither the archive nor the temp file', async () => {
     const dir = fresh();
     mkdirSync(dir);

@@ -424,9 +424,14 @@ export class TarWriter {
 
   static async create(path: string): Promise<TarWriter> {
     const tmp = join(dirname(path), `.${basename(path)}.regx-tmp-${randomBytes(6).toString('hex')}`);
-    // 'wx' (O_EXCL): a symlink planted under the temp name is never followed.
-    const handle = await fsp.open(tmp, 'wx', 0o644);
-    return new TarWriter(path, tmp, handle);
+    try {
+      // 'wx' (O_EXCL): a symlink planted under the temp name is never followed.
+      return new TarWriter(path, tmp, await fsp.open(tmp, 'wx', 0o644));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+      throw err;
+    }
   }
 
   /** Runs `fn` once every write queued before it is over. */
