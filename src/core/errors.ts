@@ -129,7 +129,7 @@ export class InvalidReferenceError extends RegxError {
 /** A transport skopeo knows but we do not (containers-storage:, docker-daemon:, ...). */
 export class UnsupportedTransportError extends RegxError {
   constructor(readonly transport: string) {
-    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE or oci:DIRECTORY[:TAG]`);
+    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE]`);
   }
 }
 
@@ -232,6 +232,13 @@ export class ManifestInvalidError extends RegxError {
 
 /** An OCI image layout folder that is missing, malformed, or has no image by the name asked for. */
 export class OciLayoutError extends RegxError {
+  constructor(message: string, readonly path: string) {
+    super('layout-invalid', message);
+  }
+}
+
+/** An image archive (`oci-archive:`, `docker-archive:`) or `dir:` folder that is corrupt, truncated or hostile. */
+export class ArchiveError extends RegxError {
   constructor(message: string, readonly path: string) {
     super('layout-invalid', message);
   }

@@ -81,6 +81,10 @@ describe('regx ref: invalid references exit 2 with the reason on stderr', () => 
     ['docker:redis', /does not start with \/\//],
     ['e'.repeat(64), /cannot specify 64-byte hexadecimal strings/],
     ['oci:/tmp/layout:tag', /OCI layout, not a registry reference/],
+    // The file transports are served now (by copy and inspect), but they name no registry.
+    ['dir:/tmp/img', /is a dir: image folder, not a registry reference/],
+    ['oci-archive:/tmp/x.tar:v1', /is an OCI archive, not a registry reference/],
+    ['docker-archive:/tmp/x.tar:busybox:latest', /is a docker-archive, not a registry reference/],
   ];
   for (const [input, message] of cases) {
     test(input.slice(0, 60), () => {

@@ -13,17 +13,15 @@
 //   amd64 and arm64/v8; nanoserver:1909: a Windows-only list).
 // - `start_registry` (a podman container on localhost:5000): a fresh Distribution 2.8 on 127.0.0.1:PORT per
 //   test, with htpasswd or TLS when the upstream case asks for them.
-// - `dir:` destinations, which regx does not write (issue 11): an `oci:` layout, or the local registry when
-//   the case reads the manifest back; each such test says so.
+// - `dir:` destinations in the cases ported before regx wrote dir: (issue 11): an `oci:` layout, or the local
+//   registry when the case reads the manifest back; each such test says so ("copy: dir, round trip" uses dir:).
 // - Every run gets its own HOME and XDG_RUNTIME_DIR and no keychain, so the machine's own logins never leak
 //   into a case (upstream points XDG_RUNTIME_DIR at a fresh directory for the auth cases too).
 //
 // Left out, because regx does not support the transport yet (issue 11):
 // - 010-inspect.bats "inspect: image unknown": its containers-storage: lookup message (the exit status is
 //   pinned below, with regx's refusal of the transport).
-// - 020-copy.bats "copy: dir, round trip" (dir:), "copy: registry -> storage -> oci-archive" (containers-storage:,
-//   oci-archive:), "copy: additional tag" (docker-archive:; regx refuses --additional-tag), "copy: sif image" (sif:).
-// - 070-list-tags.bats "list-tags: from a docker-archive file" (docker-archive:).
+// - 020-copy.bats "copy: registry -> storage -> oci-archive" (containers-storage:), "copy: sif image" (sif:).
 // - copy_test.go: TestCopyAllWithManifestListStorageFails, TestCopyWithManifestListStorage*, (containers-storage:),
 //   TestCopySimpleAtomicRegistry (atomic:), TestCopyDirSignatures (dir:).
 // Left out, because regx has no such feature:
@@ -39,7 +37,8 @@
 //   still requires a transport, and TestCopyFailsWhenReferenceIsInvalid below pins "Invalid image name".
 // Upstream skips "copy: bug 651" and "skopeo release isn't a development version" by default; both are run here.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, readdirSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestContext } from 'node:test';
@@ -346,6 +345,20 @@ test('020-copy.bats "copy: oci, round trip": remote -> oci: -> local registry ->
   await assertTreesEqual(dir1, dir2);
 });
 
+test('020-copy.bats "copy: dir, round trip": remote -> dir: -> local registry -> dir: gives identical folders', async (t) => {
+  const c = setupCase(t);
+  if (!c) return;
+  const reg = await startLocalRegistry();
+  const remoteImage = `docker://${c.quay}/libpod/busybox:latest`;
+  const localimg = `docker://${reg.host}/busybox:unsigned`;
+  const dir1 = join(c.testdir, 'dir1');
+  const dir2 = join(c.testdir, 'dir2');
+  await runSkopeo(c, 0, ['copy', remoteImage, `dir:${dir1}`]);
+  await runSkopeo(c, 0, ['copy', '--dest-tls-verify=false', `dir:${dir1}`, localimg]);
+  await runSkopeo(c, 0, ['copy', '--src-tls-verify=false', localimg, `dir:${dir2}`]);
+  await assertTreesEqual(dir1, dir2);
+});
+
 test('020-copy.bats "copy: oci, zstd": --dest-compress-format=zstd writes zstd layers, or is refused where Node.js lacks zstd', async (t) => {
   const c = setupCase(t);
   if (!c) return;
@@ -387,6 +400,23 @@ test('020-copy.bats "copy: oci w/ and w/o tags": the layouts differ only in inde
   // names it after the source's tag (documented: a destination without a tag gets the source's), so the two
   // index.json files differ in that name only.
   assert.equal(readFileSync(join(dir1, 'index.json'), 'utf8'), readFileSync(join(dir2, 'index.json'), 'utf8').replace('"withtag"', '"latest"'));
+});
+
+test('020-copy.bats "copy: additional tag": podman loads the docker-archive under the extra tag too', async (t) => {
+  const c = setupCase(t, ['podman']);
+  if (!c) return;
+  const remoteImage = `docker://${c.quay}/libpod/busybox:latest`;
+  const archive = join(c.testdir, 'mybusybox.tar');
+  await runSkopeo(c, 0, ['copy', '--additional-tag', 'busybox:mine', remoteImage, `docker-archive:${archive}:busybox:latest`]);
+  // Upstream's podman uses the default run root; a private one (and vfs) keeps the machine's store out of it.
+  const root = join(c.testdir, 'podmanroot');
+  mkdirSync(root, { recursive: true });
+  const podman = ['--root', root, '--runroot', join(c.testdir, 'podmanrun'), '--storage-driver', 'vfs'];
+  const load = await run('podman', [...podman, 'load', '-i', archive], { timeoutMs: 300_000 });
+  assert.equal(load.code, 0, load.stderr);
+  const images = await run('podman', [...podman, 'images'], { timeoutMs: 60_000 });
+  assert.equal(images.code, 0, images.stderr);
+  assert.ok(images.stdout.includes('mine'), images.stdout);
 });
 
 test('020-copy.bats "copy: bug 651": a copy to a destination without a tag succeeds, tagged as the source', async (t) => {
@@ -562,6 +592,31 @@ test('070-list-tags.bats "list-tags: remote repository on a registry": names the
   const r = await runSkopeo(c, 0, ['list-tags', `docker://${c.quay}/libpod/alpine_labels`]);
   assert.ok(r.output.includes(`${c.quay}/libpod/alpine_labels`), r.output);
   assert.ok(r.output.includes('latest'), r.output);
+});
+
+test('070-list-tags.bats "list-tags: from a docker-archive file": every RepoTags entry of a two-image archive', async (t) => {
+  const c = setupCase(t);
+  if (!c) return;
+  // Upstream reads testdata/docker-two-images.tar.xz. Node.js has no xz (regx refuses such a file, naming
+  // the compression), so the stand-in is built here: two images as `docker save` lists them, gzip-compressed.
+  const dir = join(c.testdir, 'two');
+  mkdirSync(dir);
+  const items = [];
+  for (const [i, tag] of ['example.com/empty:latest', 'example.com/empty/but:different'].entries()) {
+    const img = await buildImage({ layerSize: 64 + i });
+    const layer = img.layers[0] as { digest: string; diffId: string };
+    const tarName = `${layer.diffId.slice(7)}.tar`;
+    writeFileSync(join(dir, tarName), gunzipSync(img.blobs.get(layer.digest) as Buffer));
+    writeFileSync(join(dir, `${img.configDigest.slice(7)}.json`), img.config);
+    items.push({ Config: `${img.configDigest.slice(7)}.json`, RepoTags: [tag], Layers: [tarName] });
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(items));
+  const file = join(c.testdir, 'docker-two-images.tar.gz');
+  const tarred = await run('sh', ['-c', 'tar -cf - -C "$1" . | gzip > "$2"', 'sh', dir, file]);
+  assert.equal(tarred.code, 0, tarred.stderr);
+  const r = await runSkopeo(c, 0, ['list-tags', `docker-archive:${file}`]);
+  assert.ok(r.output.includes('example.com/empty:latest'), r.output);
+  assert.ok(r.output.includes('example.com/empty/but:different'), r.output);
 });
 
 // --------------------------------------------------------------------------------- integration/copy_test.go

@@ -1,5 +1,5 @@
 // Transports as skopeo spells them: docker://, oci: (split as containers/image's oci/layout does,
-// with its test cases), and the transports we know by name but refuse.
+// with its test cases), dir:, oci-archive:, docker-archive:, and the transports we know by name but refuse.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { InvalidReferenceError, UnsupportedTransportError } from '../../src/core/errors';
@@ -155,6 +155,49 @@ describe('oci:', () => {
   });
 });
 
+describe('dir:, oci-archive:, docker-archive:', () => {
+  const valid: Array<[string, ImageLocation]> = [
+    ['dir:/tmp/img', { transport: 'dir', path: '/tmp/img' }],
+    ['dir:relative/img', { transport: 'dir', path: 'relative/img' }],
+    // dir: has no image name: every colon is part of the path.
+    ['dir:/tmp/a:b', { transport: 'dir', path: '/tmp/a:b' }],
+    ['oci-archive:/tmp/x.tar', { transport: 'oci-archive', path: '/tmp/x.tar' }],
+    ['oci-archive:/tmp/x.tar:v1', { transport: 'oci-archive', path: '/tmp/x.tar', tag: 'v1' }],
+    ['oci-archive:/tmp/x.tar:busybox:latest', { transport: 'oci-archive', path: '/tmp/x.tar', tag: 'busybox:latest' }],
+    ['docker-archive:/tmp/x.tar', { transport: 'docker-archive', path: '/tmp/x.tar' }],
+    ['docker-archive:/tmp/x.tar:@0', { transport: 'docker-archive', path: '/tmp/x.tar', sourceIndex: 0 }],
+    ['docker-archive:/tmp/x.tar:@12', { transport: 'docker-archive', path: '/tmp/x.tar', sourceIndex: 12 }],
+    // A name alone gets :latest, as containers/image's TagNameOnly does; always in full form.
+    ['docker-archive:/tmp/x.tar:busybox', { transport: 'docker-archive', path: '/tmp/x.tar', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'latest' } }],
+    ['docker-archive:/tmp/x.tar:example.com:5000/a/b:v2', { transport: 'docker-archive', path: '/tmp/x.tar', ref: { registry: 'example.com:5000', repository: 'a/b', tag: 'v2' } }],
+  ];
+  for (const [input, loc] of valid) {
+    test(input, () => {
+      assert.deepEqual(parseImageLocation(input, { platform: 'linux' }), loc);
+      roundTrips(loc, 'linux');
+    });
+  }
+
+  const invalid: Array<[string, string | RegExp]> = [
+    ['dir:', 'dir: a directory is required (expected dir:DIRECTORY)'],
+    ['oci-archive:', /an archive file is required \(expected oci-archive:FILE\[:TAG\]\)/],
+    ['oci-archive::v1', /an archive file is required/],
+    // skopeo has no source index for oci-archive: (containers/image: "Invalid image @0").
+    ['oci-archive:/tmp/x.tar:@0', /oci-archive: invalid image name "@0"/],
+    ['docker-archive:', /an archive file is required \(expected docker-archive:FILE\[:REFERENCE\]\)/],
+    ['docker-archive:/tmp/x.tar:@-1', 'docker-archive: invalid source index @-1: must not be negative'],
+    ['docker-archive:/tmp/x.tar:@x', 'docker-archive: invalid source index @x: not an integer'],
+    [`docker-archive:/tmp/x.tar:busybox@${sha}`, /docker-archive: reference "busybox@sha256:[0-9a-f]+" has a digest; an archive names images by tag only/],
+    ['docker-archive:/tmp/x.tar:Busybox', /must be lowercase/],
+  ];
+  for (const [input, message] of invalid) test(`refuses ${input.slice(0, 60)}`, () => assertInvalid(() => parseImageLocation(input, { platform: 'linux' }), message, input));
+
+  test('containers-storage: and docker-daemon: stay refused as unsupported; the file transports are not', () => {
+    assert.ok(UNSUPPORTED_TRANSPORTS.includes('containers-storage' as never) && UNSUPPORTED_TRANSPORTS.includes('docker-daemon' as never));
+    for (const name of ['dir', 'oci-archive', 'docker-archive']) assert.ok(!UNSUPPORTED_TRANSPORTS.includes(name as never), name);
+  });
+});
+
 describe('other transports and bad transport names', () => {
   for (const name of UNSUPPORTED_TRANSPORTS) {
     test(`${name}: is named as unsupported`, () => {
@@ -166,18 +209,18 @@ describe('other transports and bad transport names', () => {
   }
 
   test('no transport at all says how a location is written', () => {
-    assertInvalid(() => parseImageLocation('busybox'), 'Invalid image name "busybox", expected colon-separated transport:reference (use docker://REFERENCE or oci:DIRECTORY[:TAG])');
+    assertInvalid(() => parseImageLocation('busybox'), 'Invalid image name "busybox", expected colon-separated transport:reference (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE])');
     assertInvalid(() => parseImageLocation(''), /Invalid image name "", expected colon-separated transport:reference/);
   });
 
   test('an unknown transport is named, with the ones that work', () => {
     assertInvalid(() => parseImageLocation(':busybox'), /unknown transport ""/);
-    assertInvalid(() => parseImageLocation('localhost:5000/foo'), 'Invalid image name "localhost:5000/foo", unknown transport "localhost" (use docker://REFERENCE or oci:DIRECTORY[:TAG])');
+    assertInvalid(() => parseImageLocation('localhost:5000/foo'), 'Invalid image name "localhost:5000/foo", unknown transport "localhost" (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE])');
     assertInvalid(() => parseImageLocation('https://quay.io/a/b'), /unknown transport "https"/);
   });
 
   test('hasTransportPrefix knows every skopeo transport and nothing else', () => {
-    for (const s of ['docker://x', 'oci:/x', 'containers-storage:x', 'dir:/x', 'atomic:x']) assert.equal(hasTransportPrefix(s), true, s);
+    for (const s of ['docker://x', 'oci:/x', 'containers-storage:x', 'dir:/x', 'oci-archive:/x', 'docker-archive:/x', 'atomic:x']) assert.equal(hasTransportPrefix(s), true, s);
     for (const s of ['redis:7', 'localhost:5000/x', 'docker.io/library/redis', ':x', 'ocix:/y']) assert.equal(hasTransportPrefix(s), false, s);
   });
 

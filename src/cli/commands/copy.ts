@@ -11,6 +11,7 @@ import type { CompressionOptions } from '../../core/image/layer-compression';
 import { hostPlatform } from '../../core/image/platform';
 import type { PlatformWanted } from '../../core/image/platform';
 import { parseImageLocation } from '../../core/reference/transport';
+import { parseNormalizedReference, withDefaultTag } from '../../core/reference/reference';
 import type { RegistryClient } from '../../core/registry/client';
 import { flagBool, flagList, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
@@ -31,7 +32,7 @@ const flags: FlagSpec[] = [
   { name: 'dest-compress-format', kind: 'string', help: 'compress layers that are not compressed this way with gzip (zstd needs a Node.js with zstd); new digests' },
   { name: 'dest-compress-level', kind: 'string', help: 'compression level for the layers that get compressed (gzip 0-9)' },
   { name: 'dest-compress', kind: 'boolean', help: 'compress uncompressed layers (gzip unless --dest-compress-format says otherwise); new digests' },
-  { name: 'additional-tag', kind: 'repeat', help: 'refused: skopeo applies it to docker-archive: destinations only, which regx does not write' },
+  { name: 'additional-tag', kind: 'repeat', help: 'another name:tag for the image in a docker-archive: destination (repeatable)' },
   { name: 'screds', kind: 'string', hidden: true },
   { name: 'dcreds', kind: 'string', hidden: true },
   { name: 'jobs', short: 'j', kind: 'string', help: `blobs to move at once (default ${DEFAULT_JOBS})` },
@@ -140,23 +141,29 @@ export function parseJobs(value: string | undefined): number {
 
 export const copyCommand: CliCommand = {
   name: 'copy',
-  summary: 'copy an image between registries and OCI layout folders (whole index by default)',
-  usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] or oci:DIRECTORY[:TAG].\nA destination without a tag gets the source's tag, else "latest".\nA Docker image copied to an oci: folder is converted to OCI (a new digest) unless --preserve-digests, as skopeo does.\n\n${formatFlagHelp(flags)}`,
+  summary: 'copy an image between registries, OCI layouts, dir: folders and archives (whole index by default)',
+  usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST], oci:DIRECTORY[:TAG], dir:DIRECTORY,\noci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE] (as a source also docker-archive:FILE:@N).\nA destination without a tag gets the source's tag, else "latest".\nA Docker image copied to an oci: folder or oci-archive: is converted to OCI (a new digest) unless --preserve-digests, as skopeo does.\nA docker-archive: holds one image with uncompressed layers: copied from one to a registry or OCI layout, layers are gzip-compressed (new digests).\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     io.exitCodes = parseExitCodeStyle(flagString(p, 'exit-codes'), 'skopeo');
     if (p.positional.length !== 2) throw new UsageError('copy takes exactly two arguments: SOURCE DESTINATION');
     applyCredsAliases(p);
-    if (flagList(p, 'additional-tag').length > 0) throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo), and regx does not write docker-archive; tag the copy with `regx tag` instead');
     // Both are parsed (and a registry-only name refused) before any connection is made.
     const src = parseImageLocation(p.positional[0] as string);
     const dst = parseImageLocation(p.positional[1] as string);
+    const additionalTags = flagList(p, 'additional-tag').map((t) => {
+      const ref = parseNormalizedReference(t);
+      if (ref.digest) throw new UsageError(`--additional-tag takes name:tag, not a digest reference ("${t}")`);
+      return withDefaultTag(ref);
+    });
+    if (additionalTags.length > 0 && dst.transport !== 'docker-archive') throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo); tag a registry copy with `regx tag` instead');
     const platform = copyPlatform(p, io);
     const jobs = parseJobs(flagString(p, 'jobs'));
     const quiet = flagBool(p, 'quiet', false);
     const format = parseFormat(flagString(p, 'format'));
-    const multiArch = parseMultiArch(p);
+    // --all asks for the whole index, which a docker-archive cannot hold: said, not ignored.
+    const multiArch = parseMultiArch(p) ?? (flagBool(p, 'all', false) && dst.transport === 'docker-archive' ? 'all' : undefined);
     const compression = parseCompression(p);
     const preserveDigests = flagBool(p, 'preserve-digests', false);
     const clients: RegistryClient[] = [];
@@ -184,7 +191,7 @@ export const copyCommand: CliCommand = {
       : undefined;
     try {
       const referrers = { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) };
-      const result = await copyImage(src, dst, { srcClient, dstClient, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers });
+      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);

@@ -3,6 +3,7 @@ import { goJson, goMap } from '../../core/image/go-json';
 import { discoverReferrers, flattenReferrers } from '../../core/supply-chain/discover';
 import type { SubjectNode } from '../../core/supply-chain/discover';
 import { openSource } from '../../core/image/copy-source';
+import type { ImageSource } from '../../core/image/copy-source';
 import { inspectImage, inspectSource, inspectTopManifest, ociConfigView, artifactConfigType } from '../../core/image/inspect';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec } from '../args';
@@ -76,7 +77,7 @@ function parseFormat(format: string | undefined): { template: GoTemplate; newlin
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'print what an image is: digest, tags, created, platform, layers, labels, env',
-  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG]\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG] | dir:DIRECTORY | oci-archive:FILE[:TAG] | docker-archive:FILE[:REFERENCE|:@N]\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
@@ -95,11 +96,12 @@ export const inspectCommand: CliCommand = {
     const ref = location.transport === 'docker' ? location.ref : undefined;
     if (withReferrers && !ref) throw new UsageError('--referrers needs a docker:// image: referrers live on registries');
     const client = ref ? clientFor(ref.registry, ref.repository, p, io) : undefined;
+    let source: ImageSource | undefined;
     try {
       const reference = ref ? (ref.digest ?? ref.tag ?? 'latest') : undefined;
       if (raw && !config) {
         // The top manifest as served: no platform is chosen, so any index prints, whatever it lists.
-        const top = await inspectTopManifest(await openSource(location, client), { reference, signal: io.signal });
+        const top = await inspectTopManifest((source ??= await openSource(location, client)), { reference, signal: io.signal });
         io.stdout.write(top.bytes);
         return 0;
       }
@@ -107,7 +109,7 @@ export const inspectCommand: CliCommand = {
       const image =
         client && ref && reference
           ? await inspectImage(client, ref.repository, reference, options)
-          : await inspectSource(await openSource(location, undefined), options);
+          : await inspectSource((source ??= await openSource(location, undefined)), options);
       // skopeo refuses image fields for an artifact rather than print a made-up image; so does regx
       // (its bytes are still there with --raw and --config --raw).
       const artifact = raw ? undefined : artifactConfigType(image.manifest);
@@ -122,6 +124,7 @@ export const inspectCommand: CliCommand = {
       } else io.stdout.write(`${goJson(image.info)}\n`);
       return 0;
     } finally {
+      await source?.close?.();
       await client?.close();
     }
   },

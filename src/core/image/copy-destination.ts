@@ -11,6 +11,10 @@ import { DigestMismatchError, UsageError } from '../errors';
 import type { Descriptor } from './mediatypes';
 import type { ManifestBytes } from './copy-source';
 import { OciLayout, REF_NAME_ANNOTATION } from './oci-layout';
+import type { ImageReference } from '../reference/reference';
+import { dirDestination } from './dir-transport';
+import { dockerArchiveDestination } from './docker-archive';
+import { ociArchiveDestination } from './oci-archive';
 
 export interface BlobWrite {
   signal?: AbortSignal;
@@ -36,8 +40,11 @@ export interface ImageDestination {
   writeSmallBlob(desc: Descriptor, bytes: Buffer, opts: BlobWrite): Promise<void>;
   /** A child manifest, stored by digest. */
   putManifest(m: ManifestBytes, signal?: AbortSignal): Promise<void>;
-  /** The named manifest, stored under the destination reference: the copy's last write. */
-  commit(m: ManifestBytes, signal?: AbortSignal): Promise<void>;
+  /**
+   * The named manifest, stored under the destination reference: the copy's last write. A destination
+   * that stores no manifest (docker-archive) returns the one it will be read back with.
+   */
+  commit(m: ManifestBytes, signal?: AbortSignal): Promise<ManifestBytes | void>;
   /**
    * After a failed or cancelled copy: undoes what is safe to undo (upload sessions left open, a layout
    * folder the copy created). Best effort, bounded in time, never throws.
@@ -118,4 +125,16 @@ export async function layoutDestination(loc: Extract<ImageLocation, { transport:
     },
     discard: () => layout.discard(),
   };
+}
+
+/** The destination a location names; `client` is needed for docker:// only. */
+export async function openDestination(dst: ImageLocation, tag: string, client: RegistryClient | undefined, additionalTags?: readonly ImageReference[]): Promise<ImageDestination> {
+  if (dst.transport === 'docker') {
+    if (!client) throw new UsageError(`no registry client for ${dst.ref.registry}`);
+    return registryDestination(client, dst, tag);
+  }
+  if (dst.transport === 'oci') return layoutDestination(dst, tag);
+  if (dst.transport === 'dir') return dirDestination(dst);
+  if (dst.transport === 'oci-archive') return ociArchiveDestination(dst, tag);
+  return dockerArchiveDestination(dst, additionalTags);
 }

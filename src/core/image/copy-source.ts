@@ -11,6 +11,9 @@ import { maxConfigBytes } from './limits';
 import { manifestAcceptTypes, manifestMediaType } from './mediatypes';
 import type { Descriptor } from './mediatypes';
 import { OciLayout, REF_NAME_ANNOTATION } from './oci-layout';
+import { dirSource } from './dir-transport';
+import { ociArchiveSource } from './oci-archive';
+import { dockerArchiveSource } from './docker-archive';
 
 export interface ManifestBytes {
   bytes: Buffer;
@@ -35,6 +38,8 @@ export interface ImageSource {
   openBlob(desc: Descriptor, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
   /** A small blob (a config) read whole, at most maxConfigBytes, retried when the connection breaks mid-body. */
   readBlob(desc: Descriptor, signal?: AbortSignal): Promise<Buffer>;
+  /** Archives: releases the open file. Called once the copy or inspection is over. */
+  close?(): Promise<void>;
 }
 
 export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {
@@ -80,6 +85,9 @@ export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci
 
 export async function openSource(loc: ImageLocation, client: RegistryClient | undefined): Promise<ImageSource> {
   if (loc.transport === 'oci') return layoutSource(loc);
+  if (loc.transport === 'dir') return dirSource(loc);
+  if (loc.transport === 'oci-archive') return ociArchiveSource(loc);
+  if (loc.transport === 'docker-archive') return dockerArchiveSource(loc);
   if (!client) throw new UsageError(`no registry client for ${loc.ref.registry}`);
   return registrySource(client, loc);
 }

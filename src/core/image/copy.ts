@@ -1,4 +1,4 @@
-// The copy engine: `docker://` and `oci:` in any direction (DESIGN.md "Copy").
+// The copy engine: `docker://`, `oci:`, `dir:`, `oci-archive:` and `docker-archive:` in any direction (DESIGN.md "Copy").
 //  1. Read the manifest the source names (and, with `platform`, the one image picked out of an index).
 //  2. If the destination reference already names that digest, stop: a no-op costs two requests.
 //  3. Read every child manifest of an index, and list the blobs of all of them, each once.
@@ -12,16 +12,19 @@
 //     error says) make the copy fail after the tag was written (RegistryClient.putManifest).
 // Asked to (a manifest format, a layer compression, or a Docker image bound for an `oci:` layout),
 // layers are recompressed in step 4 and manifests rewritten before step 5 (convert.ts): new digests.
+// A docker-archive's layers are uncompressed: bound for a registry or an OCI layout or archive they
+// are gzip-compressed, as skopeo does (new digests), unless digests are to be kept.
 import { AuthenticationError, CancelledError, ManifestInvalidError, NetworkError, RegistryError, RegxError, UsageError } from '../errors';
 import { backoffDelay, isRetryableNetworkError, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
+import type { ImageReference } from '../reference/reference';
 import type { ImageLocation } from '../reference/transport';
 import { formatImageLocation } from '../reference/transport';
 import { RegistryClient } from '../registry/client';
 import type { UploadMode } from '../registry/uploads';
 import { alreadyInFormat, convertImageManifests } from './convert';
 import type { ManifestFormat } from './convert';
-import { layoutDestination, registryDestination } from './copy-destination';
+import { openDestination } from './copy-destination';
 import type { ImageDestination } from './copy-destination';
 import { ProgressTracker } from './copy-progress';
 import type { CopyProgress } from './copy-progress';
@@ -66,6 +69,8 @@ export interface CopyOptions {
   signal?: AbortSignal;
   uploadMode?: UploadMode;
   chunkSize?: number;
+  /** docker-archive destinations: more RepoTags for the image (skopeo's --additional-tag). */
+  additionalTags?: ImageReference[];
   /** Attempts per blob when a connection breaks or a registry answers 5xx/429 mid-transfer (default 4). */
   blobAttempts?: number;
   /** Told about each blob-level retry (for logs); never carries secrets. */
@@ -116,7 +121,15 @@ const blobRetry: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_0
 /** skopeo's rule for a destination without a tag: the source's tag, else `latest`. */
 export function destinationTag(dst: ImageLocation, sourceTag: string | undefined): string {
   if (dst.transport === 'docker') return dst.ref.tag ?? sourceTag ?? 'latest';
+  if (dst.transport === 'dir' || dst.transport === 'docker-archive') return '';
   return dst.tag ?? sourceTag ?? 'latest';
+}
+
+/** The destination as a location string, with the tag the copy gives it. */
+function destinationString(dst: ImageLocation, tag: string): string {
+  if (dst.transport === 'docker') return formatImageLocation({ transport: 'docker', ref: dst.ref.digest ? dst.ref : { ...dst.ref, tag } });
+  if (dst.transport === 'oci' || dst.transport === 'oci-archive') return `${dst.transport}:${dst.path}:${tag}`;
+  return formatImageLocation(dst);
 }
 
 function isRetryable(err: unknown): boolean {
@@ -221,10 +234,21 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
   if (opts.platform !== undefined && (opts.multiArch === 'all' || opts.multiArch === 'index-only')) throw new UsageError(`a platform cannot be chosen when copying ${opts.multiArch === 'all' ? 'every image of an index' : 'the index alone'}`);
   // A destination named by digest must get exactly that digest: nothing may be rewritten.
   const preserveDigests = opts.preserveDigests === true || (dst.transport === 'docker' && dst.ref.digest !== undefined);
+  const ociDestination = dst.transport === 'oci' || dst.transport === 'oci-archive';
+  const toArchive = dst.transport === 'docker-archive';
+  if (toArchive) {
+    // It holds one image with uncompressed layers and no manifest of its own.
+    if (opts.multiArch === 'all' || opts.multiArch === 'index-only') throw new UsageError('a docker-archive holds a single image, not an index: pick one image (a platform) to copy');
+    if (opts.compression) throw new UsageError('a docker-archive stores layers uncompressed; a layer compression cannot be chosen for it');
+    if (opts.format === 'oci') throw new UsageError('a docker-archive holds Docker images; the OCI format cannot be chosen for it');
+  } else if (opts.additionalTags?.length) throw new UsageError('additional tags apply to docker-archive destinations only');
   // skopeo writes Docker images to an OCI layout as OCI, which is what skopeo and umoci then read by tag.
-  const implicitOci = !opts.format && !opts.preserveDigests && dst.transport === 'oci';
-  const conversion = { format: opts.format ?? (implicitOci ? ('oci' as const) : undefined), keepUnconvertible: implicitOci, preserveDigests };
-  const compression = opts.compression ? new LayerRecompressor(opts.compression) : undefined;
+  const implicitOci = !opts.format && !opts.preserveDigests && ociDestination;
+  const conversion = { format: toArchive ? undefined : (opts.format ?? (implicitOci ? ('oci' as const) : undefined)), keepUnconvertible: implicitOci, preserveDigests };
+  // An archive's uncompressed layers are compressed for destinations that serve or keep images compressed.
+  const defaultGzip = src.transport === 'docker-archive' && !preserveDigests && (dst.transport === 'docker' || ociDestination);
+  const compressionOptions = opts.compression ?? (defaultGzip ? { format: 'gzip' as const } : undefined);
+  const compression = compressionOptions ? new LayerRecompressor(compressionOptions) : undefined;
   const owned: RegistryClient[] = [];
   const own = (registry: string): RegistryClient => {
     const c = new RegistryClient(registry);
@@ -232,6 +256,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     return c;
   };
   let opened: ImageDestination | undefined;
+  let openedSource: ImageSource | undefined;
   try {
     const srcClient = src.transport === 'docker' ? (opts.srcClient ?? own(src.ref.registry)) : undefined;
     const dstClient =
@@ -242,15 +267,17 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     if (signal?.aborted) throw new CancelledError();
 
     const source = await openSource(src, srcClient);
+    openedSource = source;
     const tag = destinationTag(dst, source.tag);
-    const dest = dst.transport === 'docker' ? registryDestination(dstClient as RegistryClient, dst, tag) : await layoutDestination(dst, tag);
+    const dest = await openDestination(dst, tag, dstClient, opts.additionalTags);
     opened = dest;
-    const destination = dst.transport === 'docker' ? formatImageLocation({ transport: 'docker', ref: dst.ref.digest ? dst.ref : { ...dst.ref, tag } }) : `oci:${dst.path}:${tag}`;
+    const destination = destinationString(dst, tag);
 
     // The source manifest and what the destination names now are fetched at once: a no-op copy is then
     // one round trip to each registry, at the same time.
     const [top, existing] = await Promise.all([opts.sourceTop ? Promise.resolve(opts.sourceTop) : source.top(signal), currentDigest(dest, signal)]);
-    const entry = platformEntry(top, opts.platform, opts.multiArch);
+    // skopeo's default for a destination that cannot hold an index: this machine's image of it.
+    const entry = platformEntry(top, opts.platform, toArchive ? 'system' : opts.multiArch);
     const keep = opts.referrers ?? { signatures: true, others: true };
     // Referrers travel registry to registry; a layout on either side holds none of them here.
     const carrySides: CarrySides | undefined =
@@ -388,16 +415,20 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       return { ...result, noop: true };
     }
 
-    if (dst.transport === 'oci' && isSchema1MediaType(chosen.mediaType)) {
+    if ((ociDestination || toArchive) && isSchema1MediaType(chosen.mediaType)) {
       // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
       // the layout would hold a blob that does not match its own name.
-      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
+      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout or archive cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
     }
     const work = indexOnly ? { children: [], blobs: [] } : await planCopy(source, chosen, jobs, signal);
     // Conversions that would be refused are found before any byte is written.
     const preview = convertImageManifests(work.children, chosen, conversion);
     const rewrites = preview.changed > 0 || preview.top.digest !== chosen.digest || (compression !== undefined && work.blobs.some((b) => compression.needs(b)));
     if (compression) for (const b of work.blobs) if (compression.needs(b) && preserveDigests) throw new UsageError(`compressing layer ${b.digest} would change its digest and the image's, which are to be kept`);
+    if (toArchive && preserveDigests) {
+      const packed = manifestRefs(chosen.bytes, chosen.mediaType).blobs.find((b) => !/config/.test(b.mediaType) && !/\.tar$/.test(b.mediaType));
+      if (packed) throw new UsageError(`a docker-archive stores layers uncompressed: layer ${packed.digest} would get a new digest, and digests are to be kept`);
+    }
     tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
     // What refers to the image is found, fetched and its blobs moved while the image's blobs move.
     let carry: CarryWork | undefined;
@@ -428,9 +459,10 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       if (final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
       await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
     }
-    await dest.commit(final.top, signal);
-    result.digest = final.top.digest;
-    result.mediaType = final.top.mediaType;
+    // An archive may store what it can hold rather than these bytes (a docker-archive has no manifest of ours).
+    const stored = (await dest.commit(final.top, signal)) ?? final.top;
+    result.digest = stored.digest;
+    result.mediaType = stored.mediaType;
     result.manifestsConverted = final.changed;
     result.manifestsPushed = work.children.length + 1;
     tracker.phase('done');
@@ -440,6 +472,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await opened?.discard();
     throw err;
   } finally {
+    await openedSource?.close?.();
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }

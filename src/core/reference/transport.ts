@@ -1,6 +1,7 @@
-// Image locations spelled as skopeo spells them: `docker://REFERENCE` and `oci:PATH[:IMAGE]`.
-// skopeo's other transports are recognised by name so that `containers-storage:x` is refused as
-// unsupported (there is no container engine here) instead of being misread as a Docker Hub image.
+// Image locations spelled as skopeo spells them: `docker://REFERENCE`, `oci:PATH[:IMAGE]`, `dir:PATH`,
+// `oci-archive:PATH[:IMAGE]` and `docker-archive:PATH[:REFERENCE|:@N]`. skopeo's other transports are
+// recognised by name so that `containers-storage:x` is refused as unsupported (there is no container
+// engine here) instead of being misread as a Docker Hub image.
 import { InvalidReferenceError, UnsupportedTransportError } from '../errors';
 import { ociRefNameRegexp, registryOnlyRegexp } from './grammar';
 import { formatReference, parseNormalizedReference } from './reference';
@@ -13,14 +14,23 @@ export type ImageLocation =
    * `busybox:latest`); `sourceIndex` (written `oci:PATH:@N`) picks the Nth manifest instead.
    * Neither set means "the only image in the layout".
    */
-  | { transport: 'oci'; path: string; tag?: string; sourceIndex?: number };
+  | { transport: 'oci'; path: string; tag?: string; sourceIndex?: number }
+  /** skopeo's directory format: one image (or one index with its images) per folder, no name. */
+  | { transport: 'dir'; path: string }
+  /** A tar of an OCI layout; `tag` as for `oci:` (skopeo has no `@N` here). */
+  | { transport: 'oci-archive'; path: string; tag?: string }
+  /**
+   * A `docker save` tar. `ref` (always tagged, `latest` by default, never a digest) picks the image
+   * by its RepoTags entry, or names the image written; `sourceIndex` (`:@N`) picks the Nth image.
+   */
+  | { transport: 'docker-archive'; path: string; ref?: ImageReference; sourceIndex?: number };
 
-export const SUPPORTED_TRANSPORTS = ['docker', 'oci'] as const;
+export const SUPPORTED_TRANSPORTS = ['docker', 'oci', 'dir', 'oci-archive', 'docker-archive'] as const;
 /** skopeo's transports we know by name but cannot serve. `atomic` is the OpenShift one; `ostree` was removed from skopeo. */
-export const UNSUPPORTED_TRANSPORTS = ['containers-storage', 'docker-daemon', 'docker-archive', 'oci-archive', 'dir', 'sif', 'tarball', 'atomic', 'ostree'] as const;
+export const UNSUPPORTED_TRANSPORTS = ['containers-storage', 'docker-daemon', 'sif', 'tarball', 'atomic', 'ostree'] as const;
 const knownTransports: readonly string[] = [...SUPPORTED_TRANSPORTS, ...UNSUPPORTED_TRANSPORTS];
 
-const TRANSPORT_HELP = 'use docker://REFERENCE or oci:DIRECTORY[:TAG]';
+export const TRANSPORT_HELP = 'use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE]';
 
 function fail(message: string, input: string): never {
   throw new InvalidReferenceError(message, input);
@@ -77,22 +87,52 @@ function splitOciReference(within: string, platform: NodeJS.Platform): [string, 
   return colon < 0 ? [within, ''] : [within.slice(0, colon), within.slice(colon + 1)];
 }
 
+/** `@N` as containers/image reads it (Go's strconv.Atoi, then not negative). */
+function parseSourceIndex(digits: string, transport: string, input: string): number {
+  if (!/^[+-]?[0-9]+$/.test(digits) || !Number.isSafeInteger(Number(digits))) fail(`${transport}: invalid source index @${digits}: not an integer`, input);
+  const sourceIndex = Number(digits) + 0; // + 0 turns Go's "-0" (which is 0) from -0 into 0
+  if (sourceIndex < 0) fail(`${transport}: invalid source index @${sourceIndex}: must not be negative`, input);
+  return sourceIndex;
+}
+
 function parseOciLocation(within: string, input: string, platform: NodeJS.Platform): ImageLocation {
   const [path, image] = splitOciReference(within, platform);
   // containers/image would resolve an empty path to the working directory; an explicit one is clearer.
   if (path === '') fail(`oci: a layout directory is required (expected oci:DIRECTORY[:TAG])`, input);
   if (platform === 'win32' && (path.match(/:/g) ?? []).length > 1) fail(`oci: path "${path}" contains more than one colon`, input);
-  if (image.startsWith('@')) {
-    const digits = image.slice(1);
-    // Go's strconv.Atoi: an optional sign, then decimal digits.
-    if (!/^[+-]?[0-9]+$/.test(digits) || !Number.isSafeInteger(Number(digits))) fail(`oci: invalid source index @${digits}: not an integer`, input);
-    const sourceIndex = Number(digits) + 0; // + 0 turns Go's "-0" (which is 0) from -0 into 0
-    if (sourceIndex < 0) fail(`oci: invalid source index @${sourceIndex}: must not be negative`, input);
-    return { transport: 'oci', path, sourceIndex };
-  }
+  if (image.startsWith('@')) return { transport: 'oci', path, sourceIndex: parseSourceIndex(image.slice(1), 'oci', input) };
   if (image === '') return { transport: 'oci', path };
   if (!ociRefNameRegexp.test(image)) fail(`oci: invalid image name "${image}" (letters and digits joined by - . _ : @ + or --, components split by /)`, input);
   return { transport: 'oci', path, tag: image };
+}
+
+function parseOciArchiveLocation(within: string, input: string, platform: NodeJS.Platform): ImageLocation {
+  const [path, image] = splitOciReference(within, platform);
+  if (path === '') fail(`oci-archive: an archive file is required (expected oci-archive:FILE[:TAG])`, input);
+  if (image === '') return { transport: 'oci-archive', path };
+  if (!ociRefNameRegexp.test(image)) fail(`oci-archive: invalid image name "${image}" (letters and digits joined by - . _ : @ + or --, components split by /)`, input);
+  return { transport: 'oci-archive', path, tag: image };
+}
+
+/** containers/image's docker-archive split: the first `:` ends the path; then `@N`, or a docker reference with a tag. */
+function parseDockerArchiveLocation(within: string, input: string): ImageLocation {
+  const colon = within.indexOf(':');
+  const path = colon < 0 ? within : within.slice(0, colon);
+  if (path === '') fail(`docker-archive: an archive file is required (expected docker-archive:FILE[:REFERENCE])`, input);
+  if (colon < 0) return { transport: 'docker-archive', path };
+  const rest = within.slice(colon + 1);
+  if (rest.startsWith('@')) return { transport: 'docker-archive', path, sourceIndex: parseSourceIndex(rest.slice(1), 'docker-archive', input) };
+  if (rest === '') return { transport: 'docker-archive', path };
+  requireRepository(rest);
+  const ref = parseNormalizedReference(rest);
+  // The archive's RepoTags hold name:tag only; a digest cannot name anything there.
+  if (ref.digest !== undefined) fail(`docker-archive: reference "${rest}" has a digest; an archive names images by tag only`, input);
+  return { transport: 'docker-archive', path, ref: { ...ref, tag: ref.tag ?? 'latest' } };
+}
+
+function parseDirLocation(within: string, input: string): ImageLocation {
+  if (within === '') fail('dir: a directory is required (expected dir:DIRECTORY)', input);
+  return { transport: 'dir', path: within };
 }
 
 /** Parses `TRANSPORT:REFERENCE` as skopeo does, for the transports we serve; throws for all others. */
@@ -103,6 +143,9 @@ export function parseImageLocation(input: string, options: { platform?: NodeJS.P
   const within = input.slice(colon + 1);
   if (transport === 'docker') return parseDockerLocation(within, input);
   if (transport === 'oci') return parseOciLocation(within, input, options.platform ?? process.platform);
+  if (transport === 'oci-archive') return parseOciArchiveLocation(within, input, options.platform ?? process.platform);
+  if (transport === 'docker-archive') return parseDockerArchiveLocation(within, input);
+  if (transport === 'dir') return parseDirLocation(within, input);
   if (knownTransports.includes(transport)) throw new UnsupportedTransportError(transport);
   fail(`Invalid image name "${input}", unknown transport "${transport}" (${TRANSPORT_HELP})`, input);
 }
@@ -110,6 +153,12 @@ export function parseImageLocation(input: string, options: { platform?: NodeJS.P
 /** The inverse of parseImageLocation: docker references in full form, so the string means the same anywhere. */
 export function formatImageLocation(loc: ImageLocation): string {
   if (loc.transport === 'docker') return `docker://${formatReference(loc.ref)}`;
+  if (loc.transport === 'dir') return `dir:${loc.path}`;
+  if (loc.transport === 'oci-archive') return loc.tag ? `oci-archive:${loc.path}:${loc.tag}` : `oci-archive:${loc.path}`;
+  if (loc.transport === 'docker-archive') {
+    if (loc.sourceIndex !== undefined) return `docker-archive:${loc.path}:@${loc.sourceIndex}`;
+    return loc.ref ? `docker-archive:${loc.path}:${formatReference(loc.ref)}` : `docker-archive:${loc.path}`;
+  }
   if (loc.sourceIndex !== undefined) return `oci:${loc.path}:@${loc.sourceIndex}`;
   return loc.tag ? `oci:${loc.path}:${loc.tag}` : `oci:${loc.path}`;
 }
