@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { imageSize } from '../../core/image/image-size';
 import { inspectImage } from '../../core/image/inspect';
+import { runPool } from '../../core/image/pool';
 import type { InspectedImage } from '../../core/image/inspect';
 import { isInspectRequest } from '../../webview/inspect/protocol';
 import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
@@ -34,8 +36,8 @@ export class InspectPanel extends Disposable {
   private constructor(
     private readonly ctx: Ctx,
     private readonly name: string,
-    host: string,
-    repository: string,
+    private readonly host: string,
+    private readonly repository: string,
     reference: string,
   ) {
     super();
@@ -54,6 +56,21 @@ export class InspectPanel extends Disposable {
     this.panel.webview.html = this.html();
   }
 
+  /** Config plus layers of each platform image of an index (one manifest read each, a few at a time). */
+  private async platformSizes(): Promise<Map<string, number | undefined>> {
+    const image = await this.image;
+    const sizes = new Map<string, number | undefined>();
+    const others = (image.index?.manifests ?? []).filter((d) => d.digest !== image.manifestDigest);
+    const client = this.ctx.clients.for(this.host);
+    await runPool(others, this.ctx.config.concurrency, async (d, signal) => {
+      sizes.set(d.digest, await imageSize(client, this.repository, d.digest, signal).catch((error: unknown) => {
+        this.ctx.log.warn(`inspect ${this.name}: no size for ${d.digest}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }));
+    });
+    return sizes;
+  }
+
   private post(message: InspectNotification): void {
     void this.panel.webview.postMessage(message);
   }
@@ -62,7 +79,7 @@ export class InspectPanel extends Disposable {
     try {
       switch (message.type) {
         case 'ready':
-          this.post({ type: 'show', view: inspectView(this.name, await this.image) });
+          this.post({ type: 'show', view: inspectView(this.name, await this.image, await this.platformSizes()) });
           return;
         case 'openRaw': {
           const image = await this.image;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { imageSize, manifestImageSize } from '../../core/image/image-size';
 import { maxConfigBytes } from '../../core/image/limits';
 import { isIndexMediaType } from '../../core/image/mediatypes';
 import type { ImageIndex, ImageManifest } from '../../core/image/mediatypes';
@@ -39,6 +40,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private readonly nodes = new Map<string, Node>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly details = new Map<string, TagDetails>();
+  /** Image sizes of platforms, by host/repository@digest. */
+  private readonly imageSizes = new Map<string, Promise<number | undefined>>();
   private readonly limiters = new Map<string, Limiter>();
   private abort = new AbortController();
 
@@ -56,6 +59,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.abort = new AbortController();
       this.loaded.clear();
       this.details.clear();
+      this.imageSizes.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
       return;
@@ -68,6 +72,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const described = (id: string): boolean => id.startsWith(repository ? `tag:${host}/${repository}:` : `tag:${host}/`);
     for (const key of [...this.loaded.keys()]) if (listed(key)) this.loaded.delete(key);
     for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
+    for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
     this.changed.fire(this.nodes.get(target.id) ?? target);
   }
 
@@ -138,8 +143,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
         return this.tagChildren(node);
       case 'tag': {
         const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
-        return details.platforms.map((p) =>
-          this.intern({ kind: 'platform', id: `platform:${node.registry.host}/${node.repository}@${p.digest}`, registry: node.registry, repository: node.repository, tag: node.tag, ...p }),
+        const sizes = await Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest)));
+        // The tag is part of the id: two tags naming one index show the same platforms twice.
+        return details.platforms.map((p, i) =>
+          this.intern({ kind: 'platform', id: `platform:${node.registry.host}/${node.repository}:${node.tag}@${p.digest}`, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i] }),
         );
       }
       default:
@@ -276,8 +283,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private scheduleDetails(tags: TagNode[]): void {
     const host = tags[0]?.registry.host;
     if (!host) return;
-    let limiter = this.limiters.get(host);
-    if (!limiter) this.limiters.set(host, (limiter = new Limiter(() => this.ctx.config.concurrency)));
+    const limiter = this.limiter(host);
     const signal = this.abort.signal;
     for (const tag of tags) {
       if (this.details.has(tag.id)) continue;
@@ -289,6 +295,30 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     }
   }
 
+  /** Config plus layers of one platform's image (its manifest read once per refresh, a few at a time). */
+  private platformImageSize(tag: TagNode, digest: string): Promise<number | undefined> {
+    const key = `${tag.registry.host}/${tag.repository}@${digest}`;
+    let known = this.imageSizes.get(key);
+    if (!known) {
+      const signal = this.abort.signal;
+      known = this.limiter(tag.registry.host)
+        .run(() => imageSize(this.ctx.clients.for(tag.registry), tag.repository, digest, signal))
+        .catch((error: unknown) => {
+          this.ctx.log.warn(`${key}: ${error instanceof Error ? error.message : String(error)}`);
+          this.imageSizes.delete(key);
+          return undefined;
+        });
+      this.imageSizes.set(key, known);
+    }
+    return known;
+  }
+
+  private limiter(host: string): Limiter {
+    let limiter = this.limiters.get(host);
+    if (!limiter) this.limiters.set(host, (limiter = new Limiter(() => this.ctx.config.concurrency)));
+    return limiter;
+  }
+
   /** The digest, size, age and platforms of a tag: its manifest, and the config blob for an image. */
   private async fetchDetails(tag: TagNode, signal: AbortSignal): Promise<TagDetails> {
     const client = this.ctx.clients.for(tag.registry);
@@ -297,10 +327,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       const m = await client.getManifest(tag.repository, tag.tag, signal);
       const json = JSON.parse(m.bytes.toString('utf8')) as Partial<ImageIndex & ImageManifest>;
       if (isIndexMediaType(m.mediaType)) {
-        const platforms = (json.manifests ?? []).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform', size: d.size }));
+        const platforms = (json.manifests ?? []).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform' }));
         details = { digest: m.digest, mediaType: m.mediaType, isIndex: true, size: undefined, created: undefined, platforms, error: undefined };
       } else {
-        const size = json.config && json.layers ? json.config.size + json.layers.reduce((sum, l) => sum + l.size, 0) : undefined;
+        const size = manifestImageSize(m.bytes, m.mediaType);
         let created: string | undefined;
         if (json.config) {
           try {

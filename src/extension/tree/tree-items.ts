@@ -52,8 +52,8 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     case 'platform':
       item.label = node.platform;
       item.iconPath = new vscode.ThemeIcon('vm');
-      item.description = [shortDigest(node.digest), formatSize(node.size)].join(' · ');
-      item.tooltip = `${node.registry.host}/${node.repository}@${node.digest}`;
+      item.description = [shortDigest(node.digest), node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(' · ');
+      item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
       return item;
     case 'loadMore':
       item.label = 'Load more...';
