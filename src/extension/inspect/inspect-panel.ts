@@ -7,7 +7,7 @@ import { isInspectRequest } from '../../webview/inspect/protocol';
 import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
-import { copyText, openBeside, pageHtml, panelError } from '../webview-panel';
+import { copyText, pageHtml, panelError } from '../webview-panel';
 import { inspectView } from './inspect-view';
 
 export const inspectViewType = 'registryExplorer.inspect';
@@ -38,7 +38,7 @@ export class InspectPanel extends Disposable {
     private readonly name: string,
     private readonly host: string,
     private readonly repository: string,
-    reference: string,
+    private readonly reference: string,
   ) {
     super();
     const root = ctx.extension.extensionUri;
@@ -83,7 +83,7 @@ export class InspectPanel extends Disposable {
           return;
         case 'openRaw': {
           const image = await this.image;
-          await openBeside(prettyJson(message.what === 'manifest' ? image.rawManifest : image.rawConfig), 'json');
+          await this.ctx.rawDocuments.show({ host: this.host, repository: this.repository, reference: this.reference, part: message.what }, message.what === 'manifest' ? image.rawManifest : image.rawConfig);
           return;
         }
         case 'copy':
@@ -106,11 +106,3 @@ export class InspectPanel extends Disposable {
   }
 }
 
-function prettyJson(bytes: Buffer): string {
-  const text = bytes.toString('utf8');
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
-  } catch {
-    return text;
-  }
-}

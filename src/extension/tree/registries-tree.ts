@@ -40,6 +40,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private readonly nodes = new Map<string, Node>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly details = new Map<string, TagDetails>();
+  /** Bumped each time what was loaded from a host is forgotten: an answer that started before is stale. */
+  private readonly generations = new Map<string, number>();
   /** Image sizes of platforms, by host/repository@digest. */
   private readonly imageSizes = new Map<string, Promise<number | undefined>>();
   private readonly limiters = new Map<string, Limiter>();
@@ -48,7 +50,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   constructor(private readonly ctx: Ctx) {
     super();
     this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
-    this.register(ctx.logins.onDidChange(() => this.refresh()));
+    // A login changes one registry: forget what it listed, keep the others' rows and caches.
+    this.register(ctx.logins.onDidChange((host) => this.forgetRegistry(host)));
     this.register({ dispose: () => this.abort.abort() });
   }
 
@@ -68,12 +71,28 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     if (!('registry' in target)) return this.refresh();
     const host = target.registry.host;
     const repository = target.kind === 'repository' ? target.repository : undefined;
+    this.forgetBelow(host, repository);
+    this.changed.fire(this.nodes.get(target.id) ?? target);
+  }
+
+  /**
+   * Drops what was loaded from one registry and redraws from the top, since its row's description (the
+   * login) changes too; the other registries answer from what they already loaded.
+   */
+  private forgetRegistry(host: string | undefined): void {
+    const node = host ? this.nodes.get(`registry:${host}`) : undefined;
+    if (!node || node.kind !== 'registry') return this.refresh();
+    this.forgetBelow(host as string, undefined);
+    this.changed.fire(undefined);
+  }
+
+  private forgetBelow(host: string, repository: string | undefined): void {
+    this.generations.set(host, this.generation(host) + 1);
     const listed = (key: string): boolean => (repository ? key === `tags:${host}/${repository}` : key === `catalog:${host}` || key.startsWith(`tags:${host}/`));
     const described = (id: string): boolean => id.startsWith(repository ? `tag:${host}/${repository}:` : `tag:${host}/`);
     for (const key of [...this.loaded.keys()]) if (listed(key)) this.loaded.delete(key);
     for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
     for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
-    this.changed.fire(this.nodes.get(target.id) ?? target);
   }
 
   /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
@@ -251,6 +270,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     return this.intern({ kind: 'error', id: `error:${parent.id}`, parent, registry, message: failure.message, detail: failure.detail, actions: failure.actions });
   }
 
+  private generation(host: string): number {
+    return this.generations.get(host) ?? 0;
+  }
+
   private listKey(node: PagedNode): string {
     return node.kind === 'registry' ? `catalog:${node.registry.host}` : `tags:${node.registry.host}/${node.repository}`;
   }
@@ -260,6 +283,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const known = this.loaded.get(key);
     if (known) return known;
     const signal = this.abort.signal;
+    const generation = this.generation(node.registry.host);
     let loaded: Loaded;
     try {
       const page = await this.fetchPage(node, undefined);
@@ -268,7 +292,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       loaded = { items: [], next: undefined, failure: error };
     }
     // A refresh came in while this was loading: its answer may be stale (a login changed), so load again.
-    if (signal.aborted) return this.firstPage(node);
+    if (signal.aborted || generation !== this.generation(node.registry.host)) return this.firstPage(node);
     this.loaded.set(key, loaded);
     return loaded;
   }
@@ -322,6 +346,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   /** The digest, size, age and platforms of a tag: its manifest, and the config blob for an image. */
   private async fetchDetails(tag: TagNode, signal: AbortSignal): Promise<TagDetails> {
     const client = this.ctx.clients.for(tag.registry);
+    const generation = this.generation(tag.registry.host);
     let details: TagDetails;
     try {
       const m = await client.getManifest(tag.repository, tag.tag, signal);
@@ -345,7 +370,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
       details = { digest: '', mediaType: '', isIndex: false, size: undefined, created: undefined, platforms: [], error: 'details unavailable' };
     }
-    if (!signal.aborted) this.details.set(tag.id, details);
+    if (!signal.aborted && generation === this.generation(tag.registry.host)) this.details.set(tag.id, details);
     return details;
   }
 
