@@ -210,3 +210,8 @@ test('two tags naming one index show their platforms with unique ids, and the Op
   assert.equal(projectLists() - before, 1, 'expanding a cluster lists its projects once');
   assert.equal((await bench.readTreeRows(clusters)).find((r) => r.label === 'myproject')?.level, 2);
 });
+
+test('Registry Explorer: Show Log opens the extension\'s log from the palette', { skip }, async () => {
+  await bench.runCommand('Registry Explorer: Show Log');
+  await bench.page.locator('.part.panel .monaco-editor .view-lines', { hasText: /activated in/ }).first().waitFor();
+});

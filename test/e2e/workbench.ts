@@ -207,6 +207,9 @@ export class Workbench {
    * arrow keys: a click that lands while the menu is still opening is ignored by the workbench.
    */
   async contextMenu(row: Locator, item: string): Promise<void> {
+    // A row's hover (left by the last click) can cover the row asked for: move off the tree first.
+    await this.page.mouse.move(150, 15);
+    await this.page.locator('.monaco-hover, .workbench-hover').filter({ visible: true }).first().waitFor({ state: 'hidden' }).catch(() => undefined);
     await row.click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
     await menu.locator('.action-item').first().waitFor();
