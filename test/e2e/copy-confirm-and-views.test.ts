@@ -196,6 +196,10 @@ test('Open raw manifest and Open config show read-only JSON documents titled by 
 });
 
 test('two tags naming one index show their platforms with unique ids, and the OpenShift tree lists projects once', { skip }, async () => {
+  await bench.openView(view);
+  await bench.expand(view, 'Source registry');
+  await bench.expand(view, 'team/app');
+  await bench.expand(view, 'multi');
   await bench.expand(view, 'also-multi');
   await bench.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-list-row .label-name')).filter((l) => (l.textContent ?? '').trim() === 'linux/amd64').length === 2);
   assert.equal(await bench.page.locator('.notifications-toasts .notification-toast', { hasText: /already registered/ }).count(), 0, 'no duplicate-id error');
@@ -213,5 +217,10 @@ test('two tags naming one index show their platforms with unique ids, and the Op
 
 test('Registry Explorer: Show Log opens the extension\'s log from the palette', { skip }, async () => {
   await bench.runCommand('Registry Explorer: Show Log');
-  await bench.page.locator('.part.panel .monaco-editor .view-lines', { hasText: /activated in/ }).first().waitFor();
+  await bench.page.waitForFunction(() => {
+    // The panel's first select is the output channel picker.
+    const select = document.querySelector<HTMLSelectElement>('.part.panel select.monaco-select-box');
+    return select?.options[select.selectedIndex]?.text === 'Registry Explorer';
+  });
+  await bench.page.locator('.part.panel .monaco-editor .view-lines', { hasText: /\[(info|debug)\]/ }).first().waitFor();
 });
