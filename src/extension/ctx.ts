@@ -4,6 +4,7 @@ import { Config } from './config';
 import { Disposable } from './disposable';
 import { Log } from './log';
 import { Logins } from './logins';
+import { RawDocuments } from './inspect/raw-documents';
 import { OpenShift } from './openshift/openshift';
 import { RegistriesTree } from './tree/registries-tree';
 
@@ -18,6 +19,7 @@ export class Ctx extends Disposable {
   readonly clients: Clients;
   readonly tree: RegistriesTree;
   readonly openshift: OpenShift;
+  readonly rawDocuments: RawDocuments;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -27,6 +29,7 @@ export class Ctx extends Disposable {
     this.clients = this.register(new Clients(this.config, this.logins, this.log));
     this.tree = this.register(new RegistriesTree(this));
     this.openshift = this.register(new OpenShift(this.log));
+    this.rawDocuments = this.register(new RawDocuments(this));
   }
 
   /** Gives an object to the context to own (tree views, watchers, providers). */

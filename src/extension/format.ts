@@ -36,3 +36,9 @@ export function formatAge(created: string | undefined, now: number): string | un
   }
   return 'just now';
 }
+
+/** `sha256:` and the first 12 hex digits: enough to tell images apart in a sentence. */
+export function abbreviatedDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return `${digest.slice(0, colon + 1)}${digest.slice(colon + 1, colon + 13)}...`;
+}

@@ -88,7 +88,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(home, { recursive: true, force: true });
+    // code-server's helpers can still be writing workspace storage for a moment after it exits.
+    rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   return {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`,

@@ -158,10 +158,12 @@ test('Copy Image To, Tag and Delete from the context menu change the plain regis
   assert.equal(gone.status, 404);
 });
 
-test('dragging a tag onto another registry copies it there', { skip }, async () => {
+test('dragging a tag onto another registry asks, then copies it there', { skip }, async () => {
   await bench.expand(view, 'Secure registry');
   await bench.treeRow(view, 'v2').waitFor();
   await bench.treeRow(view, 'v2').dragTo(bench.treeRow(view, 'Plain registry'));
+  // A drop asks first, naming the tag it will write.
+  assert.match(await bench.dialogButton('Copy'), new RegExp(`to ${plain.host.replace(/\./g, '\\.')}/team/app:v2\\?`));
   await bench.waitForNotification(`Copied ${secure.host}/team/app:v2 to ${plain.host}/team/app:v2.`);
   const head = await registryFetch(plain, '/v2/team/app/manifests/v2', { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
   assert.equal(head.status, 200);

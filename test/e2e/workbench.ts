@@ -230,8 +230,8 @@ export class Workbench {
    * tooltip of the row the mouse last passed can still cover the next row clicked.
    */
   async dismissHover(): Promise<void> {
-    await this.page.mouse.move(0, 0);
-    await this.page.locator('.context-view .hover-contents, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await this.page.mouse.move(150, 15);
+    await this.page.locator('.context-view .hover-contents, .monaco-hover, .workbench-hover').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
 
   /** Clicks an inline action (the icons on a hovered row), found by its title. */

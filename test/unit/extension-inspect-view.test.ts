@@ -39,3 +39,10 @@ test('the Inspect view adds config and layers for the size, marks the platform s
   assert.deepEqual(view.history, [{ created: '2024-01-01T00:00:00Z', createdBy: 'RUN x', emptyLayer: false }, { created: '', createdBy: 'ENV', emptyLayer: true }]);
   assert.deepEqual(view.layers.map((l) => l.digest), ['sha256:l1', 'sha256:l2']);
 });
+
+test("the Inspect view's platform sizes are each image's config plus layers, not the platform manifest's byte count", () => {
+  const view = inspectView('r.test/a:1', image, new Map([['sha256:amd', 4321]]));
+  assert.deepEqual(view.platforms.map((p) => [p.digest, p.size]), [['sha256:amd', 4321], ['sha256:arm', 1120]]);
+  const unknown = inspectView('r.test/a:1', image);
+  assert.equal(unknown.platforms[0]?.size, undefined, 'a platform whose manifest was not read has no size rather than its descriptor size');
+});

@@ -29,6 +29,7 @@ import { retryCommand } from './retry';
 import { tagImageCommand } from './tag-image';
 import { trustCertificateCommand } from './trust-certificate';
 import { searchRepositoriesCommand } from './search-repositories';
+import { showLogCommand } from './show-log';
 import { addRepositoryToWatchCommand } from './watch-repository';
 
 /** Every command the extension has; scripts/check-commands.mjs compares this with package.json. */
@@ -51,6 +52,7 @@ export const commands: readonly Command[] = [
   copyImageCommand,
   tagImageCommand,
   deleteImageCommand,
+  showLogCommand,
   // OpenShift (the OpenShift Clusters view)
   logInToClusterCommand,
   refreshClustersCommand,

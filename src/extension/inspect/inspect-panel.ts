@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
+import { imageSize } from '../../core/image/image-size';
 import { inspectImage } from '../../core/image/inspect';
+import { runPool } from '../../core/image/pool';
 import type { InspectedImage } from '../../core/image/inspect';
 import { isInspectRequest } from '../../webview/inspect/protocol';
 import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
-import { copyText, openBeside, pageHtml, panelError } from '../webview-panel';
+import { copyText, pageHtml, panelError } from '../webview-panel';
 import { inspectView } from './inspect-view';
 
 export const inspectViewType = 'registryExplorer.inspect';
@@ -34,9 +36,9 @@ export class InspectPanel extends Disposable {
   private constructor(
     private readonly ctx: Ctx,
     private readonly name: string,
-    host: string,
-    repository: string,
-    reference: string,
+    private readonly host: string,
+    private readonly repository: string,
+    private readonly reference: string,
   ) {
     super();
     const root = ctx.extension.extensionUri;
@@ -56,6 +58,21 @@ export class InspectPanel extends Disposable {
     this.panel.webview.html = this.html();
   }
 
+  /** Config plus layers of each platform image of an index (one manifest read each, a few at a time). */
+  private async platformSizes(): Promise<Map<string, number | undefined>> {
+    const image = await this.image;
+    const sizes = new Map<string, number | undefined>();
+    const others = (image.index?.manifests ?? []).filter((d) => d.digest !== image.manifestDigest);
+    const client = this.ctx.clients.for(this.host);
+    await runPool(others, this.ctx.config.concurrency, async (d, signal) => {
+      sizes.set(d.digest, await imageSize(client, this.repository, d.digest, signal).catch((error: unknown) => {
+        this.ctx.log.warn(`inspect ${this.name}: no size for ${d.digest}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }));
+    });
+    return sizes;
+  }
+
   private post(message: InspectNotification): void {
     void this.panel.webview.postMessage(message);
   }
@@ -64,11 +81,11 @@ export class InspectPanel extends Disposable {
     try {
       switch (message.type) {
         case 'ready':
-          this.post({ type: 'show', view: inspectView(this.name, await this.image) });
+          this.post({ type: 'show', view: inspectView(this.name, await this.image, await this.platformSizes()) });
           return;
         case 'openRaw': {
           const image = await this.image;
-          await openBeside(prettyJson(message.what === 'manifest' ? image.rawManifest : image.rawConfig), 'json');
+          await this.ctx.rawDocuments.show({ host: this.host, repository: this.repository, reference: this.reference, part: message.what }, message.what === 'manifest' ? image.rawManifest : image.rawConfig);
           return;
         }
         case 'copy':
@@ -91,11 +108,3 @@ export class InspectPanel extends Disposable {
   }
 }
 
-function prettyJson(bytes: Buffer): string {
-  const text = bytes.toString('utf8');
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
-  } catch {
-    return text;
-  }
-}

@@ -3,7 +3,8 @@ import type { InspectedImage } from '../../core/image/inspect';
 import { formatPlatform } from '../../core/image/platform';
 import type { InspectView } from '../../webview/inspect/protocol';
 
-export function inspectView(reference: string, image: InspectedImage): InspectView {
+/** `imageSizes`: config plus layers of each platform's image, by digest (an index's descriptors only give manifest byte counts). */
+export function inspectView(reference: string, image: InspectedImage, imageSizes: ReadonlyMap<string, number | undefined> = new Map()): InspectView {
   const { info, manifest, config } = image;
   const platform = formatPlatform({ os: config.os ?? info.Os, architecture: config.architecture ?? info.Architecture, ...(config.variant ? { variant: config.variant } : {}) });
   return {
@@ -16,7 +17,7 @@ export function inspectView(reference: string, image: InspectedImage): InspectVi
     platforms: (image.index?.manifests ?? []).map((d) => ({
       platform: d.platform ? formatPlatform(d.platform) : 'unknown',
       digest: d.digest,
-      size: d.size,
+      size: d.digest === image.manifestDigest ? manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0) : imageSizes.get(d.digest),
       shown: d.digest === image.manifestDigest,
     })),
     layers: manifest.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size })),

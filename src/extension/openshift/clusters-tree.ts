@@ -8,6 +8,8 @@ import { clusterTreeItem } from './cluster-tree-items';
 import type { OpenShift } from './openshift';
 
 export const clustersViewId = 'registryExplorer.clusters';
+/** A redraw asks for the children right away; rows older than this are listed again. */
+const reuseWithinMs = 5_000;
 
 /**
  * Cluster (kubeconfig context) -> project -> image stream -> tag -> history, and a "Registry access"
@@ -19,6 +21,8 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
   readonly onDidChangeTreeData = this.changed.event;
   /** The OpenShift-or-not answer per context, once known, for the cluster row's description. */
   private readonly kinds = new Map<string, boolean>();
+  /** Children just listed for a cluster row that is being redrawn for its description (see clusterChildren). */
+  private readonly redrawn = new Map<string, { rows: ClusterTreeNode[]; at: number }>();
 
   constructor(private readonly openshift: OpenShift) {
     super();
@@ -26,6 +30,7 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
 
   /** Redraws a row (its children are fetched again), or everything. */
   refresh(node?: ClusterTreeNode): void {
+    this.redrawn.clear();
     if (!node || node.kind === 'cluster' || node.kind === 'clusterError' || node.kind === 'clusterMessage') {
       // `kinds` stays: the row is redrawn a second time only when discovery gives another answer.
       this.changed.fire(undefined);
@@ -68,13 +73,26 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   private async clusterChildren(node: ClusterNode): Promise<ClusterTreeNode[]> {
+    const reused = this.redrawn.get(node.id);
+    this.redrawn.delete(node.id);
+    if (reused && Date.now() - reused.at < reuseWithinMs) return reused.rows;
     const name = node.context.contextName;
     const openshift = await this.openshift.isOpenShift(name);
-    if (this.kinds.get(name) !== openshift) {
-      this.kinds.set(name, openshift);
-      // The row's description says what kind of server it is: redraw it (its children come again, once).
-      queueMicrotask(() => this.changed.fire(node));
+    const rows = await this.projectRows(node, openshift);
+    const wasNotOpenShift = this.kinds.get(name) === false;
+    this.kinds.set(name, openshift);
+    // Only "Kubernetes, not OpenShift" shows in the description: an OpenShift cluster's row stays as drawn.
+    if (wasNotOpenShift !== !openshift) {
+      // The row's description says what kind of server it is, so the row is redrawn; VS Code then
+      // asks for its children again, and gets these rows, not a second listing of the projects.
+      this.redrawn.set(node.id, { rows, at: Date.now() });
+      setTimeout(() => this.changed.fire(node), 0);
     }
+    return rows;
+  }
+
+  private async projectRows(node: ClusterNode, openshift: boolean): Promise<ClusterTreeNode[]> {
+    const name = node.context.contextName;
     if (!openshift) return [this.message(`${node.id}:not-openshift`, 'Not an OpenShift cluster: the server has no image.openshift.io API', node.context.server)];
     const projects = await this.openshift.projects(name);
     if (projects.length === 0) return [this.message(`${node.id}:no-projects`, 'No projects you can see', undefined)];

@@ -55,7 +55,8 @@ export interface PlatformNode {
   readonly tag: string;
   readonly digest: string;
   readonly platform: string;
-  readonly size: number;
+  /** The image's config plus layers (not the platform manifest's own byte count); undefined when unknown. */
+  readonly imageSize: number | undefined;
 }
 
 export type PagedNode = RegistryNode | RepositoryNode;
@@ -98,6 +99,6 @@ export interface TagDetails {
   /** Config plus layers (image), or undefined for an index (its platforms differ). */
   readonly size: number | undefined;
   readonly created: string | undefined;
-  readonly platforms: readonly { digest: string; platform: string; size: number }[];
+  readonly platforms: readonly { digest: string; platform: string }[];
   readonly error: string | undefined;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { imageSize, manifestImageSize } from '../../core/image/image-size';
 import { maxConfigBytes } from '../../core/image/limits';
 import { isIndexMediaType } from '../../core/image/mediatypes';
 import type { ImageIndex, ImageManifest } from '../../core/image/mediatypes';
@@ -39,13 +40,18 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private readonly nodes = new Map<string, Node>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly details = new Map<string, TagDetails>();
+  /** Bumped each time what was loaded from a host is forgotten: an answer that started before is stale. */
+  private readonly generations = new Map<string, number>();
+  /** Image sizes of platforms, by host/repository@digest. */
+  private readonly imageSizes = new Map<string, Promise<number | undefined>>();
   private readonly limiters = new Map<string, Limiter>();
   private abort = new AbortController();
 
   constructor(private readonly ctx: Ctx) {
     super();
     this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
-    this.register(ctx.logins.onDidChange(() => this.refresh()));
+    // A login changes one registry: forget what it listed, keep the others' rows and caches.
+    this.register(ctx.logins.onDidChange((host) => this.forgetRegistry(host)));
     this.register({ dispose: () => this.abort.abort() });
   }
 
@@ -56,6 +62,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.abort = new AbortController();
       this.loaded.clear();
       this.details.clear();
+      this.imageSizes.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
       return;
@@ -64,11 +71,28 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     if (!('registry' in target)) return this.refresh();
     const host = target.registry.host;
     const repository = target.kind === 'repository' ? target.repository : undefined;
+    this.forgetBelow(host, repository);
+    this.changed.fire(this.nodes.get(target.id) ?? target);
+  }
+
+  /**
+   * Drops what was loaded from one registry and redraws from the top, since its row's description (the
+   * login) changes too; the other registries answer from what they already loaded.
+   */
+  private forgetRegistry(host: string | undefined): void {
+    const node = host ? this.nodes.get(`registry:${host}`) : undefined;
+    if (!node || node.kind !== 'registry') return this.refresh();
+    this.forgetBelow(host as string, undefined);
+    this.changed.fire(undefined);
+  }
+
+  private forgetBelow(host: string, repository: string | undefined): void {
+    this.generations.set(host, this.generation(host) + 1);
     const listed = (key: string): boolean => (repository ? key === `tags:${host}/${repository}` : key === `catalog:${host}` || key.startsWith(`tags:${host}/`));
     const described = (id: string): boolean => id.startsWith(repository ? `tag:${host}/${repository}:` : `tag:${host}/`);
     for (const key of [...this.loaded.keys()]) if (listed(key)) this.loaded.delete(key);
     for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
-    this.changed.fire(this.nodes.get(target.id) ?? target);
+    for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
   }
 
   /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
@@ -138,8 +162,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
         return this.tagChildren(node);
       case 'tag': {
         const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
-        return details.platforms.map((p) =>
-          this.intern({ kind: 'platform', id: `platform:${node.registry.host}/${node.repository}@${p.digest}`, registry: node.registry, repository: node.repository, tag: node.tag, ...p }),
+        const sizes = await Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest)));
+        // The tag is part of the id: two tags naming one index show the same platforms twice.
+        return details.platforms.map((p, i) =>
+          this.intern({ kind: 'platform', id: `platform:${node.registry.host}/${node.repository}:${node.tag}@${p.digest}`, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i] }),
         );
       }
       default:
@@ -244,6 +270,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     return this.intern({ kind: 'error', id: `error:${parent.id}`, parent, registry, message: failure.message, detail: failure.detail, actions: failure.actions });
   }
 
+  private generation(host: string): number {
+    return this.generations.get(host) ?? 0;
+  }
+
   private listKey(node: PagedNode): string {
     return node.kind === 'registry' ? `catalog:${node.registry.host}` : `tags:${node.registry.host}/${node.repository}`;
   }
@@ -253,6 +283,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const known = this.loaded.get(key);
     if (known) return known;
     const signal = this.abort.signal;
+    const generation = this.generation(node.registry.host);
     let loaded: Loaded;
     try {
       const page = await this.fetchPage(node, undefined);
@@ -261,7 +292,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       loaded = { items: [], next: undefined, failure: error };
     }
     // A refresh came in while this was loading: its answer may be stale (a login changed), so load again.
-    if (signal.aborted) return this.firstPage(node);
+    if (signal.aborted || generation !== this.generation(node.registry.host)) return this.firstPage(node);
     this.loaded.set(key, loaded);
     return loaded;
   }
@@ -276,8 +307,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private scheduleDetails(tags: TagNode[]): void {
     const host = tags[0]?.registry.host;
     if (!host) return;
-    let limiter = this.limiters.get(host);
-    if (!limiter) this.limiters.set(host, (limiter = new Limiter(() => this.ctx.config.concurrency)));
+    const limiter = this.limiter(host);
     const signal = this.abort.signal;
     for (const tag of tags) {
       if (this.details.has(tag.id)) continue;
@@ -289,18 +319,43 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     }
   }
 
+  /** Config plus layers of one platform's image (its manifest read once per refresh, a few at a time). */
+  private platformImageSize(tag: TagNode, digest: string): Promise<number | undefined> {
+    const key = `${tag.registry.host}/${tag.repository}@${digest}`;
+    let known = this.imageSizes.get(key);
+    if (!known) {
+      const signal = this.abort.signal;
+      known = this.limiter(tag.registry.host)
+        .run(() => imageSize(this.ctx.clients.for(tag.registry), tag.repository, digest, signal))
+        .catch((error: unknown) => {
+          this.ctx.log.warn(`${key}: ${error instanceof Error ? error.message : String(error)}`);
+          this.imageSizes.delete(key);
+          return undefined;
+        });
+      this.imageSizes.set(key, known);
+    }
+    return known;
+  }
+
+  private limiter(host: string): Limiter {
+    let limiter = this.limiters.get(host);
+    if (!limiter) this.limiters.set(host, (limiter = new Limiter(() => this.ctx.config.concurrency)));
+    return limiter;
+  }
+
   /** The digest, size, age and platforms of a tag: its manifest, and the config blob for an image. */
   private async fetchDetails(tag: TagNode, signal: AbortSignal): Promise<TagDetails> {
     const client = this.ctx.clients.for(tag.registry);
+    const generation = this.generation(tag.registry.host);
     let details: TagDetails;
     try {
       const m = await client.getManifest(tag.repository, tag.tag, signal);
       const json = JSON.parse(m.bytes.toString('utf8')) as Partial<ImageIndex & ImageManifest>;
       if (isIndexMediaType(m.mediaType)) {
-        const platforms = (json.manifests ?? []).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform', size: d.size }));
+        const platforms = (json.manifests ?? []).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform' }));
         details = { digest: m.digest, mediaType: m.mediaType, isIndex: true, size: undefined, created: undefined, platforms, error: undefined };
       } else {
-        const size = json.config && json.layers ? json.config.size + json.layers.reduce((sum, l) => sum + l.size, 0) : undefined;
+        const size = manifestImageSize(m.bytes, m.mediaType);
         let created: string | undefined;
         if (json.config) {
           try {
@@ -315,7 +370,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
       details = { digest: '', mediaType: '', isIndex: false, size: undefined, created: undefined, platforms: [], error: 'details unavailable' };
     }
-    if (!signal.aborted) this.details.set(tag.id, details);
+    if (!signal.aborted && generation === this.generation(tag.registry.host)) this.details.set(tag.id, details);
     return details;
   }
 

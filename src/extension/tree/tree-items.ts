@@ -4,11 +4,19 @@ import { formatAge, formatSize, shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
 import { contextValue } from './context-value';
 import { asErrorRow, asMessageRow } from './status-rows';
-import type { LoginInfo, Node, TagDetails } from './nodes';
+import type { ErrorAction, LoginInfo, Node, TagDetails } from './nodes';
 
 /** The commands rows run when clicked; declared in package.json like every other. */
 export const loadMoreCommandId = 'registryExplorer.loadMore';
 export const retryCommandId = 'registryExplorer.retry';
+
+/** What a failure row runs on click, for its first action (the same commands as its inline icons). */
+const fixCommands: Record<ErrorAction, { command: string; title: string }> = {
+  signIn: { command: 'registryExplorer.logIn', title: 'Log In' },
+  trust: { command: 'registryExplorer.trustCertificate', title: 'Trust Certificate' },
+  retry: { command: retryCommandId, title: 'Retry' },
+  watch: { command: 'registryExplorer.addRepositoryToWatch', title: 'Add Repository to Watch' },
+};
 
 export function toTreeItem(node: Node, details: TagDetails | undefined, now: number): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
@@ -52,18 +60,28 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     case 'platform':
       item.label = node.platform;
       item.iconPath = new vscode.ThemeIcon('vm');
-      item.description = [shortDigest(node.digest), formatSize(node.size)].join(' · ');
-      item.tooltip = `${node.registry.host}/${node.repository}@${node.digest}`;
+      item.description = [shortDigest(node.digest), node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(' · ');
+      item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
       return item;
     case 'loadMore':
       item.label = 'Load more...';
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.command = { command: loadMoreCommandId, title: 'Load more', arguments: [node] };
       return item;
-    case 'error':
-      return asErrorRow(item, node.message, node.detail, { command: retryCommandId, title: 'Retry', arguments: [node] });
-    case 'message':
-      return asMessageRow(item, node.message);
+    case 'error': {
+      // A click (or Enter) runs the row's first fix, not only its hover icon.
+      const fix = node.actions[0] ?? 'retry';
+      asErrorRow(item, node.message, node.detail, { ...fixCommands[fix], arguments: [node] });
+      // Not an error to be alarmed by: the registry wants a login.
+      if (fix === 'signIn') item.iconPath = new vscode.ThemeIcon('account');
+      return item;
+    }
+    case 'message': {
+      asMessageRow(item, node.message);
+      const fix = node.actions[0];
+      if (fix) item.command = { ...fixCommands[fix], arguments: [node] };
+      return item;
+    }
   }
 }
 

@@ -88,7 +88,7 @@ function render(view: InspectView): void {
 
   if (view.platforms.length) {
     const s = section('Platforms', view.platforms.length);
-    s.append(table(['Platform', 'Digest', 'Size', ''], view.platforms.map((p) => [p.platform, p.digest, formatSize(p.size), p.shown ? 'shown below' : '']), 'platforms'));
+    s.append(table(['Platform', 'Digest', 'Size', ''], view.platforms.map((p) => [p.platform, p.digest, p.size === undefined ? 'unknown' : formatSize(p.size), p.shown ? 'shown below' : '']), 'platforms'));
     root.append(s);
   }
   const layers = section('Layers', view.layers.length);

@@ -10,7 +10,8 @@ export interface InspectView {
   platform: string;
   totalSize: number;
   /** The index's platforms when the reference names a multi-platform image. */
-  platforms: { platform: string; digest: string; size: number; shown: boolean }[];
+  /** `size`: the platform image's config plus layers; undefined when its manifest could not be read. */
+  platforms: { platform: string; digest: string; size: number | undefined; shown: boolean }[];
   layers: { digest: string; mediaType: string; size: number }[];
   labels: [string, string][];
   env: string[];

@@ -1,0 +1,91 @@
+// Raw manifests and configs as read-only documents of their own scheme: one document per reference
+// (opening it again shows the same editor), JSON, never dirty, nothing to save. A document restored
+// after a reload is read from the registry again.
+import * as vscode from 'vscode';
+import { inspectImage } from '../../core/image/inspect';
+import type { Ctx } from '../ctx';
+import { Disposable } from '../disposable';
+
+export const rawScheme = 'registry-explorer';
+
+export type RawPart = 'manifest' | 'config';
+
+/** What a raw document shows: the manifest or the config of `reference` (a tag or a digest) in host/repository. */
+export interface RawDocumentTarget {
+  readonly host: string;
+  readonly repository: string;
+  readonly reference: string;
+  readonly part: RawPart;
+}
+
+const configSuffix = ' (config)';
+
+/**
+ * `registry-explorer:/host/team/app:v1` for a manifest and `.../app:v1 (config)` for its config:
+ * the editor's tab shows the last segment, the image's name and tag (or digest); the breadcrumbs
+ * and hover show the registry and repository.
+ */
+export function rawDocumentUri(target: RawDocumentTarget): vscode.Uri {
+  const at = target.reference.includes(':') ? '@' : ':';
+  return vscode.Uri.from({ scheme: rawScheme, path: `/${target.host}/${target.repository}${at}${target.reference}${target.part === 'config' ? configSuffix : ''}` });
+}
+
+export function parseRawDocumentUri(uri: vscode.Uri): RawDocumentTarget | undefined {
+  let path = uri.path.slice(1);
+  const part: RawPart = path.endsWith(configSuffix) ? 'config' : 'manifest';
+  if (part === 'config') path = path.slice(0, -configSuffix.length);
+  const slash = path.indexOf('/');
+  const name = path.slice(slash + 1);
+  const at = name.lastIndexOf('@') >= 0 ? name.lastIndexOf('@') : name.lastIndexOf(':');
+  if (slash < 0 || at < 0) return undefined;
+  return { host: path.slice(0, slash), repository: name.slice(0, at), reference: name.slice(at + 1), part };
+}
+
+export class RawDocuments extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly known = new Map<string, string>();
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly ctx: Ctx) {
+    super();
+    this.register(vscode.workspace.registerTextDocumentContentProvider(rawScheme, this));
+    // A closed document is read again next time (the tag may name another image by then).
+    this.register(vscode.workspace.onDidCloseTextDocument((doc) => doc.uri.scheme === rawScheme && this.known.delete(doc.uri.toString())));
+  }
+
+  /** Shows `bytes` (pretty-printed when JSON) as the read-only document of `target`, beside the active editor. */
+  async show(target: RawDocumentTarget, bytes: Buffer): Promise<void> {
+    const uri = rawDocumentUri(target);
+    const text = prettyJson(bytes);
+    const before = this.known.get(uri.toString());
+    this.known.set(uri.toString(), text);
+    // Already open with other bytes (the tag moved since): the open document follows.
+    if (before !== undefined && before !== text) this.changed.fire(uri);
+    let doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== 'json') doc = await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    // Not a preview: the manifest and the config stay open side by side in tabs of their own.
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const known = this.known.get(uri.toString());
+    if (known !== undefined) return known;
+    const target = parseRawDocumentUri(uri);
+    if (!target) return '';
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    const image = await inspectImage(this.ctx.clients.for(target.host), target.repository, target.reference, { noTags: true, signal: abort.signal });
+    const text = prettyJson(target.part === 'manifest' ? image.rawManifest : image.rawConfig);
+    this.known.set(uri.toString(), text);
+    return text;
+  }
+}
+
+function prettyJson(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+  } catch {
+    return text;
+  }
+}
