@@ -108,9 +108,16 @@ test('Copy Image To onto a tag naming another image asks to replace it, and Canc
   assert.match(message, new RegExp(`^Replace tag v1 \\(${short(old.manifestDigest)}\\.\\.\\.\\) with ${source.host.replace(/\./g, '\\.')}/team/app:v1 \\(${short(v1.manifestDigest)}\\.\\.\\.\\)\\?`));
   assert.match(message, new RegExp(`names ${old.manifestDigest} now`));
   await bench.screenshot('copy-replace-confirmation');
-  await bench.dialogButton('Cancel');
+  await bench.dialogButton('Keep v1');
   await dialog.waitFor({ state: 'detached' });
-  assert.equal(await digestAt(target, 'team/app', 'v1'), old.manifestDigest, 'Cancel left the tag naming the image it named');
+  assert.equal(await digestAt(target, 'team/app', 'v1'), old.manifestDigest, 'Keep left the tag naming the image it named');
+
+  // Enter takes the focused button, which keeps the tag: replacing is never the default.
+  await copyTo('v1');
+  await dialog.waitFor();
+  await bench.page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await digestAt(target, 'team/app', 'v1'), old.manifestDigest, 'Enter left the tag as it was');
 
   // Escape is Cancel too.
   await copyTo('v1');

@@ -68,10 +68,13 @@ async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: stri
       void vscode.window.showInformationMessage(`${to} already names ${source}: nothing was written.`);
       return false;
     case 'replace': {
-      const replace = 'Replace Tag';
+      // The first button is the one a modal focuses, so Enter keeps the tag: replacing takes a deliberate click.
+      const keep: vscode.MessageItem = { title: `Keep ${tag}`, isCloseAffordance: true };
+      const replace: vscode.MessageItem = { title: 'Replace Tag' };
       const choice = await vscode.window.showWarningMessage(
         `Replace tag ${tag} (${abbreviatedDigest(plan.state.currentDigest)}) with ${source}?`,
         { modal: true, detail: `${to} names ${plan.state.currentDigest} now. After the copy it names ${plan.sourceDigest}; the image it names now keeps only its other tags, if any.` },
+        keep,
         replace,
       );
       if (choice !== replace) cancelled();
