@@ -36,10 +36,10 @@ function sandbox(): { env: NodeJS.ProcessEnv; home: string; runtime: string; wri
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 test('parseCredsFlag splits at the first colon so passwords keep theirs', () => {
-  assert.deepEqual(parseCredsFlag('alice:pa:ss:word'), { username: 'alice', password: 'pa:ss:word', source: '--creds' });
+  assert.deepEqual(parseCredsFlag('alice:pa:ss:word', '--creds'), { username: 'alice', password: 'pa:ss:word', source: '--creds' });
   assert.deepEqual(parseCredsFlag('bob:', '--src-creds'), { username: 'bob', password: '', source: '--src-creds' });
-  assert.throws(() => parseCredsFlag('alice'), (e: unknown) => e instanceof UsageError && /USERNAME:PASSWORD/.test(e.message));
-  assert.throws(() => parseCredsFlag(':pw'), UsageError);
+  assert.throws(() => parseCredsFlag('alice', '--creds'), (e: unknown) => e instanceof UsageError && /USERNAME:PASSWORD/.test(e.message));
+  assert.throws(() => parseCredsFlag(':pw', '--creds'), UsageError);
 });
 
 test('the chain is the runtime file, XDG config, docker config, then legacy ~/.dockercfg', () => {
@@ -155,7 +155,7 @@ test('explicit credentials come first, then the keychain, then the files', async
     set: async () => undefined,
     delete: async () => false,
   };
-  const explicit = parseCredsFlag('flag:pw');
+  const explicit = parseCredsFlag('flag:pw', '--creds');
   assert.equal(await resolveCredentials('k.example', undefined, { env: s.env, explicit, keychain }), explicit);
   assert.deepEqual(await resolveCredentials('k.example', undefined, { env: s.env, keychain }), { username: 'kc', password: 'kcpw', source: 'OS keychain' });
   assert.equal((await resolveCredentials('k.example', 'team/app', { env: s.env, keychain }))?.username, 'kc-team', 'namespaced keychain logins, most specific first');

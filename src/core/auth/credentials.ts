@@ -16,8 +16,8 @@ export interface Credentials {
   source: string;
 }
 
-/** `user:password`, split at the first ':' so a password may contain ':'. */
-export function parseCredsFlag(value: string, source = '--creds'): Credentials {
+/** `user:password`, split at the first ':' so a password may contain ':'; `source` names where it was given (the caller's flag). */
+export function parseCredsFlag(value: string, source: string): Credentials {
   const colon = value.indexOf(':');
   if (colon < 0) throw new UsageError(`${source} needs USERNAME:PASSWORD, got only a username`);
   const username = value.slice(0, colon);
