@@ -8,6 +8,7 @@ import { maxConfigBytes } from './limits';
 import type { Descriptor, ImageIndex, ImageManifest } from './mediatypes';
 import { isImageManifestMediaType, isIndexMediaType, MediaType } from './mediatypes';
 import { schema1Image, schema1Payload } from './schema1';
+import { parseJsonObject } from './json-object';
 
 export interface ManifestRefs {
   /** Child manifests (an index's entries). */
@@ -47,14 +48,7 @@ function descriptorList(value: unknown, field: string): Descriptor[] {
 }
 
 function parseObject(bytes: Buffer): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    bad('not JSON');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) bad('not a JSON object');
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(bytes, bad);
 }
 
 /** An image manifest (OCI or Docker schema 2) with its required fields checked: a config descriptor and a list of layers. */

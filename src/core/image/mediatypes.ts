@@ -1,6 +1,7 @@
 // Manifest and blob media types we read and write, OCI and Docker schema 2, and how the kind of a
 // manifest is told from its bytes.
 import { ManifestInvalidError } from '../errors';
+import { parseJsonObject } from './json-object';
 
 export const MediaType = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -117,14 +118,7 @@ function ambiguous(what: string): never {
  * spec's rule, and containers/image's); a body that is no kind at all is invalid.
  */
 export function manifestMediaType(bytes: Buffer, contentType: string | undefined): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    invalid('not JSON');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) invalid('not a JSON object');
-  const body = parsed as Record<string, unknown>;
+  const body = parseJsonObject(bytes, invalid);
   const has = (field: string): boolean => body[field] !== undefined && body[field] !== null;
   const served = bareContentType(contentType);
   const servedKnown = served !== undefined && isKnownManifestMediaType(served);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ManifestInvalidError } from '../errors';
 import { MediaType } from './mediatypes';
+import { parseJsonObject } from './json-object';
 
 function bad(what: string): never {
   throw new ManifestInvalidError(`invalid schema 1 manifest: ${what}`);
@@ -22,14 +23,7 @@ function base64url(text: string, what: string): Buffer {
 }
 
 function jsonObject(bytes: Buffer | string, what: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
-  } catch {
-    bad(`${what} is not JSON`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) bad(`${what} is not a JSON object`);
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(bytes, (problem) => bad(`${what} is ${problem}`));
 }
 
 /**
