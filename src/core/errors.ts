@@ -46,6 +46,11 @@ export type ErrorReason =
   | 'layout-invalid'
   // What refers to an image (signatures, attestations, SBOMs) would no longer refer to what a copy writes.
   | 'referrers-invalidated'
+  // Signatures and the policy that judges them: a signature that cannot be read or verified, a policy
+  // that refuses an image, a signing tool (gpg) that failed.
+  | 'signature-invalid'
+  | 'policy-rejected'
+  | 'signing-failed'
   // Local stores and tools.
   | 'auth-file'
   | 'credential-helper'

@@ -42,6 +42,9 @@ import type { PlatformWanted } from './platform';
 import { runPool } from './pool';
 import { prepareCarry, pushCarried } from '../supply-chain/carry';
 import type { CarrySides, CarryWork, KeepReferrers } from '../supply-chain/carry';
+import type { ImageSigner, SignResult } from '../signing/signer';
+import { signatureIdentity } from '../signing/signer';
+import type { RegistriesConfig } from '../signing/registries-d';
 
 export type { CopyProgress } from './copy-progress';
 
@@ -84,6 +87,15 @@ export interface CopyOptions {
    * Referrers of images in `oci:` layouts are not carried.
    */
   referrers?: KeepReferrers;
+  /**
+   * Sign the manifest the destination names, once it is stored by digest and before the tag names it
+   * (docker:// destinations only); each signer stores its signature where it belongs.
+   */
+  signers?: ImageSigner[];
+  /** The identity signatures claim; default: the destination reference with the tag it gets. */
+  signIdentity?: ImageReference;
+  /** registries.d for the signers (lookaside stores, sigstore attachments); default: an empty configuration. */
+  registries?: RegistriesConfig;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -111,6 +123,8 @@ export interface CopyResult {
   bytes: number;
   /** What refers to the image: carried now, already at the destination, left behind on request. */
   referrers: { carried: number; present: number; dropped: number; storages: Record<'referrers-api' | 'referrers-tag' | 'cosign-tag', number> };
+  /** Signatures made by `signers`, in their order. */
+  signed: SignResult[];
 }
 
 export const DEFAULT_JOBS = 6;
@@ -306,8 +320,23 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       blobsMounted: 0,
       bytes: 0,
       referrers: { carried: 0, present: 0, dropped: 0, storages: { 'referrers-api': 0, 'referrers-tag': 0, 'cosign-tag': 0 } },
+      signed: [],
     });
-    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides) {
+    const signers = opts.signers ?? [];
+    if (signers.length > 0 && (dst.transport !== 'docker' || !dest.registry)) throw new RegxError('unsupported', `signing is supported for registry destinations only, not ${dst.transport}:`);
+    // Runs every signer on `m` (stored by digest already) and notes what each stored.
+    const signTop = async (m: ManifestBytes, into: CopyResult): Promise<void> => {
+      if (signers.length === 0 || dst.transport !== 'docker' || !dest.registry) return;
+      const destination = { ...dst.ref, tag: dst.ref.digest ? dst.ref.tag : tag };
+      const dockerReference = signatureIdentity(opts.signIdentity ?? destination);
+      for (const signer of signers) {
+        if (signal?.aborted) throw new CancelledError();
+        into.signed.push(
+          await signer.sign({ manifestDigest: m.digest, manifest: { bytes: m.bytes, mediaType: m.mediaType }, dockerReference, destination, client: dest.registry.client, registries: opts.registries ?? { docker: new Map(), dir: '' }, signal }),
+        );
+      }
+    };
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0) {
       // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
       return { ...resultFor(entry), noop: true };
@@ -407,12 +436,15 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
           await runPool(carry.blobs, jobs, (b, s) => moveBlob(b, s, true), signal);
           tracker.phase('manifests');
           await carryPush(carry, `the image was already at ${destination}`);
+          await signTop(chosen, result);
           tracker.phase('done');
           return result;
         }
       }
+      // The image is there, but a signature asked for is still made (as skopeo signs every copy it makes).
+      await signTop(chosen, result);
       tracker.phase('done');
-      return { ...result, noop: true };
+      return { ...result, noop: signers.length === 0 };
     }
 
     if ((ociDestination || toArchive) && isSchema1MediaType(chosen.mediaType)) {
@@ -454,10 +486,17 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await runPool(final.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
     for (const m of final.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
     if (signal?.aborted) throw new CancelledError();
-    if (carry && carry.items.length > 0) {
-      // A referrer names an existing subject: the image goes first by digest, the tag stays last.
-      if (final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
-      await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
+    const carrying = carry !== undefined && carry.items.length > 0;
+    // A referrer names an existing subject, and a signature an existing image: the image goes first by digest, the tag stays last.
+    if ((carrying || signers.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+    if (carry && carrying) await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
+    if (signers.length > 0) {
+      try {
+        await signTop(final.top, result);
+      } catch (err) {
+        if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
+        throw err;
+      }
     }
     // An archive may store what it can hold rather than these bytes (a docker-archive has no manifest of ours).
     const stored = (await dest.commit(final.top, signal)) ?? final.top;
