@@ -74,6 +74,8 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
     }
     case 'keychain':
       return has(flags, 'keychain') ? ['without --keychain the login is kept in the containers auth.json instead'] : [];
+    case 'signing-key':
+      return has(flags, 'sign-passphrase-file') ? ["give the key's passphrase with --sign-passphrase-file FILE (its first line), the one the key was made with"] : [];
     case 'confirmation-required':
       return has(flags, 'confirm') ? ['run again with --confirm to go ahead'] : [];
     case 'referrers-invalidated': {

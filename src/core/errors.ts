@@ -56,6 +56,8 @@ export type ErrorReason =
   | 'credential-helper'
   | 'keychain'
   | 'kubernetes'
+  // A signing key file that cannot be used: unreadable, not a key, or a wrong passphrase.
+  | 'signing-key'
   // The user's own choices.
   | 'cancelled'
   | 'confirmation-required'

@@ -22,6 +22,7 @@ import { progressLine } from '../progress';
 import { parseExitCodeStyle } from '../exit-codes';
 import { noteRegistrySide } from '../remedies';
 import { registryApiHost } from '../../core/reference/registry-host';
+import { signingChoice, signingFlags } from '../signing-flags';
 
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
@@ -41,6 +42,7 @@ const flags: FlagSpec[] = [
   { name: 'exit-codes', kind: 'string', help: "skopeo (default: 0, 1, 2, 130) or detailed (1 split into 75 retryable and 77 credentials or rights, for a Job's failure policy)" },
   { name: 'remove-signatures', kind: 'boolean', help: 'leave signatures behind (cosign .sig tags and signature artifacts); carried by default' },
   { name: 'no-referrers', kind: 'boolean', help: 'leave behind the artifacts that refer to the image other than signatures (attestations, SBOMs...); carried by default' },
+  ...signingFlags,
   ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
@@ -166,6 +168,8 @@ export const copyCommand: CliCommand = {
     const multiArch = parseMultiArch(p) ?? (flagBool(p, 'all', false) && dst.transport === 'docker-archive' ? 'all' : undefined);
     const compression = parseCompression(p);
     const preserveDigests = flagBool(p, 'preserve-digests', false);
+    // Keys are opened before any connection: a wrong passphrase costs no transfer.
+    const signing = await signingChoice(p, io);
     const clients: RegistryClient[] = [];
     const srcClient = src.transport === 'docker' ? clientFor(src.ref.registry, src.ref.repository, p, io, 'src-') : undefined;
     if (srcClient) clients.push(srcClient);
@@ -191,7 +195,7 @@ export const copyCommand: CliCommand = {
       : undefined;
     try {
       const referrers = { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) };
-      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers });
+      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
@@ -206,6 +210,7 @@ export const copyCommand: CliCommand = {
             `Copied ${result.digest} to ${result.destination}: ${result.blobsCopied} blobs copied (${mib} MiB), ${result.blobsSkipped} already there, ${result.blobsMounted} mounted, ${result.manifestsPushed} manifests${referrersNote(result)}\n`,
           );
         }
+        for (const s of result.signed) io.stdout.write(`Signed ${result.digest} with ${s.kind === 'sigstore' ? 'sigstore key' : 'key'} ${s.signer}, stored in ${s.storedAt}\n`);
       }
       return 0;
     } catch (err) {

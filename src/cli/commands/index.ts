@@ -3,6 +3,7 @@ import type { CliCommand } from '../io';
 import { catalogCommand } from './catalog';
 import { copyCommand } from './copy';
 import { deleteCommand } from './delete';
+import { generateSigstoreKeyCommand } from './generate-sigstore-key';
 import { inspectCommand } from './inspect';
 import { listTagsCommand } from './list-tags';
 import { loginCommand } from './login';
@@ -26,4 +27,5 @@ export const commands: CliCommand[] = [
   logoutCommand,
   manifestDigestCommand,
   refCommand,
+  generateSigstoreKeyCommand,
 ];
