@@ -10,7 +10,7 @@ import type { ManifestResult, RegistryClient } from '../registry/client';
 import { headBlob } from '../registry/blobs';
 import { pushBlobBytes } from '../registry/uploads';
 import { cosignTagFor } from '../supply-chain/kinds';
-import { appendLayers, parseAttachmentManifest, parseSigManifest } from './attachment-layout';
+import { appendLayers, layerDescriptor, layerMatches, parseAttachmentManifest, parseSigManifest } from './attachment-layout';
 import type { AttachmentLayer, SigManifestParts } from './attachment-layout';
 
 /** containers/image's limit for one signature payload. */
@@ -78,24 +78,24 @@ async function ensureBlob(client: RegistryClient, repository: string, bytes: Buf
 export interface AttachResult {
   /** The attachment's tag. */
   tag: string;
-  /** The new manifest digest, or the unchanged one when nothing was added. */
+  /** The manifest digest the tag names now (undefined: there is still no attachment). */
   digest?: string;
   added: number;
 }
 
 /**
- * Adds `layers` to the `.sig` attachment of `manifestDigest` in `repository` (creating it when there is
- * none); signatures already there are not added twice. Payload blobs and the config are pushed before
- * the manifest, so the tag never names a manifest with a missing blob.
+ * Adds the layers `wanted` to the `.sig` attachment of `manifestDigest` in `repository` (creating it
+ * when there is none); layers already there are not added twice. `upload` stores an added layer's blob;
+ * it and the config go up before the manifest, so the tag never names a manifest with a missing blob.
  */
-export async function attachSigstoreSignatures(client: RegistryClient, repository: string, manifestDigest: string, layers: readonly AttachmentLayer[], signal?: AbortSignal): Promise<AttachResult> {
+async function updateAttachment(client: RegistryClient, repository: string, manifestDigest: string, wanted: readonly Descriptor[], upload: (desc: Descriptor) => Promise<void>, signal?: AbortSignal): Promise<AttachResult> {
   const tag = cosignTagFor(manifestDigest, 'sig');
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const before = await readAttachmentManifest(client, repository, manifestDigest, signal);
     const parts = before ? await readParts(client, repository, before, signal) : undefined;
-    const outcome = appendLayers(parts, layers);
+    const outcome = appendLayers(parts, wanted);
     if (!outcome.manifestBytes || !outcome.configBytes || !outcome.configDescriptor) return { tag, digest: before?.digest, added: 0 };
-    for (const { layer, desc } of outcome.added) await ensureBlob(client, repository, layer.payload, desc, signal);
+    for (const desc of outcome.added) await upload(desc);
     await ensureBlob(client, repository, outcome.configBytes, outcome.configDescriptor, signal);
     // Read again just before writing: another signer may have added its signature meanwhile.
     const again = await client.headManifest(repository, tag, signal);
@@ -103,5 +103,35 @@ export async function attachSigstoreSignatures(client: RegistryClient, repositor
     const digest = await client.putManifest(repository, tag, outcome.manifestBytes, MediaType.ociManifest, signal);
     return { tag, digest, added: outcome.added.length };
   }
-  throw new RegxError('conflict', `${client.registry}/${repository}:${tag}, the signature attachment of ${manifestDigest}, kept changing while a signature was being added; nothing was written to it`);
+  throw new RegxError('conflict', `${client.registry}/${repository}:${tag}, the signature attachment of ${manifestDigest}, kept changing while signatures were being added; nothing was written to it`);
+}
+
+/** Adds new signatures (payload + annotations) to the image's `.sig` attachment, uploading their payloads. */
+export async function attachSigstoreSignatures(client: RegistryClient, repository: string, manifestDigest: string, layers: readonly AttachmentLayer[], signal?: AbortSignal): Promise<AttachResult> {
+  const payloads = new Map<string, Buffer>();
+  const wanted = layers.map((l) => {
+    const desc = layerDescriptor(l);
+    payloads.set(desc.digest, l.payload);
+    return desc;
+  });
+  return updateAttachment(client, repository, manifestDigest, wanted, (desc) => ensureBlob(client, repository, payloads.get(desc.digest) as Buffer, desc, signal), signal);
+}
+
+/**
+ * Merges the layers of another `.sig` attachment (`sourceBytes`, one carried from a copy's source, whose
+ * blobs are already in `repository`) into this one: the signatures there stay, the source's are added
+ * byte for byte (each layer's descriptor and blob unchanged).
+ */
+export async function mergeSigstoreAttachment(client: RegistryClient, repository: string, manifestDigest: string, sourceBytes: Buffer, signal?: AbortSignal): Promise<AttachResult> {
+  const source = parseAttachmentManifest(sourceBytes, `the signature attachment of ${manifestDigest} being carried`);
+  return updateAttachment(client, repository, manifestDigest, source.layers, async () => undefined, signal);
+}
+
+/** Whether the image's `.sig` attachment in `repository` already holds every layer of `sourceBytes` (another attachment). */
+export async function attachmentHolds(client: RegistryClient, repository: string, manifestDigest: string, sourceBytes: Buffer, signal?: AbortSignal): Promise<boolean> {
+  const there = await readAttachmentManifest(client, repository, manifestDigest, signal);
+  if (!there) return false;
+  const have = parseAttachmentManifest(there.bytes, `${client.registry}/${repository}@${there.digest}`).layers;
+  const source = parseAttachmentManifest(sourceBytes, `the signature attachment of ${manifestDigest} being carried`);
+  return source.layers.every((d) => have.some((h) => layerMatches(h, d)));
 }
