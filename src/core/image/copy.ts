@@ -45,6 +45,7 @@ import type { CarrySides, CarryWork, KeepReferrers } from '../supply-chain/carry
 import type { ImageSigner, SignResult } from '../signing/signer';
 import { signatureIdentity } from '../signing/signer';
 import type { RegistriesConfig } from '../signing/registries-d';
+import { readSimpleSignatures, writeSimpleSignatures } from '../signing/simple-store';
 
 export type { CopyProgress } from './copy-progress';
 
@@ -94,8 +95,14 @@ export interface CopyOptions {
   signers?: ImageSigner[];
   /** The identity signatures claim; default: the destination reference with the tag it gets. */
   signIdentity?: ImageReference;
-  /** registries.d for the signers (lookaside stores, sigstore attachments); default: an empty configuration. */
+  /**
+   * registries.d for the signers (lookaside stores, sigstore attachments). When given, GPG simple
+   * signatures of the copied manifest also travel registry to registry, byte for byte (unless
+   * `referrers.signatures` is false), from the source's signature store to the destination's.
+   */
   registries?: RegistriesConfig;
+  /** Environment for the built-in lookaside location (HOME); default this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -125,6 +132,8 @@ export interface CopyResult {
   referrers: { carried: number; present: number; dropped: number; storages: Record<'referrers-api' | 'referrers-tag' | 'cosign-tag', number> };
   /** Signatures made by `signers`, in their order. */
   signed: SignResult[];
+  /** GPG simple signatures of the source carried to the destination (stored now, or there already). */
+  simpleSignatures: { carried: number; present: number; where?: string };
 }
 
 export const DEFAULT_JOBS = 6;
@@ -321,6 +330,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       bytes: 0,
       referrers: { carried: 0, present: 0, dropped: 0, storages: { 'referrers-api': 0, 'referrers-tag': 0, 'cosign-tag': 0 } },
       signed: [],
+      simpleSignatures: { carried: 0, present: 0 },
     });
     const signers = opts.signers ?? [];
     if (signers.length > 0 && (dst.transport !== 'docker' || !dest.registry)) throw new RegxError('unsupported', `signing is supported for registry destinations only, not ${dst.transport}:`);
@@ -336,7 +346,21 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         );
       }
     };
-    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0) {
+    // GPG simple signatures travel when registries.d was given and signatures are kept, registry to registry.
+    const simpleSides =
+      opts.registries && keep.signatures && source.registry && dest.registry && dst.transport === 'docker'
+        ? {
+            src: { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal },
+            dst: { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal },
+          }
+        : undefined;
+    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSides ? (await readSimpleSignatures(simpleSides.src, digest)).signatures : []);
+    const writeSimple = async (digest: string, sigs: Buffer[], into: CopyResult): Promise<void> => {
+      if (!simpleSides || sigs.length === 0) return;
+      const w = await writeSimpleSignatures(simpleSides.dst, digest, sigs);
+      into.simpleSignatures = { carried: w.added, present: w.present, where: w.where };
+    };
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSides) {
       // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
       return { ...resultFor(entry), noop: true };
@@ -436,15 +460,17 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
           await runPool(carry.blobs, jobs, (b, s) => moveBlob(b, s, true), signal);
           tracker.phase('manifests');
           await carryPush(carry, `the image was already at ${destination}`);
+          await writeSimple(chosen.digest, await readSimple(chosen.digest), result);
           await signTop(chosen, result);
           tracker.phase('done');
           return result;
         }
       }
-      // The image is there, but a signature asked for is still made (as skopeo signs every copy it makes).
+      // The image is there; signatures it lacks are still stored, and one asked for is still made (skopeo signs every copy).
+      await writeSimple(chosen.digest, await readSimple(chosen.digest), result);
       await signTop(chosen, result);
       tracker.phase('done');
-      return { ...result, noop: signers.length === 0 };
+      return { ...result, noop: signers.length === 0 && result.simpleSignatures.carried === 0 };
     }
 
     if ((ociDestination || toArchive) && isSchema1MediaType(chosen.mediaType)) {
@@ -464,7 +490,12 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
     // What refers to the image is found, fetched and its blobs moved while the image's blobs move.
     let carry: CarryWork | undefined;
+    let simple: Buffer[] = [];
     const carryBlobs = async (s: AbortSignal): Promise<void> => {
+      simple = await readSimple(chosen.digest);
+      if (simple.length > 0 && rewrites) {
+        throw new RegxError('referrers-invalidated', `${simple.length} GPG signature${simple.length === 1 ? '' : 's'} of ${source.name} name the image's digest, which this copy changes: they cannot be carried to the rewritten image`);
+      }
       if (!carrySides) return;
       const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
       if (found.items.length > 0 && rewrites) {
@@ -488,10 +519,11 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     if (signal?.aborted) throw new CancelledError();
     const carrying = carry !== undefined && carry.items.length > 0;
     // A referrer names an existing subject, and a signature an existing image: the image goes first by digest, the tag stays last.
-    if ((carrying || signers.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+    if ((carrying || signers.length > 0 || simple.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
     if (carry && carrying) await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
-    if (signers.length > 0) {
+    if (simple.length > 0 || signers.length > 0) {
       try {
+        await writeSimple(final.top.digest, simple, result);
         await signTop(final.top, result);
       } catch (err) {
         if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
