@@ -10,7 +10,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RegxError } from '../../src/core/errors';
+import { dockerPolicyImage } from '../../src/core/policy/docker-image';
+import { evaluatePolicy } from '../../src/core/policy/evaluate';
+import { parsePolicy } from '../../src/core/policy/policy-file';
+import { sigstoreVerifier } from '../../src/core/policy/sigstore-requirement';
 import { RegistryClient } from '../../src/core/registry/client';
+import { loadRegistriesConfig } from '../../src/core/signing/registries-d';
 import { readSigstoreLayers } from '../../src/core/sigstore/attachments';
 import { loadPublicKeys, verifySigstoreLayer } from '../../src/core/sigstore/verify';
 import {
@@ -201,6 +206,35 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
       assert.equal(put.status, 201);
       const [tampered] = await readSigstoreLayers(client, 'forged/app', image.manifestDigest);
       assert.throws(() => verifySigstoreLayer(tampered!, alice), (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid' && /verification failed/.test(e.message));
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a policy sigstoreSigned requirement (keyPath, keyData) accepts what regx signed and refuses other keys, identities and forgeries', async (t) => {
+    if (skip(t)) return;
+    const client = new RegistryClient(reg.host, { tlsVerify: false });
+    const registries = await loadRegistriesConfig(registriesD);
+    const judge = async (requirement: Record<string, unknown>, repoAndTag: string) => {
+      const policy = parsePolicy(JSON.stringify({ default: [{ type: 'reject' }], transports: { docker: { [reg.host]: [requirement] } } }));
+      const [repository, tag] = repoAndTag.split(':') as [string, string];
+      return evaluatePolicy(policy, dockerPolicyImage(client, { registry: reg.host, repository, tag }, registries), sigstoreVerifier);
+    };
+    try {
+      const byAlice = await judge({ type: 'sigstoreSigned', keyPath: keyA.pub }, 'prod/app:1.0');
+      assert.equal(byAlice.accepted, true, byAlice.reason);
+      const byBobData = await judge({ type: 'sigstoreSigned', keyData: readFileSync(keyB.pub).toString('base64'), signedIdentity: { type: 'matchRepository' } }, 'prod/app:1.0');
+      // Bob signed as registry.example/team/app:stable: another repository than prod/app.
+      assert.equal(byBobData.accepted, false);
+      assert.match(byBobData.reason ?? '', /registry\.example\/team\/app:stable/);
+      const other = join(dir, 'other.pub');
+      await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'other.pem')]);
+      await run('openssl', ['pkey', '-in', join(dir, 'other.pem'), '-pubout', '-out', other]);
+      const byOther = await judge({ type: 'sigstoreSigned', keyPath: other }, 'prod/app:1.0');
+      assert.equal(byOther.accepted, false);
+      assert.match(byOther.reason ?? '', /verification failed/);
+      const forged = await judge({ type: 'sigstoreSigned', keyPath: keyA.pub }, 'forged/app:1.0');
+      assert.equal(forged.accepted, false);
     } finally {
       await client.close();
     }
