@@ -16,7 +16,9 @@ import { parsePolicy } from '../../src/core/policy/policy-file';
 import { sigstoreVerifier } from '../../src/core/policy/sigstore-requirement';
 import { RegistryClient } from '../../src/core/registry/client';
 import { loadRegistriesConfig } from '../../src/core/signing/registries-d';
-import { readSigstoreLayers } from '../../src/core/sigstore/attachments';
+import { attachSigstoreSignatures, readSigstoreLayers } from '../../src/core/sigstore/attachments';
+import { decryptPrivateKey } from '../../src/core/sigstore/key-file';
+import { sigstoreSignatureLayer } from '../../src/core/sigstore/signer';
 import { loadPublicKeys, verifySigstoreLayer } from '../../src/core/sigstore/verify';
 import {
   buildImage,
@@ -276,6 +278,25 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     assert.equal(m.layers.length, 5);
     assert.deepEqual(m.layers.slice(0, 4), [...before3, m.layers[3]]);
     assert.deepEqual(m.layers[4], src3[2]);
+  });
+
+  test('signers writing the same attachment at once all end up in it', async (t) => {
+    if (skip(t)) return;
+    await pushImage(reg, 'race/app', '1.0', image);
+    const key = await decryptPrivateKey(readFileSync(keyA.priv, 'utf8'), 'alice passphrase', 'alice.private');
+    const clients = Array.from({ length: 4 }, () => new RegistryClient(reg.host, { tlsVerify: false }));
+    try {
+      const layers = clients.map((_, i) => sigstoreSignatureLayer(key, image.manifestDigest, `${reg.host}/race/app:${i}`));
+      await Promise.all(clients.map((c, i) => attachSigstoreSignatures(c, 'race/app', image.manifestDigest, [layers[i]!])));
+      const { m } = await sigManifest('race/app');
+      assert.equal(m.layers.length, 4, 'no signature lost to another writer');
+      const refs = await Promise.all(m.layers.map(async (l) => (JSON.parse((await blob('race/app', l.digest)).toString()) as { critical: { identity: { 'docker-reference': string } } }).critical.identity['docker-reference']));
+      assert.deepEqual(refs.sort(), [0, 1, 2, 3].map((i) => `${reg.host}/race/app:${i}`));
+      const config = JSON.parse((await blob('race/app', m.config.digest)).toString()) as { rootfs: { diff_ids: string[] } };
+      assert.deepEqual(config.rootfs.diff_ids, m.layers.map((l) => l.digest));
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
   });
 
   test('real skopeo 1.9.3 copies the .sig tag as a plain image, byte for byte, and the copy still verifies', async (t) => {

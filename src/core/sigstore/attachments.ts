@@ -3,6 +3,7 @@
 // the new signatures added to it, their payloads and the new config uploaded, and the attachment read
 // once more right before its manifest is written; when another writer changed it meanwhile, the
 // signatures are added to theirs instead (as the referrers tag index is kept), so nobody's is lost.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError, RegistryError, RegxError } from '../errors';
 import { MediaType } from '../image/mediatypes';
 import type { Descriptor } from '../image/mediatypes';
@@ -16,7 +17,8 @@ import type { AttachmentLayer, SigManifestParts } from './attachment-layout';
 /** containers/image's limit for one signature payload. */
 export const MAX_SIGNATURE_PAYLOAD = 4 * 1024 * 1024;
 const MAX_CONFIG = 4 * 1024 * 1024;
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
+const SETTLE_MS = 150;
 
 /** One layer of a `.sig` attachment as read: untrusted until verify.ts says otherwise. */
 export interface SigstoreLayer extends AttachmentLayer {
@@ -101,7 +103,13 @@ async function updateAttachment(client: RegistryClient, repository: string, mani
     const again = await client.headManifest(repository, tag, signal);
     if (again?.digest !== before?.digest) continue;
     const digest = await client.putManifest(repository, tag, outcome.manifestBytes, MediaType.ociManifest, signal);
-    return { tag, digest, added: outcome.added.length };
+    // And read back a moment after: a writer whose read came before our write may have written over it
+    // (registries offer no compare-and-swap). Then ours are added again to theirs; every writer doing
+    // the same, all signatures end up there. The pause outlasts another writer's read-to-write gap.
+    await sleep(SETTLE_MS + Math.floor(Math.random() * SETTLE_MS), undefined, { signal });
+    const after = await readAttachmentManifest(client, repository, manifestDigest, signal);
+    const layers = after ? parseAttachmentManifest(after.bytes, `${client.registry}/${repository}@${after.digest}`).layers : [];
+    if (wanted.every((w) => layers.some((l) => layerMatches(l, w)))) return { tag, digest: after?.digest ?? digest, added: outcome.added.length };
   }
   throw new RegxError('conflict', `${client.registry}/${repository}:${tag}, the signature attachment of ${manifestDigest}, kept changing while signatures were being added; nothing was written to it`);
 }
