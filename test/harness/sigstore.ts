@@ -99,3 +99,56 @@ export async function opensslVerifies(pubPem: string, sigDer: string, data: stri
   const r = await run('openssl', ['dgst', '-sha256', '-verify', pubPem, '-signature', sigDer, data]);
   return r.code === 0 && r.stdout.includes('Verified OK');
 }
+
+// Runs a command on a pseudo-terminal (Python's pty), typing each line of `lines` after the output
+// so far ends with a prompt (": "); prints the child's output and, last, its exit status.
+const ptyScript = String.raw`
+import os, pty, select, sys, time
+lines = sys.argv[1].split('\n') if sys.argv[1] else []
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+out = b''
+def read_until(pred, limit):
+    global out
+    end = time.time() + limit
+    while time.time() < end and not pred():
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            out += chunk
+    return pred()
+for line in lines:
+    seen = out.count(b': ')
+    if not read_until(lambda: out.count(b': ') > seen and out.rstrip(b' ').endswith(b':'), 30):
+        break
+    os.write(fd, line.encode() + b'\r')
+while True:
+    r, _, _ = select.select([fd], [], [], 30)
+    if not r:
+        break
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf8', 'replace'))
+sys.stdout.write('\nEXIT %d\n' % os.waitstatus_to_exitcode(status))
+`;
+
+/** `cmd args` on a terminal, answering its prompts with `lines`; its output (CRLF as the tty writes it) and exit status. */
+export async function runOnTerminal(cmd: string, args: string[], lines: string[]): Promise<{ output: string; code: number }> {
+  const r = await run(systemPython, ['-c', ptyScript, lines.join('\n'), cmd, ...args], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const m = /\nEXIT (-?\d+)\n$/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  return { output: r.stdout.slice(0, m.index), code: Number(m[1]) };
+}

@@ -13,8 +13,8 @@ import { decryptPrivateKey } from '../../src/core/sigstore/key-file';
 import { buildSigstorePayload } from '../../src/core/sigstore/payload';
 import { SigstoreKeySigner, sigstoreSignatureLayer } from '../../src/core/sigstore/signer';
 import { loadPublicKeys, verifySigstoreLayer } from '../../src/core/sigstore/verify';
-import { makeTempDir, removeAllTempDirs, runRegx } from '../harness';
-import { openssl, opensslVerifies, pythonDecryptKey, pythonEncryptKey, requireSigstoreTools } from '../harness/sigstore';
+import { makeTempDir, regxBundle, removeAllTempDirs, runRegx } from '../harness';
+import { openssl, opensslVerifies, pythonDecryptKey, pythonEncryptKey, requireSigstoreTools, runOnTerminal } from '../harness/sigstore';
 
 after(() => removeAllTempDirs());
 
@@ -93,6 +93,22 @@ describe('regx generate-sigstore-key', () => {
     assert.match(r2.stderr, /refusing to overwrite existing ".*other\.private"/);
     assert.equal(readFileSync(join(dir, 'other.private'), 'utf8'), 'mine too');
     assert.equal(existsSync(join(dir, 'other.pub')), false);
+  });
+
+  test('on a terminal it asks for the passphrase twice, without echo, and refuses two different ones', async (t) => {
+    if (!(await requireSigstoreTools(t))) return;
+    const dir = makeTempDir('sigkey');
+    const ok = await runOnTerminal(process.execPath, [regxBundle, 'generate-sigstore-key', '--output-prefix', join(dir, 'typed')], ['typed secret', 'typed secret']);
+    assert.equal(ok.code, 0, ok.output);
+    assert.match(ok.output, /Enter a passphrase for the private key .*typed\.private: \r\nEnter the same passphrase again: \r\nKey written to/);
+    assert.doesNotMatch(ok.output, /typed secret/, 'the passphrase is not echoed');
+    await pythonDecryptKey(dir, join(dir, 'typed.private'), passphraseFile(dir, 'typed secret'), join(dir, 'typed.der'));
+
+    const differ = await runOnTerminal(process.execPath, [regxBundle, 'generate-sigstore-key', '--output-prefix', join(dir, 'differ')], ['one', 'two']);
+    assert.equal(differ.code, 2, differ.output);
+    assert.match(differ.output, /the two passphrases differ; nothing was written/);
+    assert.equal(existsSync(join(dir, 'differ.private')), false);
+    assert.equal(existsSync(join(dir, 'differ.pub')), false);
   });
 
   test('without a terminal or --passphrase-file it says how to give one', async () => {

@@ -34,14 +34,14 @@ export function layerDescriptor(layer: AttachmentLayer): Descriptor {
   return { mediaType: layer.mediaType, digest: sha256(layer.payload), size: layer.payload.length, annotations };
 }
 
-function sameAnnotations(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
+function sameAnnotations(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
   const ka = Object.keys(a ?? {});
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && b[k] === a?.[k]);
+  return ka.length === Object.keys(b ?? {}).length && ka.every((k) => Object.hasOwn(b ?? {}, k) && b?.[k] === a?.[k]);
 }
 
-/** Whether `existing` already is `layer` (media type, payload digest and size, annotations), as containers/image decides. */
-export function layerMatches(existing: Descriptor, layer: AttachmentLayer): boolean {
-  return existing.mediaType === layer.mediaType && existing.size === layer.payload.length && existing.digest === sha256(layer.payload) && sameAnnotations(existing.annotations, layer.annotations);
+/** Whether `existing` already is `wanted` (media type, digest, size, annotations), as containers/image decides. */
+export function layerMatches(existing: Descriptor, wanted: Descriptor): boolean {
+  return existing.mediaType === wanted.mediaType && existing.size === wanted.size && existing.digest === wanted.digest && sameAnnotations(existing.annotations, wanted.annotations);
 }
 
 export type AttachmentManifest = Record<string, unknown> & { layers: Descriptor[] };
@@ -90,27 +90,26 @@ export interface AppendOutcome {
   configBytes?: Buffer;
   configDescriptor?: Descriptor;
   manifestBytes?: Buffer;
-  /** The layers added, with their descriptors (their payloads are the blobs to upload). */
-  added: { layer: AttachmentLayer; desc: Descriptor }[];
+  /** The layers added (their blobs are to be uploaded before the manifest). */
+  added: Descriptor[];
 }
 
 /**
- * Adds `layers` to `current` (undefined: a new attachment) and serializes the result. The config's
+ * Adds the layers `wanted` to `current` (undefined: a new attachment) and serializes the result. The config's
  * rootfs.diff_ids gets each new layer's digest, as containers/image keeps it; the caller uploads the
  * new layers' payloads and the config blob before the manifest.
  */
-export function appendLayers(current: SigManifestParts | undefined, layers: readonly AttachmentLayer[]): AppendOutcome {
+export function appendLayers(current: SigManifestParts | undefined, wanted: readonly Descriptor[]): AppendOutcome {
   const manifest: AttachmentManifest = current ? { ...current.manifest, layers: [...current.manifest.layers] } : { schemaVersion: 2, mediaType: MediaType.ociManifest, config: undefined, layers: [] };
   const config: Record<string, unknown> = current ? { ...current.config } : emptyConfig();
   const rootfs: Record<string, unknown> = config.rootfs && typeof config.rootfs === 'object' && !Array.isArray(config.rootfs) ? { ...(config.rootfs as Record<string, unknown>) } : { type: 'layers' };
   const diffIds = Array.isArray(rootfs.diff_ids) ? [...(rootfs.diff_ids as unknown[])] : [];
   const added: AppendOutcome['added'] = [];
-  for (const layer of layers) {
-    if (manifest.layers.some((d) => layerMatches(d, layer))) continue;
-    const desc = layerDescriptor(layer);
+  for (const desc of wanted) {
+    if (manifest.layers.some((d) => layerMatches(d, desc))) continue;
     manifest.layers.push(desc);
     diffIds.push(desc.digest);
-    added.push({ layer, desc });
+    added.push(desc);
   }
   if (added.length === 0) return { added };
   rootfs.diff_ids = diffIds;

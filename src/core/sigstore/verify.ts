@@ -5,7 +5,7 @@
 // for the caller to hold against the image and the policy.
 import { constants, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { RegxError } from '../errors';
+import { RegxError, sanitizeRemoteText } from '../errors';
 import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from './attachment-layout';
 import type { SigstoreLayer } from './attachments';
 import { parseSigstorePayload } from './payload';
@@ -67,7 +67,7 @@ function invalid(message: string): RegxError {
  */
 export function verifySigstoreLayer(layer: SigstoreLayer, keys: readonly KeyObject[]): SimpleSigningPayload {
   if (keys.length === 0) throw new RegxError('usage', 'no public key to verify the sigstore signature with');
-  if (layer.mediaType !== SIGSTORE_SIGNATURE_MEDIA_TYPE) throw invalid(`not a sigstore signature: the attachment's media type is ${layer.mediaType.slice(0, 100)}`);
+  if (layer.mediaType !== SIGSTORE_SIGNATURE_MEDIA_TYPE) throw invalid(`not a sigstore signature: the attachment's media type is ${sanitizeRemoteText(layer.mediaType.slice(0, 100))}`);
   const b64 = layer.annotations[SIGSTORE_SIGNATURE_ANNOTATION];
   if (b64 === undefined) throw invalid(`missing ${SIGSTORE_SIGNATURE_ANNOTATION} annotation`);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw invalid(`the ${SIGSTORE_SIGNATURE_ANNOTATION} annotation is not base64`);
