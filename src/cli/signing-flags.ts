@@ -42,6 +42,7 @@ export async function signingChoice(p: ParsedArgs, io: CliIO): Promise<SigningCh
   const identity = flagString(p, 'sign-identity');
   const signers: ImageSigner[] = [];
   const gpgKey = flagString(p, 'sign-by');
+  if (gpgKey !== undefined && sigstoreKey !== undefined && passphraseFile !== undefined) throw new UsageError('only one of --sign-by and --sign-by-sigstore-private-key can be used with --sign-passphrase-file');
   if (gpgKey !== undefined) {
     // Without a passphrase file gpg asks through its own agent and pinentry, as skopeo's gpgme does.
     const passphrase = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile) : undefined;
@@ -56,6 +57,6 @@ export async function signingChoice(p: ParsedArgs, io: CliIO): Promise<SigningCh
     if (passphraseFile !== undefined) throw new UsageError('--sign-passphrase-file needs a signing flag (--sign-by or --sign-by-sigstore-private-key)');
     return { signers };
   }
-  const registries = await loadRegistriesConfig(await registriesDirPath(flagString(p, 'registries.d'), io.env));
+  const registries = await loadRegistriesConfig(await registriesDirPath(flagString(p, 'registries.d') ?? io.globals?.registriesD, io.env));
   return { signers, registries, ...(identity !== undefined ? { signIdentity: signIdentity(identity) } : {}) };
 }
