@@ -27,12 +27,12 @@ const MAX_STDERR = 64 * 1024;
 /** Signs `payload` with gpg and returns the OpenPGP signed message. */
 export function gpgSign(payload: Buffer, opts: GpgSignOptions): Promise<Buffer> {
   if (!opts.keyIdentity || opts.keyIdentity.startsWith('-')) return Promise.reject(new RegxError('usage', `"${opts.keyIdentity}" is not a key fingerprint`));
-  const args = ['--batch', '--no-tty', '--sign', '--local-user', opts.keyIdentity, '--output', '-'];
-  if (opts.passphrase !== undefined) args.unshift('--pinentry-mode', 'loopback', '--passphrase-fd', '3');
+  const gpgArgv = ['--batch', '--no-tty', '--sign', '--local-user', opts.keyIdentity, '--output', '-'];
+  if (opts.passphrase !== undefined) gpgArgv.unshift('--pinentry-mode', 'loopback', '--passphrase-fd', '3');
   const program = opts.program ?? 'gpg';
   return new Promise<Buffer>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new CancelledError());
-    const child = spawn(program, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, gpgArgv, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = '';
