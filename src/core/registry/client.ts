@@ -220,6 +220,8 @@ export class RegistryClient {
         deadlineMs: req.deadlineMs,
         onRetry: this.options.onRetry ? (attempt, reason, delay) => this.options.onRetry?.(`${req.method} ${displayUrl(url)}`, attempt, reason, delay) : undefined,
       });
+      // OpenShift's registry says it on every answer: learnt from what is asked anyway, at no extra request.
+      if (sameOrigin && this.signatureApi === undefined) this.signatureApi = res.headers['x-registry-supports-signatures'] === '1';
       if (res.statusCode === 401 && sameOrigin) {
         const challenge = res.headers['www-authenticate'];
         if (!reauthenticated && this.auth.learn(challenge)) {
