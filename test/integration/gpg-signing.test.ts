@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { buildImage, makeGpgHome, makeTempDir, pushImage, removeAllTempDirs, requireTools, run, runRegx, startRegistry, stopAll, writePolicy, writeRegistriesD } from '../harness';
 import type { GpgHome, RunResult, TestRegistry } from '../harness';
 import { startSignatureApiFront } from '../openshift-double';
+import { gpgSign } from '../../src/core/signing/gpg-sign';
+import { RegxError } from '../../src/core/errors';
 import type { SignatureApiFront } from '../openshift-double';
 
 const haveTools = requireTools(undefined, ['docker-registry', 'skopeo', 'gpg']);
@@ -171,6 +173,23 @@ describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, (
     const global = await regx(['--policy', writePolicy({ default: [{ type: 'reject' }] }), 'copy', ...insecure, `docker://${a.host}/team/app:v1`, `docker://${b.host}/gate/x:v1`]);
     assert.equal(global.code, 1);
     assert.match(global.stderr, /rejected by policy/);
+  });
+});
+
+describe('gpg with a passphrase-protected key', { skip: !haveTools }, () => {
+  test("the passphrase reaches gpg on its own pipe; a wrong one fails with gpg's words (signing-failed)", async () => {
+    const locked = await makeGpgHome('Locked <locked@example.test>', 'correct horse');
+    try {
+      // A fresh agent for each try, so a cached passphrase cannot hide a wrong one.
+      await run('gpgconf', ['--kill', 'gpg-agent'], { env: locked.env });
+      await assert.rejects(gpgSign(Buffer.from('{}'), { keyIdentity: locked.fingerprint, passphrase: 'wrong', env: { ...process.env, ...locked.env } }), (e: unknown) => e instanceof RegxError && e.reason === 'signing-failed' && /Bad passphrase/.test(e.message));
+      await run('gpgconf', ['--kill', 'gpg-agent'], { env: locked.env });
+      const sig = await gpgSign(Buffer.from('{}'), { keyIdentity: locked.fingerprint, passphrase: 'correct horse', env: { ...process.env, ...locked.env } });
+      // A binary OpenPGP packet (the high bit of its first byte set), as gpg --sign writes it.
+      assert.ok(sig.length > 0 && ((sig[0] as number) & 0x80) !== 0);
+    } finally {
+      await locked.stop();
+    }
   });
 });
 
