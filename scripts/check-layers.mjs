@@ -21,7 +21,8 @@ walk('src/cli');
 // the same errors with its own actions). Flag-like text in a core string literal fails the lint.
 const flagText = /(['"`])(?:(?!\1).)*?(?<![-\w])(--[a-z][a-z0-9-]+|regx (?:login|logout|copy|inspect|delete|tag))/;
 // Allowed: PEM armour, and an oc command for a cluster administrator.
-const allowed = [/-----(BEGIN|END) CERTIFICATE-----/, /oc patch /];
+// `gpgArgv` is the command line regx gives gpg (gpg's own flags, src/core/signing/gpg-sign.ts), not advice.
+const allowed = [/-----(BEGIN|END) CERTIFICATE-----/, /oc patch /, /\bgpgArgv\b/];
 function walkCore(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

@@ -46,11 +46,18 @@ export type ErrorReason =
   | 'layout-invalid'
   // What refers to an image (signatures, attestations, SBOMs) would no longer refer to what a copy writes.
   | 'referrers-invalidated'
+  // Signatures and the policy that judges them: a signature that cannot be read or verified, a policy
+  // that refuses an image, a signing tool (gpg) that failed.
+  | 'signature-invalid'
+  | 'policy-rejected'
+  | 'signing-failed'
   // Local stores and tools.
   | 'auth-file'
   | 'credential-helper'
   | 'keychain'
   | 'kubernetes'
+  // A signing key file that cannot be used: unreadable, not a key, or a wrong passphrase.
+  | 'signing-key'
   // The user's own choices.
   | 'cancelled'
   | 'confirmation-required'

@@ -3,6 +3,7 @@ import type { CliCommand } from '../io';
 import { catalogCommand } from './catalog';
 import { copyCommand } from './copy';
 import { deleteCommand } from './delete';
+import { generateSigstoreKeyCommand } from './generate-sigstore-key';
 import { inspectCommand } from './inspect';
 import { listTagsCommand } from './list-tags';
 import { loginCommand } from './login';
@@ -12,6 +13,7 @@ import { refCommand } from './ref';
 import { referrersCommand } from './referrers';
 import { syncCommand } from './sync';
 import { tagCommand } from './tag';
+import { verifyCommand } from './verify';
 
 export const commands: CliCommand[] = [
   copyCommand,
@@ -20,10 +22,12 @@ export const commands: CliCommand[] = [
   deleteCommand,
   tagCommand,
   referrersCommand,
+  verifyCommand,
   listTagsCommand,
   catalogCommand,
   loginCommand,
   logoutCommand,
   manifestDigestCommand,
   refCommand,
+  generateSigstoreKeyCommand,
 ];

@@ -91,7 +91,7 @@ async function promptLine(io: CliIO, prompt: string): Promise<string> {
 }
 
 /** A line read with echo off (raw mode): backspace edits, Ctrl-C cancels, nothing reaches the screen. */
-async function promptHidden(io: CliIO, prompt: string): Promise<string> {
+export async function promptHidden(io: CliIO, prompt: string): Promise<string> {
   const stdin = io.stdin as NodeJS.ReadStream;
   const wasRaw = stdin.isRaw;
   // Echo goes off before the prompt shows, so nothing typed after seeing it can reach the screen.

@@ -42,6 +42,10 @@ import type { PlatformWanted } from './platform';
 import { runPool } from './pool';
 import { prepareCarry, pushCarried } from '../supply-chain/carry';
 import type { CarrySides, CarryWork, KeepReferrers } from '../supply-chain/carry';
+import type { ImageSigner, SignResult } from '../signing/signer';
+import { signatureIdentity } from '../signing/signer';
+import type { RegistriesConfig } from '../signing/registries-d';
+import { readSimpleSignatures, writeSimpleSignatures } from '../signing/simple-store';
 
 export type { CopyProgress } from './copy-progress';
 
@@ -84,6 +88,21 @@ export interface CopyOptions {
    * Referrers of images in `oci:` layouts are not carried.
    */
   referrers?: KeepReferrers;
+  /**
+   * Sign the manifest the destination names, once it is stored by digest and before the tag names it
+   * (docker:// destinations only); each signer stores its signature where it belongs.
+   */
+  signers?: ImageSigner[];
+  /** The identity signatures claim; default: the destination reference with the tag it gets. */
+  signIdentity?: ImageReference;
+  /**
+   * registries.d for the signers (lookaside stores, sigstore attachments). When given, GPG simple
+   * signatures of the copied manifest also travel registry to registry, byte for byte (unless
+   * `referrers.signatures` is false), from the source's signature store to the destination's.
+   */
+  registries?: RegistriesConfig;
+  /** Environment for the built-in lookaside location (HOME); default this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -111,6 +130,10 @@ export interface CopyResult {
   bytes: number;
   /** What refers to the image: carried now, already at the destination, left behind on request. */
   referrers: { carried: number; present: number; dropped: number; storages: Record<'referrers-api' | 'referrers-tag' | 'cosign-tag', number> };
+  /** Signatures made by `signers`, in their order. */
+  signed: SignResult[];
+  /** GPG simple signatures of the source carried to the destination (stored now, or there already). */
+  simpleSignatures: { carried: number; present: number; where?: string };
 }
 
 export const DEFAULT_JOBS = 6;
@@ -306,8 +329,38 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       blobsMounted: 0,
       bytes: 0,
       referrers: { carried: 0, present: 0, dropped: 0, storages: { 'referrers-api': 0, 'referrers-tag': 0, 'cosign-tag': 0 } },
+      signed: [],
+      simpleSignatures: { carried: 0, present: 0 },
     });
-    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides) {
+    const signers = opts.signers ?? [];
+    if (signers.length > 0 && (dst.transport !== 'docker' || !dest.registry)) throw new RegxError('unsupported', `signing is supported for registry destinations only, not ${dst.transport}:`);
+    // Runs every signer on `m` (stored by digest already) and notes what each stored.
+    const signTop = async (m: ManifestBytes, into: CopyResult): Promise<void> => {
+      if (signers.length === 0 || dst.transport !== 'docker' || !dest.registry) return;
+      const destination = { ...dst.ref, tag: dst.ref.digest ? dst.ref.tag : tag };
+      const dockerReference = signatureIdentity(opts.signIdentity ?? destination);
+      for (const signer of signers) {
+        if (signal?.aborted) throw new CancelledError();
+        into.signed.push(
+          await signer.sign({ manifestDigest: m.digest, manifest: { bytes: m.bytes, mediaType: m.mediaType }, dockerReference, destination, client: dest.registry.client, registries: opts.registries ?? { docker: new Map(), dir: '' }, signal }),
+        );
+      }
+    };
+    // GPG simple signatures travel when registries.d was given and signatures are kept, registry to registry.
+    const simpleSides =
+      opts.registries && keep.signatures && source.registry && dest.registry && dst.transport === 'docker'
+        ? {
+            src: { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal },
+            dst: { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal },
+          }
+        : undefined;
+    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSides ? (await readSimpleSignatures(simpleSides.src, digest)).signatures : []);
+    const writeSimple = async (digest: string, sigs: Buffer[], into: CopyResult): Promise<void> => {
+      if (!simpleSides || sigs.length === 0) return;
+      const w = await writeSimpleSignatures(simpleSides.dst, digest, sigs);
+      into.simpleSignatures = { carried: w.added, present: w.present, where: w.where };
+    };
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSides) {
       // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
       return { ...resultFor(entry), noop: true };
@@ -407,12 +460,17 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
           await runPool(carry.blobs, jobs, (b, s) => moveBlob(b, s, true), signal);
           tracker.phase('manifests');
           await carryPush(carry, `the image was already at ${destination}`);
+          await writeSimple(chosen.digest, await readSimple(chosen.digest), result);
+          await signTop(chosen, result);
           tracker.phase('done');
           return result;
         }
       }
+      // The image is there; signatures it lacks are still stored, and one asked for is still made (skopeo signs every copy).
+      await writeSimple(chosen.digest, await readSimple(chosen.digest), result);
+      await signTop(chosen, result);
       tracker.phase('done');
-      return { ...result, noop: true };
+      return { ...result, noop: signers.length === 0 && result.simpleSignatures.carried === 0 };
     }
 
     if ((ociDestination || toArchive) && isSchema1MediaType(chosen.mediaType)) {
@@ -432,7 +490,12 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
     // What refers to the image is found, fetched and its blobs moved while the image's blobs move.
     let carry: CarryWork | undefined;
+    let simple: Buffer[] = [];
     const carryBlobs = async (s: AbortSignal): Promise<void> => {
+      simple = await readSimple(chosen.digest);
+      if (simple.length > 0 && rewrites) {
+        throw new RegxError('referrers-invalidated', `${simple.length} GPG signature${simple.length === 1 ? '' : 's'} of ${source.name} name the image's digest, which this copy changes: they cannot be carried to the rewritten image`);
+      }
       if (!carrySides) return;
       const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
       if (found.items.length > 0 && rewrites) {
@@ -454,10 +517,18 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await runPool(final.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
     for (const m of final.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
     if (signal?.aborted) throw new CancelledError();
-    if (carry && carry.items.length > 0) {
-      // A referrer names an existing subject: the image goes first by digest, the tag stays last.
-      if (final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
-      await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
+    const carrying = carry !== undefined && carry.items.length > 0;
+    // A referrer names an existing subject, and a signature an existing image: the image goes first by digest, the tag stays last.
+    if ((carrying || signers.length > 0 || simple.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+    if (carry && carrying) await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
+    if (simple.length > 0 || signers.length > 0) {
+      try {
+        await writeSimple(final.top.digest, simple, result);
+        await signTop(final.top, result);
+      } catch (err) {
+        if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
+        throw err;
+      }
     }
     // An archive may store what it can hold rather than these bytes (a docker-archive has no manifest of ours).
     const stored = (await dest.commit(final.top, signal)) ?? final.top;

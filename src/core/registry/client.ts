@@ -114,6 +114,8 @@ export class RegistryClient {
   private readonly auth: AuthSession;
   private readonly options: RegistryClientOptions;
   private origin: Promise<string> | undefined;
+  /** Whether /v2/ said `X-Registry-Supports-Signatures: 1` (OpenShift's signature API); undefined until seen. */
+  private signatureApi: boolean | undefined;
 
   constructor(registry: string, options: RegistryClientOptions = {}) {
     this.registry = registry;
@@ -176,9 +178,21 @@ export class RegistryClient {
       const what = res.statusCode === 404 ? `${this.registry} does not serve the registry API (GET /v2/ answered 404)` : `${this.registry} answered ${res.statusCode} to GET /v2/`;
       throw new RegistryError(`${what}${said.message ? `: ${said.message}` : ''}`, res.statusCode, said.code, displayUrl(url), { serverMessage: said.message, reason: res.statusCode === 404 ? 'unsupported' : undefined });
     }
+    this.signatureApi = res.headers['x-registry-supports-signatures'] === '1';
     await res.body.dump().catch(() => undefined);
     await connectionReleased();
     if (res.statusCode === 401) this.auth.learn(res.headers['www-authenticate']);
+  }
+
+  /** Whether the registry offers the signature API extension, as containers/image decides it: from the /v2/ answer's header. */
+  async supportsSignatures(signal?: AbortSignal): Promise<boolean> {
+    await this.baseUrl(signal);
+    if (this.signatureApi === undefined) {
+      const res = await this.request({ method: 'GET', path: '/v2/', signal });
+      this.signatureApi = res.headers['x-registry-supports-signatures'] === '1';
+      await res.body.dump().catch(() => undefined);
+    }
+    return this.signatureApi;
   }
 
   /**
@@ -206,6 +220,8 @@ export class RegistryClient {
         deadlineMs: req.deadlineMs,
         onRetry: this.options.onRetry ? (attempt, reason, delay) => this.options.onRetry?.(`${req.method} ${displayUrl(url)}`, attempt, reason, delay) : undefined,
       });
+      // OpenShift's registry says it on every answer: learnt from what is asked anyway, at no extra request.
+      if (sameOrigin && this.signatureApi === undefined) this.signatureApi = res.headers['x-registry-supports-signatures'] === '1';
       if (res.statusCode === 401 && sameOrigin) {
         const challenge = res.headers['www-authenticate'];
         if (!reauthenticated && this.auth.learn(challenge)) {

@@ -15,6 +15,7 @@ import type { Discovery, ReferrerNode, SubjectNode } from './discover';
 import { listReferrersApi } from './referrers-api';
 import { addToReferrersTag, readReferrersTag } from './referrers-tag';
 import { referrerDescriptor, subjectOf } from './kinds';
+import { attachmentHolds, mergeSigstoreAttachment } from '../sigstore/attachments';
 
 export interface KeepReferrers {
   /** cosign `.sig` tags and signature artifacts. */
@@ -115,8 +116,12 @@ export async function prepareCarry(sides: CarrySides, top: ManifestResult, keep:
   const missing: ReferrerNode[] = [];
   await runPool(chosen, sides.jobs, async (r, s) => {
     let there: boolean;
-    if (r.storage === 'cosign-tag' && r.tag) there = (await dst.client.headManifest(dst.repository, r.tag, s))?.digest === r.descriptor.digest;
-    else there = (await listing(r.subject)).digests.has(r.descriptor.digest);
+    if (r.storage === 'cosign-tag' && r.tag) {
+      const head = await dst.client.headManifest(dst.repository, r.tag, s);
+      there = head?.digest === r.descriptor.digest;
+      // A `.sig` there holding every signature of the source's, and more (signed at the destination), is up to date.
+      if (!there && head && r.tag.endsWith('.sig')) there = await attachmentHolds(dst.client, dst.repository, r.subject, (await sides.source.manifest(r.descriptor, s)).bytes, s);
+    } else there = (await listing(r.subject)).digests.has(r.descriptor.digest);
     if (there) present++;
     else missing.push(r);
   }, signal);
@@ -161,7 +166,10 @@ export async function pushCarried(sides: CarrySides, work: CarryWork, signal?: A
     try {
       for (const child of item.children) await dst.client.putManifest(dst.repository, child.digest, child.bytes, child.mediaType, signal);
       if (node.storage === 'cosign-tag' && node.tag) {
-        await dst.client.putManifest(dst.repository, node.tag, manifest.bytes, manifest.mediaType, signal);
+        // A `.sig` the destination has already keeps its signatures: the source's are added to it, each layer as it is.
+        const there = node.tag.endsWith('.sig') ? await dst.client.headManifest(dst.repository, node.tag, signal) : undefined;
+        if (there && there.digest !== manifest.digest) await mergeSigstoreAttachment(dst.client, dst.repository, node.subject, manifest.bytes, signal);
+        else await dst.client.putManifest(dst.repository, node.tag, manifest.bytes, manifest.mediaType, signal);
         result.storages['cosign-tag']++;
       } else {
         const pushed = await dst.client.pushManifest(dst.repository, manifest.digest, manifest.bytes, manifest.mediaType, signal);
