@@ -54,11 +54,21 @@ const undiciBeside = {
   },
 };
 
+// OpenPGP.js (~400 KB) is needed only to verify GPG signatures: both bundles require dist/openpgp.js
+// then (src/core/signing/openpgp-verify.ts), so no other command parses it.
+const openpgpBeside = {
+  name: 'openpgp-beside',
+  setup(b) {
+    b.onResolve({ filter: /^openpgp$/ }, () => ({ path: './openpgp.js', external: true }));
+  },
+};
+
 // A cache of the previous bundle would only be rejected (V8 checks the source): start clean.
 for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []).filter((e) => /^regx-main\..*\.cache$/.test(e.name))) rmSync(`dist/${f.name}`);
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', '@napi-rs/keyring'], plugins: [undiciBeside] }),
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode', '@napi-rs/keyring'], plugins: [undiciBeside, openpgpBeside] }),
+  build({ ...common, entryPoints: ['node_modules/openpgp/dist/node/openpgp.min.cjs'], outfile: 'dist/openpgp.js', format: 'cjs', sourcemap: false }),
   build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.js', format: 'cjs', plugins: [undiciLite] }),
   build({ ...common, entryPoints: ['yaml'], outfile: 'dist/yaml.js', format: 'cjs' }),
   // The keychain binding is a native module: it is loaded from node_modules at run time, only when asked for.
@@ -68,6 +78,6 @@ await Promise.all([
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/describe-image-stream/main.ts'], outfile: 'dist/webview/describe-image-stream.js' }),
   // The CLI: dist/regx.js is the launcher (src/cli/launcher.ts) that runs the bundle dist/regx-main.js
   // from V8's code cache, dist/regx-main.VERB.cache, written by the first run of each verb after a build.
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/regx-main.js', format: 'cjs', external: ['@napi-rs/keyring'], plugins: [undiciLite] }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/regx-main.js', format: 'cjs', external: ['@napi-rs/keyring'], plugins: [undiciLite, openpgpBeside] }),
   build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/regx.js', format: 'cjs', sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -9,6 +9,10 @@ export interface GlobalFlags {
   overrideOs?: string;
   overrideArch?: string;
   overrideVariant?: string;
+  /** skopeo's --policy, --insecure-policy and --registries.d given before the verb. */
+  policy?: string;
+  insecurePolicy?: boolean;
+  registriesD?: string;
 }
 
 export interface CliIO {

@@ -8,9 +8,9 @@ import type { RegistrySides } from './remedies';
 import { commands } from './commands/index';
 
 /** skopeo's global flags regx takes before the verb, and what each sets. */
-const globalValueFlags: Record<string, keyof GlobalFlags> = { 'override-os': 'overrideOs', 'override-arch': 'overrideArch', 'override-variant': 'overrideVariant' };
+const globalValueFlags: Record<string, keyof GlobalFlags> = { 'override-os': 'overrideOs', 'override-arch': 'overrideArch', 'override-variant': 'overrideVariant', policy: 'policy', 'registries.d': 'registriesD' };
 /** skopeo's global flags regx does not implement yet: refused by name rather than taken for a verb. */
-const unsupportedGlobalFlags = ['policy', 'registries.d', 'tmpdir', 'command-timeout', 'user-agent', 'tls-verify'];
+const unsupportedGlobalFlags = ['tmpdir', 'command-timeout', 'user-agent', 'tls-verify'];
 
 /**
  * Reads the flags before the verb (`regx --debug --override-arch arm64 inspect ...`), as scripts
@@ -29,16 +29,16 @@ export function parseGlobalFlags(argv: readonly string[]): { globals: GlobalFlag
       if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`flag --debug takes true or false, not "${inline}"`);
       globals.debug = inline !== 'false';
     } else if (name === 'insecure-policy') {
-      // regx checks no signature policy at all: it always runs as skopeo does with this flag.
       if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`flag --insecure-policy takes true or false, not "${inline}"`);
+      globals.insecurePolicy = inline !== 'false';
     } else if (name in globalValueFlags) {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') throw new UsageError(`flag --${name} needs a value`);
-      globals[globalValueFlags[name] as 'overrideOs'] = value;
+      globals[globalValueFlags[name] as 'overrideOs' | 'policy' | 'registriesD'] = value;
     } else if (unsupportedGlobalFlags.includes(name)) {
       const where = name === 'tls-verify' ? ': give it after the verb (regx inspect --tls-verify=false ...)' : '';
       throw new UsageError(`the global flag --${name} is not supported yet${where}`);
-    } else throw new UsageError(`unknown global flag: --${name} (regx takes --debug, --insecure-policy and --override-os/--override-arch/--override-variant before the command)`);
+    } else throw new UsageError(`unknown global flag: --${name} (regx takes --debug, --policy, --insecure-policy, --registries.d and --override-os/--override-arch/--override-variant before the command)`);
   }
   return { globals, rest: argv.slice(i) };
 }

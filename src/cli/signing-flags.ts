@@ -8,12 +8,14 @@ import { loadRegistriesConfig, registriesDirPath } from '../core/signing/registr
 import type { RegistriesConfig } from '../core/signing/registries-d';
 import type { ImageSigner } from '../core/signing/signer';
 import { SigstoreKeySigner } from '../core/sigstore/signer';
+import { GpgSigner } from '../core/signing/gpg-sign';
 import { flagString } from './args';
 import type { FlagSpec, ParsedArgs } from './args';
 import type { CliIO } from './io';
 import { askPassphrase, readPassphraseFile } from './passphrase';
 
 export const signingFlags: FlagSpec[] = [
+  { name: 'sign-by', kind: 'string', help: "sign the copy with this GPG key (a fingerprint) through gpg and GNUPGHOME; stored in the registry's signature API, else the lookaside registries.d names (lookaside-staging, file://)" },
   { name: 'sign-by-sigstore-private-key', kind: 'string', help: "sign the copy with this cosign-format private key; the signature joins the image's sha256-<hex>.sig attachment (registries.d must set use-sigstore-attachments: true for the destination)" },
   { name: 'sign-passphrase-file', kind: 'string', help: "the signing key's passphrase: the first line of this file (default: asked on the terminal)" },
   { name: 'sign-identity', kind: 'string', help: 'the identity the signature claims, a full REGISTRY/REPOSITORY:TAG or @DIGEST (default: the destination)' },
@@ -39,13 +41,19 @@ export async function signingChoice(p: ParsedArgs, io: CliIO): Promise<SigningCh
   const passphraseFile = flagString(p, 'sign-passphrase-file');
   const identity = flagString(p, 'sign-identity');
   const signers: ImageSigner[] = [];
+  const gpgKey = flagString(p, 'sign-by');
+  if (gpgKey !== undefined) {
+    // Without a passphrase file gpg asks through its own agent and pinentry, as skopeo's gpgme does.
+    const passphrase = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile) : undefined;
+    signers.push(new GpgSigner({ keyIdentity: gpgKey, passphrase, env: io.env }));
+  }
   if (sigstoreKey !== undefined) {
     const passphrase = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile) : await askPassphrase(io, sigstoreKey, 'sign-passphrase-file');
     signers.push(await SigstoreKeySigner.fromFile(sigstoreKey, passphrase));
   }
   if (signers.length === 0) {
-    if (identity !== undefined) throw new UsageError('--sign-identity needs a signing flag (--sign-by-sigstore-private-key)');
-    if (passphraseFile !== undefined) throw new UsageError('--sign-passphrase-file needs a signing flag (--sign-by-sigstore-private-key)');
+    if (identity !== undefined) throw new UsageError('--sign-identity needs a signing flag (--sign-by or --sign-by-sigstore-private-key)');
+    if (passphraseFile !== undefined) throw new UsageError('--sign-passphrase-file needs a signing flag (--sign-by or --sign-by-sigstore-private-key)');
     return { signers };
   }
   const registries = await loadRegistriesConfig(await registriesDirPath(flagString(p, 'registries.d'), io.env));

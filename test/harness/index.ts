@@ -22,3 +22,4 @@ export * from './temp';
 export * from './token-issuer';
 export * from './tools';
 export * from './referrers-front';
+export * from './gpg';

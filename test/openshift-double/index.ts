@@ -2,3 +2,4 @@
 export * from './context';
 export * from './server';
 export * from './state';
+export * from './registry-signatures';

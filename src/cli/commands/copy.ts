@@ -23,6 +23,11 @@ import { parseExitCodeStyle } from '../exit-codes';
 import { noteRegistrySide } from '../remedies';
 import { registryApiHost } from '../../core/reference/registry-host';
 import { signingChoice, signingFlags } from '../signing-flags';
+import { insecurePolicyFlag, policyChoice, policyFlag, registriesChoice } from '../policy-flags';
+import { dockerPolicyImage, unsignedPolicyImage } from '../../core/policy/docker-image';
+import { evaluatePolicy, requireAccepted } from '../../core/policy/evaluate';
+import { sigstoreVerifier } from '../../core/policy/sigstore-requirement';
+import type { ManifestBytes } from '../../core/image/copy-source';
 
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
@@ -43,6 +48,8 @@ const flags: FlagSpec[] = [
   { name: 'remove-signatures', kind: 'boolean', help: 'leave signatures behind (cosign .sig tags and signature artifacts); carried by default' },
   { name: 'no-referrers', kind: 'boolean', help: 'leave behind the artifacts that refer to the image other than signatures (attestations, SBOMs...); carried by default' },
   ...signingFlags,
+  policyFlag,
+  insecurePolicyFlag,
   ...platformOverrideFlags,
   ...registryFlagSpecs('src-'),
   ...registryFlagSpecs('dest-'),
@@ -195,7 +202,18 @@ export const copyCommand: CliCommand = {
       : undefined;
     try {
       const referrers = { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) };
-      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing });
+      // registries.d is read for every registry-to-registry copy: GPG signatures travel with the image.
+      const registries = signing.registries ?? (src.transport === 'docker' && dst.transport === 'docker' ? await registriesChoice(p, io) : undefined);
+      // The trust policy judges the source before anything is copied, and the manifest it judged is the one copied.
+      let sourceTop: ManifestBytes | undefined;
+      const trust = await policyChoice(p, io, false);
+      if (trust) {
+        const docker = src.transport === 'docker' && srcClient ? dockerPolicyImage(srcClient, src.ref, registries ?? (await registriesChoice(p, io)), { env: io.env, signal: io.signal }) : undefined;
+        const image = docker ?? unsignedPolicyImage(p.positional[0] as string, src.transport, () => Promise.reject(new RegxError('unsupported', `${src.transport}: images carry no signatures here`)));
+        requireAccepted(await evaluatePolicy(trust.policy, image, sigstoreVerifier), image);
+        sourceTop = await docker?.manifestRead();
+      }
+      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing, registries, env: io.env, sourceTop });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
@@ -210,6 +228,8 @@ export const copyCommand: CliCommand = {
             `Copied ${result.digest} to ${result.destination}: ${result.blobsCopied} blobs copied (${mib} MiB), ${result.blobsSkipped} already there, ${result.blobsMounted} mounted, ${result.manifestsPushed} manifests${referrersNote(result)}\n`,
           );
         }
+        const ss = result.simpleSignatures;
+        if (ss.carried > 0 || ss.present > 0) io.stdout.write(`GPG signatures: ${ss.carried} stored, ${ss.present} already there${ss.where ? ` (${ss.where})` : ''}\n`);
         for (const s of result.signed) io.stdout.write(`Signed ${result.digest} with ${s.kind === 'sigstore' ? 'sigstore key' : 'key'} ${s.signer}, stored in ${s.storedAt}\n`);
       }
       return 0;

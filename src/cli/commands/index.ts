@@ -13,6 +13,7 @@ import { refCommand } from './ref';
 import { referrersCommand } from './referrers';
 import { syncCommand } from './sync';
 import { tagCommand } from './tag';
+import { verifyCommand } from './verify';
 
 export const commands: CliCommand[] = [
   copyCommand,
@@ -21,6 +22,7 @@ export const commands: CliCommand[] = [
   deleteCommand,
   tagCommand,
   referrersCommand,
+  verifyCommand,
   listTagsCommand,
   catalogCommand,
   loginCommand,

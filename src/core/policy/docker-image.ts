@@ -17,6 +17,8 @@ export interface DockerPolicyImage extends PolicyImage {
   manifest(): Promise<ManifestResult>;
   /** Where the simple signatures were read from, once they were. */
   simpleStore(): string | undefined;
+  /** The manifest if the evaluation read it (then these are the bytes to copy), else undefined. */
+  manifestRead(): Promise<ManifestResult> | undefined;
 }
 
 function once<T>(f: () => Promise<T>): () => Promise<T> {
@@ -26,7 +28,8 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
 
 export function dockerPolicyImage(client: RegistryClient, input: ImageReference, registries: RegistriesConfig, opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): DockerPolicyImage {
   const ref = withDefaultTag(input);
-  const manifest = once(() => client.getManifest(ref.repository, ref.digest ?? (ref.tag as string), opts.signal));
+  let read: Promise<ManifestResult> | undefined;
+  const manifest = (): Promise<ManifestResult> => (read ??= client.getManifest(ref.repository, ref.digest ?? (ref.tag as string), opts.signal));
   let where: string | undefined;
   return {
     name: `docker://${familiarString(ref)}`,
@@ -34,6 +37,7 @@ export function dockerPolicyImage(client: RegistryClient, input: ImageReference,
     scopeNames: dockerLookupNames(ref),
     dockerReference: ref,
     manifest,
+    manifestRead: () => read,
     simpleStore: () => where,
     simpleSignatures: once(async () => {
       const m = await manifest();

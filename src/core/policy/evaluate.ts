@@ -128,7 +128,8 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
     return out;
   }
   const sigs = await image.simpleSignatures();
-  const manifest = await image.manifest();
+  // Read only when there is a signature to hold against it (an image of a transport without signatures needs none).
+  const manifest = sigs.length > 0 ? await image.manifest() : { bytes: Buffer.alloc(0), mediaType: '' };
   let index = 0;
   for (const sig of sigs) {
     index++;
@@ -160,8 +161,8 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
   }
   const keyFiles = await keyBytes(req);
   const verifier = sigstore.withKeys(keyFiles);
-  const manifest = await image.manifest();
   const evidence = await image.sigstoreSignatures();
+  const manifest = evidence.length > 0 ? await image.manifest() : { bytes: Buffer.alloc(0), mediaType: '' };
   let index = 0;
   let notSignatures = 0;
   for (const e of evidence) {
