@@ -242,6 +242,20 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     }
   });
 
+  test('regx verify accepts by a sigstoreSigned policy what regx signed, and rejects it for another key (exit 1)', async (t) => {
+    if (skip(t)) return;
+    const policy = (key: string) => {
+      const f = join(dir, `policy-${key.replace(/\W/g, '_')}.json`);
+      writeFileSync(f, JSON.stringify({ default: [{ type: 'reject' }], transports: { docker: { [`${reg.host}/prod`]: [{ type: 'sigstoreSigned', keyPath: key, signedIdentity: { type: 'matchRepoDigestOrExact' } }] } } }));
+      return f;
+    };
+    const ok = await runRegx(['verify', '--tls-verify=false', '--policy', policy(keyA.pub), '--registries.d', registriesD, `docker://${reg.host}/prod/app:1.0`]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const other = await runRegx(['verify', '--tls-verify=false', '--policy', policy(join(dir, 'other.pub')), '--registries.d', registriesD, `docker://${reg.host}/prod/app:1.0`]);
+    assert.equal(other.code, 1, other.stdout + other.stderr);
+    assert.match(other.stdout + other.stderr, /verification failed/);
+  });
+
   test("a copy carries the source's .sig and adds its own to the destination's; re-runs lose no signature", async (t) => {
     if (skip(t)) return;
     const source = await sigManifest('prod/app');

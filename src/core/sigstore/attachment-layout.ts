@@ -67,7 +67,7 @@ export function parseAttachmentManifest(bytes: Buffer, where: string): Attachmen
   if (!manifest || typeof manifest !== 'object' || !Array.isArray(manifest.layers)) throw new ManifestInvalidError(`invalid manifest: ${where} has no layers list`);
   if (manifest.layers.length > MAX_ATTACHMENT_LAYERS) throw new ManifestInvalidError(`invalid manifest: ${where} has ${manifest.layers.length} layers, more than the ${MAX_ATTACHMENT_LAYERS} read`);
   for (const d of manifest.layers as Partial<Descriptor>[]) {
-    if (!d || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || typeof d.size !== 'number') throw new ManifestInvalidError(`invalid manifest: ${where} has a layer without a media type, digest or size`);
+    if (!d || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || !Number.isSafeInteger(d.size) || (d.size as number) < 0) throw new ManifestInvalidError(`invalid manifest: ${where} has a layer without a media type, digest or size`);
   }
   return manifest as AttachmentManifest;
 }

@@ -17,6 +17,8 @@ import type { AttachmentLayer, SigManifestParts } from './attachment-layout';
 /** containers/image's limit for one signature payload. */
 export const MAX_SIGNATURE_PAYLOAD = 4 * 1024 * 1024;
 const MAX_CONFIG = 4 * 1024 * 1024;
+/** All the payloads of one attachment together: a signature is a few hundred bytes. */
+const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
 const ATTEMPTS = 8;
 const SETTLE_MS = 150;
 
@@ -62,9 +64,13 @@ export async function readSigstoreLayers(client: RegistryClient, repository: str
   if (!m) return [];
   const manifest = parseAttachmentManifest(m.bytes, `${client.registry}/${repository}@${m.digest}`);
   const out: SigstoreLayer[] = [];
+  let total = 0;
   for (const d of manifest.layers) {
+    total += d.size;
+    if (total > MAX_ATTACHMENT_BYTES) throw new RegxError('too-large', `the signature attachment ${client.registry}/${repository}@${m.digest} holds more than ${MAX_ATTACHMENT_BYTES} bytes of payloads, more than any set of signatures`);
     if (d.size > MAX_SIGNATURE_PAYLOAD) throw new RegxError('too-large', `a signature payload in ${client.registry}/${repository}@${m.digest} is ${d.size} bytes, more than the ${MAX_SIGNATURE_PAYLOAD} read`);
     const payload = await client.getBlobBytes(repository, d.digest, MAX_SIGNATURE_PAYLOAD, signal);
+    if (payload.length !== d.size) throw new RegxError('size-mismatch', `signature payload ${d.digest} in ${client.registry}/${repository}@${m.digest} is ${payload.length} bytes, not the ${d.size} its descriptor says`);
     const annotations: Record<string, string> = {};
     if (d.annotations && typeof d.annotations === 'object') for (const [k, v] of Object.entries(d.annotations)) if (typeof v === 'string') annotations[k] = v;
     out.push({ mediaType: d.mediaType, payload, annotations, digest: d.digest });
