@@ -151,7 +151,7 @@ export function parseSyncConfig(text: string, file: string): NativeSyncConfig {
       if (tags.semver !== undefined) check(`${at}.tags.semver`, () => parseRange(tags.semver as string));
       select = { kind: 'match', regex: tags.regex, semver: tags.semver };
     }
-    const spec: SourceSpec = { ref, select, endpoint: settingsEndpoint(registries.get(ref.registry)) };
+    const spec: SourceSpec = { ref, select, endpoint: settingsEndpoint(registries.get(ref.registry)), excludeReferrerTags: true };
     if (tags.newest !== undefined) spec.newest = tags.newest;
     if (Array.isArray(s.platforms)) {
       const list = s.platforms;

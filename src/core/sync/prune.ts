@@ -10,9 +10,9 @@ import { runPool } from '../image/pool';
 import { formatReference, withTag } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import type { RegistryClient } from '../registry/client';
+import { isReferrerTag } from './tag-filter';
 import type { EndpointSettings, PlanEntry, PruneEntry } from './types';
 
-const REFERRER_TAG = /^sha(256|384|512)-[0-9a-f]+(\.[A-Za-z0-9]+)?$/;
 
 export interface PruneRepository {
   /** The repository (its tag is ignored). */
@@ -48,7 +48,7 @@ export async function planPrunes(repos: readonly PruneRepository[], plan: readon
         ctx.onFailure(r.ref, err);
         return;
       }
-      const candidates = tags.filter((t) => !r.kept.has(t) && !REFERRER_TAG.test(t) && ctx.mine(withTag(r.ref, t)));
+      const candidates = tags.filter((t) => !r.kept.has(t) && !isReferrerTag(t) && ctx.mine(withTag(r.ref, t)));
       if (candidates.length === 0) return;
       // The digests the kept tags will name: the plan's, and for kept tags another shard plans, what they name now.
       const planned = plan.filter((e) => sameRepo(e.destination, r.ref));

@@ -26,7 +26,7 @@ import type { RegistryClient } from '../registry/client';
 import { RegistryLimits } from './limiter';
 import { inShard } from './shard';
 import type { Shard } from './shard';
-import { filterByRegex, filterBySemver, newestTags } from './tag-filter';
+import { filterByRegex, filterBySemver, isReferrerTag, newestTags } from './tag-filter';
 import type { EndpointSettings, ImageName, PlanEntry, PruneEntry, SourceSpec, SyncEvent, SyncImage } from './types';
 
 /** Where a source's images go: one rule per destination. */
@@ -124,6 +124,7 @@ async function sourceRefs(spec: SourceSpec, client: RegistryClient, signal?: Abo
   if (select.kind === 'image') return [spec.ref];
   if (select.kind === 'list') return select.refs.map((r) => (isValidDigest(r) ? withDigest(spec.ref, r) : withTag(spec.ref, r)));
   let tags = await client.listTags(spec.ref.repository, 1000, signal);
+  if (spec.excludeReferrerTags) tags = tags.filter((t) => !isReferrerTag(t));
   if (select.kind === 'regex') tags = filterByRegex(tags, select.pattern);
   else if (select.kind === 'semver') tags = filterBySemver(tags, select.range);
   else if (select.kind === 'match') {

@@ -53,3 +53,11 @@ export function newestTags(tags: readonly string[], n: number): string[] {
   versions.sort((a, b) => compareVersions(b[1], a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return versions.slice(0, n).map(([t]) => t);
 }
+
+/**
+ * Tags that hold what refers to an image, not an image to sync: cosign's `sha256-<hex>.sig|.att|.sbom`
+ * and the referrers tag schema's `sha256-<hex>`. They travel with their image (or stay behind) as referrers.
+ */
+export function isReferrerTag(tag: string): boolean {
+  return /^sha(256|384|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9]+)?$/.test(tag);
+}

@@ -39,6 +39,8 @@ export interface SourceSpec {
   platforms?: PlatformChoice;
   /** Native config: what refers to each image and travels with it (default: everything). */
   referrers?: KeepReferrers;
+  /** Native config: a listing leaves out referrer tags (cosign's, the referrers tag schema's); they travel as referrers. */
+  excludeReferrerTags?: boolean;
   /** Native config: destination tags this source no longer selects may be removed (when the run allows it). */
   prune?: boolean;
 }
