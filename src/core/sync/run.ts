@@ -7,6 +7,7 @@
 // failures are reported and the others land.
 import { AuthenticationError, CancelledError, failureClassOf, NotFoundError, reasonOf, RegistryError, UsageError } from '../errors';
 import { BlobLedger } from '../image/blob-ledger';
+import { manifestImageSize } from '../image/image-size';
 import { copyImage, DEFAULT_JOBS, platformEntry } from '../image/copy';
 import type { MultiArch } from '../image/copy';
 import type { ManifestFormat } from '../image/convert';
@@ -15,6 +16,8 @@ import type { ManifestBytes } from '../image/copy-source';
 import type { PlatformWanted } from '../image/platform';
 import type { KeepReferrers } from '../supply-chain/carry';
 import { discoverReferrers, flattenReferrers } from '../supply-chain/discover';
+import { listReferrersApi } from '../supply-chain/referrers-api';
+import { isIndexMediaType } from '../image/mediatypes';
 import { platformSubset } from './platform-subset';
 import type { PlatformSubset } from './platform-subset';
 import { planPrunes, runPrune } from './prune';
@@ -275,6 +278,10 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
             rewrite = opts.format !== undefined && !alreadyInFormat(entry ? { bytes: Buffer.alloc(0), digest, mediaType: entry.mediaType } : top, opts.format);
           }
           const p: PlanEntry = { ...im, digest, action: existing === digest && !rewrite ? 'skip' : 'copy' };
+          if (digest === top.digest) {
+            const size = manifestImageSize(top.bytes, top.mediaType);
+            if (size !== undefined) p.size = size;
+          }
           planned.set(p, { top, choice, subset });
           plan[i] = p;
           emit({ event: 'planned', source: from, destination: to, digest, action: p.action });
@@ -335,11 +342,23 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     return { ...r, carried: r.referrers.carried };
   };
 
+  const repoTags = new Map<string, Promise<string[] | undefined>>();
   /** Whether the source holds anything referring to a skipped image that its sync carries (one discovery, at the source only). */
   const hasReferrersToCarry = async (p: PlanEntry, what: Planned): Promise<boolean> => {
     const keep = keepOf(p, opts);
     if (!keep.signatures && !keep.others) return false;
     const client = opts.clients.source(p.source.registry, p.sourceEndpoint);
+    // Cheap answers first. Without a referrers API (asked once per registry, then remembered), a referrer
+    // is a tag (cosign's, or the referrers tag schema's index): a repository whose one tag list holds none
+    // has nothing to carry. With the API, a single image with an empty list has nothing either.
+    const api = await listReferrersApi(client, p.source.repository, what.top.digest, { subjectMediaType: what.top.mediaType, signal });
+    if (api === undefined) {
+      const key = `${p.source.registry}/${p.source.repository}`;
+      let tags = repoTags.get(key);
+      if (!tags) repoTags.set(key, (tags = client.listTags(p.source.repository, 1000, signal).catch(() => undefined)));
+      const list = await tags;
+      if (list && !list.some(isReferrerTag)) return false;
+    } else if (api.descriptors.length === 0 && !isIndexMediaType(what.top.mediaType)) return false;
     const entry = what.subset ? undefined : platformEntry(what.top, what.choice.platform, what.choice.multiArch);
     const chosen = entry ? await client.getManifest(p.source.repository, entry.digest, signal) : what.top;
     const found = await discoverReferrers(client, p.source.repository, chosen, { signal, platforms: true });
@@ -352,17 +371,20 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
       const to = imageName(p.destination);
       const what = planned.get(p) as Planned;
       try {
+        if (p.action === 'skip') {
+          // Already there by digest; what refers to it may not be (new signatures, a copy stopped after the
+          // image). Looking is a few small reads at the source, done as many at once as the plan's; a
+          // carry, when there is one, is a copy and waits its turn among them.
+          let carried = 0;
+          const found = !stop && (await planLimits.run([hostOf(p.source)], signal, () => hasReferrersToCarry(p, what)));
+          if (found) carried = await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => (await copyOne(p, what, 1)).carried);
+          result.skipped++;
+          result.referrersCarried += carried;
+          landed.set(p, p.digest as string);
+          emit({ event: 'skipped', source: from, destination: to, digest: p.digest as string, ...(carried ? { referrersCarried: carried } : {}) });
+          return;
+        }
         await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => {
-          if (p.action === 'skip') {
-            // Already there by digest; what refers to it may not be (new signatures, a copy stopped after the image).
-            let carried = 0;
-            if (!stop && (await hasReferrersToCarry(p, what))) carried = (await copyOne(p, what, 1)).carried;
-            result.skipped++;
-            result.referrersCarried += carried;
-            landed.set(p, p.digest as string);
-            emit({ event: 'skipped', source: from, destination: to, digest: p.digest as string, ...(carried ? { referrersCarried: carried } : {}) });
-            return;
-          }
           if (stop) {
             result.notRun++;
             return;

@@ -68,6 +68,8 @@ export interface PlanEntry extends SyncImage {
   /** The digest the destination will name (the source's, or its platform image's). */
   digest?: string;
   action: PlanAction;
+  /** The image's config plus layers, when the manifest copied is one image (not an index). */
+  size?: number;
 }
 
 /** `docker://registry/repo:tag`: how events and plans name images. */
