@@ -4,6 +4,7 @@
 // new connection's first bytes wait one round trip (TCP's handshake). Bytes are
 // forwarded unchanged and in order; only their timing changes. Used by bench/sync.mjs.
 import { createServer, connect } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /**
  * rttMs: round trip added (half each way); mbit: bandwidth per direction. Returns { host, port, close }.
