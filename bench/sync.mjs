@@ -4,7 +4,8 @@
 // images into an empty destination; the same sync run again when nothing changed; a no-op re-sync of
 // one repository's 200 tags; and the peak RSS of regx syncing 200 images. Each tool runs with its
 // defaults. Results go to their own section of bench/RESULTS.md (other benchmarks keep theirs).
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mergeSection, startRunner } from '../scripts/bench-common.mjs';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, homedir, loadavg, totalmem } from 'node:os';
@@ -21,14 +22,6 @@ const RESULTS = join('bench', 'RESULTS.md');
 const SECTION = '## Sync across a simulated WAN: regx sync vs skopeo sync (`npm run bench`)';
 const SKOPEO_CACHES = ['/var/lib/containers/cache', join(homedir(), '.local', 'share', 'containers', 'cache')];
 
-function mergeSection(text, section) {
-  if (!text.trim()) return `# Benchmark results\n\n${section}`;
-  const start = text.indexOf(SECTION);
-  if (start < 0) return `${text.trimEnd()}\n\n${section}`;
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  return `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-}
-
 if (!process.env.BENCH_NO_BUILD) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -42,25 +35,8 @@ for (const tool of ['docker-registry', 'skopeo']) {
   }
 }
 
-// Commands start from a small runner process (see scripts/bench-runner.mjs): time, CPU, peak RSS.
-const runner = fork(join('scripts', 'bench-runner.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-const pending = new Map();
-let nextId = 0;
-runner.on('message', (m) => {
-  pending.get(m.id)?.(m);
-  pending.delete(m.id);
-});
-function timed(cmd, args) {
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    pending.set(id, (m) => {
-      if (m.error) reject(new Error(`${cmd} could not be started: ${m.error}`));
-      else if (m.code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${m.signal ? `killed by ${m.signal}` : `exit ${m.code}`}): ${m.err.trim().slice(-2000)}`));
-      else resolve(m);
-    });
-    runner.send({ id, cmd, args, env: process.env, timeoutMs: 1_800_000 });
-  });
-}
+// Commands start from a small runner process (scripts/bench-runner.mjs): time, CPU, peak RSS.
+const { timed, stop: stopRunner } = startRunner({ timeoutMs: 1_800_000 });
 const regx = (args) => timed(process.execPath, [h.regxBundle, 'sync', ...args]);
 function skopeo(args) {
   // As cold as regx: no memory of where blobs were seen before.
@@ -168,10 +144,10 @@ try {
     '',
   ].join('\n');
   console.log(`\n${table.join('\n')}`);
-  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', md));
+  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SECTION, md));
   console.log('written to bench/RESULTS.md');
 } finally {
-  runner.kill();
+  stopRunner();
   for (const p of proxies) await p.close();
   await h.stopAll();
   h.removeAllTempDirs();
