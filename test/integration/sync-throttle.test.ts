@@ -87,6 +87,12 @@ test("a config's rateLimit spaces the requests to a registry evenly", async (t) 
   for (const [i, im] of images.entries()) assert.equal(await registryDigest(dest, 'm/app', `t${i}`), im.manifestDigest);
   const times = arrivals.map((a) => a.at).sort((x, y) => x - y);
   assert.ok(times.length >= 12, `${times.length} requests`);
-  // 10 per second: the k-th request comes no sooner than k * 100 ms after the first (a send may be late, never early).
-  for (let k = 1; k < times.length; k++) assert.ok((times[k] as number) - (times[0] as number) >= k * 100 - 30, `request ${k} came ${(times[k] as number) - (times[0] as number)} ms after the first`);
+  // 10 per second: no second holds more than 10 requests (one more for a send that left late and landed
+  // beside the next), and the whole run spans at least that pace. Unpaced, they all land within a few hundred ms.
+  for (const [i, t0] of times.entries()) {
+    const inSecond = times.slice(i).filter((t) => t < t0 + 1000).length;
+    assert.ok(inSecond <= 11, `${inSecond} requests within 1 s of request ${i}`);
+  }
+  const span = (times.at(-1) as number) - (times[0] as number);
+  assert.ok(span >= (times.length - 2) * 100, `${times.length} requests in ${span} ms`);
 });
