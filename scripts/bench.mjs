@@ -6,7 +6,8 @@
 // peak RSS of regx during the cold copy and during a copy of one 1 GiB layer. Generated images and
 // registry storage live in temp dirs that are removed at the end. Results go to their own section of
 // bench/RESULTS.md (other benchmarks keep theirs).
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mergeSection, startRunner } from './bench-common.mjs';
 import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,15 +30,6 @@ const SKOPEO_CACHES = [SKOPEO_CACHE, join(homedir(), '.local', 'share', 'contain
 const RESULTS = join('bench', 'RESULTS.md');
 const SECTION = '## Copy engine: regx CLI vs skopeo (`npm run bench`)';
 
-/** bench/RESULTS.md holds other benchmarks' sections too: replace ours (up to the next `## `), keep theirs. */
-function mergeSection(text, section) {
-  if (!text.trim()) return `# Benchmark results\n\n${section}`;
-  const start = text.indexOf(SECTION);
-  if (start < 0) return `${text.trimEnd()}\n\n${section}`;
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  return `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-}
-
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const require = createRequire(import.meta.url);
@@ -50,32 +42,7 @@ for (const tool of ['docker-registry', 'skopeo', 'curl']) {
 }
 
 // Commands are started by a small runner process (scripts/bench-runner.mjs), not from this one.
-const runner = fork(join('scripts', 'bench-runner.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-const pending = new Map();
-let nextId = 0;
-runner.on('message', (m) => {
-  pending.get(m.id)?.(m);
-  pending.delete(m.id);
-});
-
-/**
- * Runs a command; resolves with seconds taken, its CPU seconds, and its peak RSS (bytes). `unset`
- * names environment variables the command runs without.
- */
-function timed(cmd, args, { env, unset = [] } = {}) {
-  const childEnv = { ...process.env, ...env };
-  for (const name of unset) delete childEnv[name];
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    pending.set(id, (m) => {
-      if (m.error) reject(new Error(`${cmd} could not be started: ${m.error}`));
-      // A tool that hangs (it has happened to skopeo) ends the run with an error rather than never.
-      else if (m.code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${m.signal ? `killed by ${m.signal}` : `exit ${m.code}`}): ${m.err.trim()}`));
-      else resolve(m);
-    });
-    runner.send({ id, cmd, args, env: childEnv, timeoutMs: 600_000 });
-  });
-}
+const { timed, stop: stopRunner } = startRunner();
 
 const regx = (args, opts) => timed(process.execPath, [h.regxBundle, ...args], opts);
 function skopeo(args) {
@@ -404,10 +371,10 @@ try {
   ].join('\n');
   console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n\n${[...cleanTable, ...cpuTable].join('\n')}`);
   mkdirSync('bench', { recursive: true });
-  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', md));
+  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SECTION, md));
   console.log('written to bench/RESULTS.md');
 } finally {
-  runner.kill();
+  stopRunner();
   await h.stopAll();
   h.removeAllTempDirs();
 }

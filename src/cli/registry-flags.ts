@@ -7,6 +7,7 @@ import { hasTransportPrefix, parseImageLocation } from '../core/reference/transp
 import type { ImageReference } from '../core/reference/reference';
 import { registryApiHost } from '../core/reference/registry-host';
 import { RegistryClient } from '../core/registry/client';
+import type { RegistryClientOptions } from '../core/registry/client';
 import { flagBool, flagString } from './args';
 import type { FlagSpec, ParsedArgs } from './args';
 import type { CliIO } from './io';
@@ -47,7 +48,7 @@ export function dockerReferenceArg(value: string | undefined, what: string): Ima
   return location.ref;
 }
 
-export function clientFor(registry: string, repository: string | undefined, p: ParsedArgs, io: CliIO, prefix = ''): RegistryClient {
+export function clientFor(registry: string, repository: string | undefined, p: ParsedArgs, io: CliIO, prefix = '', extra: Pick<RegistryClientOptions, 'gate'> = {}): RegistryClient {
   const creds = flagString(p, `${prefix}creds`);
   const username = flagString(p, `${prefix}username`);
   const password = flagString(p, `${prefix}password`);
@@ -70,5 +71,6 @@ export function clientFor(registry: string, repository: string | undefined, p: P
     bearerToken: token,
     credentials: noCreds || token ? undefined : () => resolveCredentials(registry, repository, { explicit, authFile, env: io.env, debug }),
     onRetry: debug ? (what, attempt, reason, delay) => debug(`${what}: ${reason}, retry ${attempt} in ${Math.round(delay)} ms`) : undefined,
+    ...extra,
   });
 }

@@ -4,6 +4,7 @@ import { Ctx } from './ctx';
 import { clustersViewId } from './openshift/clusters-tree';
 import { RegistriesDragAndDrop } from './tree/drag-and-drop';
 import { registriesViewId } from './tree/registries-tree';
+import { registerSyncFiles } from './promote/sync-file';
 
 let ctx: Ctx | undefined;
 
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true, dragAndDropController: new RegistriesDragAndDrop(), canSelectMany: true }));
   ctx.own(vscode.window.createTreeView(clustersViewId, { treeDataProvider: ctx.openshift.tree, showCollapseAll: true }));
   registerCommands(ctx);
+  registerSyncFiles(ctx);
   ctx.log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

@@ -135,6 +135,9 @@ test('the summary stays under 4 KB (a Tekton result) however many images fail, a
     notRun: 0,
     bytes: 123,
     digests: [],
+    prunes: [],
+    pruned: 0,
+    referrersCarried: 0,
     failures: Array.from({ length: 2000 }, (_, i) => ({ source: `${long}${i}`, destination: `${long}${i}`, reason: 'server-error', message: 'x'.repeat(500), phase: 'copy' as const })),
   };
   const s = syncSummary(result, { exitCode: 75, seconds: 12.34, dryRun: false, shard: { index: 2, count: 8 } });

@@ -13,6 +13,9 @@ import type { SyncResult, SyncTarget } from '../../core/sync/run';
 import { parseShard } from '../../core/sync/shard';
 import type { Shard } from '../../core/sync/shard';
 import { parseSkopeoSyncYaml } from '../../core/sync/skopeo-yaml';
+import { parseSyncConfig, resolveConfigCredentials } from '../../core/sync/config';
+import type { RegistrySettings } from '../../core/sync/config';
+import { RegistryThrottles } from '../../core/sync/throttle';
 import type { EndpointSettings, SyncEvent } from '../../core/sync/types';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
@@ -32,7 +35,10 @@ const flags: FlagSpec[] = [
   { name: 'format', short: 'f', kind: 'string', help: 'write manifests as oci or v2s2 (default: as they are)' },
   { name: 'preserve-digests', kind: 'boolean', help: 'keep every manifest byte for byte; an error if a conversion is asked for' },
   { name: 'retry-times', kind: 'string', help: 'retry an image this many times when its failure may pass (network, 429, 5xx; default 0)' },
-  { name: 'remove-signatures', kind: 'boolean', help: 'accepted: regx copies no signatures' },
+  { name: 'remove-signatures', kind: 'boolean', help: 'do not carry signatures (cosign tags, signature artifacts) with the images' },
+  { name: 'no-referrers', kind: 'boolean', help: 'do not carry attestations, SBOMs and other artifacts that refer to the images' },
+  { name: 'config', kind: 'string', help: 'a native sync config (*.regx-sync.yaml: several sources and destinations, tag filters, platforms, limits); no SOURCE DESTINATION then' },
+  { name: 'prune', kind: 'boolean', help: 'remove destination tags no source selects any more, in repositories whose config source says prune: true (the dry run lists them)' },
   { name: 'sign-by', kind: 'string', hidden: true },
   { name: 'sign-by-sigstore-private-key', kind: 'string', hidden: true },
   { name: 'sign-passphrase-file', kind: 'string', hidden: true },
@@ -75,6 +81,10 @@ function overlay(p: ParsedArgs, prefix: string, endpoint: EndpointSettings | und
   if (sideAuthFile !== undefined) flagsOut.set('authfile', sideAuthFile);
   if (endpoint?.tlsVerify !== undefined) flagsOut.set(`${prefix}tls-verify`, endpoint.tlsVerify);
   if (endpoint?.certDir !== undefined) flagsOut.set(`${prefix}cert-dir`, endpoint.certDir);
+  if (endpoint?.authFile !== undefined) {
+    for (const f of ['creds', 'username', 'password', 'no-creds', 'registry-token']) flagsOut.delete(`${prefix}${f}`);
+    flagsOut.set('authfile', endpoint.authFile);
+  }
   if (endpoint?.credentials) {
     for (const f of ['creds', 'no-creds', 'registry-token']) flagsOut.delete(`${prefix}${f}`);
     flagsOut.set(`${prefix}username`, endpoint.credentials.username);
@@ -103,6 +113,8 @@ export function syncSummary(result: SyncResult, extra: { exitCode: number; secon
     failed: result.failures.length,
     notRun: result.notRun,
     bytes: result.bytes,
+    ...(result.prunes.length ? { prune: result.prunes.length, pruned: result.pruned } : {}),
+    ...(result.referrersCarried ? { referrersCarried: result.referrersCarried } : {}),
     seconds: Math.round(extra.seconds * 10) / 10,
     ...(extra.dryRun ? { dryRun: true } : {}),
     ...(extra.shard ? { shard: `${extra.shard.index}/${extra.shard.count}` } : {}),
@@ -123,7 +135,9 @@ function humanEvent(e: SyncEvent): string | undefined {
     case 'copied':
       return `Copied ${e.source} -> ${e.destination} (${e.digest}, ${(e.bytes / (1 << 20)).toFixed(1)} MiB, ${e.blobsCopied} blobs copied, ${e.blobsSkipped} already there, ${e.blobsMounted} mounted)`;
     case 'skipped':
-      return `Unchanged ${e.destination} (${e.digest})`;
+      return `Unchanged ${e.destination} (${e.digest})${e.referrersCarried ? `, ${e.referrersCarried} referrers carried` : ''}`;
+    case 'pruned':
+      return `Pruned ${e.destination} (${e.digest})`;
     case 'failed':
       return `Failed ${e.source}${e.destination ? ` -> ${e.destination}` : ''}: ${e.message} [${e.reason}]`;
     default:
@@ -134,28 +148,19 @@ function humanEvent(e: SyncEvent): string | undefined {
 export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'copy many images: a repository\'s tags or a skopeo sync YAML file, in parallel, to a registry',
-  usage: `Usage: regx sync [OPTIONS] --src docker|yaml --dest docker SOURCE DESTINATION\n\nSOURCE: REGISTRY/REPOSITORY (every tag), REGISTRY/REPOSITORY:TAG or @DIGEST (one image), or with --src yaml a skopeo sync YAML file.\nDESTINATION: REGISTRY[/PATH]; each image goes to DESTINATION/REPO:TAG (with --scoped, DESTINATION/REGISTRY/PATH/REPO:TAG), as with skopeo sync.\nExit status (detailed): 0 done, 1 failed, 2 usage or not found, 3 partial (--keep-going), 75 retryable, 77 credentials or rights, 130 interrupted.\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx sync [OPTIONS] --src docker|yaml --dest docker SOURCE DESTINATION\n       regx sync [OPTIONS] --config FILE.regx-sync.yaml\n\nSOURCE: REGISTRY/REPOSITORY (every tag), REGISTRY/REPOSITORY:TAG or @DIGEST (one image), or with --src yaml a skopeo sync YAML file.\nDESTINATION: REGISTRY[/PATH]; each image goes to DESTINATION/REPO:TAG (with --scoped, DESTINATION/REGISTRY/PATH/REPO:TAG), as with skopeo sync.\nExit status (detailed): 0 done, 1 failed, 2 usage or not found, 3 partial (--keep-going), 75 retryable, 77 credentials or rights, 130 interrupted.\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
     const style: ExitCodeStyle = parseExitCodeStyle(flagString(p, 'exit-codes'), 'detailed');
     io.exitCodes = style;
-    if (p.positional.length !== 2) throw new UsageError('Exactly two arguments expected: SOURCE DESTINATION');
     applyCredsAliases(p);
-    const srcTransport = flagString(p, 'src');
-    const destTransport = flagString(p, 'dest');
-    if (!srcTransport) throw new UsageError('A source transport must be specified (--src docker or --src yaml)');
-    if (srcTransport === 'dir') throw new UsageError('--src dir is not supported: regx has no dir: transport (use --src docker or --src yaml)');
-    if (srcTransport !== 'docker' && srcTransport !== 'yaml') throw new UsageError(`"${srcTransport}" is not a valid source transport (docker or yaml)`);
-    if (!destTransport) throw new UsageError('A destination transport must be specified (--dest docker)');
-    if (destTransport === 'dir') throw new UsageError('--dest dir is not supported: regx has no dir: transport (sync to a registry with --dest docker, or copy one image to an oci: folder with regx copy)');
-    if (destTransport !== 'docker') throw new UsageError(`"${destTransport}" is not a valid destination transport (docker)`);
     for (const sign of ['sign-by', 'sign-by-sigstore-private-key', 'sign-passphrase-file']) if (p.flags.has(sign)) throw new UsageError(`--${sign} is not supported: regx does not sign images`);
-    const [source, destination] = p.positional as [string, string];
-    const scoped = flagBool(p, 'scoped', false);
+    const configFile = flagString(p, 'config');
     const dryRun = flagBool(p, 'dry-run', false);
     const keepGoing = flagBool(p, 'keep-going', false);
     const json = flagBool(p, 'json', false);
+    const prune = flagBool(p, 'prune', false);
     const shardText = flagString(p, 'shard');
     const shard = shardText === undefined ? undefined : parseShard(shardText);
     const format = parseFormat(flagString(p, 'format'));
@@ -165,17 +170,45 @@ export const syncCommand: CliCommand = {
     const perRegistry = positive(p, 'parallel-per-registry', 4, 256);
     const retryTimes = count(p, 'retry-times', 0, 100);
     const jobs = parseJobs(flagString(p, 'jobs'));
-    const destPrefix = destination.startsWith('docker://') ? destination.slice('docker://'.length) : destination;
-    const yamlText = srcTransport === 'yaml' ? await fsp.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read the sync file ${source}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-    }) : undefined;
-    const targets = sourceTargets(srcTransport, source, (src) => syncDestination(src, destPrefix, scoped), yamlText);
+    let targets: SyncTarget[];
+    let registries = new Map<string, RegistrySettings>();
+    let srcTransport: string | undefined;
+    if (configFile !== undefined) {
+      if (p.positional.length !== 0) throw new UsageError('--config names the sources and destinations: give no SOURCE DESTINATION arguments');
+      for (const f of ['src', 'dest', 'scoped']) if (p.flags.has(f)) throw new UsageError(`--${f} cannot be used with --config (the config file says where images come from and go)`);
+      const text = await fsp.readFile(configFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot read the sync config ${configFile}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+      });
+      const config = parseSyncConfig(text, configFile);
+      registries = config.registries;
+      targets = await resolveConfigCredentials(config, io.env);
+    } else {
+      if (prune) throw new UsageError('--prune needs --config: only a config source with prune: true allows it');
+      if (p.positional.length !== 2) throw new UsageError('Exactly two arguments expected: SOURCE DESTINATION');
+      srcTransport = flagString(p, 'src');
+      const destTransport = flagString(p, 'dest');
+      if (!srcTransport) throw new UsageError('A source transport must be specified (--src docker or --src yaml)');
+      if (srcTransport === 'dir') throw new UsageError('--src dir is not supported: regx has no dir: transport (use --src docker or --src yaml)');
+      if (srcTransport !== 'docker' && srcTransport !== 'yaml') throw new UsageError(`"${srcTransport}" is not a valid source transport (docker or yaml)`);
+      if (!destTransport) throw new UsageError('A destination transport must be specified (--dest docker)');
+      if (destTransport === 'dir') throw new UsageError('--dest dir is not supported: regx has no dir: transport (sync to a registry with --dest docker, or copy one image to an oci: folder with regx copy)');
+      if (destTransport !== 'docker') throw new UsageError(`"${destTransport}" is not a valid destination transport (docker)`);
+      const [source, destination] = p.positional as [string, string];
+      const scoped = flagBool(p, 'scoped', false);
+      const destPrefix = destination.startsWith('docker://') ? destination.slice('docker://'.length) : destination;
+      const yamlText = srcTransport === 'yaml' ? await fsp.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot read the sync file ${source}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+      }) : undefined;
+      targets = sourceTargets(srcTransport, source, (src) => syncDestination(src, destPrefix, scoped), yamlText);
+    }
+    // One pace per registry, shared by its source and destination clients: a 429 slows all of them.
+    const throttles = new RegistryThrottles((host) => registries.get(host)?.rateLimit);
 
     const clients = new Map<string, RegistryClient>();
     const client = (prefix: 'src-' | 'dest-', registry: string, endpoint?: EndpointSettings): RegistryClient => {
       const key = `${prefix} ${registry} ${JSON.stringify(endpoint ?? {})}`;
       let c = clients.get(key);
-      if (!c) clients.set(key, (c = clientFor(registry, undefined, overlay(p, prefix, endpoint), io, prefix)));
+      if (!c) clients.set(key, (c = clientFor(registry, undefined, overlay(p, prefix, endpoint), io, prefix, { gate: throttles.for(registry) })));
       return c;
     };
     const write = (line: string): void => {
@@ -197,8 +230,10 @@ export const syncCommand: CliCommand = {
         format,
         preserveDigests,
         parallel,
-        perRegistry,
+        perRegistry: (host) => registries.get(host)?.concurrency ?? perRegistry,
         jobs,
+        prune,
+        referrers: { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) },
         keepGoing,
         dryRun,
         retryTimes,
@@ -213,6 +248,7 @@ export const syncCommand: CliCommand = {
     const exitCode = syncExitStatus(result.failures.map((f) => f.reason), keepGoing, style);
     if (dryRun && !json) {
       for (const e of result.plan) write(`${e.action} ${`docker://${formatReference(e.source)}`} -> docker://${formatReference(e.destination)} ${e.digest ?? ''}`.trimEnd());
+      for (const e of result.prunes) write(`prune docker://${formatReference(e.destination)} ${e.digest}`);
     }
     const digestFile = flagString(p, 'digestfile');
     if (digestFile && !dryRun) await fsp.writeFile(digestFile, result.digests.map((d) => `${d.digest} docker://${familiarString(d.destination)}\n`).join(''));
@@ -223,9 +259,10 @@ export const syncCommand: CliCommand = {
     const copies = result.plan.filter((e) => e.action === 'copy').length;
     io.stderr.write(
       dryRun
-        ? `Would sync ${result.plan.length} images: ${copies} to copy, ${result.plan.length - copies} unchanged${result.failures.length ? `, ${result.failures.length} failed` : ''}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`
-        : `Synced ${result.copied + result.skipped} of ${result.plan.length + result.failures.filter((f) => f.phase === 'plan').length} images: ${result.copied} copied (${(result.bytes / (1 << 20)).toFixed(1)} MiB), ${result.skipped} unchanged, ${result.failures.length} failed${result.notRun ? `, ${result.notRun} not run` : ''}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`,
+        ? `Would sync ${result.plan.length} images: ${copies} to copy, ${result.plan.length - copies} unchanged${result.prunes.length ? `, ${result.prunes.length} to prune${prune ? '' : ' with --prune'}` : ''}${result.failures.length ? `, ${result.failures.length} failed` : ''}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`
+        : `Synced ${result.copied + result.skipped} of ${result.plan.length + result.failures.filter((f) => f.phase === 'plan').length} images: ${result.copied} copied (${(result.bytes / (1 << 20)).toFixed(1)} MiB), ${result.skipped} unchanged, ${result.failures.length} failed${result.notRun ? `, ${result.notRun} not run` : ''}${result.pruned ? `, ${result.pruned} pruned` : ''}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`,
     );
+    if (!dryRun && !prune && result.prunes.length > 0) io.stderr.write(`regx sync: ${result.prunes.length} destination tags no source selects any more were left in place (--prune removes them; --dry-run lists them)\n`);
     if (exitCode !== EXIT.success && result.notRun > 0) io.stderr.write(`regx sync: stopped at the first failure (--keep-going copies the others)\n`);
     return exitCode;
   },

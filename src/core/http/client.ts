@@ -43,6 +43,16 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Connections per origin (several blobs move at once). */
   connections?: number;
+  /** Paces requests (a rate limit) and is told of 429s, so one answer can slow every request to the registry. */
+  gate?: RequestGate;
+}
+
+/** A registry's pace, shared by clients (src/core/sync/throttle.ts). */
+export interface RequestGate {
+  /** Resolves when the next request may be sent. */
+  wait(signal?: AbortSignal): Promise<void>;
+  /** The registry answered 429: hold requests for `retryAfterMs` (undefined: it did not say). */
+  backOff(retryAfterMs: number | undefined): void;
 }
 
 export const userAgent = 'regx/0.1 (registry-explorer)';
@@ -97,6 +107,14 @@ export class HttpClient {
     const attempts = idempotent ? this.retry.attempts : 1;
     for (let attempt = 1; ; attempt++) {
       if (req.signal?.aborted) throw new CancelledError();
+      if (this.options.gate) {
+        try {
+          await this.options.gate.wait(req.signal);
+        } catch (err) {
+          if (req.signal?.aborted) throw new CancelledError();
+          throw err;
+        }
+      }
       const deadline = this.deadline(req);
       let res: Dispatcher.ResponseData;
       try {
@@ -122,6 +140,7 @@ export class HttpClient {
         }
         throw networkErrorFor(req.url, err);
       }
+      if (res.statusCode === 429) this.options.gate?.backOff(parseRetryAfter(res.headers['retry-after']));
       if (attempt < attempts && isRetryableStatus(res.statusCode)) {
         await res.body.dump().catch(() => undefined);
         deadline?.clear();

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AuthenticationError, DigestMismatchError, NetworkError, RegistryError, RegxError, sanitizeRemoteText } from '../errors';
 import { HttpClient, connectionReleased, readBody } from '../http/client';
-import type { HttpClientOptions, HttpMethod } from '../http/client';
+import type { HttpClientOptions, HttpMethod, RequestGate } from '../http/client';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../http/retry';
 import type { RetryPolicy } from '../http/retry';
 import { isNotTlsError } from '../http/tls';
@@ -44,6 +44,8 @@ export interface RegistryClientOptions {
   tokenCache?: TokenCache;
   /** Bounds on one listing (_catalog, tags/list), far above any real registry's, so an endless chain of pages ends. */
   paging?: PagingLimits;
+  /** Paces this registry's requests and hears its 429s (shared by every client of one sync to it). */
+  gate?: RequestGate;
   /** Called for each retried request, with no secrets in it. */
   onRetry?: (what: string, attempt: number, reason: string, delayMs: number) => void;
 }
@@ -127,6 +129,7 @@ export class RegistryClient {
       deadlineMs: options.deadlineMs,
       retry: options.retry,
       connections: options.connections,
+      gate: options.gate,
     };
     this.http = new HttpClient(httpOptions);
     this.auth = new AuthSession(this.http, options.credentials, options.tokenCache, options.bearerToken);

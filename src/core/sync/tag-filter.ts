@@ -2,6 +2,7 @@
 // `^` and `$` are the writer's to add), its semver ranges, and the native config's "newest N".
 import { UsageError } from '../errors';
 import { compareVersions, parseRange, parseVersion, satisfies } from './semver';
+import type { SemVer } from './semver';
 
 /**
  * A Go regular expression as a JavaScript one. The RE2 subset both share is taken as is; a leading
@@ -38,11 +39,25 @@ export function filterBySemver(tags: readonly string[], range: string): string[]
   });
 }
 
-/** The `n` newest tags: by semver order where every tag is a version, else the last `n` of the listing. */
+/**
+ * The `n` newest tags by semver precedence. Only tags that read as versions take part: "newest" by
+ * creation time would cost a config read per tag and follow rebuilds of old versions, and a listing's
+ * order is the registry's (usually lexical), not time. Equal versions (`v1.2`, `1.2.0`) keep both.
+ */
 export function newestTags(tags: readonly string[], n: number): string[] {
-  const versions = tags.map((t) => [t, parseVersion(t)] as const);
-  if (versions.every(([, v]) => v !== undefined)) {
-    return [...versions].sort((a, b) => compareVersions(b[1] as NonNullable<(typeof a)[1]>, a[1] as NonNullable<(typeof a)[1]>)).slice(0, n).map(([t]) => t);
+  const versions: Array<[string, SemVer]> = [];
+  for (const t of tags) {
+    const v = parseVersion(t);
+    if (v) versions.push([t, v]);
   }
-  return tags.slice(Math.max(0, tags.length - n));
+  versions.sort((a, b) => compareVersions(b[1], a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return versions.slice(0, n).map(([t]) => t);
+}
+
+/**
+ * Tags that hold what refers to an image, not an image to sync: cosign's `sha256-<hex>.sig|.att|.sbom`
+ * and the referrers tag schema's `sha256-<hex>`. They travel with their image (or stay behind) as referrers.
+ */
+export function isReferrerTag(tag: string): boolean {
+  return /^sha(256|384|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9]+)?$/.test(tag);
 }

@@ -23,6 +23,7 @@ import { refreshClustersCommand } from './openshift-refresh';
 import { revokeRegistryRoleCommand } from './openshift-revoke-role';
 import { tagImageStreamTagCommand } from './openshift-tag';
 import { trustClusterCertificateCommand } from './openshift-trust-certificate';
+import { promoteCommand, syncFileCommand, syncFileDryRunCommand } from './promote';
 import { refreshCommand } from './refresh';
 import { removeRegistryCommand } from './remove-registry';
 import { retryCommand } from './retry';
@@ -53,6 +54,9 @@ export const commands: readonly Command[] = [
   tagImageCommand,
   deleteImageCommand,
   showLogCommand,
+  promoteCommand,
+  syncFileDryRunCommand,
+  syncFileCommand,
   // OpenShift (the OpenShift Clusters view)
   logInToClusterCommand,
   refreshClustersCommand,
