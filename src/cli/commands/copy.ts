@@ -195,6 +195,10 @@ export const copyCommand: CliCommand = {
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
+      if (!quiet && !result.noop && (src.transport === 'containers-storage' || src.transport === 'docker-daemon') && (dst.transport === 'docker' || dst.transport === 'oci' || dst.transport === 'oci-archive')) {
+        // The store keeps layers uncompressed, and says nothing of the compressed bytes a copy makes from them.
+        io.stderr.write(`note: ${src.transport} keeps layers uncompressed; they were written ${compression?.format ?? 'gzip'}-compressed, so ${result.digest} is not the digest the engine lists for the image (as with podman push)\n`);
+      }
       const digestFile = flagString(p, 'digestfile');
       if (digestFile) await fsp.writeFile(digestFile, result.digest);
       if (!quiet) {
