@@ -247,6 +247,7 @@ export function formatImageLocation(loc: ImageLocation): string {
   if (loc.transport === 'containers-storage') {
     const st = loc.storage;
     const spec = st ? `[${st.driver ? `${st.driver}@` : ''}${st.root ?? ''}${st.runroot ? `+${st.runroot}` : ''}${st.options?.length ? `:${st.options.join(',')}` : ''}]` : '';
+    if (loc.maybeId) return `containers-storage:${spec}${loc.maybeId}`;
     return `containers-storage:${spec}${loc.ref ? formatReference(loc.ref) : ''}${loc.id ? (loc.ref ? `@${loc.id}` : loc.id) : ''}`;
   }
   if (loc.transport === 'docker-daemon') return `docker-daemon:${loc.ref ? formatReference(loc.ref) : (loc.id as string)}`;
