@@ -144,6 +144,12 @@ test('a registry image copied by regx into containers-storage is listed by podma
   // regx reads it back out of the store (inspect goes through the same export).
   const info = JSON.parse((await regx(['inspect', `containers-storage:${store.spec}localhost/imported/oci:v2`], env)).stdout) as { Layers: string[]; Architecture: string };
   assert.equal(info.Layers.length, 2);
+  // Pushed back out, an image podman keeps as OCI stays OCI, with its config.
+  await regx(['copy', '--dest-tls-verify=false', `containers-storage:${store.spec}localhost/imported/oci:v2`, `docker://${reg.host}/out/oci:v2`], env);
+  const out = await registryManifest(reg, 'out/oci:v2');
+  assert.equal(out.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(out.config.digest, oci.configDigest);
+  for (const l of out.layers) assert.equal(l.mediaType, 'application/vnd.oci.image.layer.v1.tar+gzip');
   assert.deepEqual(podmanProcessesFor(store.root), []);
   assert.deepEqual(readdirSync(env.TMPDIR as string), []);
 });

@@ -1,9 +1,13 @@
 // `containers-storage:` and `docker-daemon:` for the copy engine. The engine's API is the only way in,
 // so the store used is exactly the engine's own (engine.ts picks the socket, or starts podman with the
 // location's storage settings). Images travel as the archives the engines read and write:
-//   out: podman's `oci-archive` (Docker's `docker save` tar) is spooled to a private temp file, then
-//        read by the archive readers, which bound and digest-verify every entry. Both engines write
-//        the archive's index last, so it cannot be read as it streams; a file keeps memory bounded.
+//   out: the engine's `docker save` tar (podman's docker-archive) is spooled to a private temp file,
+//        then read by the archive reader, which bounds and digest-verifies every entry. The engines
+//        write the archive's index last, so it cannot be read as it streams; a file keeps memory
+//        bounded. docker-archive, not oci-archive: podman writes it uncompressed (its oci-archive
+//        re-gzips every layer on one core, most of a push's time) and keeps the config bytes either
+//        way (its OCI conversion of a Docker image rewrites the config). An image podman keeps as OCI
+//        is handed on as OCI again: same config, same uncompressed layers, OCI media types.
 //   in:  the copy writes an oci-archive (docker-archive for Docker) to a private temp file with the
 //        archive writers (every blob verified), which the engine then loads; podman gets the name
 //        tagged on the loaded image ID, so nothing names the image before it is whole.
@@ -17,9 +21,12 @@ import { formatReference, withDefaultTag } from '../reference/reference';
 import { formatImageLocation } from '../reference/transport';
 import type { ImageLocation } from '../reference/transport';
 import type { ImageDestination } from '../image/copy-destination';
-import type { ImageSource } from '../image/copy-source';
+import type { ImageSource, ManifestBytes } from '../image/copy-source';
+import { digestOf } from '../image/digest';
+import { MediaType } from '../image/mediatypes';
+import type { Descriptor } from '../image/mediatypes';
 import { dockerArchiveDestination, dockerArchiveSource } from '../image/docker-archive';
-import { ociArchiveDestination, ociArchiveSource } from '../image/oci-archive';
+import { ociArchiveDestination } from '../image/oci-archive';
 import { connectLocalEngine } from './engine';
 import type { LocalEngine } from './engine';
 
@@ -51,6 +58,20 @@ async function engineName(engine: LocalEngine, loc: LocalLocation): Promise<stri
   return formatReference(loc.ref as NonNullable<LocalLocation['ref']>);
 }
 
+/** The same image with OCI media types: the bytes of config and layers (so every blob digest) unchanged. */
+function asOciManifest(m: ManifestBytes): ManifestBytes {
+  const parsed = JSON.parse(m.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
+  const layerType = (t: string): string => (t === MediaType.dockerLayerGzip ? MediaType.ociLayerGzip : MediaType.ociLayer);
+  const body = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config: { ...parsed.config, mediaType: MediaType.ociConfig },
+    layers: parsed.layers.map((l) => ({ ...l, mediaType: layerType(l.mediaType) })),
+  };
+  const bytes = Buffer.from(JSON.stringify(body));
+  return { bytes, mediaType: MediaType.ociManifest, digest: digestOf(bytes) };
+}
+
 async function privateDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'regx-local-'));
 }
@@ -66,16 +87,24 @@ export async function localSource(loc: LocalLocation, opts: LocalTransportOption
       if (err instanceof RegxError && err.reason === 'not-found') throw new NotFoundError(`${formatImageLocation(loc)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
       throw err;
     };
-    // podman writes an image into the other archive format by converting its manifest, which rewrites
-    // the config (a new config digest): each image leaves in the format of the manifest podman keeps.
     const kept = engine.kind === 'podman' ? (await engine.inspectImage(name).catch(notFound)).manifestMediaType : undefined;
-    const oci = engine.kind === 'podman' && (kept === undefined || /^application\/vnd\.oci\./.test(kept));
-    const body = await engine.exportImage(name, oci ? 'oci-archive' : 'docker-archive', opts.signal).catch(notFound);
+    const oci = kept !== undefined && /^application\/vnd\.oci\./.test(kept);
+    const body = await engine.exportImage(name, 'docker-archive', opts.signal).catch(notFound);
     await pipeline(body, createWriteStream(file, { mode: 0o600 }), { signal: opts.signal });
-    const inner = oci ? await ociArchiveSource({ transport: 'oci-archive', path: file }) : await dockerArchiveSource({ transport: 'docker-archive', path: file });
+    const inner = await dockerArchiveSource({ transport: 'docker-archive', path: file });
     const spool = dir;
+    const top = oci ? asOciManifest(await inner.top(opts.signal)) : undefined;
     return {
       ...inner,
+      ...(top
+        ? {
+            top: async () => top,
+            manifest: async (desc) => {
+              if (desc.digest !== top.digest) throw new NotFoundError(`manifest ${desc.digest} is not in ${formatImageLocation(loc)}`);
+              return { ...top, descriptor: desc };
+            },
+          }
+        : {}),
       name: formatImageLocation(loc),
       tag: loc.ref?.tag,
       close: async () => {
