@@ -58,6 +58,8 @@ export type ErrorReason =
   | 'kubernetes'
   // A signing key file that cannot be used: unreadable, not a key, or a wrong passphrase.
   | 'signing-key'
+  // No local container engine (podman, Docker) answered, and none could be started.
+  | 'engine-unavailable'
   // The user's own choices.
   | 'cancelled'
   | 'confirmation-required'
@@ -133,10 +135,10 @@ export class InvalidReferenceError extends RegxError {
   }
 }
 
-/** A transport skopeo knows but we do not (containers-storage:, docker-daemon:, ...). */
+/** A transport skopeo knows but we do not (sif:, tarball:, ...). */
 export class UnsupportedTransportError extends RegxError {
   constructor(readonly transport: string) {
-    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE]`);
+    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE`);
   }
 }
 
