@@ -80,6 +80,8 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
       const drop = ['remove-signatures', 'no-referrers'].filter((f) => has(flags, f)).map((f) => `--${f}`);
       return drop.length ? [`leave them behind with ${drop.join(' and ')}, or copy without changing the image (--preserve-digests)`] : [];
     }
+    case 'engine-unavailable':
+      return ['start podman\'s API socket with `systemctl --user start podman.socket` (as root: `systemctl start podman.socket`), or install podman'];
     case 'unreachable':
       return prefixes.some((p) => has(flags, `${p}tls-verify`)) ? ['check the registry name and port, and that it is up'] : [];
     default:

@@ -51,6 +51,8 @@ export type ErrorReason =
   | 'credential-helper'
   | 'keychain'
   | 'kubernetes'
+  // No local container engine (podman, Docker) answered, and none could be started.
+  | 'engine-unavailable'
   // The user's own choices.
   | 'cancelled'
   | 'confirmation-required'
