@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { NotFoundError } from '../../core/errors';
 import { copyImage } from '../../core/image/copy';
 import { inspectImage } from '../../core/image/inspect';
-import { localCopyOptions, localLocation } from '../local/local-copy';
+import { localLocation } from '../local/local-copy';
 import { shortImageId } from '../local/local-listing';
 import { localPullPlan } from '../local/push-plan';
 import type { Command } from './command';
@@ -40,7 +40,7 @@ export const pullIntoLocalImagesCommand: Command = {
       copyImage(
         { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
         localLocation(engine, from),
-        { srcClient: ctx.clients.for(source.host), multiArch: 'system', ...localCopyOptions(engine), ...options },
+        { srcClient: ctx.clients.for(source.host), multiArch: 'system', ...options },
       ),
     ).catch((error: unknown) => {
       if (error instanceof CopyCancelled) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { copyImage } from '../../core/image/copy';
 import { parseNormalizedReference } from '../../core/reference/reference';
 import { abbreviatedDigest } from '../format';
-import { localCopyOptions, localLocation } from '../local/local-copy';
+import { localLocation } from '../local/local-copy';
 import { rowReference } from '../local/local-listing';
 import { localPushPlan } from '../local/push-plan';
 import type { Command } from './command';
@@ -44,7 +44,6 @@ export const pushLocalImageCommand: Command = {
       copyImage(localLocation(engine, from), { transport: 'docker', ref: { registry: host, repository, tag } }, {
         dstClient: ctx.clients.for(host),
         onRetry: (what, attempt, reason) => ctx.log.warn(`push: retrying ${what} (attempt ${attempt}): ${reason}`),
-        ...localCopyOptions(engine),
         ...options,
       }),
     ).catch(async (error: unknown) => {
