@@ -23,6 +23,7 @@ export const pullIntoLocalImagesCommand: Command = {
     const dropped = typeof how === 'object' && how !== null && (how as { dropped?: unknown }).dropped === true;
     const engine = await ctx.local.engine();
     const from = imageName(source);
+    const location = localLocation(engine, await ctx.local.storeOf(engine), from);
     const to = `${from} in ${engine.engine.startsWith('Podman') ? "podman's" : "Docker's"} store`;
     const [remote, local] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${from}` }, () =>
       Promise.all([
@@ -39,7 +40,7 @@ export const pullIntoLocalImagesCommand: Command = {
     const result = await copyWithProgress(`Pulling ${from} into Local Images`, (options) =>
       copyImage(
         { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
-        localLocation(engine, from),
+        location,
         { srcClient: ctx.clients.for(source.host), multiArch: 'system', ...options },
       ),
     ).catch((error: unknown) => {

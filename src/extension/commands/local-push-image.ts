@@ -30,6 +30,7 @@ export const pushLocalImageCommand: Command = {
     const image = await localImageArgument(ctx, node, 'Push to Registry');
     const engine = await ctx.local.engine();
     const from = rowReference(image.row);
+    const location = localLocation(engine, await ctx.local.storeOf(engine), from);
     const named = image.row.tag === undefined ? undefined : parseNormalizedReference(from);
     const dropped = isDestination(destination);
     const { host, repository, tag } = dropped
@@ -41,7 +42,7 @@ export const pushLocalImageCommand: Command = {
     if (!(await confirmPlan(plan, from, to, tag, dropped, 'After the push it names the pushed image, whose layers are compressed on the way (a new digest).'))) return undefined;
     ctx.log.info(`pushing ${from} from ${engine.engine} to ${to}`);
     const result = await copyWithProgress(`Pushing ${from} to ${to}`, (options) =>
-      copyImage(localLocation(engine, from), { transport: 'docker', ref: { registry: host, repository, tag } }, {
+      copyImage(location, { transport: 'docker', ref: { registry: host, repository, tag } }, {
         dstClient: ctx.clients.for(host),
         onRetry: (what, attempt, reason) => ctx.log.warn(`push: retrying ${what} (attempt ${attempt}): ${reason}`),
         ...options,

@@ -3,7 +3,7 @@
 // dropped, so the next refresh looks again (podman may have been started since, or Docker).
 import * as vscode from 'vscode';
 import { connectLocalEngine } from '../../core/local/engine';
-import type { LocalEngine } from '../../core/local/engine';
+import type { LocalEngine, LocalStore } from '../../core/local/engine';
 import { findPodman } from '../../core/local/podman-service';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
@@ -16,6 +16,7 @@ export class LocalImages extends Disposable {
   readonly tree: LocalImagesTree;
   readonly documents: LocalDocuments;
   private connection: Promise<LocalEngine> | undefined;
+  private store: { engine: LocalEngine; store: Promise<LocalStore | undefined> } | undefined;
 
   constructor(private readonly ctx: Ctx) {
     super();
@@ -63,6 +64,16 @@ export class LocalImages extends Disposable {
       );
     }
     return this.connection;
+  }
+
+  /** Where a podman engine keeps its images (asked once per connection: podman answers it slowly). */
+  storeOf(engine: LocalEngine): Promise<LocalStore | undefined> {
+    if (this.store?.engine !== engine) {
+      const store = engine.store ? Promise.resolve(engine.store) : engine.readStore();
+      this.store = { engine, store };
+      store.catch(() => (this.store = undefined));
+    }
+    return this.store.store;
   }
 
   /** Drops the connection (the engine stopped answering, or the setting changed). */
