@@ -1,7 +1,7 @@
 // The Local Images view against real podman 4.3 (rootful, vfs, a private store served on a private
 // socket that the extension is told about in its Local Engine: Socket setting) and a real plain-HTTP
 // Distribution registry: the list, Push to Registry, Pull into Local Images, drag and drop both ways
-// (each asking first), Inspect, Remove (Cancel focused), and the row shown when no engine answers.
+// (each asking first), Inspect, Remove (Keep focused), and the row shown when no engine answers.
 // Stand-alone: it seeds its own store and registry.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -72,6 +72,15 @@ async function startService(socket: string): Promise<ChildProcess> {
   throw new Error('podman system service did not answer on its socket');
 }
 
+async function stopService(): Promise<void> {
+  if (service && service.exitCode === null && service.signalCode === null) {
+    const exited = new Promise((r) => service?.once('exit', r));
+    service.kill('SIGTERM');
+    await exited;
+  }
+  service = undefined;
+}
+
 const daysAgo = (n: number): string => new Date(Date.now() - n * 86_400_000).toISOString();
 
 before(async () => {
@@ -110,11 +119,7 @@ afterEach((t) => bench?.screenshotIfFailed(t));
 after(async () => {
   await bench?.close();
   await server?.stop();
-  if (service && service.exitCode === null) {
-    const exited = new Promise((r) => service?.once('exit', r));
-    service.kill('SIGTERM');
-    await exited;
-  }
+  await stopService();
   await stopAll();
   removeAllTempDirs();
 });
@@ -200,14 +205,16 @@ test("Inspect Local Image opens the engine's view of the image as read-only JSON
   await bench.page.locator('.monaco-editor .view-lines', { hasText: app.layers[0]!.diffId.slice(7, 40) }).first().waitFor();
 });
 
-test('Remove Local Image asks with Cancel focused (Enter removes nothing), then removes the image', { skip }, async () => {
+test('Remove Local Image asks with Keep Image focused (Enter removes nothing), then removes the image', { skip }, async () => {
   await bench.openView(registries);
   await bench.contextMenu(bench.treeRow(local, 'v3'), 'Remove Local Image...');
   const dialog = bench.page.locator('.monaco-dialog-box');
   await dialog.waitFor();
   assert.match(await dialog.locator('.dialog-message-container').innerText(), new RegExp(`Remove ${registry.host.replace(/\./g, '\\.')}/team/api:v3 \\(image ${api.configDigest.slice(7, 19)}\\) from podman's store\\?`));
+  assert.equal((await dialog.locator('.monaco-button:focus').innerText()).trim(), 'Keep Image', 'the focused button keeps the image');
   await bench.page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'detached' });
+  await bench.treeRow(local, 'v3').waitFor();
   assert.equal(await localId(`${registry.host}/team/api:v3`), api.configDigest, 'Enter removed nothing');
   await bench.contextMenu(bench.treeRow(local, 'v3'), 'Remove Local Image...');
   await bench.dialogButton('Remove Image');
@@ -215,11 +222,13 @@ test('Remove Local Image asks with Cancel focused (Enter removes nothing), then 
   assert.equal(await localId(`${registry.host}/team/api:v3`), undefined, 'podman no longer has it');
 });
 
-test('with no engine at the configured socket, the view says so and how to fix it; Retry lists again once it answers', { skip }, async () => {
-  const moved = join(makeTempDir('e2e-local-sock'), 'nothing.sock');
-  server.writeSettings({ 'registryExplorer.registries': [{ url: `http://${registry.host}`, name: 'Test registry' }], 'registryExplorer.localEngine.socket': moved });
-  await bench.treeRow(local, `No engine answers at ${moved}`).waitFor();
+test('when the engine stops answering, Refresh says so and how to fix it; Retry lists again once it answers', { skip }, async () => {
+  await stopService();
+  await bench.rowAction(bench.pane(local).locator('.pane-header'), 'Refresh Local Images');
+  await bench.treeRow(local, `No engine answers at ${store.socket}`).waitFor();
   await bench.treeRow(local, 'Start the engine that serves it, or change the Local Engine: Socket setting').waitFor();
-  server.writeSettings({ 'registryExplorer.registries': [{ url: `http://${registry.host}`, name: 'Test registry' }], 'registryExplorer.localEngine.socket': store.socket });
+  await bench.screenshot('local-images-no-engine');
+  service = await startService(store.socket);
+  await bench.treeRow(local, `No engine answers at ${store.socket}`).click();
   await bench.treeRow(local, 'localhost/demo/app').waitFor();
 });

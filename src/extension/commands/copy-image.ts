@@ -96,8 +96,10 @@ export async function confirmPlan(plan: CopyTarget, from: string, to: string, ta
       void vscode.window.showInformationMessage(`${to} already names ${source}: nothing was written.`);
       return false;
     case 'replace': {
-      // The first button is the one a modal focuses, so Enter keeps the tag: replacing takes a deliberate click.
-      const keep: vscode.MessageItem = { title: `Keep ${tag}`, isCloseAffordance: true };
+      // A modal focuses the first button that is not its close affordance (which VS Code puts last), so
+      // Keep is a button of its own and comes first: Enter keeps the tag, replacing takes a deliberate
+      // click, and Escape (the Cancel VS Code adds) keeps it too.
+      const keep: vscode.MessageItem = { title: `Keep ${tag}` };
       const replace: vscode.MessageItem = { title: 'Replace Tag' };
       const choice = await vscode.window.showWarningMessage(
         `Replace tag ${tag} (${abbreviatedDigest(plan.state.currentDigest)}) with ${source}?`,

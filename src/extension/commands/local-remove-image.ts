@@ -6,7 +6,7 @@ import { localImageArgument } from './local-image-argument';
 
 /**
  * Removes a local image's name, or the image when it has no other name, after a modal question
- * whose focused button is Cancel (Enter removes nothing). An image a container uses is refused by
+ * whose focused button keeps the image (Enter removes nothing). An image a container uses is refused by
  * the engine, whose message says so.
  */
 export const removeLocalImageCommand: Command = {
@@ -18,7 +18,8 @@ export const removeLocalImageCommand: Command = {
     const others = image.row.image.names.filter((n) => n !== reference);
     const id = shortImageId(image.row.image.id);
     const untagOnly = image.row.tag !== undefined && others.length > 0;
-    const keep: vscode.MessageItem = { title: 'Cancel', isCloseAffordance: true };
+    // First and not the close affordance: the button a modal focuses, so Enter removes nothing (as in Copy Image To).
+    const keep: vscode.MessageItem = { title: untagOnly ? 'Keep Name' : 'Keep Image' };
     const remove: vscode.MessageItem = { title: untagOnly ? 'Remove Name' : 'Remove Image' };
     const choice = await vscode.window.showWarningMessage(
       untagOnly ? `Remove the name ${reference} from image ${id}?` : `Remove ${reference === id ? `image ${id}` : `${reference} (image ${id})`} from ${image.engine}'s store?`,

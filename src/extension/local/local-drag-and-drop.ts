@@ -23,6 +23,22 @@ export function dropDestination(image: LocalImageNode, target: Node): CopyDestin
   return { host: target.registry.host, repository: target.kind === 'repository' ? target.repository : name.repository, tag: image.row.tag };
 }
 
+/**
+ * The rows dragged out of a tree. Within one view VS Code hands back the objects handleDrag set;
+ * from another view it hands their JSON, so both are read (the rows are plain data either way).
+ */
+export async function draggedRows<T>(data: vscode.DataTransfer, mime: string): Promise<readonly T[] | undefined> {
+  const item = data.get(mime);
+  if (!item) return undefined;
+  if (Array.isArray(item.value)) return item.value as T[];
+  try {
+    const parsed: unknown = JSON.parse(await item.asString());
+    return Array.isArray(parsed) ? (parsed as T[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class LocalImagesDragAndDrop implements vscode.TreeDragAndDropController<LocalNode> {
   readonly dragMimeTypes = [localMime];
   readonly dropMimeTypes = [registriesMime];
@@ -34,8 +50,7 @@ export class LocalImagesDragAndDrop implements vscode.TreeDragAndDropController<
 
   /** Tags of the Registries view dropped anywhere on this view: pulled, one at a time, each asked. */
   async handleDrop(_target: LocalNode | undefined, data: vscode.DataTransfer): Promise<void> {
-    const dragged = data.get(registriesMime)?.value as readonly Node[] | undefined;
-    for (const node of dragged ?? []) {
+    for (const node of (await draggedRows<Node>(data, registriesMime)) ?? []) {
       if (node.kind === 'tag') await vscode.commands.executeCommand(pullIntoLocalImagesCommandId, node, { dropped: true });
     }
   }
@@ -46,7 +61,7 @@ export class RegistriesAndLocalDragAndDrop extends RegistriesDragAndDrop {
   override readonly dropMimeTypes = [registriesMime, localMime];
 
   override async handleDrop(target: Node | undefined, data: vscode.DataTransfer): Promise<void> {
-    const dragged = data.get(localMime)?.value as readonly LocalNode[] | undefined;
+    const dragged = await draggedRows<LocalNode>(data, localMime);
     if (!dragged) return super.handleDrop(target, data);
     if (!target) return;
     for (const node of dragged) {
