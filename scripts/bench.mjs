@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { mergeSection } from './bench-results.mjs';
 import { cpuSeconds } from './proc-cpu.mjs';
 import { cpus, homedir, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,15 +29,6 @@ const SKOPEO_CACHE = '/var/lib/containers/cache';
 const SKOPEO_CACHES = [SKOPEO_CACHE, join(homedir(), '.local', 'share', 'containers', 'cache')];
 const RESULTS = join('bench', 'RESULTS.md');
 const SECTION = '## Copy engine: regx CLI vs skopeo (`npm run bench`)';
-
-/** bench/RESULTS.md holds other benchmarks' sections too: replace ours (up to the next `## `), keep theirs. */
-function mergeSection(text, section) {
-  if (!text.trim()) return `# Benchmark results\n\n${section}`;
-  const start = text.indexOf(SECTION);
-  if (start < 0) return `${text.trimEnd()}\n\n${section}`;
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  return `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-}
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -404,7 +396,7 @@ try {
   ].join('\n');
   console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n\n${[...cleanTable, ...cpuTable].join('\n')}`);
   mkdirSync('bench', { recursive: true });
-  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', md));
+  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SECTION, md));
   console.log('written to bench/RESULTS.md');
 } finally {
   runner.kill();

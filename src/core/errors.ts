@@ -128,10 +128,10 @@ export class InvalidReferenceError extends RegxError {
   }
 }
 
-/** A transport skopeo knows but we do not (containers-storage:, docker-daemon:, ...). */
+/** A transport skopeo knows but we do not (sif:, tarball:, ...). */
 export class UnsupportedTransportError extends RegxError {
   constructor(readonly transport: string) {
-    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE]`);
+    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE`);
   }
 }
 

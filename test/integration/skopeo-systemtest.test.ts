@@ -320,13 +320,15 @@ test('010-inspect.bats "inspect: don\'t list tags": --no-tags leaves RepoTags em
   assert.deepEqual((JSON.parse(tagged.stdout) as { RepoTags: string[] }).RepoTags.sort(), ['40', '41', 'latest']);
 });
 
-test('010-inspect.bats "inspect: image unknown": containers-storage: exits 2, refused as a transport regx lacks', async (t) => {
-  const c = setupCase(t);
+test('010-inspect.bats "inspect: image unknown": containers-storage: exits 2 for an image the store lacks', async (t) => {
+  const c = setupCase(t, ['podman']);
   if (!c) return;
-  const r = await runSkopeo(c, 2, ['inspect', 'containers-storage:non-existing-tag']);
-  // Upstream's exit status 2 holds; its text "does not resolve to an image ID" comes from a storage lookup
-  // regx cannot make (no containers-storage: until issue 11), so regx names the transport it refuses.
-  assert.match(r.output, /transport "containers-storage" not supported/);
+  // The store podman would use with this storage.conf (a private vfs root, never the machine's own).
+  const conf = join(c.testdir, 'storage.conf');
+  writeFileSync(conf, `[storage]\ndriver = "vfs"\ngraphroot = "${join(c.testdir, 'store')}"\nrunroot = "${join(c.testdir, 'run')}"\n`);
+  const r = await runSkopeo({ ...c, env: { ...c.env, CONTAINERS_STORAGE_CONF: conf, TMPDIR: c.testdir } }, 2, ['inspect', 'containers-storage:non-existing-tag']);
+  // Upstream's "does not resolve to an image ID" is containers/storage's wording; regx says it through podman's API.
+  assert.match(r.output, /containers-storage:docker\.io\/library\/non-existing-tag:latest: no such image in Podman Engine [\d.]+'s store/);
 });
 
 // ----------------------------------------------------------------------------------------------- 020-copy.bats

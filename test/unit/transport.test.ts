@@ -192,10 +192,51 @@ describe('dir:, oci-archive:, docker-archive:', () => {
   ];
   for (const [input, message] of invalid) test(`refuses ${input.slice(0, 60)}`, () => assertInvalid(() => parseImageLocation(input, { platform: 'linux' }), message, input));
 
-  test('containers-storage: and docker-daemon: stay refused as unsupported; the file transports are not', () => {
-    assert.ok(UNSUPPORTED_TRANSPORTS.includes('containers-storage' as never) && UNSUPPORTED_TRANSPORTS.includes('docker-daemon' as never));
-    for (const name of ['dir', 'oci-archive', 'docker-archive']) assert.ok(!UNSUPPORTED_TRANSPORTS.includes(name as never), name);
+  test('the file and local-store transports are served; the others stay refused as unsupported', () => {
+    for (const name of ['dir', 'oci-archive', 'docker-archive', 'containers-storage', 'docker-daemon']) assert.ok(!UNSUPPORTED_TRANSPORTS.includes(name as never), name);
   });
+});
+
+describe('containers-storage:, docker-daemon:', () => {
+  const id = '0123456789abcdef'.repeat(4);
+  const valid: Array<[string, ImageLocation]> = [
+    // skopeo's containers-storage: names get :latest when they have neither tag nor digest (TagNameOnly).
+    ['containers-storage:busybox', { transport: 'containers-storage', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'latest' } }],
+    ['containers-storage:localhost/app:v1', { transport: 'containers-storage', ref: { registry: 'localhost', repository: 'app', tag: 'v1' } }],
+    [`containers-storage:quay.io/a/b@${sha}`, { transport: 'containers-storage', ref: { registry: 'quay.io', repository: 'a/b', digest: sha } }],
+    [`containers-storage:${id}`, { transport: 'containers-storage', id }],
+    [`containers-storage:@${id}`, { transport: 'containers-storage', id }],
+    [`containers-storage:busybox:1@${id}`, { transport: 'containers-storage', ref: { registry: 'docker.io', repository: 'library/busybox', tag: '1' }, id }],
+    // A short hex string may be an ID prefix; whether it is depends on the store.
+    ['containers-storage:abc123', { transport: 'containers-storage', ref: { registry: 'docker.io', repository: 'library/abc123', tag: 'latest' }, maybeId: 'abc123' }],
+    ['containers-storage:[vfs@/var/lib/s+/run/s:vfs.ignore_chown_errors=true]app:1', { transport: 'containers-storage', storage: { driver: 'vfs', root: '/var/lib/s', runroot: '/run/s', options: ['vfs.ignore_chown_errors=true'] }, ref: { registry: 'docker.io', repository: 'library/app', tag: '1' } }],
+    ['containers-storage:[/var/lib/s]app', { transport: 'containers-storage', storage: { root: '/var/lib/s' }, ref: { registry: 'docker.io', repository: 'library/app', tag: 'latest' } }],
+    ['containers-storage:[overlay@/r+/rr]app:2', { transport: 'containers-storage', storage: { driver: 'overlay', root: '/r', runroot: '/rr' }, ref: { registry: 'docker.io', repository: 'library/app', tag: '2' } }],
+    ['docker-daemon:busybox:latest', { transport: 'docker-daemon', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'latest' } }],
+    [`docker-daemon:busybox@${sha}`, { transport: 'docker-daemon', ref: { registry: 'docker.io', repository: 'library/busybox', digest: sha } }],
+    [`docker-daemon:${sha}`, { transport: 'docker-daemon', id: sha }],
+  ];
+  for (const [input, loc] of valid) {
+    test(input, () => {
+      assert.deepEqual(parseImageLocation(input), loc);
+      roundTrips(loc);
+    });
+  }
+  const invalid: Array<[string, string | RegExp]> = [
+    ['containers-storage:', /an image name or ID is required/],
+    ['containers-storage:[vfs@/r', /no closing "\]"/],
+    ['containers-storage:[]app', /"\[\]" is empty/],
+    ['containers-storage:[@/r]app', /empty driver/],
+    ['containers-storage:[vfs@]app', /nothing after the driver/],
+    ['containers-storage:[vfs@relative]app', /root "relative" must be an absolute path/],
+    ['containers-storage:[/r+run]app', /run root "run" must be an absolute path/],
+    ['containers-storage:app@nothex', /"nothex" does not look like an image ID or digest/],
+    ['docker-daemon:busybox', /has neither a tag nor a digest/],
+    [`docker-daemon:busybox:1@${sha}`, /both a tag and a digest/],
+    ['docker-daemon:', /a reference is required/],
+    ['docker-daemon:sha256:latest', /reserved for full image IDs/],
+  ];
+  for (const [input, message] of invalid) test(`refuses ${input}`, () => assertInvalid(() => parseImageLocation(input), message, input));
 });
 
 describe('other transports and bad transport names', () => {
@@ -209,13 +250,13 @@ describe('other transports and bad transport names', () => {
   }
 
   test('no transport at all says how a location is written', () => {
-    assertInvalid(() => parseImageLocation('busybox'), 'Invalid image name "busybox", expected colon-separated transport:reference (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE])');
+    assertInvalid(() => parseImageLocation('busybox'), 'Invalid image name "busybox", expected colon-separated transport:reference (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE)');
     assertInvalid(() => parseImageLocation(''), /Invalid image name "", expected colon-separated transport:reference/);
   });
 
   test('an unknown transport is named, with the ones that work', () => {
     assertInvalid(() => parseImageLocation(':busybox'), /unknown transport ""/);
-    assertInvalid(() => parseImageLocation('localhost:5000/foo'), 'Invalid image name "localhost:5000/foo", unknown transport "localhost" (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE])');
+    assertInvalid(() => parseImageLocation('localhost:5000/foo'), 'Invalid image name "localhost:5000/foo", unknown transport "localhost" (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE)');
     assertInvalid(() => parseImageLocation('https://quay.io/a/b'), /unknown transport "https"/);
   });
 

@@ -142,7 +142,7 @@ export function parseJobs(value: string | undefined): number {
 export const copyCommand: CliCommand = {
   name: 'copy',
   summary: 'copy an image between registries, OCI layouts, dir: folders and archives (whole index by default)',
-  usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST], oci:DIRECTORY[:TAG], dir:DIRECTORY,\noci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE] (as a source also docker-archive:FILE:@N).\nA destination without a tag gets the source's tag, else "latest".\nA Docker image copied to an oci: folder or oci-archive: is converted to OCI (a new digest) unless --preserve-digests, as skopeo does.\nA docker-archive: holds one image with uncompressed layers: copied from one to a registry or OCI layout, layers are gzip-compressed (new digests).\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx copy [OPTIONS] SOURCE DESTINATION\n\nSOURCE and DESTINATION: docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST], oci:DIRECTORY[:TAG], dir:DIRECTORY,\noci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE] (as a source also docker-archive:FILE:@N),\ncontainers-storage:[STORE]REFERENCE (podman's store) or docker-daemon:REFERENCE (a Docker Engine).\nA destination without a tag gets the source's tag, else "latest".\nA Docker image copied to an oci: folder or oci-archive: is converted to OCI (a new digest) unless --preserve-digests, as skopeo does.\nA docker-archive: holds one image with uncompressed layers: copied from one to a registry or OCI layout, layers are gzip-compressed (new digests).\nSo do local stores: pushed from containers-storage: or docker-daemon:, layers are compressed (new digests, as podman push).\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);
@@ -195,6 +195,10 @@ export const copyCommand: CliCommand = {
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
+      if (!quiet && !result.noop && (src.transport === 'containers-storage' || src.transport === 'docker-daemon') && (dst.transport === 'docker' || dst.transport === 'oci' || dst.transport === 'oci-archive')) {
+        // The store keeps layers uncompressed, and says nothing of the compressed bytes a copy makes from them.
+        io.stderr.write(`note: ${src.transport} keeps layers uncompressed; they were written ${compression?.format ?? 'gzip'}-compressed, so ${result.digest} is not the digest the engine lists for the image (as with podman push)\n`);
+      }
       const digestFile = flagString(p, 'digestfile');
       if (digestFile) await fsp.writeFile(digestFile, result.digest);
       if (!quiet) {

@@ -77,7 +77,7 @@ function parseFormat(format: string | undefined): { template: GoTemplate; newlin
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'print what an image is: digest, tags, created, platform, layers, labels, env',
-  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG] | dir:DIRECTORY | oci-archive:FILE[:TAG] | docker-archive:FILE[:REFERENCE|:@N]\n\n${formatFlagHelp(flags)}`,
+  usage: `Usage: regx inspect [OPTIONS] docker://[REGISTRY/]REPOSITORY[:TAG|@DIGEST] | oci:DIRECTORY[:TAG] | dir:DIRECTORY | oci-archive:FILE[:TAG] | docker-archive:FILE[:REFERENCE|:@N] | containers-storage:[STORE]REFERENCE | docker-daemon:REFERENCE\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
     const p = parseArgs(argv, flags);

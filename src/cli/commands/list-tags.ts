@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors';
+import { RegxError, UsageError } from '../../core/errors';
 import { goJson } from '../../core/image/go-json';
 import { parseArgs } from '../args';
 import type { FlagSpec } from '../args';
@@ -22,7 +22,8 @@ export const listTagsCommand: CliCommand = {
       io.stdout.write(`${goJson({ Tags: await dockerArchiveTags(location.path) })}\n`);
       return 0;
     }
-    if (location.transport !== 'docker') throw new UsageError(`Unsupported transport '${location.transport}' for tag listing. Only supported: docker, docker-archive`);
+    // skopeo's words, and its status (1: not a usage error).
+    if (location.transport !== 'docker') throw new RegxError('unsupported', `Unsupported transport '${location.transport}' for tag listing. Only supported: docker, docker-archive`);
     const ref = location.ref;
     if (ref.tag || ref.digest) throw new UsageError(`list-tags takes a repository without a tag or digest, e.g. docker://${ref.registry}/${ref.repository}`);
     const client = clientFor(ref.registry, ref.repository, p, io);

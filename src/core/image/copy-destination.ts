@@ -15,6 +15,7 @@ import type { ImageReference } from '../reference/reference';
 import { dirDestination } from './dir-transport';
 import { dockerArchiveDestination } from './docker-archive';
 import { ociArchiveDestination } from './oci-archive';
+import { isLocalLocation, localDestination } from '../local/local-transport';
 
 export interface BlobWrite {
   signal?: AbortSignal;
@@ -50,6 +51,8 @@ export interface ImageDestination {
    * folder the copy created). Best effort, bounded in time, never throws.
    */
   discard(): Promise<void>;
+  /** Releases what the destination holds (a local engine connection) once the copy is over, whatever its end. */
+  close?(): Promise<void>;
 }
 
 function uploadOptions(opts: BlobWrite): PushBlobOptions {
@@ -136,5 +139,6 @@ export async function openDestination(dst: ImageLocation, tag: string, client: R
   if (dst.transport === 'oci') return layoutDestination(dst, tag);
   if (dst.transport === 'dir') return dirDestination(dst);
   if (dst.transport === 'oci-archive') return ociArchiveDestination(dst, tag);
+  if (isLocalLocation(dst)) return localDestination(dst);
   return dockerArchiveDestination(dst, additionalTags);
 }

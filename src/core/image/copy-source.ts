@@ -14,6 +14,7 @@ import { OciLayout, REF_NAME_ANNOTATION } from './oci-layout';
 import { dirSource } from './dir-transport';
 import { ociArchiveSource } from './oci-archive';
 import { dockerArchiveSource } from './docker-archive';
+import { isLocalLocation, localSource } from '../local/local-transport';
 
 export interface ManifestBytes {
   bytes: Buffer;
@@ -83,11 +84,12 @@ export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci
   };
 }
 
-export async function openSource(loc: ImageLocation, client: RegistryClient | undefined): Promise<ImageSource> {
+export async function openSource(loc: ImageLocation, client: RegistryClient | undefined, signal?: AbortSignal): Promise<ImageSource> {
   if (loc.transport === 'oci') return layoutSource(loc);
   if (loc.transport === 'dir') return dirSource(loc);
   if (loc.transport === 'oci-archive') return ociArchiveSource(loc);
   if (loc.transport === 'docker-archive') return dockerArchiveSource(loc);
+  if (isLocalLocation(loc)) return localSource(loc, { signal });
   if (!client) throw new UsageError(`no registry client for ${loc.ref.registry}`);
   return registrySource(client, loc);
 }

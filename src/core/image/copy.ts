@@ -1,4 +1,5 @@
-// The copy engine: `docker://`, `oci:`, `dir:`, `oci-archive:` and `docker-archive:` in any direction (DESIGN.md "Copy").
+// The copy engine: `docker://`, `oci:`, `dir:`, `oci-archive:`, `docker-archive:`, `containers-storage:`
+// and `docker-daemon:` in any direction (DESIGN.md "Copy"; the local stores through local/local-transport.ts).
 //  1. Read the manifest the source names (and, with `platform`, the one image picked out of an index).
 //  2. If the destination reference already names that digest, stop: a no-op costs two requests.
 //  3. Read every child manifest of an index, and list the blobs of all of them, each once.
@@ -122,6 +123,7 @@ const blobRetry: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_0
 export function destinationTag(dst: ImageLocation, sourceTag: string | undefined): string {
   if (dst.transport === 'docker') return dst.ref.tag ?? sourceTag ?? 'latest';
   if (dst.transport === 'dir' || dst.transport === 'docker-archive') return '';
+  if (dst.transport === 'containers-storage' || dst.transport === 'docker-daemon') return dst.ref?.tag ?? 'latest';
   return dst.tag ?? sourceTag ?? 'latest';
 }
 
@@ -236,6 +238,14 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
   const preserveDigests = opts.preserveDigests === true || (dst.transport === 'docker' && dst.ref.digest !== undefined);
   const ociDestination = dst.transport === 'oci' || dst.transport === 'oci-archive';
   const toArchive = dst.transport === 'docker-archive';
+  // A local engine's store takes one image, stored uncompressed (by way of an archive it loads).
+  const toLocal = dst.transport === 'containers-storage' || dst.transport === 'docker-daemon';
+  const fromLocal = src.transport === 'containers-storage' || src.transport === 'docker-daemon';
+  if (toLocal) {
+    if (opts.multiArch === 'all' || opts.multiArch === 'index-only') throw new UsageError(`${dst.transport} holds single images, not an index: pick one image (a platform) to copy`);
+    if (opts.compression) throw new UsageError(`${dst.transport} stores layers uncompressed; a layer compression cannot be chosen for it`);
+    if (opts.format === 'oci' && dst.transport === 'docker-daemon') throw new UsageError('a Docker Engine loads Docker images; the OCI format cannot be chosen for it');
+  }
   if (toArchive) {
     // It holds one image with uncompressed layers and no manifest of its own.
     if (opts.multiArch === 'all' || opts.multiArch === 'index-only') throw new UsageError('a docker-archive holds a single image, not an index: pick one image (a platform) to copy');
@@ -243,10 +253,12 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     if (opts.format === 'oci') throw new UsageError('a docker-archive holds Docker images; the OCI format cannot be chosen for it');
   } else if (opts.additionalTags?.length) throw new UsageError('additional tags apply to docker-archive destinations only');
   // skopeo writes Docker images to an OCI layout as OCI, which is what skopeo and umoci then read by tag.
-  const implicitOci = !opts.format && !opts.preserveDigests && ociDestination;
+  // podman loads images from an OCI archive, which holds OCI manifests only (config and diff_ids stay).
+  const implicitOci = !opts.format && !opts.preserveDigests && (ociDestination || dst.transport === 'containers-storage');
   const conversion = { format: toArchive ? undefined : (opts.format ?? (implicitOci ? ('oci' as const) : undefined)), keepUnconvertible: implicitOci, preserveDigests };
   // An archive's uncompressed layers are compressed for destinations that serve or keep images compressed.
-  const defaultGzip = src.transport === 'docker-archive' && !preserveDigests && (dst.transport === 'docker' || ociDestination);
+  // So are a local store's layers (its archive holds them uncompressed), as podman push does.
+  const defaultGzip = (src.transport === 'docker-archive' || fromLocal) && !preserveDigests && (dst.transport === 'docker' || ociDestination);
   const compressionOptions = opts.compression ?? (defaultGzip ? { format: 'gzip' as const } : undefined);
   const compression = compressionOptions ? new LayerRecompressor(compressionOptions) : undefined;
   const owned: RegistryClient[] = [];
@@ -266,7 +278,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const tracker = new ProgressTracker(opts.onProgress);
     if (signal?.aborted) throw new CancelledError();
 
-    const source = await openSource(src, srcClient);
+    const source = await openSource(src, srcClient, signal);
     openedSource = source;
     const tag = destinationTag(dst, source.tag);
     const dest = await openDestination(dst, tag, dstClient, opts.additionalTags);
@@ -277,7 +289,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     // one round trip to each registry, at the same time.
     const [top, existing] = await Promise.all([opts.sourceTop ? Promise.resolve(opts.sourceTop) : source.top(signal), currentDigest(dest, signal)]);
     // skopeo's default for a destination that cannot hold an index: this machine's image of it.
-    const entry = platformEntry(top, opts.platform, toArchive ? 'system' : opts.multiArch);
+    const entry = platformEntry(top, opts.platform, toArchive || toLocal ? 'system' : opts.multiArch);
     const keep = opts.referrers ?? { signatures: true, others: true };
     // Referrers travel registry to registry; a layout on either side holds none of them here.
     const carrySides: CarrySides | undefined =
@@ -415,7 +427,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       return { ...result, noop: true };
     }
 
-    if ((ociDestination || toArchive) && isSchema1MediaType(chosen.mediaType)) {
+    if ((ociDestination || toArchive || toLocal) && isSchema1MediaType(chosen.mediaType)) {
       // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
       // the layout would hold a blob that does not match its own name.
       throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout or archive cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
@@ -473,6 +485,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     throw err;
   } finally {
     await openedSource?.close?.();
+    await opened?.close?.();
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { RegxError, sanitizeRemoteText } from '../errors';
-import { findPodman, podmanOption, podmanStorageArgs, startPodmanService } from './podman-service';
+import { findPodman, localPodmanEnv, podmanOption, podmanStorageArgs, startPodmanService } from './podman-service';
 import type { PodmanService, StorageSettings } from './podman-service';
 import { engineMessage, readBody, readJson, unixRequest } from './unix-http';
 import type { UnixRequest, UnixResponse } from './unix-http';
@@ -43,6 +43,8 @@ export interface LocalImageDetails extends LocalImage {
   user?: string;
   /** The digest of the manifest podman keeps for the image, when it keeps one. */
   manifestDigest?: string;
+  /** That manifest's media type (podman only). */
+  manifestMediaType?: string;
 }
 
 /** Where a podman engine keeps its images. */
@@ -61,8 +63,13 @@ export interface LocalEngine {
   readonly engine: string;
   /** True when this connection started its own podman service (stopped by close()). */
   readonly privateService: boolean;
-  /** The store a podman engine serves (undefined for Docker). */
+  /**
+   * The store a podman engine serves, when known without asking (a private service started with a
+   * root, run root and driver, or a socket checked against the store wanted); readStore() asks.
+   */
   readonly store: LocalStore | undefined;
+  /** Asks a podman engine where its store is (slow: podman gathers its whole system info); undefined for Docker. */
+  readStore(): Promise<LocalStore | undefined>;
   listImages(): Promise<LocalImage[]>;
   inspectImage(idOrName: string): Promise<LocalImageDetails>;
   removeImage(idOrName: string, options?: { force?: boolean }): Promise<void>;
@@ -116,18 +123,17 @@ interface Probe {
   engine: string;
 }
 
+/** A ping: cheap on both engines (their version and info calls take seconds), and its headers say which engine answers. */
 async function probe(socketPath: string, timeoutMs: number, signal?: AbortSignal): Promise<Probe | undefined> {
   try {
-    const res = await unixRequest(socketPath, { path: '/version', headTimeoutMs: timeoutMs, signal });
-    if (res.status !== 200) {
-      res.body.resume();
-      return undefined;
-    }
-    const v = await readJson<{ Version?: string; Components?: { Name?: string; Version?: string }[] }>(res);
-    const podman = v.Components?.find((c) => c.Name === 'Podman Engine');
-    return podman
-      ? { socketPath, isPodman: true, engine: `Podman Engine ${podman.Version ?? ''}`.trim() }
-      : { socketPath, isPodman: false, engine: `Docker Engine ${v.Version ?? ''}`.trim() };
+    const res = await unixRequest(socketPath, { path: '/_ping', headTimeoutMs: timeoutMs, signal });
+    res.body.resume();
+    if (res.status !== 200) return undefined;
+    const header = (name: string): string => sanitizeRemoteText(String(res.headers[name] ?? ''), 100);
+    const libpod = header('libpod-api-version');
+    if (libpod) return { socketPath, isPodman: true, engine: `Podman Engine ${libpod}` };
+    const server = /^Docker\/(\S+)/.exec(header('server'));
+    return { socketPath, isPodman: false, engine: server ? `Docker Engine ${server[1]}` : `Docker Engine API ${header('api-version')}`.trim() };
   } catch {
     return undefined;
   }
@@ -144,7 +150,7 @@ async function expectedStore(podman: string | undefined, storage: StorageSetting
     return given.graphRoot || given.runRoot || given.driver ? given : undefined;
   }
   const out = await new Promise<string>((resolve) => {
-    execFile(podman, [...podmanStorageArgs(storage), 'info', podmanOption('format'), '{{json .Store}}'], { env, timeout: 20_000 }, (err, stdout) => resolve(err ? '' : stdout));
+    execFile(podman, [...podmanStorageArgs(storage), 'info', podmanOption('format'), '{{json .Store}}'], { env: localPodmanEnv(env), timeout: 20_000 }, (err, stdout) => resolve(err ? '' : stdout));
   });
   try {
     const s = JSON.parse(out) as { graphRoot?: string; runRoot?: string; graphDriverName?: string };
@@ -176,9 +182,9 @@ export async function connectLocalEngine(options: ConnectOptions = {}): Promise<
       if (!p) continue;
       if (kind === 'podman' && !p.isPodman) continue;
       const engine = new RestEngine(kind, p, undefined);
-      if (p.isPodman) {
+      if (p.isPodman && kind === 'podman' && want) {
         engine.store = await engine.readStore();
-        if (kind === 'podman' && want && engine.store && !sameStore(want, engine.store)) {
+        if (engine.store && !sameStore(want, engine.store)) {
           passedOver.push(`${s} serves ${engine.store.graphRoot}`);
           continue;
         }
@@ -194,7 +200,8 @@ export async function connectLocalEngine(options: ConnectOptions = {}): Promise<
       throw new RegxError('engine-unavailable', `the podman service started on ${service.socketPath} does not answer its version`);
     }
     const engine = new RestEngine('podman', p, service);
-    engine.store = await engine.readStore();
+    const st = options.storage;
+    if (st?.root && st.runroot && st.driver) engine.store = { graphRoot: st.root, runRoot: st.runroot, driver: st.driver };
     return engine;
   }
   const over = passedOver.length ? `; passed over (another store): ${passedOver.join(', ')}` : '';
@@ -218,6 +225,7 @@ interface InspectEntry extends ListEntry {
   Os?: string;
   Variant?: string;
   Digest?: string;
+  ManifestType?: string;
   RootFS?: { Layers?: string[] | null };
   User?: string;
   Config?: { Env?: string[] | null; Cmd?: string[] | null; Entrypoint?: string[] | null; Labels?: Record<string, string> | null; User?: string };
@@ -302,6 +310,7 @@ class RestEngine implements LocalEngine {
       entrypoint: c.Entrypoint ?? [],
       ...(c.User || e.User ? { user: c.User || e.User } : {}),
       ...(e.Digest ? { manifestDigest: e.Digest } : {}),
+      ...(e.ManifestType ? { manifestMediaType: e.ManifestType } : {}),
     };
   }
 

@@ -37,6 +37,17 @@ export function findPodman(env: NodeJS.ProcessEnv = process.env, podmanPath?: st
   return undefined;
 }
 
+/**
+ * The environment for a podman that works on the local store: without CONTAINER_HOST and
+ * CONTAINER_CONNECTION, which would make it a remote client of the very socket found not to answer.
+ */
+export function localPodmanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.CONTAINER_HOST;
+  delete out.CONTAINER_CONNECTION;
+  return out;
+}
+
 // podman's own global options (not regx's), built from their names.
 export const podmanOption = (name: string): string => `--${name}`;
 const opt = podmanOption;
@@ -63,7 +74,7 @@ export async function startPodmanService(
   const dir = mkdtempSync(join(tmpdir(), 'regx-podman-'));
   const socketPath = join(dir, 'podman.sock');
   const args = [...podmanStorageArgs(options.storage), 'system', 'service', opt('time=0'), `unix://${socketPath}`];
-  const child = spawn(podman, args, { env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(podman, args, { env: localPodmanEnv(options.env ?? process.env), stdio: ['ignore', 'ignore', 'pipe'] });
   services.add(child);
   if (!exitHookInstalled) {
     exitHookInstalled = true;

@@ -1,7 +1,8 @@
 // Image locations spelled as skopeo spells them: `docker://REFERENCE`, `oci:PATH[:IMAGE]`, `dir:PATH`,
-// `oci-archive:PATH[:IMAGE]` and `docker-archive:PATH[:REFERENCE|:@N]`. skopeo's other transports are
-// recognised by name so that `containers-storage:x` is refused as unsupported (there is no container
-// engine here) instead of being misread as a Docker Hub image.
+// `oci-archive:PATH[:IMAGE]`, `docker-archive:PATH[:REFERENCE|:@N]`, and the local engines' stores
+// `containers-storage:[STORE]NAME|ID` and `docker-daemon:REFERENCE|sha256:ID`. skopeo's other
+// transports are recognised by name so that `sif:x` is refused as unsupported instead of being
+// misread as a Docker Hub image.
 import { InvalidReferenceError, UnsupportedTransportError } from '../errors';
 import { ociRefNameRegexp, registryOnlyRegexp } from './grammar';
 import { formatReference, parseNormalizedReference } from './reference';
@@ -23,14 +24,31 @@ export type ImageLocation =
    * A `docker save` tar. `ref` (always tagged, `latest` by default, never a digest) picks the image
    * by its RepoTags entry, or names the image written; `sourceIndex` (`:@N`) picks the Nth image.
    */
-  | { transport: 'docker-archive'; path: string; ref?: ImageReference; sourceIndex?: number };
+  | { transport: 'docker-archive'; path: string; ref?: ImageReference; sourceIndex?: number }
+  /**
+   * An image in podman's store. `storage` is skopeo's `[driver@root+runroot:options]` prefix (each part
+   * optional); `ref` is a name (tagged `latest` when it has neither tag nor digest), `id` a full image
+   * ID, `maybeId` a short hex string that is an ID prefix if the store has such an image, else a name.
+   */
+  | { transport: 'containers-storage'; storage?: StorageSpecifier; ref?: ImageReference; id?: string; maybeId?: string }
+  /** An image in a Docker Engine (or podman's Docker-compatible API): a tagged or digested name, or `sha256:ID`. */
+  | { transport: 'docker-daemon'; ref?: ImageReference; id?: string };
 
-export const SUPPORTED_TRANSPORTS = ['docker', 'oci', 'dir', 'oci-archive', 'docker-archive'] as const;
+/** skopeo's `[driver@root+runroot:options]` store specifier; an empty field leaves it to podman's configuration. */
+export interface StorageSpecifier {
+  driver?: string;
+  root?: string;
+  runroot?: string;
+  options?: string[];
+}
+
+export const SUPPORTED_TRANSPORTS = ['docker', 'oci', 'dir', 'oci-archive', 'docker-archive', 'containers-storage', 'docker-daemon'] as const;
 /** skopeo's transports we know by name but cannot serve. `atomic` is the OpenShift one; `ostree` was removed from skopeo. */
-export const UNSUPPORTED_TRANSPORTS = ['containers-storage', 'docker-daemon', 'sif', 'tarball', 'atomic', 'ostree'] as const;
+export const UNSUPPORTED_TRANSPORTS = ['sif', 'tarball', 'atomic', 'ostree'] as const;
 const knownTransports: readonly string[] = [...SUPPORTED_TRANSPORTS, ...UNSUPPORTED_TRANSPORTS];
 
-export const TRANSPORT_HELP = 'use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG] or docker-archive:FILE[:REFERENCE]';
+export const TRANSPORT_HELP =
+  'use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE';
 
 function fail(message: string, input: string): never {
   throw new InvalidReferenceError(message, input);
@@ -135,6 +153,76 @@ function parseDirLocation(within: string, input: string): ImageLocation {
   return { transport: 'dir', path: within };
 }
 
+/** containers/image's split of `[driver@root+runroot:options]`: driver first, then options, then the run root. */
+function parseStorageSpecifier(spec: string, input: string): StorageSpecifier {
+  const out: StorageSpecifier = {};
+  let rest = spec;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    if (at === 0) fail(`containers-storage: the store specifier "[${spec}]" has an empty driver before @`, input);
+    out.driver = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    if (rest === '') fail(`containers-storage: the store specifier "[${spec}]" has nothing after the driver`, input);
+  } else if (rest === '') fail('containers-storage: the store specifier "[]" is empty', input);
+  const colon = rest.indexOf(':');
+  if (colon >= 0) {
+    out.options = rest.slice(colon + 1).split(',');
+    rest = rest.slice(0, colon);
+  }
+  const plus = rest.indexOf('+');
+  if (plus >= 0) {
+    if (rest.slice(plus + 1)) out.runroot = rest.slice(plus + 1);
+    rest = rest.slice(0, plus);
+  }
+  if (rest) out.root = rest;
+  for (const [what, path] of [['root', out.root], ['run root', out.runroot]] as const) {
+    if (path !== undefined && !path.startsWith('/')) fail(`containers-storage: the store's ${what} "${path}" must be an absolute path`, input);
+  }
+  return out;
+}
+
+const fullId = /^[0-9a-f]{64}$/;
+
+/** `containers-storage:[STORE]NAME[:TAG][@DIGEST]`, `[STORE]ID`, `[STORE]@ID` or `NAME@ID`, as containers/image reads them. */
+function parseStorageLocation(within: string, input: string): ImageLocation {
+  let rest = within;
+  let storage: StorageSpecifier | undefined;
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    if (close < 1) fail('containers-storage: the store specifier has no closing "]"', input);
+    storage = parseStorageSpecifier(rest.slice(1, close), input);
+    rest = rest.slice(close + 1);
+  }
+  if (rest === '') fail('containers-storage: an image name or ID is required (expected containers-storage:[STORE]REFERENCE)', input);
+  let id: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0 && !rest.slice(at + 1).includes(':')) {
+    const possible = rest.slice(at + 1);
+    if (!fullId.test(possible)) fail(`containers-storage: "${possible}" does not look like an image ID or digest`, input);
+    id = possible;
+    rest = rest.slice(0, at);
+  }
+  const base = storage ? { transport: 'containers-storage' as const, storage } : { transport: 'containers-storage' as const };
+  if (rest === '') return { ...base, id: id as string };
+  if (id === undefined && fullId.test(rest)) return { ...base, id: rest };
+  const maybeId = id === undefined && rest.length >= 3 && /^[0-9a-f]+$/.test(rest) ? rest : undefined;
+  const ref = parseNormalizedReference(rest);
+  const named = ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: 'latest' } : ref;
+  return { ...base, ref: named, ...(id ? { id } : {}), ...(maybeId ? { maybeId } : {}) };
+}
+
+/** `docker-daemon:NAME:TAG`, `NAME@DIGEST` or `sha256:ID`, as containers/image reads them. */
+function parseDaemonLocation(within: string, input: string): ImageLocation {
+  if (/^sha256:[0-9a-f]{64}$/.test(within)) return { transport: 'docker-daemon', id: within };
+  if (within === '') fail('docker-daemon: a reference is required (expected docker-daemon:NAME:TAG or docker-daemon:sha256:ID)', input);
+  requireRepository(within);
+  const ref = parseNormalizedReference(within);
+  if (ref.repository === 'library/sha256' || ref.repository === 'sha256') fail(`Invalid docker-daemon: reference ${within}: the sha256 repository name is reserved for full image IDs`, input);
+  if (ref.tag === undefined && ref.digest === undefined) fail(`docker-daemon: reference ${within} has neither a tag nor a digest`, input);
+  if (ref.tag !== undefined && ref.digest !== undefined) fail(`docker-daemon: reference ${within} has both a tag and a digest, which is not supported`, input);
+  return { transport: 'docker-daemon', ref };
+}
+
 /** Parses `TRANSPORT:REFERENCE` as skopeo does, for the transports we serve; throws for all others. */
 export function parseImageLocation(input: string, options: { platform?: NodeJS.Platform } = {}): ImageLocation {
   const colon = input.indexOf(':');
@@ -146,6 +234,8 @@ export function parseImageLocation(input: string, options: { platform?: NodeJS.P
   if (transport === 'oci-archive') return parseOciArchiveLocation(within, input, options.platform ?? process.platform);
   if (transport === 'docker-archive') return parseDockerArchiveLocation(within, input);
   if (transport === 'dir') return parseDirLocation(within, input);
+  if (transport === 'containers-storage') return parseStorageLocation(within, input);
+  if (transport === 'docker-daemon') return parseDaemonLocation(within, input);
   if (knownTransports.includes(transport)) throw new UnsupportedTransportError(transport);
   fail(`Invalid image name "${input}", unknown transport "${transport}" (${TRANSPORT_HELP})`, input);
 }
@@ -154,6 +244,13 @@ export function parseImageLocation(input: string, options: { platform?: NodeJS.P
 export function formatImageLocation(loc: ImageLocation): string {
   if (loc.transport === 'docker') return `docker://${formatReference(loc.ref)}`;
   if (loc.transport === 'dir') return `dir:${loc.path}`;
+  if (loc.transport === 'containers-storage') {
+    const st = loc.storage;
+    const spec = st ? `[${st.driver ? `${st.driver}@` : ''}${st.root ?? ''}${st.runroot ? `+${st.runroot}` : ''}${st.options?.length ? `:${st.options.join(',')}` : ''}]` : '';
+    if (loc.maybeId) return `containers-storage:${spec}${loc.maybeId}`;
+    return `containers-storage:${spec}${loc.ref ? formatReference(loc.ref) : ''}${loc.id ? (loc.ref ? `@${loc.id}` : loc.id) : ''}`;
+  }
+  if (loc.transport === 'docker-daemon') return `docker-daemon:${loc.ref ? formatReference(loc.ref) : (loc.id as string)}`;
   if (loc.transport === 'oci-archive') return loc.tag ? `oci-archive:${loc.path}:${loc.tag}` : `oci-archive:${loc.path}`;
   if (loc.transport === 'docker-archive') {
     if (loc.sourceIndex !== undefined) return `docker-archive:${loc.path}:@${loc.sourceIndex}`;
