@@ -5,6 +5,7 @@ import { Disposable } from './disposable';
 import { Log } from './log';
 import { Logins } from './logins';
 import { RawDocuments } from './inspect/raw-documents';
+import { LocalImages } from './local/local-images';
 import { OpenShift } from './openshift/openshift';
 import { RegistriesTree } from './tree/registries-tree';
 
@@ -20,6 +21,7 @@ export class Ctx extends Disposable {
   readonly tree: RegistriesTree;
   readonly openshift: OpenShift;
   readonly rawDocuments: RawDocuments;
+  readonly local: LocalImages;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -30,6 +32,7 @@ export class Ctx extends Disposable {
     this.tree = this.register(new RegistriesTree(this));
     this.openshift = this.register(new OpenShift(this.log));
     this.rawDocuments = this.register(new RawDocuments(this));
+    this.local = this.register(new LocalImages(this));
   }
 
   /** Gives an object to the context to own (tree views, watchers, providers). */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register';
 import { Ctx } from './ctx';
+import { RegistriesAndLocalDragAndDrop } from './local/local-drag-and-drop';
 import { clustersViewId } from './openshift/clusters-tree';
-import { RegistriesDragAndDrop } from './tree/drag-and-drop';
 import { registriesViewId } from './tree/registries-tree';
 import { registerSyncFiles } from './promote/sync-file';
 
@@ -12,7 +12,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   ctx = new Ctx(context);
   context.subscriptions.push(ctx);
-  ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true, dragAndDropController: new RegistriesDragAndDrop(), canSelectMany: true }));
+  ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true, dragAndDropController: new RegistriesAndLocalDragAndDrop(), canSelectMany: true }));
+  ctx.own(ctx.local.createView());
   ctx.own(vscode.window.createTreeView(clustersViewId, { treeDataProvider: ctx.openshift.tree, showCollapseAll: true }));
   registerCommands(ctx);
   registerSyncFiles(ctx);

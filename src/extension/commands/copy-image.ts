@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { copyImage } from '../../core/image/copy';
-import type { CopyProgress } from '../../core/image/copy';
+import type { CopyOptions, CopyProgress, CopyResult } from '../../core/image/copy';
 import { copyTarget } from '../../core/image/copy-target';
 import type { CopyTarget } from '../../core/image/copy-target';
 import { anchoredTagRegexp } from '../../core/reference/grammar';
@@ -14,10 +14,37 @@ import { pickRegistry } from './pick-registry';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
-function progressMessage(p: CopyProgress): string {
+export function progressMessage(p: CopyProgress): string {
   if (p.phase === 'resolving') return 'reading the source manifest';
   if (p.phase === 'manifests') return 'pushing the manifest';
   return `layers ${p.blobsDone}/${p.blobsTotal} · ${formatSize(p.bytesDone)} of ${formatSize(p.bytesTotal)}`;
+}
+
+/** A copy the user cancelled from its notification; `cause` is what the copy engine threw. */
+export class CopyCancelled extends Error {}
+
+/**
+ * Runs a copy under a cancellable notification that shows layers and bytes. A cancelled copy ends
+ * in CopyCancelled (its cause the engine's error), so the caller can say what the destination names now.
+ */
+export async function copyWithProgress(title: string, copy: (options: Pick<CopyOptions, 'signal' | 'onProgress'>) => Promise<CopyResult>): Promise<CopyResult> {
+  const abort = new AbortController();
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      let done = 0;
+      return copy({
+        signal: abort.signal,
+        onProgress: (p) => {
+          const now = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 0;
+          progress.report({ message: progressMessage(p), increment: Math.max(0, now - done) });
+          done = Math.max(done, now);
+        },
+      });
+    }),
+  ).catch((error: unknown) => {
+    throw abort.signal.aborted ? new CopyCancelled('cancelled', { cause: error }) : error;
+  });
 }
 
 /** Where a copy goes; given by a drop on the tree, else asked for. */
@@ -32,11 +59,11 @@ function isDestination(value: unknown): value is CopyDestination {
   return typeof v === 'object' && v !== null && typeof v.host === 'string' && typeof v.repository === 'string' && typeof v.tag === 'string';
 }
 
-async function askDestination(ctx: Parameters<Command['run']>[0], source: ImageTarget): Promise<CopyDestination> {
-  const host = await pickRegistry(ctx, undefined, { title: `Copy ${imageName(source)} to...`, allowOther: true });
+export async function askDestination(ctx: Parameters<Command['run']>[0], source: ImageTarget, verb = 'Copy'): Promise<CopyDestination> {
+  const host = await pickRegistry(ctx, undefined, { title: `${verb} ${imageName(source)} to...`, allowOther: true });
   const repository = orCancel(
     await vscode.window.showInputBox({
-      title: `Copy to ${host}`,
+      title: `${verb} to ${host}`,
       prompt: 'Destination repository',
       value: source.repository,
       ignoreFocusOut: true,
@@ -45,7 +72,7 @@ async function askDestination(ctx: Parameters<Command['run']>[0], source: ImageT
   ).trim();
   const tag = orCancel(
     await vscode.window.showInputBox({
-      title: `Copy to ${host}/${repository}`,
+      title: `${verb} to ${host}/${repository}`,
       prompt: 'Destination tag',
       value: source.tag ?? 'latest',
       ignoreFocusOut: true,
@@ -59,21 +86,24 @@ async function askDestination(ctx: Parameters<Command['run']>[0], source: ImageT
  * Says what the copy will do before anything is written, and asks where it would move a tag: a
  * destination tag already naming the source is "already there"; one naming another image needs an
  * explicit Replace (Cancel, Escape and closing the dialog write nothing); a drop always asks, since
- * a drop is easy to make by accident. Returns false when there is nothing to write.
+ * a drop is easy to make by accident. Returns false when there is nothing to write. `after` says what
+ * the tag names after the copy, when that is not the source's digest (a push compresses layers).
  */
-async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean): Promise<boolean> {
+export async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean, after = `After the copy it names ${plan.sourceDigest}.`): Promise<boolean> {
   const source = `${from} (${abbreviatedDigest(plan.sourceDigest)})`;
   switch (plan.state.kind) {
     case 'same':
       void vscode.window.showInformationMessage(`${to} already names ${source}: nothing was written.`);
       return false;
     case 'replace': {
-      // The first button is the one a modal focuses, so Enter keeps the tag: replacing takes a deliberate click.
-      const keep: vscode.MessageItem = { title: `Keep ${tag}`, isCloseAffordance: true };
+      // A modal focuses the first button that is not its close affordance (which VS Code puts last), so
+      // Keep is a button of its own and comes first: Enter keeps the tag, replacing takes a deliberate
+      // click, and Escape (the Cancel VS Code adds) keeps it too.
+      const keep: vscode.MessageItem = { title: `Keep ${tag}` };
       const replace: vscode.MessageItem = { title: 'Replace Tag' };
       const choice = await vscode.window.showWarningMessage(
         `Replace tag ${tag} (${abbreviatedDigest(plan.state.currentDigest)}) with ${source}?`,
-        { modal: true, detail: `${to} names ${plan.state.currentDigest} now. After the copy it names ${plan.sourceDigest}; the image it names now keeps only its other tags, if any.` },
+        { modal: true, detail: `${to} names ${plan.state.currentDigest} now. ${after} The image it names now keeps only its other tags, if any.` },
         keep,
         replace,
       );
@@ -94,7 +124,7 @@ async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: stri
  * After the user cancelled a copy: the manifest goes last, so the destination tag should be as it
  * was. It is read again rather than assumed, and the message says what it names.
  */
-async function reportCancelled(ctx: Parameters<Command['run']>[0], plan: CopyTarget, host: string, repository: string, tag: string): Promise<void> {
+export async function reportCancelled(ctx: Parameters<Command['run']>[0], plan: CopyTarget, host: string, repository: string, tag: string): Promise<void> {
   const to = `${host}/${repository}:${tag}`;
   const before = plan.state.kind === 'replace' ? plan.state.currentDigest : undefined;
   let now: string | undefined;
@@ -135,28 +165,15 @@ export const copyImageCommand: Command = {
     ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
     if (!(await confirmPlan(plan, from, to, tag, dropped))) return undefined;
     ctx.log.info(`copying ${from} to ${to}`);
-    const abort = new AbortController();
-    const result = await Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} to ${to}`, cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      let done = 0;
-      return copyImage(
+    const result = await copyWithProgress(`Copying ${from} to ${to}`, (options) =>
+      copyImage(
         { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
         { transport: 'docker', ref: { registry: target, repository, tag } },
-        {
-          srcClient: ctx.clients.for(source.host),
-          dstClient: ctx.clients.for(target),
-          signal: abort.signal,
-          onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`),
-          onProgress: (p) => {
-            const now = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 0;
-            progress.report({ message: progressMessage(p), increment: Math.max(0, now - done) });
-            done = Math.max(done, now);
-          },
-        },
-      );
-    })).catch(async (error: unknown) => {
-      if (abort.signal.aborted) await reportCancelled(ctx, plan, target, repository, tag);
-      throw error;
+        { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
+      ),
+    ).catch(async (error: unknown) => {
+      if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, target, repository, tag);
+      throw error instanceof CopyCancelled ? error.cause : error;
     });
     ctx.log.info(`copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`);
     ctx.tree.refreshWhere(target, repository);

@@ -9,6 +9,11 @@ import { deleteImageCommand } from './delete-image';
 import { clearFilterCommand, filterRepositoriesCommand } from './filter-repositories';
 import { inspectImageCommand } from './inspect-image';
 import { loadMoreCommand } from './load-more';
+import { inspectLocalImageCommand } from './local-inspect-image';
+import { pullIntoLocalImagesCommand } from './local-pull-image';
+import { pushLocalImageCommand } from './local-push-image';
+import { refreshLocalImagesCommand } from './local-refresh';
+import { removeLocalImageCommand } from './local-remove-image';
 import { logInCommand } from './log-in';
 import { logOutCommand } from './log-out';
 import { createPullSecretCommand } from './openshift-pull-secret';
@@ -57,6 +62,12 @@ export const commands: readonly Command[] = [
   promoteCommand,
   syncFileDryRunCommand,
   syncFileCommand,
+  // Local Images (podman's or Docker's store)
+  refreshLocalImagesCommand,
+  pushLocalImageCommand,
+  pullIntoLocalImagesCommand,
+  inspectLocalImageCommand,
+  removeLocalImageCommand,
   // OpenShift (the OpenShift Clusters view)
   logInToClusterCommand,
   refreshClustersCommand,
