@@ -5,6 +5,7 @@ import { Disposable } from './disposable';
 import { Log } from './log';
 import { Logins } from './logins';
 import { RawDocuments } from './inspect/raw-documents';
+import { registerImageStreamDocuments } from './openshift/image-stream-documents';
 import { OpenShift } from './openshift/openshift';
 import { RegistriesTree } from './tree/registries-tree';
 
@@ -30,6 +31,7 @@ export class Ctx extends Disposable {
     this.tree = this.register(new RegistriesTree(this));
     this.openshift = this.register(new OpenShift(this.log));
     this.rawDocuments = this.register(new RawDocuments(this));
+    registerImageStreamDocuments(this.rawDocuments, this.openshift);
   }
 
   /** Gives an object to the context to own (tree views, watchers, providers). */
