@@ -169,8 +169,9 @@ test("platform rows under an index show each image's size (config + layers), as 
   const table = frame.locator('#platforms');
   await table.waitFor();
   const text = await table.innerText();
-  assert.match(text, new RegExp(`${amd.manifestDigest}\\s+${formatSize(imageSize(amd)).replace('.', '\\.')}`));
-  assert.match(text, new RegExp(`${arm.manifestDigest}\\s+${formatSize(imageSize(arm)).replace('.', '\\.')}`));
+  // The index view: platform, image size, short digest.
+  assert.match(text, new RegExp(`linux/amd64\\s+${formatSize(imageSize(amd)).replace('.', '\\.')}\\s+${short(amd.manifestDigest).slice(7)}`));
+  assert.match(text, new RegExp(`linux/arm64/v8\\s+${formatSize(imageSize(arm)).replace('.', '\\.')}\\s+${short(arm.manifestDigest).slice(7)}`));
 });
 
 test('Open raw manifest and Open config show read-only JSON documents titled by the reference, one per reference', { skip }, async () => {

@@ -46,6 +46,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private readonly nodes = new Map<string, Node>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly details = new Map<string, TagDetails>();
+  /** Tags whose details are being read: a redraw meanwhile does not ask for them twice. */
+  private readonly pendingDetails = new Set<string>();
   /** Bumped each time what was loaded from a host is forgotten: an answer that started before is stale. */
   private readonly generations = new Map<string, number>();
   /** Image sizes of platforms, by host/repository@digest. */
@@ -68,6 +70,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.abort = new AbortController();
       this.loaded.clear();
       this.details.clear();
+      this.pendingDetails.clear();
       this.imageSizes.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
@@ -98,6 +101,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const described = (id: string): boolean => id.startsWith(tagIdPrefix(host, repository));
     for (const key of [...this.loaded.keys()]) if (listed(key)) this.loaded.delete(key);
     for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
+    for (const id of [...this.pendingDetails]) if (described(id)) this.pendingDetails.delete(id);
     for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
   }
 
@@ -331,12 +335,16 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const limiter = this.limiter(host);
     const signal = this.abort.signal;
     for (const tag of tags) {
-      if (this.details.has(tag.id)) continue;
-      void limiter.run(async () => {
-        if (signal.aborted) return;
-        await this.fetchDetails(tag, signal);
-        if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
-      });
+      if (this.details.has(tag.id) || this.pendingDetails.has(tag.id)) continue;
+      this.pendingDetails.add(tag.id);
+      void limiter
+        .run(async () => {
+          if (signal.aborted) return;
+          await this.fetchDetails(tag, signal);
+          if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
+        })
+        .catch((error: unknown) => this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => this.pendingDetails.delete(tag.id));
     }
   }
 

@@ -28,7 +28,7 @@ export const runSection: ImageSection = (view) => {
   const s = section('run', 'Run');
   const r = view.run;
   s.append(
-    definitions('summary run', [
+    definitions('settings', [
       ['Entrypoint', argv(r.entrypoint)],
       ['Cmd', argv(r.cmd)],
       ['User', r.user || '(none: root)'],
