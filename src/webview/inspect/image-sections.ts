@@ -49,7 +49,7 @@ export const layersSection: ImageSection = (view) => {
   }
   s.append(layerChart(view.chart));
   // Schema 1 layers have no known size or type (-1 and ''): say so rather than draw "-1 B".
-  s.append(table('layers', ['#', 'Digest', 'Media type', 'Size'], view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType || 'unknown', l.size >= 0 ? formatSize(l.size) : 'unknown']), { numeric: [0, 3] }));
+  s.append(table('layers', ['#', 'Digest', 'Media type', 'Size'], view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType || 'unknown', l.size >= 0 ? formatSize(l.size) : 'unknown']), { numeric: [0, 3], wrap: [2] }));
   return s;
 };
 
