@@ -202,8 +202,12 @@ test('Inspect shows how the image runs, a labelled chart of layer sizes, and his
   });
   assert.ok(cellWidth - textWidth < 30, `the digest column is sized to its digest (${cellWidth} px for ${textWidth} px of text)`);
 
+  // For the README: the page without the side bar, from the run settings down to the layers and labels.
+  await bench.runCommand('View: Toggle Primary Side Bar Visibility');
+  await frame.locator('#section-run').evaluate((e) => e.scrollIntoView());
   await bench.page.mouse.move(5, 790);
   await bench.screenshot('inspect-layer-chart');
+  await bench.runCommand('View: Toggle Primary Side Bar Visibility');
   await closeEditors();
 });
 
@@ -222,6 +226,7 @@ test('an http(s) label value is a link the editor offers to open; a javascript: 
   await link.click();
   const dialog = bench.page.locator('.monaco-dialog-box');
   const opened = await Promise.race([dialog.waitFor().then(() => 'dialog' as const), popup.then((p) => (p ? ('page' as const) : undefined))]);
+  console.log(`# the label link was opened by the editor, which showed ${opened === 'dialog' ? 'its link-protection dialog' : 'a new browser page'}`);
   if (opened === 'dialog') {
     assert.match(await dialog.innerText(), new RegExp(escape(sourceUrl)));
     await bench.dialogButton('Cancel');

@@ -40,7 +40,7 @@ export type Cell = string | Node;
  * A plain table: the browser sizes each column to its content (a digest column as wide as a
  * digest, a size column as wide as a size), and long text wraps only in the columns marked `wrap`.
  */
-export function table(id: string, columns: readonly string[], rows: readonly (readonly Cell[])[], options: { wrap?: readonly number[]; numeric?: readonly number[] } = {}): HTMLTableElement {
+export function table(id: string, columns: readonly string[], rows: readonly (readonly Cell[])[], options: { wrap?: readonly number[]; numeric?: readonly number[] } = {}): HTMLElement {
   const t = el('table', undefined, 'grid');
   t.id = id;
   const head = el('thead');
@@ -62,7 +62,10 @@ export function table(id: string, columns: readonly string[], rows: readonly (re
     body.append(row);
   }
   t.append(head, body);
-  return t;
+  // A panel narrower than a digest scrolls the table sideways rather than breaking digests apart.
+  const scroller = el('div', undefined, 'table-scroll');
+  scroller.append(t);
+  return scroller;
 }
 
 /** A definition list of name/value pairs (the summary, the run settings). */

@@ -49,7 +49,7 @@ export const layersSection: ImageSection = (view) => {
   }
   s.append(layerChart(view.chart));
   // Schema 1 layers have no known size or type (-1 and ''): say so rather than draw "-1 B".
-  s.append(table('layers', ['#', 'Digest', 'Media type', 'Size'], view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType || 'unknown', l.size >= 0 ? formatSize(l.size) : 'unknown']), { numeric: [0, 3], wrap: [2] }));
+  s.append(table('layers', ['#', 'Digest', 'Media type', 'Size'], view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType || 'unknown', l.size >= 0 ? formatSize(l.size) : 'unknown']), { numeric: [0, 3] }));
   return s;
 };
 
@@ -91,7 +91,8 @@ export const historySection: ImageSection = (view) => {
   }
   const layerCell = (h: ImageView['history'][number]): Cell => (h.emptyLayer ? el('span', 'empty layer', 'tag-empty') : h.layer !== undefined ? `#${h.layer}` : '');
   const t = table('history', ['Layer', 'Created', 'Created by'], view.history.map((h) => [layerCell(h), h.created, h.createdBy]), { wrap: [2] });
-  view.history.forEach((h, i) => h.emptyLayer && t.tBodies[0]?.rows[i]?.classList.add('empty-layer'));
+  const rows = t.querySelectorAll('tbody tr');
+  view.history.forEach((h, i) => h.emptyLayer && rows[i]?.classList.add('empty-layer'));
   s.append(t);
   return s;
 };

@@ -32,7 +32,7 @@ export const platformsSection: IndexSection = (view) => {
   });
   const t = table('platforms', ['Platform', 'Size', 'Digest'], rows, { numeric: [1] });
   // The whole row opens the platform, for a mouse; the link in it is what the keyboard reaches.
-  Array.from(t.tBodies[0]?.rows ?? []).forEach((row, i) => {
+  t.querySelectorAll('tbody tr').forEach((row, i) => {
     row.classList.add('clickable');
     row.addEventListener('click', (event) => {
       if ((event.target as HTMLElement).closest('a')) return;
