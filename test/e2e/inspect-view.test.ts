@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { formatSize } from '../../src/extension/format';
-import { buildImage, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, hasTool, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
@@ -44,14 +44,6 @@ let later: BuiltImage;
 const short = (digest: string): string => digest.slice('sha256:'.length, 'sha256:'.length + 12);
 const imageSize = (i: BuiltImage): number => i.configSize + i.layers.reduce((n, l) => n + l.size, 0);
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function pushIndex(reg: TestRegistry, repository: string, tag: string, images: BuiltImage[]): Promise<void> {
-  for (const image of images) await pushImage(reg, repository, image.manifestDigest, image);
-  const mediaType = 'application/vnd.oci.image.index.v1+json';
-  const body = JSON.stringify({ schemaVersion: 2, mediaType, manifests: images.map((i) => ({ mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize, platform: i.platform })) });
-  const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
-  assert.equal(res.status, 201, `index push answered ${res.status}`);
-}
 
 /** One small image under `count` tags: the image once, then its manifest PUT under each tag name, 16 at a time. */
 async function pushManyTags(reg: TestRegistry, repository: string, count: number): Promise<void> {

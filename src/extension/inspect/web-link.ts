@@ -6,6 +6,7 @@
 export function webLink(value: string): string | undefined {
   // Spaces make it prose that happens to hold a URL; control and bidi characters would show one
   // address and open another.
+  // eslint-disable-next-line no-control-regex
   if (value.length > 2048 || /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(value)) return undefined;
   let url: URL;
   try {
