@@ -1,6 +1,7 @@
 // Extension benchmark: how long the real VS Code (code-server 4.100.3 in Chromium) takes to activate
-// the packaged extension, and how long a registry with a 5,000-repository catalog takes to show its
-// first page in the Registries view. Every run is a fresh code-server (new user-data-dir), so nothing
+// the packaged extension, how long a registry with a 5,000-repository catalog takes to show its
+// first page in the Registries view, and how long a repository whose registry sends 3,000 tags in
+// one answer takes to show its first page of tags. Every run is a fresh code-server (new user-data-dir), so nothing
 // is warm but the OS file cache. Numbers come from the editor itself:
 // - activation: the extension host's own activation time (code loading + activate() call), as
 //   "Developer: Show Running Extensions" shows it, plus what activate() logs about itself;
@@ -8,7 +9,7 @@
 //   moment its first repository rows are in the tree's DOM, so no automation latency is counted.
 // Writes the "Extension" section of bench/RESULTS.md and leaves the other sections alone.
 //
-//   node bench/extension.mjs [--runs 5] [--repositories 5000] [--settle 3000] [--no-build]
+//   node bench/extension.mjs [--runs 5] [--repositories 5000] [--tags 3000] [--settle 3000] [--no-build]
 /* global document, performance, MutationObserver -- the functions given to page.evaluate run in the workbench page */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -25,12 +26,17 @@ const option = (name, fallback) => {
 };
 const runs = option('runs', 5);
 const repositoryCount = option('repositories', 5000);
+const tagCount = option('tags', 3000);
 // The extension host starts the built-in extensions (git, github, ...) several seconds after the
 // workbench shows on this machine; opening the view meanwhile times our activation against theirs on
 // 2 cores. So each run waits for the host's "Eager extensions activated", then this long.
 const settleMs = option('settle', 1000);
-const targets = { activation: 50, firstPage: 1000 };
+const targets = { activation: 50, firstPage: 1000, firstTagPage: 1000 };
 const registryName = 'Bench registry';
+// A second registry whose one watched repository holds the tags (no catalog to list first).
+const tagsRegistryName = 'Tags registry';
+const tagsRepository = 'big/tags';
+const tagPrefix = 'v';
 const view = 'Registries';
 // Flat names (no namespace), so the first page is repository rows rather than one namespace folder.
 const prefix = 'repo-';
@@ -42,7 +48,7 @@ if (!args.includes('--no-build')) {
 const require = createRequire(import.meta.url);
 const { e2eSkipReason, startCodeServer, packageExtension } = require(join(root, 'out/test/e2e/code-server.js'));
 const { Workbench } = require(join(root, 'out/test/e2e/workbench.js'));
-const { hasTool, makeTempDir, removeAllTempDirs, seedRepositories, startRegistry, stopAll } = require(join(root, 'out/test/harness/index.js'));
+const { hasTool, makeTempDir, removeAllTempDirs, seedRepositories, seedTags, startRegistry, stopAll } = require(join(root, 'out/test/harness/index.js'));
 
 const skip = e2eSkipReason() ?? (hasTool('docker-registry') ? undefined : 'docker-registry is not installed (apt-get install -y docker-registry)');
 if (skip) {
@@ -144,9 +150,14 @@ async function loggedActivation(server) {
   return { ms: undefined, requestedToDone: undefined };
 }
 
-async function oneRun(registry, authDir) {
+async function oneRun(registry, tagsRegistry, authDir) {
   const server = await startCodeServer({
-    settings: { 'registryExplorer.registries': [{ url: `http://${registry.host}`, name: registryName }] },
+    settings: {
+      'registryExplorer.registries': [
+        { url: `http://${registry.host}`, name: registryName },
+        { url: `http://${tagsRegistry.host}`, name: tagsRegistryName, repositories: [tagsRepository] },
+      ],
+    },
     // Nothing of this machine is read: empty auth.json and docker config, no kubeconfig (no clusters).
     env: { REGISTRY_AUTH_FILE: join(authDir, 'auth.json'), DOCKER_CONFIG: authDir, KUBECONFIG: join(authDir, 'kubeconfig') },
   });
@@ -164,9 +175,17 @@ async function oneRun(registry, authDir) {
     await bench.treeRow(view, registryName).locator('.monaco-tl-twistie').click();
     const firstPage = await readClock(bench.page);
     const loadMore = await bench.treeRow(view, 'Load more...').count();
+    // 3. The tags: fold the catalog away, open the tags registry, then time the repository's expansion
+    //    (one tags/list answer with every tag, sorted, the first page drawn).
+    await bench.collapse(view, registryName);
+    await bench.expand(view, tagsRegistryName);
+    await bench.treeRow(view, tagsRepository).waitFor();
+    await armClock(bench.page, 3, tagPrefix);
+    await bench.treeRow(view, tagsRepository).locator('.monaco-tl-twistie').click();
+    const firstTagPage = await readClock(bench.page);
     const activation = await runningExtensionsActivation(bench);
     const logged = await loggedActivation(server);
-    return { activation: activation.ms, startup: activation.startup, logged: logged.ms, requestedToDone: logged.requestedToDone, settled, viewOpen: viewOpen.ms, firstPage: firstPage.ms, rows: firstPage.rows, loadMore: loadMore > 0 };
+    return { activation: activation.ms, startup: activation.startup, logged: logged.ms, requestedToDone: logged.requestedToDone, settled, viewOpen: viewOpen.ms, firstPage: firstPage.ms, rows: firstPage.rows, loadMore: loadMore > 0, firstTagPage: firstTagPage.ms, tagRows: firstTagPage.rows };
   } catch (error) {
     await bench?.screenshot('bench-extension-failed').catch(() => undefined);
     throw error;
@@ -200,6 +219,9 @@ async function main() {
   const bundle = statSync(join(root, 'dist/extension.js')).size;
   const registry = await startRegistry({ memoryStorage: true });
   await seedRepositories(registry, repositoryCount, { prefix });
+  // Distribution 2.8 answers tags/list with every tag, whatever page size is asked for.
+  const tagsRegistry = await startRegistry({ memoryStorage: true });
+  await seedTags(tagsRegistry, tagsRepository, tagCount, { prefix: tagPrefix });
   const authDir = makeTempDir('bench-auth');
   writeFileSync(join(authDir, 'auth.json'), '{"auths":{}}');
   writeFileSync(join(authDir, 'config.json'), '{"auths":{}}');
@@ -207,9 +229,9 @@ async function main() {
   const results = [];
   try {
     for (let i = 0; i < runs; i++) {
-      const r = await oneRun(registry, authDir);
+      const r = await oneRun(registry, tagsRegistry, authDir);
       results.push(r);
-      console.log(`run ${i + 1}/${runs}: activation ${r.activation} ms (activate() itself ${fmt(r.logged)} ms, host request -> done ${fmt(r.requestedToDone)} ms${r.settled ? '' : ', host never settled'}), view open -> registry row ${fmt(r.viewOpen)} ms, expand -> first page ${fmt(r.firstPage)} ms (${r.rows} rows shown${r.loadMore ? ', Load more' : ''})`);
+      console.log(`run ${i + 1}/${runs}: activation ${r.activation} ms (activate() itself ${fmt(r.logged)} ms, host request -> done ${fmt(r.requestedToDone)} ms${r.settled ? '' : ', host never settled'}), view open -> registry row ${fmt(r.viewOpen)} ms, expand -> first page ${fmt(r.firstPage)} ms (${r.rows} rows shown${r.loadMore ? ', Load more' : ''}), expand ${tagCount} tags -> first page ${fmt(r.firstTagPage)} ms (${r.tagRows} rows)`);
     }
   } finally {
     await stopAll();
@@ -223,6 +245,7 @@ async function main() {
     ['open the view -> registry row shown (activation included)', col('viewOpen'), undefined],
     [`expand the registry -> first page of ${repositoryCount.toLocaleString('en')} repositories shown`, col('firstPage'), targets.firstPage],
     ['open the view + expand -> first page (sum)', results.map((r) => r.viewOpen + r.firstPage), undefined],
+    [`expand a repository whose registry sends ${tagCount.toLocaleString('en')} tags in one answer -> first page of tags shown`, col('firstTagPage'), targets.firstTagPage],
   ];
   const cpu = cpus();
   const machine = `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${load.toFixed(2)} at start; Node ${process.version}`;
@@ -240,6 +263,7 @@ async function main() {
     `- code-server 4.100.3 (VS Code 1.100.3) in headless Chromium, ${runs} fresh starts (new user-data-dir each), median; the view is opened ${settleMs / 1000} s after the extension host has activated the startup built-ins${results.every((r) => r.settled) ? '' : ' (in some runs it never said so)'}.`,
     `- Extension bundle dist/extension.js: ${(bundle / 1024).toFixed(0)} KiB (${vsix.replace(`${root}/`, '')}).`,
     `- Catalog: a local Distribution registry (RAM storage) with ${repositoryCount.toLocaleString('en')} repositories \`${prefix}NNNN\`, page size 100 (the default); ${results[0]?.rows ?? 0} rows visible in the pane when the first page showed${results[0]?.loadMore ? ', then "Load more..."' : ''}.`,
+    `- Tags: a second local Distribution 2.8 registry (RAM storage) whose watched repository \`${tagsRepository}\` has ${tagCount.toLocaleString('en')} tags; its tags/list answers with all of them whatever \`n\` asks, and the tree shows \`registryExplorer.tagPageSize\` (100) at a time, reading manifests only for those.`,
     `- undici (dist/undici.js, ${(statSync(join(root, 'dist/undici.js')).size / 1024).toFixed(0)} KiB) is loaded on the first request, so the first page pays for it and activation does not.`,
     '- Clocks: activation is what the extension host measured ("Developer: Show Running Extensions"); the view and page times are page-side, from the mousedown to the DOM change that shows the rows.',
     '',

@@ -23,7 +23,7 @@ export class Config extends Disposable {
         if (!e.affectsConfiguration(section)) return;
         this.changed.fire({
           registries: e.affectsConfiguration(`${section}.registries`),
-          browsing: e.affectsConfiguration(`${section}.pageSize`) || e.affectsConfiguration(`${section}.concurrency`),
+          browsing: ['pageSize', 'tagPageSize', 'concurrency'].some((s) => e.affectsConfiguration(`${section}.${s}`)),
         });
       }),
     );
@@ -40,6 +40,11 @@ export class Config extends Disposable {
   /** Repositories and tags fetched per request ("Load more" fetches the next page). */
   get pageSize(): number {
     return clamp(this.settings.get<number>('pageSize', 100), 1, 10_000);
+  }
+
+  /** Tags shown per "Load more", also when the registry sent them all in one answer. */
+  get tagPageSize(): number {
+    return clamp(this.settings.get<number>('tagPageSize', 100), 1, 10_000);
   }
 
   /** How many requests the tree sends at once for tag details. */

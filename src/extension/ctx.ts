@@ -6,6 +6,7 @@ import { Log } from './log';
 import { Logins } from './logins';
 import { RawDocuments } from './inspect/raw-documents';
 import { LocalImages } from './local/local-images';
+import { registerImageStreamDocuments } from './openshift/image-stream-documents';
 import { OpenShift } from './openshift/openshift';
 import { RegistriesTree } from './tree/registries-tree';
 
@@ -33,6 +34,7 @@ export class Ctx extends Disposable {
     this.openshift = this.register(new OpenShift(this.log));
     this.rawDocuments = this.register(new RawDocuments(this));
     this.local = this.register(new LocalImages(this));
+    registerImageStreamDocuments(this.rawDocuments, this.openshift);
   }
 
   /** Gives an object to the context to own (tree views, watchers, providers). */

@@ -42,3 +42,9 @@ export function abbreviatedDigest(digest: string): string {
   const colon = digest.indexOf(':');
   return `${digest.slice(0, colon + 1)}${digest.slice(colon + 1, colon + 13)}...`;
 }
+
+/** A share of a whole, 0-100: whole percents, and `<1%` for a share too small to round to one. */
+export function formatPercent(percent: number): string {
+  if (percent > 0 && percent < 1) return '<1%';
+  return `${Math.round(percent)}%`;
+}

@@ -1,5 +1,5 @@
 // What the Inspect and Describe Image Stream webviews share: the page shell with its CSP, and the
-// three things a page asks its panel for (open text beside, copy, show an error). The pages hold
+// two things a page asks its panel for (copy, show an error). The pages hold
 // no registry or cluster data: they load, say "ready", and get their view as a message.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -40,12 +40,6 @@ export function pageHtml(webview: vscode.Webview, assets: PageAssets): string {
 <script nonce="${nonce}" src="${webview.asWebviewUri(assets.script).toString()}"></script>
 </body>
 </html>`;
-}
-
-/** Raw JSON (or text) one click away, in a normal editor beside the panel. */
-export async function openBeside(content: string, language: 'json' | 'plaintext'): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language, content });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }
 
 export async function copyText(text: string): Promise<void> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { formatSize } from '../../src/extension/format';
-import { buildImage, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, hasTool, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
@@ -41,16 +41,6 @@ const imageSize = (i: BuiltImage): number => i.configSize + i.layers.reduce((n, 
 async function digestAt(reg: TestRegistry, repository: string, tag: string): Promise<string | null> {
   const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept } });
   return res.status === 200 ? res.headers.get('docker-content-digest') : null;
-}
-
-async function pushIndex(reg: TestRegistry, repository: string, tags: string[], images: BuiltImage[]): Promise<void> {
-  for (const image of images) await pushImage(reg, repository, image.manifestDigest, image);
-  const mediaType = 'application/vnd.oci.image.index.v1+json';
-  const body = JSON.stringify({ schemaVersion: 2, mediaType, manifests: images.map((i) => ({ mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize, platform: i.platform })) });
-  for (const tag of tags) {
-    const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
-    assert.equal(res.status, 201, `index push answered ${res.status}`);
-  }
 }
 
 before(async () => {
@@ -169,8 +159,9 @@ test("platform rows under an index show each image's size (config + layers), as 
   const table = frame.locator('#platforms');
   await table.waitFor();
   const text = await table.innerText();
-  assert.match(text, new RegExp(`${amd.manifestDigest}\\s+${formatSize(imageSize(amd)).replace('.', '\\.')}`));
-  assert.match(text, new RegExp(`${arm.manifestDigest}\\s+${formatSize(imageSize(arm)).replace('.', '\\.')}`));
+  // The index view: platform, image size, short digest.
+  assert.match(text, new RegExp(`linux/amd64\\s+${formatSize(imageSize(amd)).replace('.', '\\.')}\\s+${short(amd.manifestDigest).slice(7)}`));
+  assert.match(text, new RegExp(`linux/arm64/v8\\s+${formatSize(imageSize(arm)).replace('.', '\\.')}\\s+${short(arm.manifestDigest).slice(7)}`));
 });
 
 test('Open raw manifest and Open config show read-only JSON documents titled by the reference, one per reference', { skip }, async () => {

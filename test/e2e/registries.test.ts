@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { buildImage, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, hasTool, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { e2eSkipReason, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
@@ -26,15 +26,6 @@ let server: CodeServer;
 let bench: Workbench;
 let v1: BuiltImage;
 let indexDigest: string;
-
-async function pushIndex(reg: TestRegistry, repository: string, tag: string, images: BuiltImage[]): Promise<string> {
-  for (const image of images) await pushImage(reg, repository, image.manifestDigest, image);
-  const mediaType = 'application/vnd.oci.image.index.v1+json';
-  const body = JSON.stringify({ schemaVersion: 2, mediaType, manifests: images.map((i) => ({ mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize, platform: i.platform })) });
-  const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
-  assert.equal(res.status, 201, `index push answered ${res.status}`);
-  return res.headers.get('docker-content-digest') ?? '';
-}
 
 before(async () => {
   if (skip) return;

@@ -48,6 +48,12 @@ export interface ImageOptions {
   mediaType?: ImageFormat;
   /** The config's `created` (default a fixed date, so only layer content varies). */
   created?: string;
+  /** Bytes of random content of each layer, base first (instead of `layers` x `layerSize`). */
+  layerSizes?: number[];
+  /** Merged into the config's `config` (Entrypoint, Cmd, User, WorkingDir, ExposedPorts, Volumes, StopSignal). */
+  runConfig?: Record<string, unknown>;
+  /** The config's history instead of one step per layer; its non-empty steps should match the layers. */
+  history?: { created_by: string; empty_layer?: boolean }[];
 }
 
 export interface BlobInfo {
@@ -117,8 +123,7 @@ export function tarOneFile(name: string, content: Buffer, mtime = 1704067200): B
 export async function buildImage(opts: ImageOptions = {}): Promise<BuiltImage> {
   const format = opts.mediaType ?? 'docker';
   const docker = format === 'docker';
-  const count = opts.layers ?? 1;
-  const size = opts.layerSize ?? 1024;
+  const sizes = opts.layerSizes ?? Array.from({ length: opts.layers ?? 1 }, () => opts.layerSize ?? 1024);
   const created = opts.created ?? '2024-01-01T00:00:00Z';
   const platform: Platform = { os: opts.os ?? 'linux', architecture: opts.architecture ?? 'amd64', ...(opts.variant ? { variant: opts.variant } : {}) };
   const blobs = new Map<string, Buffer>();
@@ -126,7 +131,7 @@ export async function buildImage(opts: ImageOptions = {}): Promise<BuiltImage> {
   const layerMediaType = docker ? MediaTypes.dockerLayerGzip : MediaTypes.ociLayerGzip;
   // Layers in parallel: gzip runs on libuv's thread pool.
   const built = await Promise.all(
-    Array.from({ length: count }, async (_, i) => {
+    sizes.map(async (size, i) => {
       const tar = tarOneFile(`layer-${i}.bin`, randomBytes(size));
       const gz = await gzipAsync(tar, { level: 1 });
       return { tar, gz };
@@ -146,9 +151,10 @@ export async function buildImage(opts: ImageOptions = {}): Promise<BuiltImage> {
       Env: opts.env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       Labels: opts.labels ?? {},
       Cmd: ['/bin/sh'],
+      ...opts.runConfig,
     },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-    history: layers.map((_, i) => ({ created, created_by: `regx test layer ${i}` })),
+    history: opts.history?.map((h) => ({ created, ...h })) ?? layers.map((_, i) => ({ created, created_by: `regx test layer ${i}` })),
   };
   const config = Buffer.from(JSON.stringify(configJson));
   const configDigest = sha256(config);

@@ -75,6 +75,20 @@ export async function pushImage(reg: TestRegistry, repository: string, reference
   if (got !== image.manifestDigest) throw new Error(`registry stored ${repository}:${reference} as ${got}, expected ${image.manifestDigest}`);
 }
 
+/** Pushes the images by digest, then an OCI index of them (with their platforms) under each tag; returns the index's digest. */
+export async function pushIndex(reg: TestRegistry, repository: string, tags: string | string[], images: BuiltImage[]): Promise<string> {
+  for (const image of images) await pushImage(reg, repository, image.manifestDigest, image);
+  const mediaType = 'application/vnd.oci.image.index.v1+json';
+  const body = JSON.stringify({ schemaVersion: 2, mediaType, manifests: images.map((i) => ({ mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize, platform: i.platform })) });
+  let digest = '';
+  for (const tag of typeof tags === 'string' ? [tags] : tags) {
+    const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
+    await expectStatus(res, [201], `index ${repository}:${tag}`);
+    digest = res.headers.get('docker-content-digest') ?? '';
+  }
+  return digest;
+}
+
 /** Closes the pooled connections (call from after() if a test file used registryFetch against TLS registries). */
 export async function closeRegistryAgents(): Promise<void> {
   await Promise.all([...agents.values()].map((a) => a.close()));

@@ -11,6 +11,7 @@ import { isImageManifestMediaType, isIndexMediaType, MediaType } from './mediaty
 import type { ImageIndex, ImageManifest } from './mediatypes';
 import { hostPlatform, selectPlatform } from './platform';
 import { schema1Image, schema1Payload } from './schema1';
+import { referenceParts } from '../reference/tag-or-digest';
 import type { PlatformWanted } from './platform';
 
 /** The image config, docker or OCI; only the fields inspect reads. */
@@ -96,7 +97,7 @@ function parseJson<T>(bytes: Buffer, what: string): T {
 }
 
 export async function inspectImage(client: RegistryClient, repository: string, reference: string, options: InspectOptions = {}): Promise<InspectedImage> {
-  const location = { transport: 'docker' as const, ref: { registry: client.registry, repository, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) } };
+  const location = { transport: 'docker' as const, ref: { registry: client.registry, repository, ...referenceParts(reference) } };
   const source = registrySource(client, location);
   const tags = options.noTags ? undefined : () => client.listTags(repository, 1000, options.signal).catch(() => []);
   return inspectSource(source, { ...options, name: `${client.registry}/${repository}`, reference, tags });

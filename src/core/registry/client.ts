@@ -20,6 +20,7 @@ import { AuthSession } from './auth-session';
 import type { CredentialSource } from './auth-session';
 import { displayUrl, readErrorBody, registryErrorFor } from './errors';
 import { nextPageUrl } from './paging';
+import { isDigest } from '../reference/tag-or-digest';
 
 /** containers/image refuses manifests over 4 MiB; so do we, before reading them whole. */
 export const maxManifestBytes = 4 * 1024 * 1024;
@@ -103,11 +104,6 @@ export interface ReferrersPage {
 
 export function sha256Digest(bytes: Buffer): string {
   return digestOf(bytes, 'sha256');
-}
-
-/** References are tags or digests; only a digest has a colon. */
-function isDigestReference(reference: string): boolean {
-  return reference.includes(':');
 }
 
 export class RegistryClient {
@@ -367,7 +363,7 @@ export class RegistryClient {
    * names a request and the bytes are verified against it; a tag's digest is computed from the bytes.
    */
   async getManifest(repository: string, reference: string, signal?: AbortSignal, accept: readonly string[] = manifestAcceptTypes): Promise<ManifestResult> {
-    const expected = isDigestReference(reference) ? reference : undefined;
+    const expected = isDigest(reference) ? reference : undefined;
     if (expected) parseDigest(expected);
     const { bytes, contentType } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal }, maxManifestBytes);
     const mediaType = manifestMediaType(bytes, contentType);
@@ -381,13 +377,13 @@ export class RegistryClient {
    * otherwise the manifest is read and hashed.
    */
   async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
-    if (isDigestReference(reference)) parseDigest(reference);
+    if (isDigest(reference)) parseDigest(reference);
     const res = await this.request({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: manifestAcceptTypes.join(', ') }, signal });
     await res.body.dump().catch(() => undefined);
     if (res.statusCode === 404) return undefined;
     if (res.statusCode < 200 || res.statusCode >= 300) throw await registryErrorFor(res, 'HEAD', new URL(`/v2/${repository}/manifests/${reference}`, await this.baseUrl()), this.registry);
     const digest = headerDigest(res.headers['docker-content-digest']);
-    if (!digest || (isDigestReference(reference) && digest !== reference)) {
+    if (!digest || (isDigest(reference) && digest !== reference)) {
       // No usable digest header: read the manifest to know it.
       const m = await this.getManifest(repository, reference, signal);
       return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
@@ -411,7 +407,7 @@ export class RegistryClient {
    * a registry with the referrers API sends back when it indexed the manifest as a referrer.
    */
   async pushManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<{ digest: string; ociSubject?: string }> {
-    const pinned = isDigestReference(reference) ? reference : undefined;
+    const pinned = isDigest(reference) ? reference : undefined;
     const digest = manifestDigest(bytes, mediaType, pinned ? parseDigest(pinned).algorithm : 'sha256');
     if (pinned && pinned !== digest) throw new DigestMismatchError(pinned, digest, `manifest to push to ${repository}@${pinned}`);
     const res = await this.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: bytes, signal });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseNormalizedReference } from '../../core/reference/reference';
+import { imageReferenceName } from '../../core/reference/tag-or-digest';
 import { orCancel } from './command';
 import { isNode } from './refresh';
 
@@ -14,7 +15,7 @@ export interface ImageTarget {
 }
 
 export function imageName(target: ImageTarget): string {
-  return `${target.host}/${target.repository}${target.reference.includes(':') ? '@' : ':'}${target.reference}`;
+  return imageReferenceName(target.host, target.repository, target.reference);
 }
 
 function isImageTarget(value: unknown): value is ImageTarget {

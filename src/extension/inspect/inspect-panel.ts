@@ -1,29 +1,41 @@
 import * as vscode from 'vscode';
 import { imageSize } from '../../core/image/image-size';
 import { inspectImage } from '../../core/image/inspect';
+import { parseImageIndex } from '../../core/image/manifest-walk';
+import { isIndexMediaType } from '../../core/image/mediatypes';
 import { runPool } from '../../core/image/pool';
-import type { InspectedImage } from '../../core/image/inspect';
+import { imageReferenceName, shortReferenceSuffix } from '../../core/reference/tag-or-digest';
 import { isInspectRequest } from '../../webview/inspect/protocol';
-import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
+import type { InspectNotification, InspectRequest, InspectView } from '../../webview/inspect/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
 import { copyText, pageHtml, panelError } from '../webview-panel';
-import { inspectView } from './inspect-view';
+import { indexView, inspectView } from './inspect-view';
+import type { ViewNames } from './inspect-view';
+import { webLink } from './web-link';
 
 export const inspectViewType = 'registryExplorer.inspect';
+
+/** What was read for the page, with the bytes its Open buttons show. */
+interface Loaded {
+  readonly view: InspectView;
+  readonly rawManifest: Buffer;
+  readonly rawConfig: Buffer | undefined;
+}
 
 /**
  * One webview per inspected reference. The page holds no registry data: it loads, says "ready",
  * and receives the view as a message. CSP `default-src 'none'`, scripts only with this page's nonce,
- * resources only from the bundle.
+ * resources only from the bundle. A reference naming an index shows the index (its platforms, each
+ * opening its own Inspect); one naming an image shows the image.
  */
 export class InspectPanel extends Disposable {
   private static readonly open = new Map<string, InspectPanel>();
   private readonly panel: vscode.WebviewPanel;
-  private readonly image: Promise<InspectedImage>;
+  private loaded: Promise<Loaded>;
 
   static show(ctx: Ctx, host: string, repository: string, reference: string): void {
-    const name = `${host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const name = imageReferenceName(host, repository, reference);
     const known = InspectPanel.open.get(name);
     if (known) {
       known.panel.reveal();
@@ -42,14 +54,14 @@ export class InspectPanel extends Disposable {
   ) {
     super();
     const root = ctx.extension.extensionUri;
+    const title = `Inspect ${repository.split('/').pop()}${shortReferenceSuffix(reference)}`;
     this.panel = this.register(
-      vscode.window.createWebviewPanel(inspectViewType, `Inspect ${repository.split('/').pop()}${reference.includes(':') ? '@' + reference.slice(reference.indexOf(':') + 1, reference.indexOf(':') + 13) : ':' + reference}`, vscode.ViewColumn.Active, {
+      vscode.window.createWebviewPanel(inspectViewType, title, vscode.ViewColumn.Active, {
         enableScripts: true,
         localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
       }),
     );
-    this.image = inspectImage(ctx.clients.for(host), repository, reference);
-    this.image.catch(() => undefined);
+    this.loaded = this.load();
     this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => isInspectRequest(m) && void this.handle(m)));
     this.register(this.panel.onDidDispose(() => this.dispose()));
     this.register({ dispose: () => InspectPanel.open.delete(this.name) });
@@ -58,15 +70,33 @@ export class InspectPanel extends Disposable {
     this.panel.webview.html = this.html();
   }
 
-  /** Config plus layers of each platform image of an index (one manifest read each, a few at a time). */
-  private async platformSizes(): Promise<Map<string, number | undefined>> {
-    const image = await this.image;
-    const sizes = new Map<string, number | undefined>();
-    const others = (image.index?.manifests ?? []).filter((d) => d.digest !== image.manifestDigest);
+  private load(): Promise<Loaded> {
+    const p = this.read();
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** The manifest the reference names; then the index's platform sizes, or the image's config. */
+  private async read(): Promise<Loaded> {
     const client = this.ctx.clients.for(this.host);
-    await runPool(others, this.ctx.config.concurrency, async (d, signal) => {
-      sizes.set(d.digest, await imageSize(client, this.repository, d.digest, signal).catch((error: unknown) => {
-        this.ctx.log.warn(`inspect ${this.name}: no size for ${d.digest}: ${error instanceof Error ? error.message : String(error)}`);
+    const names: ViewNames = { reference: this.name, repositoryName: `${this.host}/${this.repository}` };
+    const top = await client.getManifest(this.repository, this.reference);
+    if (isIndexMediaType(top.mediaType)) {
+      const index = parseImageIndex(top.bytes);
+      return { view: indexView(names, top.digest, top.mediaType, index, await this.platformSizes(index.manifests.map((d) => d.digest))), rawManifest: top.bytes, rawConfig: undefined };
+    }
+    // By digest: the image shown is the one just read, even if the tag moves meanwhile.
+    const image = await inspectImage(client, this.repository, top.digest, { noTags: true });
+    return { view: inspectView(names, image), rawManifest: image.rawManifest, rawConfig: image.rawConfig };
+  }
+
+  /** Config plus layers of each platform image of an index (one manifest read each, a few at a time). */
+  private async platformSizes(digests: readonly string[]): Promise<Map<string, number | undefined>> {
+    const sizes = new Map<string, number | undefined>();
+    const client = this.ctx.clients.for(this.host);
+    await runPool([...new Set(digests)], this.ctx.config.concurrency, async (digest, signal) => {
+      sizes.set(digest, await imageSize(client, this.repository, digest, signal).catch((error: unknown) => {
+        this.ctx.log.warn(`inspect ${this.name}: no size for ${digest}: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }));
     });
@@ -80,21 +110,50 @@ export class InspectPanel extends Disposable {
   private async handle(message: InspectRequest): Promise<void> {
     try {
       switch (message.type) {
+        case 'retry':
+          this.loaded = this.load();
+          this.post({ type: 'show', view: (await this.loaded).view });
+          return;
         case 'ready':
-          this.post({ type: 'show', view: inspectView(this.name, await this.image, await this.platformSizes()) });
+          this.post({ type: 'show', view: (await this.loaded).view });
+          return;
+        case 'openLog':
+          this.ctx.log.show();
           return;
         case 'openRaw': {
-          const image = await this.image;
-          await this.ctx.rawDocuments.show({ host: this.host, repository: this.repository, reference: this.reference, part: message.what }, message.what === 'manifest' ? image.rawManifest : image.rawConfig);
+          const loaded = await this.loaded;
+          const bytes = message.what === 'manifest' ? loaded.rawManifest : loaded.rawConfig;
+          if (!bytes) return;
+          await this.ctx.rawDocuments.show({ host: this.host, repository: this.repository, reference: this.reference, part: message.what }, bytes);
           return;
         }
         case 'copy':
           await copyText(message.text);
           return;
+        case 'openLink':
+          await this.openLink(message.url);
+          return;
+        case 'inspectPlatform': {
+          const { view } = await this.loaded;
+          // Only a digest this index lists: the page asks, the extension decides what is read.
+          if (view.kind === 'index' && view.platforms.some((p) => p.digest === message.digest)) InspectPanel.show(this.ctx, this.host, this.repository, message.digest);
+          return;
+        }
       }
     } catch (error) {
       this.post({ type: 'error', message: `Could not inspect ${this.name}: ${panelError(this.ctx, `inspect ${this.name}`, error)}` });
     }
+  }
+
+  /** Opens a label's web address in the browser: only http(s), and only a value one of this image's labels holds. */
+  private async openLink(url: string): Promise<void> {
+    const { view } = await this.loaded;
+    const target = webLink(url);
+    if (!target || view.kind !== 'image' || !view.labels.some((l) => l.link && l.value === url)) {
+      this.ctx.log.warn(`inspect ${this.name}: refused to open ${JSON.stringify(url.slice(0, 200))}: not an http(s) label value of this image`);
+      return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(target, true));
   }
 
   private html(): string {
@@ -107,4 +166,3 @@ export class InspectPanel extends Disposable {
     });
   }
 }
-

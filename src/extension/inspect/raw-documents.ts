@@ -1,8 +1,10 @@
-// Raw manifests and configs as read-only documents of their own scheme: one document per reference
-// (opening it again shows the same editor), JSON, never dirty, nothing to save. A document restored
-// after a reload is read from the registry again.
+// Raw manifests and configs (and other things the extension shows as text, such as an image
+// stream's JSON) as read-only documents of their own scheme: one document per reference (opening
+// it again shows the same editor), never dirty, nothing to save. A document restored after a
+// reload is read again: an image's from the registry, others by the reader of their URI's authority.
 import * as vscode from 'vscode';
 import { inspectImage } from '../../core/image/inspect';
+import { imageReferenceName } from '../../core/reference/tag-or-digest';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
 
@@ -26,8 +28,7 @@ const configSuffix = ' (config)';
  * and hover show the registry and repository.
  */
 export function rawDocumentUri(target: RawDocumentTarget): vscode.Uri {
-  const at = target.reference.includes(':') ? '@' : ':';
-  return vscode.Uri.from({ scheme: rawScheme, path: `/${target.host}/${target.repository}${at}${target.reference}${target.part === 'config' ? configSuffix : ''}` });
+  return vscode.Uri.from({ scheme: rawScheme, path: `/${imageReferenceName(target.host, target.repository, target.reference)}${target.part === 'config' ? configSuffix : ''}` });
 }
 
 export function parseRawDocumentUri(uri: vscode.Uri): RawDocumentTarget | undefined {
@@ -41,8 +42,15 @@ export function parseRawDocumentUri(uri: vscode.Uri): RawDocumentTarget | undefi
   return { host: path.slice(0, slash), repository: name.slice(0, at), reference: name.slice(at + 1), part };
 }
 
+/** Reads a document of one authority again (after a reload): its text. */
+export type DocumentReader = (uri: vscode.Uri, signal: AbortSignal) => Promise<string>;
+
+export type DocumentLanguage = 'json' | 'yaml' | 'plaintext';
+
 export class RawDocuments extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly known = new Map<string, string>();
+  /** By URI authority; image documents have none. */
+  private readonly readers = new Map<string, DocumentReader>();
   private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
 
@@ -55,14 +63,22 @@ export class RawDocuments extends Disposable implements vscode.TextDocumentConte
 
   /** Shows `bytes` (pretty-printed when JSON) as the read-only document of `target`, beside the active editor. */
   async show(target: RawDocumentTarget, bytes: Buffer): Promise<void> {
-    const uri = rawDocumentUri(target);
-    const text = prettyJson(bytes);
+    await this.showText(rawDocumentUri(target), prettyJson(bytes), 'json');
+  }
+
+  /** How documents under `registry-explorer://authority/` are read again after a reload. */
+  registerReader(authority: string, read: DocumentReader): void {
+    this.readers.set(authority, read);
+  }
+
+  /** Shows `text` as the read-only document `uri` (of this scheme), beside the active editor. */
+  async showText(uri: vscode.Uri, text: string, language: DocumentLanguage): Promise<void> {
     const before = this.known.get(uri.toString());
     this.known.set(uri.toString(), text);
     // Already open with other bytes (the tag moved since): the open document follows.
     if (before !== undefined && before !== text) this.changed.fire(uri);
     let doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== 'json') doc = await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
     // Not a preview: the manifest and the config stay open side by side in tabs of their own.
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   }
@@ -70,10 +86,16 @@ export class RawDocuments extends Disposable implements vscode.TextDocumentConte
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const known = this.known.get(uri.toString());
     if (known !== undefined) return known;
-    const target = parseRawDocumentUri(uri);
-    if (!target) return '';
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
+    if (uri.authority) {
+      const read = this.readers.get(uri.authority);
+      const text = read ? await read(uri, abort.signal) : '';
+      this.known.set(uri.toString(), text);
+      return text;
+    }
+    const target = parseRawDocumentUri(uri);
+    if (!target) return '';
     const image = await inspectImage(this.ctx.clients.for(target.host), target.repository, target.reference, { noTags: true, signal: abort.signal });
     const text = prettyJson(target.part === 'manifest' ? image.rawManifest : image.rawConfig);
     this.known.set(uri.toString(), text);

@@ -6,6 +6,7 @@ import type { ClusterErrorNode, ClusterMessageNode, ClusterNode, ClusterTreeNode
 import { grantRows } from './cluster-rows';
 import { clusterTreeItem } from './cluster-tree-items';
 import type { OpenShift } from './openshift';
+import { clusterId, errorId, imageStreamId, imageStreamTagId, messageId, projectId, registryAccessId, roleGrantId, tagHistoryId } from '../tree/ids';
 
 export const clustersViewId = 'registryExplorer.clusters';
 /** A redraw asks for the children right away; rows older than this are listed again. */
@@ -54,7 +55,7 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
 
   private async children(node: ClusterTreeNode | undefined): Promise<ClusterTreeNode[]> {
     if (!node) {
-      return this.openshift.contexts().map((context) => ({ kind: 'cluster', id: `cluster:${context.contextName}`, context }));
+      return this.openshift.contexts().map((context) => ({ kind: 'cluster', id: clusterId(context.contextName), context }));
     }
     switch (node.kind) {
       case 'cluster':
@@ -96,16 +97,16 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
     if (!openshift) return [this.message(`${node.id}:not-openshift`, 'Not an OpenShift cluster: the server has no image.openshift.io API', node.context.server)];
     const projects = await this.openshift.projects(name);
     if (projects.length === 0) return [this.message(`${node.id}:no-projects`, 'No projects you can see', undefined)];
-    return projects.map((project) => ({ kind: 'project', id: `project:${name}/${project.name}`, contextName: name, project }));
+    return projects.map((project) => ({ kind: 'project', id: projectId(name, project.name), contextName: name, project }));
   }
 
   private async projectChildren(node: ProjectNode): Promise<ClusterTreeNode[]> {
     const ns = node.project.name;
-    const access: RegistryAccessNode = { kind: 'registryAccess', id: `access:${node.contextName}/${ns}`, contextName: node.contextName, namespace: ns };
+    const access: RegistryAccessNode = { kind: 'registryAccess', id: registryAccessId(node.contextName, ns), contextName: node.contextName, namespace: ns };
     const streams = await listImageStreams(this.openshift.client(node.contextName), ns);
     const rows: ClusterTreeNode[] = streams.map((s): ImageStreamNode => ({
       kind: 'imagestream',
-      id: `is:${node.contextName}/${ns}/${s.metadata.name}`,
+      id: imageStreamId(node.contextName, ns, s.metadata.name),
       contextName: node.contextName,
       namespace: ns,
       name: s.metadata.name,
@@ -119,13 +120,13 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
     const stream = await getImageStream(this.openshift.client(node.contextName), node.namespace, node.name);
     const model = imageStreamModel(stream);
     if (model.tags.length === 0) return [this.message(`${node.id}:no-tags`, 'No tags', undefined)];
-    return model.tags.map((tag): ImageStreamTagNode => ({ kind: 'imagestreamtag', id: `istag:${node.contextName}/${node.namespace}/${node.name}:${tag.tag}`, contextName: node.contextName, namespace: node.namespace, stream: node.name, tag }));
+    return model.tags.map((tag): ImageStreamTagNode => ({ kind: 'imagestreamtag', id: imageStreamTagId(node.contextName, node.namespace, node.name, tag.tag), contextName: node.contextName, namespace: node.namespace, stream: node.name, tag }));
   }
 
   private historyChildren(node: ImageStreamTagNode): ClusterTreeNode[] {
     return node.tag.history.map((item, i) => ({
       kind: 'history',
-      id: `${node.id}#${i}:${item.image}`,
+      id: tagHistoryId(node.id, i, item.image),
       contextName: node.contextName,
       namespace: node.namespace,
       stream: node.stream,
@@ -138,17 +139,17 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
     const grants = await listRegistryGrants(this.openshift.client(node.contextName), node.namespace);
     const rows = grantRows(grants);
     if (rows.length === 0) return [this.message(`${node.id}:none`, 'No registry roles granted', 'Users with admin or edit in this project push and pull anyway; view only pulls.')];
-    return rows.map((r) => ({ kind: 'roleGrant', id: `${node.id}/${r.binding}/${r.text.label}`, contextName: node.contextName, namespace: node.namespace, role: r.role, binding: r.binding, subject: r.subject }));
+    return rows.map((r) => ({ kind: 'roleGrant', id: roleGrantId(node.id, r.binding, r.text.label), contextName: node.contextName, namespace: node.namespace, role: r.role, binding: r.binding, subject: r.subject }));
   }
 
   private message(id: string, message: string, detail: string | undefined): ClusterMessageNode {
-    return { kind: 'clusterMessage', id: `msg:${id}`, message, detail };
+    return { kind: 'clusterMessage', id: messageId('cluster', id), message, detail };
   }
 
   private errorRow(parentId: string, contextName: string | undefined, error: unknown): ClusterErrorNode {
     const label = contextName ? (this.openshift.context(contextName)?.label ?? contextName) : 'the kubeconfig';
     const failure = describeClusterFailure(error, label);
     this.openshift.log.warn(`${parentId}: ${failure.detail}`);
-    return { kind: 'clusterError', id: `error:${parentId}`, contextName, message: failure.message, detail: failure.detail, actions: failure.actions };
+    return { kind: 'clusterError', id: errorId(parentId), contextName, message: failure.message, detail: failure.detail, actions: failure.actions };
   }
 }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { describeImageStream, getImageStream, imageStreamModel } from '../../core/openshift';
+import { getImageStream, imageStreamModel } from '../../core/openshift';
 import type { ImageStream } from '../../core/openshift';
 import { isDescribeRequest } from '../../webview/describe-image-stream/protocol';
 import type { DescribeNotification, DescribeRequest } from '../../webview/describe-image-stream/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
-import { copyText, openBeside, pageHtml, panelError } from '../webview-panel';
+import { copyText, pageHtml, panelError } from '../webview-panel';
+import { showImageStreamDocument } from './image-stream-documents';
 
 export const describeViewType = 'registryExplorer.describeImageStream';
 
@@ -76,11 +77,12 @@ export class DescribePanel extends Disposable {
           this.reload();
           return;
         case 'openText':
-          await openBeside(describeImageStream(await this.stream), 'plaintext');
-          return;
         case 'openJson':
-          await openBeside(JSON.stringify(await this.stream, null, 2) + '\n', 'json');
+        case 'openYaml': {
+          const format = ({ openText: 'describe', openJson: 'json', openYaml: 'yaml' } as const)[message.type];
+          await showImageStreamDocument(this.ctx.rawDocuments, { contextName: this.contextName, namespace: this.namespace, name: this.name, format }, await this.stream);
           return;
+        }
         case 'copy':
           await copyText(message.text);
           return;

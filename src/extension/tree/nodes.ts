@@ -65,6 +65,8 @@ export interface LoadMoreNode {
   readonly kind: 'loadMore';
   readonly id: string;
   readonly parent: PagedNode;
+  /** Tags already received and not shown yet; undefined when only the registry knows what is left. */
+  readonly left: number | undefined;
 }
 
 /** What the user can do about a failure, offered as inline actions on the error row. */

@@ -16,7 +16,9 @@ import { namespaceRepositories } from '../../core/registry/search';
 import type { SearchApi } from '../../core/registry/search';
 import { searchApiOf } from './search-api';
 import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
+import { errorId, loadMoreId, messageId, namespaceId, platformId, registryId, repositoryId, tagId, tagIdPrefix } from './ids';
 import { groupRepositories, matchesFilter } from './repository-groups';
+import { tagPage } from './tag-page';
 import { toTreeItem } from './tree-items';
 
 export const registriesViewId = 'registryExplorer.registries';
@@ -27,6 +29,10 @@ interface Loaded {
   items: string[];
   next: string | undefined;
   failure: unknown;
+  /** Tags only: `items` in the order shown, sorted once per page that arrived. */
+  sorted?: string[];
+  /** Tags only: how many of them the tree shows (a registry may send thousands in one answer). */
+  shown?: number;
 }
 
 /**
@@ -40,6 +46,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private readonly nodes = new Map<string, Node>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly details = new Map<string, TagDetails>();
+  /** Tags whose details are being read: a redraw meanwhile does not ask for them twice. */
+  private readonly pendingDetails = new Set<string>();
   /** Bumped each time what was loaded from a host is forgotten: an answer that started before is stale. */
   private readonly generations = new Map<string, number>();
   /** Image sizes of platforms, by host/repository@digest. */
@@ -62,6 +70,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.abort = new AbortController();
       this.loaded.clear();
       this.details.clear();
+      this.pendingDetails.clear();
       this.imageSizes.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
@@ -80,7 +89,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
    * login) changes too; the other registries answer from what they already loaded.
    */
   private forgetRegistry(host: string | undefined): void {
-    const node = host ? this.nodes.get(`registry:${host}`) : undefined;
+    const node = host ? this.nodes.get(registryId(host)) : undefined;
     if (!node || node.kind !== 'registry') return this.refresh();
     this.forgetBelow(host as string, undefined);
     this.changed.fire(undefined);
@@ -89,15 +98,16 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private forgetBelow(host: string, repository: string | undefined): void {
     this.generations.set(host, this.generation(host) + 1);
     const listed = (key: string): boolean => (repository ? key === `tags:${host}/${repository}` : key === `catalog:${host}` || key.startsWith(`tags:${host}/`));
-    const described = (id: string): boolean => id.startsWith(repository ? `tag:${host}/${repository}:` : `tag:${host}/`);
+    const described = (id: string): boolean => id.startsWith(tagIdPrefix(host, repository));
     for (const key of [...this.loaded.keys()]) if (listed(key)) this.loaded.delete(key);
     for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
+    for (const id of [...this.pendingDetails]) if (described(id)) this.pendingDetails.delete(id);
     for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
   }
 
   /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
   refreshWhere(host: string, repository: string): void {
-    const node = this.nodes.get(`repo:${host}/${repository}`) ?? this.nodes.get(`registry:${host}`);
+    const node = this.nodes.get(repositoryId(host, repository)) ?? this.nodes.get(registryId(host));
     if (node) this.refresh(node);
     else this.refresh();
   }
@@ -142,10 +152,22 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   async loadMore(parent: PagedNode): Promise<void> {
     const key = this.listKey(parent);
     const current = this.loaded.get(key);
-    if (!current?.next) return;
+    if (!current) return;
+    // Tags the registry already sent are shown a page at a time before the next page is asked for.
+    const shown = current.shown;
+    if (shown !== undefined && shown < current.items.length) {
+      current.shown = shown + this.ctx.config.tagPageSize;
+      this.changed.fire(this.nodes.get(parent.id) ?? parent);
+      return;
+    }
+    if (!current.next) return;
     const page = await this.fetchPage(parent, current.next);
     current.items.push(...page.items);
     current.next = page.next;
+    if (shown !== undefined) {
+      current.sorted = undefined;
+      current.shown = shown + this.ctx.config.tagPageSize;
+    }
     this.changed.fire(this.nodes.get(parent.id) ?? parent);
   }
 
@@ -163,9 +185,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       case 'tag': {
         const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
         const sizes = await Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest)));
-        // The tag is part of the id: two tags naming one index show the same platforms twice.
         return details.platforms.map((p, i) =>
-          this.intern({ kind: 'platform', id: `platform:${node.registry.host}/${node.repository}:${node.tag}@${p.digest}`, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i] }),
+          this.intern({ kind: 'platform', id: platformId(node.registry.host, node.repository, node.tag, p.digest), registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i] }),
         );
       }
       default:
@@ -181,7 +202,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     } catch (error) {
       this.ctx.log.warn(`could not read the login for ${registry.host}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return { kind: 'registry', id: `registry:${registry.host}`, registry, login, filter: this.filter(registry.host) };
+    return { kind: 'registry', id: registryId(registry.host), registry, login, filter: this.filter(registry.host) };
   }
 
   private async registryChildren(node: RegistryNode): Promise<Node[]> {
@@ -191,7 +212,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
         .filter((w) => matchesFilter(w, node.filter))
         .map((w) =>
           w.endsWith('/')
-            ? this.intern({ kind: 'namespace', id: `ns:${r.host}/${w}`, registry: r, namespace: w.slice(0, -1), repositories: undefined })
+            ? this.intern({ kind: 'namespace', id: namespaceId(r.host, w.slice(0, -1)), registry: r, namespace: w.slice(0, -1), repositories: undefined })
             : this.repositoryNode(r, w, true, undefined),
         );
     }
@@ -200,10 +221,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const repositories = loaded.items.filter((repo) => matchesFilter(repo, node.filter));
     const rows: Node[] = groupRepositories(repositories).map((e) =>
       e.kind === 'namespace'
-        ? this.intern({ kind: 'namespace', id: `ns:${r.host}/${e.namespace}/`, registry: r, namespace: e.namespace, repositories: e.repositories })
+        ? this.intern({ kind: 'namespace', id: namespaceId(r.host, e.namespace), registry: r, namespace: e.namespace, repositories: e.repositories })
         : this.repositoryNode(r, e.repository, false, undefined),
     );
-    if (loaded.next) rows.push(this.intern({ kind: 'loadMore', id: `more:${node.id}`, parent: node }));
+    if (loaded.next) rows.push(this.intern({ kind: 'loadMore', id: loadMoreId(node.id), parent: node, left: undefined }));
     if (rows.length === 0) rows.push(this.message(r, node.filter ? `No repository matches "${node.filter}"` : 'No repositories', node.filter ? [] : ['watch']));
     return rows;
   }
@@ -246,20 +267,24 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private async tagChildren(node: RepositoryNode): Promise<Node[]> {
     const loaded = await this.firstPage(node);
     if (loaded.failure) return [this.errorRow(node, node.registry, loaded.failure, 'tags')];
-    const tags = [...loaded.items].sort(naturalOrder).map((tag) => this.intern<TagNode>({ kind: 'tag', id: `tag:${node.registry.host}/${node.repository}:${tag}`, registry: node.registry, repository: node.repository, tag }));
+    loaded.sorted ??= [...loaded.items].sort(naturalOrder);
+    loaded.shown ??= this.ctx.config.tagPageSize;
+    const page = tagPage(loaded.sorted, loaded.shown, loaded.next !== undefined);
+    // Only the rows shown get nodes, and only they have their manifests read.
+    const tags = page.visible.map((tag) => this.intern<TagNode>({ kind: 'tag', id: tagId(node.registry.host, node.repository, tag), registry: node.registry, repository: node.repository, tag }));
     this.scheduleDetails(tags);
     const rows: Node[] = [...tags];
-    if (loaded.next) rows.push(this.intern({ kind: 'loadMore', id: `more:${node.id}`, parent: node }));
+    if (page.more) rows.push(this.intern({ kind: 'loadMore', id: loadMoreId(node.id), parent: node, left: page.left }));
     if (rows.length === 0) rows.push(this.message(node.registry, 'No tags', []));
     return rows;
   }
 
   private repositoryNode(registry: ConfiguredRegistry, repository: string, watched: boolean, namespace: string | undefined): RepositoryNode {
-    return this.intern({ kind: 'repository', id: `repo:${registry.host}/${repository}`, registry, repository, watched, namespace });
+    return this.intern({ kind: 'repository', id: repositoryId(registry.host, repository), registry, repository, watched, namespace });
   }
 
   private message(registry: ConfiguredRegistry, message: string, actions: MessageNode['actions']): MessageNode {
-    return this.intern({ kind: 'message', id: `msg:${registry.host}:${message}`, registry, message, actions });
+    return this.intern({ kind: 'message', id: messageId(registry.host, message), registry, message, actions });
   }
 
   private errorRow(parent: Node, registry: ConfiguredRegistry, error: unknown, what: Listing): Node {
@@ -267,7 +292,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const failure = describeFailure(error, what, registry.host, loggedIn);
     this.ctx.log.warn(`${parent.id}: ${failure.detail}`);
     if (failure.catalogRefused) return this.message(registry, failure.message, failure.actions);
-    return this.intern({ kind: 'error', id: `error:${parent.id}`, parent, registry, message: failure.message, detail: failure.detail, actions: failure.actions });
+    return this.intern({ kind: 'error', id: errorId(parent.id), parent, registry, message: failure.message, detail: failure.detail, actions: failure.actions });
   }
 
   private generation(host: string): number {
@@ -310,12 +335,16 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const limiter = this.limiter(host);
     const signal = this.abort.signal;
     for (const tag of tags) {
-      if (this.details.has(tag.id)) continue;
-      void limiter.run(async () => {
-        if (signal.aborted) return;
-        await this.fetchDetails(tag, signal);
-        if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
-      });
+      if (this.details.has(tag.id) || this.pendingDetails.has(tag.id)) continue;
+      this.pendingDetails.add(tag.id);
+      void limiter
+        .run(async () => {
+          if (signal.aborted) return;
+          await this.fetchDetails(tag, signal);
+          if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
+        })
+        .catch((error: unknown) => this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => this.pendingDetails.delete(tag.id));
     }
   }
 

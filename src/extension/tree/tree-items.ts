@@ -4,6 +4,7 @@ import { formatAge, formatSize, shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
 import { contextValue } from './context-value';
 import { asErrorRow, asMessageRow } from './status-rows';
+import { loadMoreLabel } from './tag-page';
 import type { ErrorAction, LoginInfo, Node, TagDetails } from './nodes';
 
 /** The commands rows run when clicked; declared in package.json like every other. */
@@ -64,7 +65,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
       return item;
     case 'loadMore':
-      item.label = 'Load more...';
+      item.label = loadMoreLabel(node.left);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.command = { command: loadMoreCommandId, title: 'Load more', arguments: [node] };
       return item;

@@ -1,120 +1,48 @@
-// The Inspect webview: asks for its data once loaded ("ready"), then draws it with DOM calls and
-// textContent only, so nothing a registry sends is ever parsed as HTML.
+// The Inspect webview: asks for its data once loaded ("ready"), then draws it section by section.
+// A section is a function of the view (image-sections.ts, index-sections.ts); the lists below say
+// which appear, in order, so a new section is one function and one line here.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-divider/index.js';
-import '@vscode-elements/elements/dist/vscode-table/index.js';
-import '@vscode-elements/elements/dist/vscode-table-header/index.js';
-import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
-import '@vscode-elements/elements/dist/vscode-table-body/index.js';
-import '@vscode-elements/elements/dist/vscode-table-row/index.js';
-import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
-import { formatSize } from '../../extension/format';
-import type { InspectNotification, InspectRequest, InspectView } from './protocol';
+import { button, el, post } from './dom';
+import { envSection, historySection, labelsSection, layersSection, runSection, summarySection } from './image-sections';
+import type { ImageSection } from './image-sections';
+import { indexSummarySection, platformsSection } from './index-sections';
+import type { IndexSection } from './index-sections';
+import type { InspectNotification, InspectView } from './protocol';
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
-const host = acquireVsCodeApi();
-const post = (message: InspectRequest): void => host.postMessage(message);
+const imageSections: readonly ImageSection[] = [summarySection, runSection, layersSection, labelsSection, envSection, historySection];
+const indexSections: readonly IndexSection[] = [indexSummarySection, platformsSection];
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K];
-function el(tag: string, text?: string, className?: string): HTMLElement;
-function el(tag: string, text?: string, className?: string): HTMLElement {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
-
-function section(title: string, count?: number): HTMLElement {
-  const s = el('section');
-  const h = el('h2', title);
-  if (count !== undefined) {
-    const badge = el('vscode-badge', String(count));
-    h.append(' ', badge);
-  }
-  s.append(h);
-  return s;
-}
-
-function table(columns: string[], rows: string[][], id: string): HTMLElement {
-  const t = el('vscode-table');
-  t.id = id;
-  t.setAttribute('zebra', '');
-  t.setAttribute('bordered-columns', '');
-  t.setAttribute('responsive', '');
-  const header = el('vscode-table-header');
-  header.slot = 'header';
-  for (const c of columns) header.append(el('vscode-table-header-cell', c));
-  const body = el('vscode-table-body');
-  body.slot = 'body';
-  for (const r of rows) {
-    const row = el('vscode-table-row');
-    for (const cell of r) row.append(el('vscode-table-cell', cell, 'mono'));
-    body.append(row);
-  }
-  t.append(header, body);
-  return t;
-}
-
-function summary(view: InspectView): HTMLElement {
-  const dl = el('dl', undefined, 'summary');
-  const add = (k: string, v: string): void => {
-    dl.append(el('dt', k), el('dd', v, 'mono'));
-  };
-  add('Reference', view.reference);
-  add('Digest', view.digest);
-  add('Media type', view.mediaType);
-  add('Created', view.created ?? 'unknown');
-  add('OS/Arch', view.platform);
-  add('Total size', `${formatSize(view.totalSize)} (${view.totalSize} bytes, config and ${view.layers.length} layer${view.layers.length === 1 ? '' : 's'})`);
-  return dl;
+function header(view: InspectView): HTMLElement {
+  const head = el('header');
+  head.append(el('h1', view.reference));
+  const actions = el('div', undefined, 'actions');
+  actions.append(button('Open raw manifest', { type: 'openRaw', what: 'manifest' }));
+  if (view.kind === 'image') actions.append(button('Open config', { type: 'openRaw', what: 'config' }, true));
+  actions.append(button('Copy digest reference', { type: 'copy', text: view.digestReference }, true));
+  head.append(actions);
+  return head;
 }
 
 function render(view: InspectView): void {
   const root = document.getElementById('root')!;
-  root.replaceChildren();
-  const head = el('header');
-  head.append(el('h1', view.reference));
+  const parts = view.kind === 'image' ? imageSections.map((s) => s(view)) : indexSections.map((s) => s(view));
+  root.replaceChildren(header(view), ...parts.filter((p): p is HTMLElement => p !== undefined));
+}
+
+/** A failure says what happened and offers what can be done: read again, or see the log. */
+function renderError(message: string): void {
+  const box = el('div', undefined, 'failure');
+  box.setAttribute('role', 'alert');
   const actions = el('div', undefined, 'actions');
-  const button = (label: string, message: InspectRequest, secondary = false): HTMLElement => {
-    const b = el('vscode-button', label);
-    if (secondary) b.setAttribute('secondary', '');
-    b.addEventListener('click', () => post(message));
-    return b;
-  };
-  actions.append(button('Open raw manifest', { type: 'openRaw', what: 'manifest' }), button('Open config', { type: 'openRaw', what: 'config' }, true), button('Copy digest reference', { type: 'copy', text: `${view.reference.replace(/[:@][^/]*$/, '')}@${view.digest}` }, true));
-  head.append(actions);
-  root.append(head, summary(view));
-
-  if (view.platforms.length) {
-    const s = section('Platforms', view.platforms.length);
-    s.append(table(['Platform', 'Digest', 'Size', ''], view.platforms.map((p) => [p.platform, p.digest, p.size === undefined ? 'unknown' : formatSize(p.size), p.shown ? 'shown below' : '']), 'platforms'));
-    root.append(s);
-  }
-  const layers = section('Layers', view.layers.length);
-  layers.append(table(['#', 'Digest', 'Media type', 'Size'], view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType, formatSize(l.size)]), 'layers'));
-  root.append(layers);
-
-  const labels = section('Labels', view.labels.length);
-  labels.append(view.labels.length ? table(['Label', 'Value'], view.labels, 'labels') : el('p', 'No labels.', 'empty'));
-  root.append(labels);
-
-  const env = section('Environment', view.env.length);
-  if (view.env.length) {
-    const list = el('ul', undefined, 'mono');
-    for (const e of view.env) list.append(el('li', e));
-    env.append(list);
-  } else env.append(el('p', 'No environment variables.', 'empty'));
-  root.append(env);
-
-  const history = section('History', view.history.length);
-  history.append(view.history.length ? table(['Created', 'Created by', ''], view.history.map((h) => [h.created, h.createdBy, h.emptyLayer ? 'empty layer' : '']), 'history') : el('p', 'No history.', 'empty'));
-  root.append(history);
+  actions.append(button('Retry', { type: 'retry' }), button('Open Log', { type: 'openLog' }, true));
+  box.append(el('p', message, 'error'), actions);
+  document.getElementById('root')!.replaceChildren(box);
 }
 
 window.addEventListener('message', (event: MessageEvent<InspectNotification>) => {
   const message = event.data;
   if (message.type === 'show') render(message.view);
-  else if (message.type === 'error') document.getElementById('root')!.replaceChildren(el('p', message.message, 'error'));
+  else if (message.type === 'error') renderError(message.message);
 });
 post({ type: 'ready' });
