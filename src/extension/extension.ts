@@ -11,7 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   ctx = new Ctx(context);
   context.subscriptions.push(ctx);
-  ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true, dragAndDropController: new RegistriesDragAndDrop(), canSelectMany: true }));
+  ctx.tree.view = ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true, dragAndDropController: new RegistriesDragAndDrop(), canSelectMany: true }));
   ctx.own(vscode.window.createTreeView(clustersViewId, { treeDataProvider: ctx.openshift.tree, showCollapseAll: true }));
   registerCommands(ctx);
   ctx.log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
