@@ -161,6 +161,7 @@ export interface PresentedCertificate {
   /** The whole subject and issuer names, one `KEY=value` a line as Node prints them. */
   subjectName: string;
   issuerName: string;
+  /** ISO 8601, UTC. */
   validFrom: string;
   validTo: string;
   /**
@@ -196,6 +197,12 @@ export function presentedCa(url: URL, servername?: string): Promise<PresentedCer
   });
 }
 
+/** OpenSSL's "Dec  2 18:38:09 2026 GMT" as ISO 8601 (left as it is when unreadable). */
+function isoDate(openssl: string): string {
+  const t = Date.parse(openssl);
+  return Number.isFinite(t) ? new Date(t).toISOString().replace('.000Z', 'Z') : openssl;
+}
+
 /** The facts shown about one DER certificate; remote text, so control characters are stripped. */
 export function describeCertificate(der: Buffer): PresentedCertificate {
   const x = new X509Certificate(der);
@@ -207,8 +214,8 @@ export function describeCertificate(der: Buffer): PresentedCertificate {
     subject: sanitizeRemoteText(cn),
     subjectName: sanitizeRemoteText(x.subject.replace(/\n/g, ', ')),
     issuerName: sanitizeRemoteText(x.issuer.replace(/\n/g, ', ')),
-    validFrom: x.validFrom,
-    validTo: x.validTo,
+    validFrom: isoDate(x.validFrom),
+    validTo: isoDate(x.validTo),
     isRoot: x.ca && x.checkIssued(x) && x.verify(x.publicKey),
   };
 }

@@ -32,7 +32,7 @@ export function presentedDetail(host: string, presented: PresentedCertificate | 
     `SHA-256 fingerprint:\n${presented.fingerprint256}`,
   ].join('\n');
   const advice = presented.isRoot
-    ? `Trust it only if this is the fingerprint your registry administrator gave you. It is saved in the editor's storage for the extension and used for ${host} only.`
+    ? `Trust it only if this is the fingerprint your registry administrator gave you. It is saved in the extension's own storage and used for ${host} only.`
     : `${host} did not send the CA that signed this certificate, so trusting the certificate alone would not verify it: choose the CA's file, or skip verification for ${host} only.`;
   return `${host} presented a certificate this editor does not trust. The top of the chain it sent:\n\n${facts}\n\n${advice}`;
 }
