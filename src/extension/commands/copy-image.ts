@@ -65,15 +65,18 @@ async function askDestination(ctx: Parameters<Command['run']>[0], source: ImageT
  * explicit Replace (Cancel, Escape and closing the dialog write nothing); a drop always asks, since
  * a drop is easy to make by accident. Returns false when there is nothing to write.
  */
-async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean): Promise<boolean> {
+async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean, log: (line: string) => void): Promise<boolean> {
   const source = `${from} (${abbreviatedDigest(plan.sourceDigest)})`;
   switch (plan.state.kind) {
     case 'same':
       void vscode.window.showInformationMessage(`${to} already names ${source}: nothing was written.`);
       return false;
     case 'replace': {
-      // The first button is the one a modal focuses, so Enter keeps the tag: replacing takes a deliberate click.
-      const keep: vscode.MessageItem = { title: `Keep ${tag}`, isCloseAffordance: true };
+      // VS Code focuses a modal's first button that is not the close affordance (that one becomes its Cancel),
+      // so Keep is an ordinary first button: an Enter keeps the tag. That includes the Enter that accepted the
+      // destination tag, whose keypress can land on this dialog when the plan is read quickly (seen in e2e:
+      // answered within 0.1 s). Replacing takes a deliberate click; Escape is VS Code's own Cancel.
+      const keep: vscode.MessageItem = { title: `Keep ${tag}` };
       const replace: vscode.MessageItem = { title: 'Replace Tag' };
       const choice = await vscode.window.showWarningMessage(
         `Replace tag ${tag} (${abbreviatedDigest(plan.state.currentDigest)}) with ${source}?`,
@@ -81,6 +84,7 @@ async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: stri
         keep,
         replace,
       );
+      log(`replace ${to}? answered ${choice?.title ?? '(closed)'}`);
       if (choice !== replace) cancelled();
       return true;
     }
@@ -170,7 +174,7 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
     copyTarget({ client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference }, { client: ctx.clients.for(target), repository, reference: tag }),
   );
   ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
-  if (!(await confirmPlan(plan, from, to, tag, dropped))) return undefined;
+  if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line)))) return undefined;
   ctx.log.info(`copying ${from} to ${to}`);
   const abort = new AbortController();
   const result = await Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} to ${to}`, cancellable: true }, async (progress, token) => {

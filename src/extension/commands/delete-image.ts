@@ -4,6 +4,7 @@ import { verifiedManifestDigest } from '../../core/image/delete';
 import { runPool } from '../../core/image/pool';
 import type { RegistryClient } from '../../core/registry/client';
 import { abbreviatedDigest } from '../format';
+import type { Log } from '../log';
 import type { Command } from './command';
 import { imageArgument, imageName } from './image-argument';
 
@@ -20,10 +21,14 @@ export async function tagsNaming(client: RegistryClient, repository: string, dig
   return tags.filter((t) => naming.has(t)).sort(new Intl.Collator('en', { numeric: true }).compare);
 }
 
-/** A modal whose first (focused) button keeps everything, so Enter and Escape never delete. */
-async function confirmDelete(message: string, detail: string, ...choices: string[]): Promise<string | undefined> {
-  const keep: vscode.MessageItem = { title: 'Cancel', isCloseAffordance: true };
+/**
+ * A modal whose focused button keeps everything, so Enter and Escape never delete. VS Code focuses the first
+ * button that is not the close affordance, so the keep button is an ordinary first one (VS Code adds Cancel).
+ */
+export async function confirmDestructive(log: Log, message: string, detail: string, keepTitle: string, ...choices: string[]): Promise<string | undefined> {
+  const keep: vscode.MessageItem = { title: keepTitle };
   const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, keep, ...choices.map((title) => ({ title })));
+  log.info(`${message} answered ${choice?.title ?? '(closed)'}`);
   return choice === keep ? undefined : choice?.title;
 }
 
@@ -55,9 +60,11 @@ export const deleteImageCommand: Command = {
     if (tag && tags.includes(tag)) {
       const tagOnly = `Remove Tag ${tag} Only`;
       const others = tags.filter((t) => t !== tag);
-      const choice = await confirmDelete(
+      const choice = await confirmDestructive(
+        ctx.log,
         `Delete ${name}, or remove only its tag ${tag}?`,
         `${tagOnly} keeps the image ${abbreviatedDigest(digest)}${others.length ? ` and its other tags (${others.join(', ')})` : ''}, where the registry can remove a single tag. ${detail}`,
+        `Keep ${tag}`,
         tagOnly,
         deleteAll,
       );
@@ -72,16 +79,18 @@ export const deleteImageCommand: Command = {
         } catch (error) {
           if (!(error instanceof TagDeleteUnsupportedError)) throw error;
           ctx.log.info(`${error.message} (${error.status}${error.serverCode ? ` ${error.serverCode}` : ''}); asking to delete the image instead`);
-          const again = await confirmDelete(
+          const again = await confirmDestructive(
+            ctx.log,
             `${image.host} cannot remove the tag ${tag} on its own. Delete ${name}?`,
             `This registry deletes images by digest only. ${detail}`,
+            'Keep Image',
             deleteAll,
           );
           if (again !== deleteAll) return;
         }
       }
     } else {
-      const choice = await confirmDelete(`Delete ${name}?`, detail, deleteAll);
+      const choice = await confirmDestructive(ctx.log, `Delete ${name}?`, detail, 'Keep Image', deleteAll);
       if (choice !== deleteAll) return;
     }
     await client.deleteManifest(image.repository, digest);

@@ -6,6 +6,7 @@ import { runPool } from '../../core/image/pool';
 import type { RepositoryNode } from '../tree/nodes';
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
+import { confirmDestructive } from './delete-image';
 import { isNode } from './refresh';
 
 function repositoryRow(node: unknown): RepositoryNode {
@@ -78,17 +79,14 @@ export const deleteRepositoryCommand: Command = {
       return;
     }
     const confirm = 'Delete Repository...';
-    const keep: vscode.MessageItem = { title: 'Cancel', isCloseAffordance: true };
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await confirmDestructive(
+      ctx.log,
       `Delete every image of ${name}?`,
-      {
-        modal: true,
-        detail: `The registry API has no call that deletes a repository, so each of its ${digests.size} image${digests.size === 1 ? '' : 's'} is deleted by digest, with all ${tags.length} tag${tags.length === 1 ? '' : 's'} (${[...digests.values()].flat().sort().slice(0, 20).join(', ')}${tags.length > 20 ? ', ...' : ''}). A Distribution registry may list the empty repository until its garbage collection runs.`,
-      },
-      keep,
-      { title: confirm },
+      `The registry API has no call that deletes a repository, so each of its ${digests.size} image${digests.size === 1 ? '' : 's'} is deleted by digest, with all ${tags.length} tag${tags.length === 1 ? '' : 's'} (${[...digests.values()].flat().sort().slice(0, 20).join(', ')}${tags.length > 20 ? ', ...' : ''}). A Distribution registry may list the empty repository until its garbage collection runs.`,
+      'Keep Repository',
+      confirm,
     );
-    if (choice?.title !== confirm) cancelled();
+    if (choice !== confirm) cancelled();
     const typed = await vscode.window.showInputBox({
       title: `Delete ${name}`,
       prompt: `Type ${row.repository} to delete all its images`,
