@@ -23,13 +23,17 @@ function digestReference(ctx: Parameters<Command['run']>[0], node: unknown): str
   return `${row.registry.host}/${row.repository}@${digest}`;
 }
 
+/** Puts `text` on the clipboard and says so in the status bar for a few seconds. */
+export async function copyText(text: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`Copied ${text}`, 4000);
+}
+
 export const copyDigestReferenceCommand: Command = {
   id: 'registryExplorer.copyDigestReference',
   title: 'Copy Digest Reference',
   async run(ctx, node) {
-    const reference = digestReference(ctx, node);
-    await vscode.env.clipboard.writeText(reference);
-    vscode.window.setStatusBarMessage(`Copied ${reference}`, 4000);
+    await copyText(digestReference(ctx, node));
   },
 };
 
@@ -56,8 +60,6 @@ export const copyPullCommandCommand: Command = {
       commands.map((c) => ({ label: c.command, description: `${c.tool}, by ${c.by}`, detail: c.detail, command: c.command })),
       { title: 'Copy Pull Command', placeHolder: 'Which tool and reference?', matchOnDescription: true },
     );
-    if (!picked) return;
-    await vscode.env.clipboard.writeText(picked.command);
-    vscode.window.setStatusBarMessage(`Copied ${picked.command}`, 4000);
+    if (picked) await copyText(picked.command);
   },
 };

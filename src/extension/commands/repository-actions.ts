@@ -6,6 +6,7 @@ import { runPool } from '../../core/image/pool';
 import type { RepositoryNode } from '../tree/nodes';
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
+import { copyText } from './copy-reference';
 import { confirmDestructive } from './delete-image';
 import { isNode } from './refresh';
 
@@ -19,9 +20,7 @@ export const copyRepositoryNameCommand: Command = {
   title: 'Copy Repository Name',
   async run(_ctx, node) {
     const row = repositoryRow(node);
-    const name = `${row.registry.host}/${row.repository}`;
-    await vscode.env.clipboard.writeText(name);
-    vscode.window.setStatusBarMessage(`Copied ${name}`, 4000);
+    await copyText(`${row.registry.host}/${row.repository}`);
   },
 };
 
