@@ -197,6 +197,13 @@ export class AuthenticationError extends RegxError {
   }
 }
 
+/** The registry deletes by digest only and refused to remove one tag alone (reason `unsupported`). */
+export class TagDeleteUnsupportedError extends RegistryError {
+  constructor(message: string, status: number, registryCode: string | undefined, url: string, serverMessage: string | undefined) {
+    super(message, status, registryCode, url, { reason: 'unsupported', serverMessage });
+  }
+}
+
 /** The TLS handshake failed; `reason` says whether the CA is untrusted, the name wrong, or the dates. */
 export class TlsError extends RegxError {
   constructor(message: string, readonly host: string, options: { cause?: unknown; reason?: 'tls-untrusted' | 'tls-hostname' | 'tls-expired' | 'tls-failed' } = {}) {

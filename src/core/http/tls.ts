@@ -1,12 +1,12 @@
 // TLS settings for one registry, read the way containers/image reads them: verification on unless the
 // user turned it off for this registry; extra CAs from a CA file or a cert dir (`*.crt` are CAs,
 // `*.cert` + `*.key` a client certificate), added to the system roots rather than replacing them.
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { TlsError, UntrustedCertificateError, UsageError } from '../errors';
+import { TlsError, UntrustedCertificateError, UsageError, sanitizeRemoteText } from '../errors';
 
 export interface TlsSettings {
   /** Verify the server certificate (default true). */
@@ -150,11 +150,33 @@ function toPem(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
+/** What a server presented at the top of its chain, for the user to judge before trusting it. */
+export interface PresentedCertificate {
+  /** PEM of that certificate. */
+  pem: string;
+  /** SHA-256 fingerprint, `AB:CD:...`, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprint256: string;
+  /** Its common name (empty when it has none). */
+  subject: string;
+  /** The whole subject and issuer names, one `KEY=value` a line as Node prints them. */
+  subjectName: string;
+  issuerName: string;
+  /** ISO 8601, UTC. */
+  validFrom: string;
+  validTo: string;
+  /**
+   * Self-signed and marked as a CA: a root that can be trusted as it is. Otherwise the server did not send
+   * the CA that signed it, and trusting this certificate alone would not make the chain verify.
+   */
+  isRoot: boolean;
+}
+
 /**
  * The top certificate of the chain a server presents (its root CA when the server sends it, else the
- * highest intermediate), fetched with verification off only to show it to the user, never to talk to it.
+ * highest intermediate or the leaf), fetched with verification off only to show it to the user, never to
+ * talk to it.
  */
-export function presentedCa(url: URL, servername?: string): Promise<{ pem: string; fingerprint256: string; subject: string }> {
+export function presentedCa(url: URL, servername?: string): Promise<PresentedCertificate> {
   return new Promise((resolvePromise, reject) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port || 443);
@@ -164,10 +186,36 @@ export function presentedCa(url: URL, servername?: string): Promise<{ pem: strin
       for (let i = 0; i < 10 && cert.issuerCertificate && cert.issuerCertificate !== cert && cert.issuerCertificate.raw; i++) cert = cert.issuerCertificate;
       socket.end();
       if (!cert.raw) return reject(new Error('no certificate'));
-      const fingerprint256 = createHash('sha256').update(cert.raw).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-      resolvePromise({ pem: toPem(cert.raw), fingerprint256, subject: String(cert.subject?.CN ?? '') });
+      try {
+        resolvePromise(describeCertificate(cert.raw));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
     socket.setTimeout(10_000, () => socket.destroy(new Error('timeout')));
     socket.on('error', reject);
   });
+}
+
+/** OpenSSL's "Dec  2 18:38:09 2026 GMT" as ISO 8601 (left as it is when unreadable). */
+function isoDate(openssl: string): string {
+  const t = Date.parse(openssl);
+  return Number.isFinite(t) ? new Date(t).toISOString().replace('.000Z', 'Z') : openssl;
+}
+
+/** The facts shown about one DER certificate; remote text, so control characters are stripped. */
+export function describeCertificate(der: Buffer): PresentedCertificate {
+  const x = new X509Certificate(der);
+  const fingerprint256 = createHash('sha256').update(der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(x.subject)?.[1] ?? '';
+  return {
+    pem: toPem(der),
+    fingerprint256,
+    subject: sanitizeRemoteText(cn),
+    subjectName: sanitizeRemoteText(x.subject.replace(/\n/g, ', ')),
+    issuerName: sanitizeRemoteText(x.issuer.replace(/\n/g, ', ')),
+    validFrom: isoDate(x.validFrom),
+    validTo: isoDate(x.validTo),
+    isRoot: x.ca && x.checkIssued(x) && x.verify(x.publicKey),
+  };
 }

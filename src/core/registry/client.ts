@@ -4,7 +4,7 @@
 // transport: unified - every byte goes through the core's one HttpClient (http/client.ts).
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { AuthenticationError, DigestMismatchError, NetworkError, RegistryError, RegxError, sanitizeRemoteText } from '../errors';
+import { AuthenticationError, DigestMismatchError, NetworkError, RegistryError, RegxError, TagDeleteUnsupportedError, sanitizeRemoteText } from '../errors';
 import { HttpClient, connectionReleased, readBody } from '../http/client';
 import type { HttpClientOptions, HttpMethod, RequestGate } from '../http/client';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../http/retry';
@@ -15,6 +15,7 @@ import { manifestAcceptTypes, manifestMediaType } from '../image/mediatypes';
 import type { Credentials } from '../auth/credentials';
 import { CATALOG_SCOPE, scopeFor } from '../auth/token';
 import type { TokenCache } from '../auth/token';
+import { anchoredTagRegexp } from '../reference/grammar';
 import { registryApiHost } from '../reference/registry-host';
 import { AuthSession } from './auth-session';
 import type { CredentialSource } from './auth-session';
@@ -480,6 +481,29 @@ export class RegistryClient {
         displayUrl(new URL(path, await this.baseUrl())),
         { reason: 'deletion-disabled', serverMessage: err instanceof RegxError ? err.serverMessage : undefined },
       );
+    }
+    throw err;
+  }
+
+  /**
+   * Removes one tag and leaves the manifest and its other tags (Distribution 3, Quay and Zot accept
+   * DELETE /v2/<name>/manifests/<tag>). A registry that deletes only by digest refuses it: Distribution 2
+   * answers 400 DIGEST_INVALID, others 405, 501 or UNSUPPORTED. That refusal is a TagDeleteUnsupportedError
+   * (reason `unsupported`), so a caller can fall back to deleting the digest with every tag naming it.
+   */
+  async deleteTag(repository: string, tag: string, signal?: AbortSignal): Promise<void> {
+    if (!anchoredTagRegexp.test(tag)) throw new RegxError('invalid-reference', `${JSON.stringify(tag)} is not a tag`);
+    const path = `/v2/${repository}/manifests/${tag}`;
+    const res = await this.request({ method: 'DELETE', path, repository, actions: ['pull', 'push', 'delete'], signal });
+    if (res.statusCode === 202 || res.statusCode === 200 || res.statusCode === 204) {
+      await res.body.dump();
+      return;
+    }
+    const url = displayUrl(new URL(path, await this.baseUrl()));
+    const err = await registryErrorFor(res, 'DELETE', new URL(path, await this.baseUrl()), this.registry);
+    const code = err instanceof RegistryError ? err.serverCode : undefined;
+    if (res.statusCode === 405 || res.statusCode === 501 || code === 'UNSUPPORTED' || (res.statusCode === 400 && (code === 'DIGEST_INVALID' || code === 'TAG_INVALID'))) {
+      throw new TagDeleteUnsupportedError(`${this.registry} does not remove a tag on its own (it deletes images by digest)`, res.statusCode, code, url, err instanceof RegxError ? err.serverMessage : undefined);
     }
     throw err;
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { TlsError } from '../../core/errors';
 import { copyImage } from '../../core/image/copy';
 import type { CopyOptions, CopyProgress, CopyResult } from '../../core/image/copy';
 import { copyTarget } from '../../core/image/copy-target';
@@ -11,6 +12,7 @@ import { imageArgument, imageName } from './image-argument';
 import type { ImageTarget } from './image-argument';
 import { inspectImageCommand } from './inspect-image';
 import { pickRegistry } from './pick-registry';
+import { trustRegistry } from './trust-certificate';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -52,6 +54,8 @@ export interface CopyDestination {
   readonly host: string;
   readonly repository: string;
   readonly tag: string;
+  /** False when the user already chose it (a retry after trusting a certificate): no drop question then. */
+  readonly dropped?: boolean;
 }
 
 function isDestination(value: unknown): value is CopyDestination {
@@ -89,16 +93,17 @@ export async function askDestination(ctx: Parameters<Command['run']>[0], source:
  * a drop is easy to make by accident. Returns false when there is nothing to write. `after` says what
  * the tag names after the copy, when that is not the source's digest (a push compresses layers).
  */
-export async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean, after = `After the copy it names ${plan.sourceDigest}.`): Promise<boolean> {
+export async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean, log: (line: string) => void, after = `After the copy it names ${plan.sourceDigest}.`): Promise<boolean> {
   const source = `${from} (${abbreviatedDigest(plan.sourceDigest)})`;
   switch (plan.state.kind) {
     case 'same':
       void vscode.window.showInformationMessage(`${to} already names ${source}: nothing was written.`);
       return false;
     case 'replace': {
-      // A modal focuses the first button that is not its close affordance (which VS Code puts last), so
-      // Keep is a button of its own and comes first: Enter keeps the tag, replacing takes a deliberate
-      // click, and Escape (the Cancel VS Code adds) keeps it too.
+      // VS Code focuses a modal's first button that is not the close affordance (that one becomes its Cancel),
+      // so Keep is an ordinary first button: an Enter keeps the tag. That includes the Enter that accepted the
+      // destination tag, whose keypress can land on this dialog when the plan is read quickly (seen in e2e:
+      // answered within 0.1 s). Replacing takes a deliberate click; Escape is VS Code's own Cancel.
       const keep: vscode.MessageItem = { title: `Keep ${tag}` };
       const replace: vscode.MessageItem = { title: 'Replace Tag' };
       const choice = await vscode.window.showWarningMessage(
@@ -107,6 +112,7 @@ export async function confirmPlan(plan: CopyTarget, from: string, to: string, ta
         keep,
         replace,
       );
+      log(`replace ${to}? answered ${choice?.title ?? '(closed)'}`);
       if (choice !== replace) cancelled();
       return true;
     }
@@ -155,35 +161,67 @@ export const copyImageCommand: Command = {
   title: 'Copy Image To',
   async run(ctx, node, destination) {
     const source = await imageArgument(node, 'Copy Image');
-    const dropped = isDestination(destination);
-    const { host: target, repository, tag } = dropped ? destination : await askDestination(ctx, source);
-    const from = imageName(source);
-    const to = `${target}/${repository}:${tag}`;
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () =>
-      copyTarget({ client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference }, { client: ctx.clients.for(target), repository, reference: tag }),
-    );
-    ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
-    if (!(await confirmPlan(plan, from, to, tag, dropped))) return undefined;
-    ctx.log.info(`copying ${from} to ${to}`);
-    const result = await copyWithProgress(`Copying ${from} to ${to}`, (options) =>
-      copyImage(
-        { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
-        { transport: 'docker', ref: { registry: target, repository, tag } },
-        { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
-      ),
-    ).catch(async (error: unknown) => {
-      if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, target, repository, tag);
-      throw error instanceof CopyCancelled ? error.cause : error;
-    });
-    ctx.log.info(`copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`);
-    ctx.tree.refreshWhere(target, repository);
-    const reference = `${target}/${repository}@${result.digest}`;
-    void vscode.window
-      .showInformationMessage(result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`, 'Inspect', 'Copy Reference')
-      .then(async (choice) => {
-        if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
-        if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
-      });
-    return result;
+    const dropped = isDestination(destination) && destination.dropped !== false;
+    const { host: target, repository, tag } = isDestination(destination) ? destination : await askDestination(ctx, source);
+    try {
+      return await copyConfirmed(ctx, source, { host: target, repository, tag }, dropped);
+    } catch (error) {
+      if (!(error instanceof TlsError)) throw error;
+      offerTrust(ctx, error, source, { host: target, repository, tag });
+      return undefined;
+    }
   },
 };
+
+/**
+ * A copy that met a certificate the editor does not trust (at either end) offers what a tree row offers:
+ * the presented CA by fingerprint, a CA file, or skipping verification for that registry; then copies again
+ * (still asking before it replaces a tag).
+ */
+function offerTrust(ctx: Parameters<Command['run']>[0], error: TlsError, source: ImageTarget, destination: CopyDestination): void {
+  const message = ctx.log.redact(error.message);
+  ctx.log.error(`Copy Image To failed (${error.reason}): ${message}`);
+  const trust = 'Trust Certificate...';
+  void vscode.window.showErrorMessage(`Copy Image To: ${message}`, trust, 'Open Log').then(async (choice) => {
+    if (choice === 'Open Log') ctx.log.show();
+    if (choice !== trust) return;
+    try {
+      await trustRegistry(ctx, error.host, `The certificate of ${error.host} is not trusted. Trust it, then copy again?`);
+    } catch {
+      return; // closed: nothing changed
+    }
+    await vscode.commands.executeCommand(copyImageCommand.id, source, { ...destination, dropped: false } satisfies CopyDestination);
+  });
+}
+
+async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTarget, destination: CopyDestination, dropped: boolean): Promise<unknown> {
+  const { host: target, repository, tag } = destination;
+  const from = imageName(source);
+  const to = `${target}/${repository}:${tag}`;
+  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () =>
+    copyTarget({ client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference }, { client: ctx.clients.for(target), repository, reference: tag }),
+  );
+  ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
+  if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line)))) return undefined;
+  ctx.log.info(`copying ${from} to ${to}`);
+  const result = await copyWithProgress(`Copying ${from} to ${to}`, (options) =>
+    copyImage(
+      { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
+      { transport: 'docker', ref: { registry: target, repository, tag } },
+      { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
+    ),
+  ).catch(async (error: unknown) => {
+    if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, target, repository, tag);
+    throw error instanceof CopyCancelled ? error.cause : error;
+  });
+  ctx.log.info(`copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`);
+  ctx.tree.refreshWhere(target, repository);
+  const reference = `${target}/${repository}@${result.digest}`;
+  void vscode.window
+    .showInformationMessage(result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`, 'Inspect', 'Copy Reference')
+    .then(async (choice) => {
+      if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
+      if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
+    });
+  return result;
+}

@@ -39,7 +39,7 @@ export const pushLocalImageCommand: Command = {
     const to = `${host}/${repository}:${tag}`;
     const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () => localPushPlan(ctx.clients.for(host), repository, tag, image.row.image.id));
     ctx.log.info(`push plan: ${from} (image ${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
-    if (!(await confirmPlan(plan, from, to, tag, dropped, 'After the push it names the pushed image, whose layers are compressed on the way (a new digest).'))) return undefined;
+    if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line), 'After the push it names the pushed image, whose layers are compressed on the way (a new digest).'))) return undefined;
     ctx.log.info(`pushing ${from} from ${engine.engine} to ${to}`);
     const result = await copyWithProgress(`Pushing ${from} to ${to}`, (options) =>
       copyImage(location, { transport: 'docker', ref: { registry: host, repository, tag } }, {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { TlsError } from '../../core/errors';
+import { AuthenticationError, TlsError } from '../../core/errors';
+import type { Ctx } from '../ctx';
 import { withRegistry, withRegistryFields } from '../registry-settings';
 import { orCancel } from './command';
 import type { Command } from './command';
@@ -13,16 +14,38 @@ import { chooseTrust } from './trust-certificate';
  */
 export const logInCommandId = 'registryExplorer.logIn';
 
+/** What Try Again hands the next attempt: the registry and the username typed, never the password. */
+interface LoginRetry {
+  readonly retryLogin: { readonly host: string; readonly username: string };
+}
+
+function isLoginRetry(arg: unknown): arg is LoginRetry {
+  const r = (arg as Partial<LoginRetry> | null)?.retryLogin;
+  return typeof r === 'object' && r !== null && typeof r.host === 'string' && typeof r.username === 'string';
+}
+
+/** A refused password: nothing was saved; Try Again asks again with the same registry and username. */
+function offerTryAgain(ctx: Ctx, host: string, username: string, error: AuthenticationError): void {
+  const message = ctx.log.redact(error.message);
+  ctx.log.error(`Log In failed (${error.reason}): ${message}; nothing was saved`);
+  const tryAgain = 'Try Again';
+  void vscode.window.showErrorMessage(`Log In: ${message}`, tryAgain, 'Open Log').then((choice) => {
+    if (choice === tryAgain) void vscode.commands.executeCommand(logInCommandId, { retryLogin: { host, username } } satisfies LoginRetry);
+    if (choice === 'Open Log') ctx.log.show();
+  });
+}
+
 export const logInCommand: Command = {
   id: 'registryExplorer.logIn',
   title: 'Log In',
   async run(ctx, arg) {
-    const host = await pickRegistry(ctx, arg, { title: 'Log In', allowOther: true });
+    const retry = isLoginRetry(arg) ? arg.retryLogin : undefined;
+    const host = retry?.host ?? (await pickRegistry(ctx, arg, { title: 'Log In', allowOther: true }));
     const title = `Log In to ${host}`;
     const configured = ctx.config.registries.find((r) => r.host === host);
     const previous = await ctx.logins.credentials(host).catch(() => undefined);
     const username = orCancel(
-      await vscode.window.showInputBox({ title, prompt: 'Username', value: previous?.username, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') }),
+      await vscode.window.showInputBox({ title, prompt: 'Username', value: retry?.username ?? previous?.username, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') }),
     ).trim();
     const password = orCancel(await vscode.window.showInputBox({ title, prompt: `Password or token for ${username}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the password') }));
     ctx.log.addSecret(password);
@@ -35,10 +58,14 @@ export const logInCommand: Command = {
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login for ${host}...` }, () => client.checkLogin());
         break;
       } catch (error) {
+        if (error instanceof AuthenticationError && error.reason === 'auth-refused') {
+          offerTryAgain(ctx, host, username, error);
+          return undefined;
+        }
         if (!(error instanceof TlsError) || !tlsVerify) throw error;
         ctx.log.warn(`login to ${host}: ${error.message}`);
-        const trust = await chooseTrust(host, error.message);
-        if (trust.caFile) caFile = trust.caFile;
+        const trust = await chooseTrust(ctx, host, error.message);
+        if ('caFile' in trust) caFile = trust.caFile;
         else tlsVerify = false;
       } finally {
         void client.close();

@@ -11,11 +11,11 @@ import { chooseTrust } from './trust-certificate';
 
 /** Asks how to trust the registry route's certificate; the cluster's own CA first, since it often signs the route. */
 async function chooseRouteTrust(ctx: Parameters<Command['run']>[0], host: string, why: string, clusterCa: string | undefined, clusterName: string): Promise<{ caFile?: string; skipVerify?: true }> {
-  if (!clusterCa) return chooseTrust(host, why);
+  if (!clusterCa) return chooseTrust(ctx, host, why);
   const useCluster = "Trust the Cluster's CA";
   const other = 'Other Choices...';
   const choice = await vscode.window.showWarningMessage(why, { modal: true, detail: `The route ${host} may be signed by the CA the kubeconfig trusts for ${clusterName}. Use that CA for ${host}, or choose a CA file or skipping verification.` }, useCluster, other);
-  if (choice === other) return chooseTrust(host, why);
+  if (choice === other) return chooseTrust(ctx, host, why);
   if (choice !== useCluster) cancelled();
   const dir = join(ctx.extension.globalStorageUri.fsPath, 'cluster-ca');
   mkdirSync(dir, { recursive: true });

@@ -5,7 +5,7 @@ import { guarded } from './command';
 import type { Command } from './command';
 import { copyImageCommand } from './copy-image';
 import { copyDigestReferenceCommand, copyPullCommandCommand } from './copy-reference';
-import { deleteImageCommand } from './delete-image';
+import { deleteImageCommand, deleteSelectedCommand } from './delete-image';
 import { clearFilterCommand, filterRepositoriesCommand } from './filter-repositories';
 import { inspectImageCommand } from './inspect-image';
 import { loadMoreCommand } from './load-more';
@@ -31,6 +31,7 @@ import { trustClusterCertificateCommand } from './openshift-trust-certificate';
 import { promoteCommand, syncFileCommand, syncFileDryRunCommand } from './promote';
 import { refreshCommand } from './refresh';
 import { removeRegistryCommand } from './remove-registry';
+import { clearTagFilterCommand, copyRepositoryNameCommand, deleteRepositoryCommand, filterTagsCommand } from './repository-actions';
 import { retryCommand } from './retry';
 import { tagImageCommand } from './tag-image';
 import { trustCertificateCommand } from './trust-certificate';
@@ -58,6 +59,11 @@ export const commands: readonly Command[] = [
   copyImageCommand,
   tagImageCommand,
   deleteImageCommand,
+  deleteSelectedCommand,
+  copyRepositoryNameCommand,
+  filterTagsCommand,
+  clearTagFilterCommand,
+  deleteRepositoryCommand,
   showLogCommand,
   promoteCommand,
   syncFileDryRunCommand,

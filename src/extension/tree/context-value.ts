@@ -14,6 +14,7 @@ export function contextValue(node: Node, details?: TagDetails): string {
       break;
     case 'repository':
       if (node.watched) tokens.push('watched');
+      if (node.tagFilter) tokens.push('tagsFiltered');
       break;
     case 'tag':
       if (details && !details.error) tokens.push('resolved');

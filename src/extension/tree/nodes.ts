@@ -37,6 +37,8 @@ export interface RepositoryNode {
   readonly watched: boolean;
   /** Set when shown under its namespace's row, which then need not repeat the namespace. */
   readonly namespace: string | undefined;
+  /** The text its tag rows must contain (Filter Tags...); read live when the row is drawn, never stored here. */
+  readonly tagFilter?: string;
 }
 
 export interface TagNode {

@@ -23,6 +23,7 @@ import { toTreeItem } from './tree-items';
 
 export const registriesViewId = 'registryExplorer.registries';
 const filtersKey = 'registryExplorer.filters';
+const tagFiltersKey = 'registryExplorer.tagFilters';
 
 /** What has been loaded of one paged list (a catalog, a repository's tags). */
 interface Loaded {
@@ -124,12 +125,30 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     this.changed.fire(undefined);
   }
 
+  /** The tag filter of one repository ("host/repository"), kept per workspace like the repository filters. */
+  tagFilter(host: string, repository: string): string | undefined {
+    return this.ctx.extension.workspaceState.get<Record<string, string>>(tagFiltersKey, {})[`${host}/${repository}`];
+  }
+
+  async setTagFilter(host: string, repository: string, filter: string | undefined): Promise<void> {
+    const filters = { ...this.ctx.extension.workspaceState.get<Record<string, string>>(tagFiltersKey, {}) };
+    if (filter) filters[`${host}/${repository}`] = filter;
+    else delete filters[`${host}/${repository}`];
+    await this.ctx.extension.workspaceState.update(tagFiltersKey, filters);
+    const node = this.nodes.get(`repo:${host}/${repository}`);
+    this.changed.fire(node);
+  }
+
+  /** The Registries view, once created: keyboard commands act on its selection. */
+  view: vscode.TreeView<Node> | undefined;
+
   /** What is known about a tag so far (undefined until its manifest has been read). */
   tagDetails(node: TagNode): TagDetails | undefined {
     return this.details.get(node.id);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'repository') return toTreeItem({ ...node, tagFilter: this.tagFilter(node.registry.host, node.repository) }, undefined, Date.now());
     return toTreeItem(node, node.kind === 'tag' ? this.details.get(node.id) : undefined, Date.now());
   }
 
@@ -267,15 +286,17 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private async tagChildren(node: RepositoryNode): Promise<Node[]> {
     const loaded = await this.firstPage(node);
     if (loaded.failure) return [this.errorRow(node, node.registry, loaded.failure, 'tags')];
+    const tagFilter = this.tagFilter(node.registry.host, node.repository);
     loaded.sorted ??= [...loaded.items].sort(naturalOrder);
     loaded.shown ??= this.ctx.config.tagPageSize;
-    const page = tagPage(loaded.sorted, loaded.shown, loaded.next !== undefined);
+    const matching = tagFilter ? loaded.sorted.filter((tag) => matchesFilter(tag, tagFilter)) : loaded.sorted;
+    const page = tagPage(matching, loaded.shown, loaded.next !== undefined);
     // Only the rows shown get nodes, and only they have their manifests read.
     const tags = page.visible.map((tag) => this.intern<TagNode>({ kind: 'tag', id: tagId(node.registry.host, node.repository, tag), registry: node.registry, repository: node.repository, tag }));
     this.scheduleDetails(tags);
     const rows: Node[] = [...tags];
     if (page.more) rows.push(this.intern({ kind: 'loadMore', id: loadMoreId(node.id), parent: node, left: page.left }));
-    if (rows.length === 0) rows.push(this.message(node.registry, 'No tags', []));
+    if (rows.length === 0) rows.push(this.message(node.registry, tagFilter ? `No tag matches "${tagFilter}"` : 'No tags', []));
     return rows;
   }
 

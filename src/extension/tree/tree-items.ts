@@ -10,6 +10,8 @@ import type { ErrorAction, LoginInfo, Node, TagDetails } from './nodes';
 /** The commands rows run when clicked; declared in package.json like every other. */
 export const loadMoreCommandId = 'registryExplorer.loadMore';
 export const retryCommandId = 'registryExplorer.retry';
+/** Enter, a click or a double-click on a tag row inspects it. */
+export const inspectImageCommandId = 'registryExplorer.inspectImage';
 
 /** What a failure row runs on click, for its first action (the same commands as its inline icons). */
 const fixCommands: Record<ErrorAction, { command: string; title: string }> = {
@@ -30,10 +32,11 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.label = r.label;
       item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon('server');
-      item.description = [r.label === r.host ? undefined : r.host, node.login ? `${node.login.username} (${shortSource(node.login)})` : undefined, node.filter ? `filter: ${node.filter}` : undefined]
+      item.description = [r.label === r.host ? undefined : r.host, unverifiedTls(r), node.login ? `${node.login.username} (${shortSource(node.login)})` : undefined, node.filter ? `filter: ${node.filter}` : undefined]
         .filter(Boolean)
         .join(' · ');
       item.tooltip = registryTooltip(r, node.login, node.filter);
+      item.accessibilityInformation = { label: [`registry ${r.label}`, r.label === r.host ? undefined : r.host, unverifiedTls(r), node.login ? `logged in as ${node.login.username}` : 'not logged in'].filter(Boolean).join(', ') };
       return item;
     }
     case 'namespace':
@@ -46,8 +49,9 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.label = node.namespace ? node.repository.slice(node.namespace.length + 1) : node.repository;
       item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon('package');
-      item.description = node.watched ? 'watched' : undefined;
-      item.tooltip = `${node.registry.host}/${node.repository}`;
+      item.description = [node.watched ? 'watched' : undefined, node.tagFilter ? `filter: ${node.tagFilter}` : undefined].filter(Boolean).join(' · ') || undefined;
+      item.tooltip = `${node.registry.host}/${node.repository}${node.tagFilter ? `\nTags filtered: ${node.tagFilter}` : ''}`;
+      item.accessibilityInformation = { label: [`repository ${node.repository}`, node.watched ? 'watched' : undefined, node.tagFilter ? `tags filtered by ${node.tagFilter}` : undefined].filter(Boolean).join(', ') };
       return item;
     }
     case 'tag': {
@@ -56,6 +60,9 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.collapsibleState = details?.isIndex ? C.Collapsed : C.None;
       item.description = tagDescription(details, now);
       item.tooltip = tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details);
+      item.command = { command: inspectImageCommandId, title: 'Inspect Image', arguments: [node] };
+      // A screen reader reads the row, not a 64-digit digest: the short digest spelled as the tree shows it.
+      item.accessibilityInformation = { label: `tag ${node.tag}, ${details ? tagDescription(details, now).replace(/ · /g, ', ') : 'details loading'}` };
       return item;
     }
     case 'platform':
@@ -63,6 +70,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.iconPath = new vscode.ThemeIcon('vm');
       item.description = [shortDigest(node.digest), node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(' · ');
       item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
+      item.accessibilityInformation = { label: [`platform ${node.platform}`, `digest ${shortDigest(node.digest)}`, node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(', ') };
       return item;
     case 'loadMore':
       item.label = loadMoreLabel(node.left);
@@ -84,6 +92,12 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       return item;
     }
   }
+}
+
+/** Said in the row itself, not only in its tooltip: the connection is not what the user may assume. */
+function unverifiedTls(r: ConfiguredRegistry): string | undefined {
+  if (r.insecureHttp) return 'plain HTTP';
+  return r.tlsVerify ? undefined : 'TLS not verified';
 }
 
 function shortSource(login: LoginInfo): string {
