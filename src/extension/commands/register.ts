@@ -11,6 +11,7 @@ import { inspectImageCommand } from './inspect-image';
 import { loadMoreCommand } from './load-more';
 import { logInCommand } from './log-in';
 import { logOutCommand } from './log-out';
+import { openSbomCommand } from './open-sbom';
 import { createPullSecretCommand } from './openshift-pull-secret';
 import { deleteImageStreamTagCommand } from './openshift-delete-tag';
 import { describeImageStreamCommand } from './openshift-describe';
@@ -53,6 +54,7 @@ export const commands: readonly Command[] = [
   tagImageCommand,
   deleteImageCommand,
   showLogCommand,
+  openSbomCommand,
   // OpenShift (the OpenShift Clusters view)
   logInToClusterCommand,
   refreshClustersCommand,

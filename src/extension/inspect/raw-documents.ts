@@ -3,12 +3,14 @@
 // after a reload is read from the registry again.
 import * as vscode from 'vscode';
 import { inspectImage } from '../../core/image/inspect';
+import { sbomDocument } from '../../core/supply-chain/content';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
 
 export const rawScheme = 'registry-explorer';
 
-export type RawPart = 'manifest' | 'config';
+/** `sbom`: the SBOM a blob holds (the blob's digest is the reference), unwrapped from its in-toto statement. */
+export type RawPart = 'manifest' | 'config' | 'sbom';
 
 /** What a raw document shows: the manifest or the config of `reference` (a tag or a digest) in host/repository. */
 export interface RawDocumentTarget {
@@ -19,6 +21,9 @@ export interface RawDocumentTarget {
 }
 
 const configSuffix = ' (config)';
+const sbomSuffix = ' (SBOM)';
+/** SBOMs run to megabytes; one larger than this is not opened. */
+const maxSbomBytes = 64 * 1024 * 1024;
 
 /**
  * `registry-explorer:/host/team/app:v1` for a manifest and `.../app:v1 (config)` for its config:
@@ -27,13 +32,14 @@ const configSuffix = ' (config)';
  */
 export function rawDocumentUri(target: RawDocumentTarget): vscode.Uri {
   const at = target.reference.includes(':') ? '@' : ':';
-  return vscode.Uri.from({ scheme: rawScheme, path: `/${target.host}/${target.repository}${at}${target.reference}${target.part === 'config' ? configSuffix : ''}` });
+  const suffix = target.part === 'config' ? configSuffix : target.part === 'sbom' ? sbomSuffix : '';
+  return vscode.Uri.from({ scheme: rawScheme, path: `/${target.host}/${target.repository}${at}${target.reference}${suffix}` });
 }
 
 export function parseRawDocumentUri(uri: vscode.Uri): RawDocumentTarget | undefined {
   let path = uri.path.slice(1);
-  const part: RawPart = path.endsWith(configSuffix) ? 'config' : 'manifest';
-  if (part === 'config') path = path.slice(0, -configSuffix.length);
+  const part: RawPart = path.endsWith(configSuffix) ? 'config' : path.endsWith(sbomSuffix) ? 'sbom' : 'manifest';
+  if (part !== 'manifest') path = path.slice(0, -(part === 'config' ? configSuffix : sbomSuffix).length);
   const slash = path.indexOf('/');
   const name = path.slice(slash + 1);
   const at = name.lastIndexOf('@') >= 0 ? name.lastIndexOf('@') : name.lastIndexOf(':');
@@ -61,8 +67,17 @@ export class RawDocuments extends Disposable implements vscode.TextDocumentConte
     this.known.set(uri.toString(), text);
     // Already open with other bytes (the tag moved since): the open document follows.
     if (before !== undefined && before !== text) this.changed.fire(uri);
+    await this.reveal(uri);
+  }
+
+  /** Opens the document of `target` as the provider reads it (an SBOM: its blob's digest fixes what it holds). */
+  async open(target: RawDocumentTarget): Promise<void> {
+    await this.reveal(rawDocumentUri(target));
+  }
+
+  private async reveal(uri: vscode.Uri): Promise<void> {
     let doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== 'json') doc = await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    if (doc.languageId !== 'json' && isJson(doc.getText())) doc = await vscode.languages.setTextDocumentLanguage(doc, 'json');
     // Not a preview: the manifest and the config stay open side by side in tabs of their own.
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   }
@@ -74,10 +89,25 @@ export class RawDocuments extends Disposable implements vscode.TextDocumentConte
     if (!target) return '';
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
+    if (target.part === 'sbom') {
+      const blob = await this.ctx.clients.for(target.host).getBlobBytes(target.repository, target.reference, maxSbomBytes, abort.signal);
+      const text = prettyJson(sbomDocument(blob));
+      this.known.set(uri.toString(), text);
+      return text;
+    }
     const image = await inspectImage(this.ctx.clients.for(target.host), target.repository, target.reference, { noTags: true, signal: abort.signal });
     const text = prettyJson(target.part === 'manifest' ? image.rawManifest : image.rawConfig);
     this.known.set(uri.toString(), text);
     return text;
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

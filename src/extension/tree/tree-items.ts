@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatAge, formatSize, shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
+import { supplyTreeItem } from '../supply-chain/tree-items';
 import { contextValue } from './context-value';
 import { asErrorRow, asMessageRow } from './status-rows';
 import type { ErrorAction, LoginInfo, Node, TagDetails } from './nodes';
@@ -52,7 +53,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     case 'tag': {
       item.label = node.tag;
       item.iconPath = new vscode.ThemeIcon('tag');
-      item.collapsibleState = details?.isIndex ? C.Collapsed : C.None;
+      item.collapsibleState = details?.isIndex || details?.refers ? C.Collapsed : C.None;
       item.description = tagDescription(details, now);
       item.tooltip = tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details);
       return item;
@@ -60,6 +61,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     case 'platform':
       item.label = node.platform;
       item.iconPath = new vscode.ThemeIcon('vm');
+      if (node.supplyChain) item.collapsibleState = C.Collapsed;
       item.description = [shortDigest(node.digest), node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(' · ');
       item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
       return item;
@@ -82,6 +84,10 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       if (fix) item.command = { ...fixCommands[fix], arguments: [node] };
       return item;
     }
+    case 'supplyChain':
+    case 'supplyGroup':
+    case 'supplyItem':
+      return supplyTreeItem(item, node);
   }
 }
 
