@@ -110,7 +110,10 @@ export function isProvenancePredicate(predicateType: string): boolean {
 function repositoryOf(uri: unknown): string | undefined {
   const s = str(uri);
   if (!s) return undefined;
-  return s.replace(/^git\+/, '').replace(/@[^/@]*$/, '').replace(/\.git$/, '');
+  const url = s.replace(/^git\+/, '');
+  // The ref after the path's `@` (a branch, a tag: it may hold slashes), not a user@ before the host.
+  const path = /^([a-z][a-z0-9+.-]*:\/\/[^/]+\/[^@]*)@.*$/i.exec(url);
+  return (path?.[1] ?? url).replace(/\.git$/, '');
 }
 
 function commitOf(digest: unknown): string | undefined {
