@@ -2,13 +2,15 @@ import * as vscode from 'vscode';
 import { imageSize } from '../../core/image/image-size';
 import { inspectImage } from '../../core/image/inspect';
 import { runPool } from '../../core/image/pool';
+import { DOCKER_REFERENCE_TYPE } from '../../core/supply-chain/kinds';
 import type { InspectedImage } from '../../core/image/inspect';
 import { isInspectRequest } from '../../webview/inspect/protocol';
-import type { InspectNotification, InspectRequest } from '../../webview/inspect/protocol';
+import type { InspectNotification, InspectRequest, SupplyChainRowView } from '../../webview/inspect/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
 import { copyText, pageHtml, panelError } from '../webview-panel';
 import { inspectView } from './inspect-view';
+import { supplyChainRows } from '../supply-chain/inspect-rows';
 
 export const inspectViewType = 'registryExplorer.inspect';
 
@@ -62,7 +64,7 @@ export class InspectPanel extends Disposable {
   private async platformSizes(): Promise<Map<string, number | undefined>> {
     const image = await this.image;
     const sizes = new Map<string, number | undefined>();
-    const others = (image.index?.manifests ?? []).filter((d) => d.digest !== image.manifestDigest);
+    const others = (image.index?.manifests ?? []).filter((d) => d.digest !== image.manifestDigest && d.annotations?.[DOCKER_REFERENCE_TYPE] !== 'attestation-manifest');
     const client = this.ctx.clients.for(this.host);
     await runPool(others, this.ctx.config.concurrency, async (d, signal) => {
       sizes.set(d.digest, await imageSize(client, this.repository, d.digest, signal).catch((error: unknown) => {
@@ -71,6 +73,19 @@ export class InspectPanel extends Disposable {
       }));
     });
     return sizes;
+  }
+
+  private supplyChain: Promise<SupplyChainRowView[] | undefined> | undefined;
+
+  /** The Supply chain section, sent once read (the tree's reading of the same image is reused). */
+  private async postSupplyChain(): Promise<void> {
+    this.supplyChain ??= this.image.then(async (image) => supplyChainRows(this.host, this.repository, image.info.Digest, await this.ctx.tree.supplyChains.get(this.host, this.repository, image.info.Digest)));
+    try {
+      this.post({ type: 'supplyChain', rows: (await this.supplyChain) ?? [], error: undefined });
+    } catch (error) {
+      this.supplyChain = undefined;
+      this.post({ type: 'supplyChain', rows: [], error: panelError(this.ctx, `inspect ${this.name}: supply chain`, error) });
+    }
   }
 
   private post(message: InspectNotification): void {
@@ -82,7 +97,15 @@ export class InspectPanel extends Disposable {
       switch (message.type) {
         case 'ready':
           this.post({ type: 'show', view: inspectView(this.name, await this.image, await this.platformSizes()) });
+          void this.postSupplyChain();
           return;
+        case 'openSbom': {
+          // Only a blob this panel listed: the page names nothing else to read.
+          const rows = await this.supplyChain;
+          if (!rows?.some((r) => r.sbomBlob === message.blob)) return;
+          await this.ctx.rawDocuments.open({ host: this.host, repository: this.repository, reference: message.blob, part: 'sbom' });
+          return;
+        }
         case 'openRaw': {
           const image = await this.image;
           await this.ctx.rawDocuments.show({ host: this.host, repository: this.repository, reference: this.reference, part: message.what }, message.what === 'manifest' ? image.rawManifest : image.rawConfig);

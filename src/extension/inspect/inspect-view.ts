@@ -1,6 +1,7 @@
 // What the Inspect panel shows, computed from the core's inspect result. Pure, unit-tested.
 import type { InspectedImage } from '../../core/image/inspect';
 import { formatPlatform } from '../../core/image/platform';
+import { DOCKER_REFERENCE_TYPE } from '../../core/supply-chain/kinds';
 import type { InspectView } from '../../webview/inspect/protocol';
 
 /** `imageSizes`: config plus layers of each platform's image, by digest (an index's descriptors only give manifest byte counts). */
@@ -14,7 +15,8 @@ export function inspectView(reference: string, image: InspectedImage, imageSizes
     created: info.Created,
     platform,
     totalSize: manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0),
-    platforms: (image.index?.manifests ?? []).map((d) => ({
+    // BuildKit's attestation manifests are referrers (the Supply chain section), not platforms.
+    platforms: (image.index?.manifests ?? []).filter((d) => d.annotations?.[DOCKER_REFERENCE_TYPE] !== 'attestation-manifest').map((d) => ({
       platform: d.platform ? formatPlatform(d.platform) : 'unknown',
       digest: d.digest,
       size: d.digest === image.manifestDigest ? manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0) : imageSizes.get(d.digest),

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-table-body/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import { formatSize } from '../../extension/format';
-import type { InspectNotification, InspectRequest, InspectView } from './protocol';
+import type { InspectNotification, InspectRequest, InspectView, SupplyChainRowView } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 const host = acquireVsCodeApi();
@@ -110,11 +110,41 @@ function render(view: InspectView): void {
   const history = section('History', view.history.length);
   history.append(view.history.length ? table(['Created', 'Created by', ''], view.history.map((h) => [h.created, h.createdBy, h.emptyLayer ? 'empty layer' : '']), 'history') : el('p', 'No history.', 'empty'));
   root.append(history);
+  // Filled in when the extension has read what refers to the image.
+  const supply = section('Supply chain');
+  supply.id = 'supply-chain';
+  supply.append(el('p', 'Reading what refers to this image...', 'empty'));
+  root.append(supply);
+}
+
+function renderSupplyChain(rows: SupplyChainRowView[], error: string | undefined): void {
+  const old = document.getElementById('supply-chain');
+  if (!old) return;
+  const s = section('Supply chain', rows.length);
+  s.id = 'supply-chain';
+  if (error) s.append(el('p', `Could not read what refers to this image: ${error}`, 'error'));
+  else if (!rows.length) s.append(el('p', 'Nothing refers to this image (no signatures, SBOMs, provenance or other artifacts).', 'empty'));
+  else {
+    s.append(table(['Kind', 'Item', 'Details', 'Digest'], rows.map((r) => [r.group, `${'  '.repeat(r.depth)}${r.depth ? '↳ ' : ''}${r.label}`, r.description, r.digest]), 'supply-chain-table'));
+    const sboms = rows.filter((r) => r.sbomBlob);
+    if (sboms.length) {
+      const actions = el('div', undefined, 'actions');
+      for (const r of sboms) {
+        const b = el('vscode-button', `Open SBOM: ${r.label} (${r.group})`);
+        b.setAttribute('secondary', '');
+        b.addEventListener('click', () => post({ type: 'openSbom', blob: r.sbomBlob as string }));
+        actions.append(b);
+      }
+      s.append(actions);
+    }
+  }
+  old.replaceWith(s);
 }
 
 window.addEventListener('message', (event: MessageEvent<InspectNotification>) => {
   const message = event.data;
   if (message.type === 'show') render(message.view);
+  else if (message.type === 'supplyChain') renderSupplyChain(message.rows, message.error);
   else if (message.type === 'error') document.getElementById('root')!.replaceChildren(el('p', message.message, 'error'));
 });
 post({ type: 'ready' });
