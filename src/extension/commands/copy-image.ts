@@ -11,6 +11,7 @@ import { imageArgument, imageName } from './image-argument';
 import type { ImageTarget } from './image-argument';
 import { inspectImageCommand } from './inspect-image';
 import { pickRegistry } from './pick-registry';
+import { chooseTravelling, countTravelling, travellingText } from '../supply-chain/copy-referrers';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -18,6 +19,12 @@ function progressMessage(p: CopyProgress): string {
   if (p.phase === 'resolving') return 'reading the source manifest';
   if (p.phase === 'manifests') return 'pushing the manifest';
   return `layers ${p.blobsDone}/${p.blobsTotal} · ${formatSize(p.bytesDone)} of ${formatSize(p.bytesTotal)}`;
+}
+
+/** " With it: 3 signatures, attestations or SBOMs." and what was left behind; nothing when nothing refers. */
+function carriedText(r: { carried: number; present: number; dropped: number }): string {
+  const parts = [r.carried ? `${r.carried} copied` : undefined, r.present ? `${r.present} already there` : undefined, r.dropped ? `${r.dropped} left behind` : undefined].filter(Boolean);
+  return parts.length ? ` Signatures, attestations and SBOMs: ${parts.join(', ')}.` : '';
 }
 
 /** Where a copy goes; given by a drop on the tree, else asked for. */
@@ -134,6 +141,12 @@ export const copyImageCommand: Command = {
     );
     ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
     if (!(await confirmPlan(plan, from, to, tag, dropped))) return undefined;
+    // Signatures, attestations and SBOMs go along unless the user leaves them behind.
+    const travelling = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading what refers to ${from}` }, () =>
+      countTravelling(ctx.clients.for(source.host), source.repository, plan.sourceDigest, ctx.config.concurrency),
+    );
+    const keep = await chooseTravelling(travelling, to);
+    ctx.log.info(`copy: ${travellingText(travelling) || 'nothing'} refers to ${from}; keeping signatures: ${keep.signatures}, others: ${keep.others}`);
     ctx.log.info(`copying ${from} to ${to}`);
     const abort = new AbortController();
     const result = await Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Copying ${from} to ${to}`, cancellable: true }, async (progress, token) => {
@@ -146,6 +159,7 @@ export const copyImageCommand: Command = {
           srcClient: ctx.clients.for(source.host),
           dstClient: ctx.clients.for(target),
           signal: abort.signal,
+          referrers: keep,
           onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`),
           onProgress: (p) => {
             const now = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 0;
@@ -162,7 +176,7 @@ export const copyImageCommand: Command = {
     ctx.tree.refreshWhere(target, repository);
     const reference = `${target}/${repository}@${result.digest}`;
     void vscode.window
-      .showInformationMessage(result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`, 'Inspect', 'Copy Reference')
+      .showInformationMessage(`${result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`}${carriedText(result.referrers)}`, 'Inspect', 'Copy Reference')
       .then(async (choice) => {
         if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
         if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
