@@ -9,11 +9,11 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import {
+  attachedArtifact,
   buildImage,
   buildkitAttestationIndex,
   cosignSignature,
   cosignSignatureTag,
-  EMPTY_JSON,
   hasTool,
   orasReferrer,
   pushImage,
@@ -22,7 +22,6 @@ import {
   referrersTag,
   registryDigest,
   removeAllTempDirs,
-  sha256,
   startReferrersFront,
   startRegistry,
   stopAll,
@@ -55,28 +54,9 @@ const commit = '0123456789abcdef0123456789abcdef01234567';
 
 const asShape = (i: BuiltImage): ShapeManifest => ({ bytes: i.manifest, digest: i.manifestDigest, mediaType: i.manifestMediaType });
 
-/** An OCI 1.1 artifact about `subject` (empty config, `subject` set), as `oras attach` writes one. */
-function artifact(subject: ShapeManifest, artifactType: string, layerType: string, doc: Buffer, annotations: Record<string, string> = {}): Shape {
-  const blobs = new Map<string, Buffer>([
-    [sha256(EMPTY_JSON), EMPTY_JSON],
-    [sha256(doc), doc],
-  ]);
-  const bytes = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      artifactType,
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(EMPTY_JSON), size: 2 },
-      layers: [{ mediaType: layerType, digest: sha256(doc), size: doc.length, annotations }],
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length },
-    }),
-  );
-  return { top: { bytes, digest: sha256(bytes), mediaType: 'application/vnd.oci.image.manifest.v1+json' }, children: [], blobs, foreign: [] };
-}
-
 function spdxSbom(subject: ShapeManifest): Shape {
   const doc = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'team/app', packages: [{ name: 'zlib', versionInfo: '1.3.1' }, { name: 'openssl', versionInfo: '3.1.4' }] }));
-  return artifact(subject, 'application/spdx+json', 'application/spdx+json', doc);
+  return attachedArtifact(subject, 'application/spdx+json', 'application/spdx+json', doc);
 }
 
 /** SLSA v1 provenance as GitHub's attest-build-provenance writes it, in an in-toto statement. */
@@ -94,7 +74,7 @@ function provenance(subject: ShapeManifest): Shape {
       runDetails: { builder: { id: builder } },
     },
   };
-  return artifact(subject, 'application/vnd.in-toto+json', 'application/vnd.in-toto+json', Buffer.from(JSON.stringify(statement)), { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1' });
+  return attachedArtifact(subject, 'application/vnd.in-toto+json', 'application/vnd.in-toto+json', Buffer.from(JSON.stringify(statement)), { layerAnnotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1' } });
 }
 
 before(async () => {
