@@ -23,7 +23,7 @@ export class Config extends Disposable {
         if (!e.affectsConfiguration(section)) return;
         this.changed.fire({
           registries: e.affectsConfiguration(`${section}.registries`),
-          browsing: ['pageSize', 'tagPageSize', 'concurrency'].some((s) => e.affectsConfiguration(`${section}.${s}`)),
+          browsing: ['pageSize', 'tagPageSize', 'concurrency', 'showSupplyChainTags'].some((s) => e.affectsConfiguration(`${section}.${s}`)),
         });
       }),
     );
@@ -50,6 +50,11 @@ export class Config extends Disposable {
   /** How many requests the tree sends at once for tag details. */
   get concurrency(): number {
     return clamp(this.settings.get<number>('concurrency', 4), 1, 32);
+  }
+
+  /** List cosign `.sig/.att/.sbom` and referrers-index `sha256-<hex>` tags as ordinary tags. */
+  get showSupplyChainTags(): boolean {
+    return this.settings.get<boolean>('showSupplyChainTags', false);
   }
 
   get shareLoginsWithAuthFile(): boolean {

@@ -285,6 +285,32 @@ export function orasReferrer(subject: ShapeManifest): Shape {
   return { top, children: [], blobs, foreign: [] };
 }
 
+/**
+ * An OCI 1.1 artifact about `subject` as `oras attach --artifact-type T` writes one: the empty config, one
+ * layer holding `doc`, and a `subject`. `layerAnnotations` go on the layer, `annotations` on the manifest.
+ */
+export function attachedArtifact(subject: ShapeManifest, artifactType: string, layerType: string, doc: Buffer, opts: { layerAnnotations?: Record<string, string>; annotations?: Record<string, string> } = {}): Shape {
+  const blobs = new Map<string, Buffer>([
+    [sha256(EMPTY_JSON), EMPTY_JSON],
+    [sha256(doc), doc],
+  ]);
+  const top = manifestOf(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType,
+        config: { mediaType: ShapeMediaTypes.ociEmpty, digest: sha256(EMPTY_JSON), size: 2 },
+        layers: [{ mediaType: layerType, digest: sha256(doc), size: doc.length, ...(opts.layerAnnotations ? { annotations: opts.layerAnnotations } : {}) }],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length },
+        ...(opts.annotations ? { annotations: opts.annotations } : {}),
+      }),
+    ),
+    'application/vnd.oci.image.manifest.v1+json',
+  );
+  return { top, children: [], blobs, foreign: [] };
+}
+
 /** The tag a registry without the referrers API keeps `subject`'s referrers index under (OCI 1.1's tag schema): `sha256-<hex>`. */
 export function referrersTag(subject: string): string {
   return subject.replace(':', '-');

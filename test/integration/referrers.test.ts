@@ -5,11 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import {
+  attachedArtifact,
   buildImage,
   buildkitAttestationIndex,
   cosignSignature,
   cosignSignatureTag,
-  EMPTY_JSON,
   orasReferrer,
   pushBlob,
   pushImage,
@@ -23,7 +23,6 @@ import {
   requireTools,
   run,
   runRegx,
-  sha256,
   startReferrersFront,
   startRegistry,
   stopAll,
@@ -62,22 +61,7 @@ function asShape(image: Awaited<ReturnType<typeof buildImage>>): ShapeManifest {
 /** An OCI 1.1 SBOM artifact about `subject` (artifactType application/spdx+json, empty config), as `oras attach` writes one. */
 function sbomReferrer(subject: ShapeManifest): Shape {
   const doc = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'app', packages: [{ name: 'zlib', versionInfo: '1.3.1' }] }));
-  const blobs = new Map<string, Buffer>([
-    [sha256(EMPTY_JSON), EMPTY_JSON],
-    [sha256(doc), doc],
-  ]);
-  const bytes = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      artifactType: 'application/spdx+json',
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(EMPTY_JSON), size: 2 },
-      layers: [{ mediaType: 'application/spdx+json', digest: sha256(doc), size: doc.length }],
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length },
-      annotations: { 'org.opencontainers.image.created': '2024-03-12T09:50:00Z' },
-    }),
-  );
-  return { top: { bytes, digest: sha256(bytes), mediaType: 'application/vnd.oci.image.manifest.v1+json' }, children: [], blobs, foreign: [] };
+  return attachedArtifact(subject, 'application/spdx+json', 'application/spdx+json', doc, { annotations: { 'org.opencontainers.image.created': '2024-03-12T09:50:00Z' } });
 }
 
 async function getJson(reg: { url: string }, path: string): Promise<{ status: number; headers: Headers; body: unknown }> {

@@ -13,6 +13,7 @@ import type { ImageTarget } from './image-argument';
 import { inspectImageCommand } from './inspect-image';
 import { pickRegistry } from './pick-registry';
 import { trustRegistry } from './trust-certificate';
+import { chooseTravelling, countTravelling, travellingText } from '../supply-chain/copy-referrers';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -20,6 +21,12 @@ export function progressMessage(p: CopyProgress): string {
   if (p.phase === 'resolving') return 'reading the source manifest';
   if (p.phase === 'manifests') return 'pushing the manifest';
   return `layers ${p.blobsDone}/${p.blobsTotal} · ${formatSize(p.bytesDone)} of ${formatSize(p.bytesTotal)}`;
+}
+
+/** " Signatures, attestations and SBOMs: 3 copied." and what was left behind; nothing when nothing refers. */
+function carriedText(r: { carried: number; present: number; dropped: number }): string {
+  const parts = [r.carried ? `${r.carried} copied` : undefined, r.present ? `${r.present} already there` : undefined, r.dropped ? `${r.dropped} left behind` : undefined].filter(Boolean);
+  return parts.length ? ` Signatures, attestations and SBOMs: ${parts.join(', ')}.` : '';
 }
 
 /** A copy the user cancelled from its notification; `cause` is what the copy engine threw. */
@@ -203,12 +210,18 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
   );
   ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
   if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line)))) return undefined;
+  // Signatures, attestations and SBOMs go along unless the user leaves them behind.
+  const travelling = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading what refers to ${from}` }, () =>
+    countTravelling(ctx.clients.for(source.host), source.repository, plan.sourceDigest, ctx.config.concurrency),
+  );
+  const keep = await chooseTravelling(travelling, to);
+  ctx.log.info(`copy: ${travellingText(travelling) || 'nothing'} refers to ${from}; keeping signatures: ${keep.signatures}, others: ${keep.others}`);
   ctx.log.info(`copying ${from} to ${to}`);
   const result = await copyWithProgress(`Copying ${from} to ${to}`, (options) =>
     copyImage(
       { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
       { transport: 'docker', ref: { registry: target, repository, tag } },
-      { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
+      { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), referrers: keep, onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
     ),
   ).catch(async (error: unknown) => {
     if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, target, repository, tag);
@@ -218,7 +231,7 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
   ctx.tree.refreshWhere(target, repository);
   const reference = `${target}/${repository}@${result.digest}`;
   void vscode.window
-    .showInformationMessage(result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`, 'Inspect', 'Copy Reference')
+    .showInformationMessage(`${result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`}${carriedText(result.referrers)}`, 'Inspect', 'Copy Reference')
     .then(async (choice) => {
       if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
       if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });

@@ -16,6 +16,7 @@ import { refreshLocalImagesCommand } from './local-refresh';
 import { removeLocalImageCommand } from './local-remove-image';
 import { logInCommand } from './log-in';
 import { logOutCommand } from './log-out';
+import { openSbomCommand } from './open-sbom';
 import { createPullSecretCommand } from './openshift-pull-secret';
 import { deleteImageStreamTagCommand } from './openshift-delete-tag';
 import { describeImageStreamCommand } from './openshift-describe';
@@ -74,6 +75,7 @@ export const commands: readonly Command[] = [
   pullIntoLocalImagesCommand,
   inspectLocalImageCommand,
   removeLocalImageCommand,
+  openSbomCommand,
   // OpenShift (the OpenShift Clusters view)
   logInToClusterCommand,
   refreshClustersCommand,

@@ -6,12 +6,13 @@ import { isIndexMediaType } from '../../core/image/mediatypes';
 import { runPool } from '../../core/image/pool';
 import { imageReferenceName, shortReferenceSuffix } from '../../core/reference/tag-or-digest';
 import { isInspectRequest } from '../../webview/inspect/protocol';
-import type { InspectNotification, InspectRequest, InspectView } from '../../webview/inspect/protocol';
+import type { InspectNotification, InspectRequest, InspectView, SupplyChainRowView } from '../../webview/inspect/protocol';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
 import { copyText, pageHtml, panelError } from '../webview-panel';
 import { indexView, inspectView } from './inspect-view';
 import type { ViewNames } from './inspect-view';
+import { supplyChainRows } from '../supply-chain/inspect-rows';
 import { webLink } from './web-link';
 
 export const inspectViewType = 'registryExplorer.inspect';
@@ -103,6 +104,19 @@ export class InspectPanel extends Disposable {
     return sizes;
   }
 
+  private supplyChain: Promise<SupplyChainRowView[] | undefined> | undefined;
+
+  /** The Supply chain section, sent after the rest (the tree's reading of the same image is reused). */
+  private async postSupplyChain(): Promise<void> {
+    this.supplyChain ??= this.loaded.then(async ({ view }) => supplyChainRows(this.host, this.repository, view.digest, await this.ctx.tree.supplyChains.get(this.host, this.repository, view.digest)));
+    try {
+      this.post({ type: 'supplyChain', rows: (await this.supplyChain) ?? [], error: undefined });
+    } catch (error) {
+      this.supplyChain = undefined;
+      this.post({ type: 'supplyChain', rows: [], error: panelError(this.ctx, `inspect ${this.name}: supply chain`, error) });
+    }
+  }
+
   private post(message: InspectNotification): void {
     void this.panel.webview.postMessage(message);
   }
@@ -112,11 +126,21 @@ export class InspectPanel extends Disposable {
       switch (message.type) {
         case 'retry':
           this.loaded = this.load();
+          this.supplyChain = undefined;
           this.post({ type: 'show', view: (await this.loaded).view });
+          void this.postSupplyChain();
           return;
         case 'ready':
           this.post({ type: 'show', view: (await this.loaded).view });
+          void this.postSupplyChain();
           return;
+        case 'openSbom': {
+          // Only a blob this panel listed: the page names nothing else to read.
+          const rows = await this.supplyChain;
+          if (!rows?.some((r) => r.sbomBlob === message.blob)) return;
+          await this.ctx.rawDocuments.open({ host: this.host, repository: this.repository, reference: message.blob, part: 'sbom' });
+          return;
+        }
         case 'openLog':
           this.ctx.log.show();
           return;

@@ -2,6 +2,7 @@
 import type { InspectedImage } from '../../core/image/inspect';
 import type { ImageIndex } from '../../core/image/mediatypes';
 import { formatPlatform } from '../../core/image/platform';
+import { DOCKER_REFERENCE_TYPE } from '../../core/supply-chain/kinds';
 import { formatPercent, formatSize } from '../format';
 import type { ImageView, IndexView, LayerChart, RunConfig } from '../../webview/inspect/protocol';
 import { webLink } from './web-link';
@@ -93,7 +94,7 @@ export function layerChart(sizes: readonly number[], createdBy: (layer: number) 
 
 /** Buildkit stores SBOM and provenance attestations in the index beside the images, on platform unknown/unknown. */
 function isAttestation(annotations: Record<string, string> | undefined): boolean {
-  return annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
+  return annotations?.[DOCKER_REFERENCE_TYPE] === 'attestation-manifest';
 }
 
 /** `sizes`: config plus layers of each platform's image, by digest (an index's descriptors only give manifest byte counts). */

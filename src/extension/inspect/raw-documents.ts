@@ -5,12 +5,14 @@
 import * as vscode from 'vscode';
 import { inspectImage } from '../../core/image/inspect';
 import { imageReferenceName } from '../../core/reference/tag-or-digest';
+import { sbomDocument } from '../../core/supply-chain/content';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
 
 export const rawScheme = 'registry-explorer';
 
-export type RawPart = 'manifest' | 'config';
+/** `sbom`: the SBOM a blob holds (the blob's digest is the reference), unwrapped from its in-toto statement. */
+export type RawPart = 'manifest' | 'config' | 'sbom';
 
 /** What a raw document shows: the manifest or the config of `reference` (a tag or a digest) in host/repository. */
 export interface RawDocumentTarget {
@@ -21,6 +23,9 @@ export interface RawDocumentTarget {
 }
 
 const configSuffix = ' (config)';
+const sbomSuffix = ' (SBOM)';
+/** SBOMs run to megabytes; one larger than this is not opened. */
+const maxSbomBytes = 64 * 1024 * 1024;
 
 /**
  * `registry-explorer:/host/team/app:v1` for a manifest and `.../app:v1 (config)` for its config:
@@ -28,13 +33,13 @@ const configSuffix = ' (config)';
  * and hover show the registry and repository.
  */
 export function rawDocumentUri(target: RawDocumentTarget): vscode.Uri {
-  return vscode.Uri.from({ scheme: rawScheme, path: `/${imageReferenceName(target.host, target.repository, target.reference)}${target.part === 'config' ? configSuffix : ''}` });
+  return vscode.Uri.from({ scheme: rawScheme, path: `/${imageReferenceName(target.host, target.repository, target.reference)}${target.part === 'config' ? configSuffix : target.part === 'sbom' ? sbomSuffix : ''}` });
 }
 
 export function parseRawDocumentUri(uri: vscode.Uri): RawDocumentTarget | undefined {
   let path = uri.path.slice(1);
-  const part: RawPart = path.endsWith(configSuffix) ? 'config' : 'manifest';
-  if (part === 'config') path = path.slice(0, -configSuffix.length);
+  const part: RawPart = path.endsWith(configSuffix) ? 'config' : path.endsWith(sbomSuffix) ? 'sbom' : 'manifest';
+  if (part !== 'manifest') path = path.slice(0, -(part === 'config' ? configSuffix : sbomSuffix).length);
   const slash = path.indexOf('/');
   const name = path.slice(slash + 1);
   const at = name.lastIndexOf('@') >= 0 ? name.lastIndexOf('@') : name.lastIndexOf(':');
@@ -77,8 +82,19 @@ export class RawDocuments extends Disposable implements vscode.TextDocumentConte
     this.known.set(uri.toString(), text);
     // Already open with other bytes (the tag moved since): the open document follows.
     if (before !== undefined && before !== text) this.changed.fire(uri);
+    await this.reveal(uri, language);
+  }
+
+  /** Opens the document of `target` as the provider reads it (an SBOM: its blob's digest fixes what it holds). */
+  async open(target: RawDocumentTarget): Promise<void> {
+    await this.reveal(rawDocumentUri(target), undefined);
+  }
+
+  /** `language` undefined: JSON when the text parses as JSON (an SPDX tag-value SBOM stays plain text). */
+  private async reveal(uri: vscode.Uri, language: DocumentLanguage | undefined): Promise<void> {
     let doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+    const wanted = language ?? (isJson(doc.getText()) ? 'json' : undefined);
+    if (wanted && doc.languageId !== wanted) doc = await vscode.languages.setTextDocumentLanguage(doc, wanted);
     // Not a preview: the manifest and the config stay open side by side in tabs of their own.
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   }
@@ -96,10 +112,25 @@ export class RawDocuments extends Disposable implements vscode.TextDocumentConte
     }
     const target = parseRawDocumentUri(uri);
     if (!target) return '';
+    if (target.part === 'sbom') {
+      const blob = await this.ctx.clients.for(target.host).getBlobBytes(target.repository, target.reference, maxSbomBytes, abort.signal);
+      const text = prettyJson(sbomDocument(blob));
+      this.known.set(uri.toString(), text);
+      return text;
+    }
     const image = await inspectImage(this.ctx.clients.for(target.host), target.repository, target.reference, { noTags: true, signal: abort.signal });
     const text = prettyJson(target.part === 'manifest' ? image.rawManifest : image.rawConfig);
     this.known.set(uri.toString(), text);
     return text;
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

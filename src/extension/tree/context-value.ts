@@ -20,6 +20,9 @@ export function contextValue(node: Node, details?: TagDetails): string {
       if (details && !details.error) tokens.push('resolved');
       if (details?.isIndex) tokens.push('index');
       break;
+    case 'supplyItem':
+      tokens.push(node.itemKind);
+      break;
     case 'error':
     case 'message':
       tokens.push(...node.actions);

@@ -2,6 +2,7 @@
 // (tree-items.ts). The tree keeps one object per id so that a change event for a node (a tag
 // whose size arrived) reaches the row VS Code already shows.
 import type { ConfiguredRegistry } from '../registry-settings';
+import type { SupplyChainNode, SupplyNode } from '../supply-chain/nodes';
 
 /** Where a registry's login comes from, never the secret. */
 export interface LoginInfo {
@@ -59,6 +60,8 @@ export interface PlatformNode {
   readonly platform: string;
   /** The image's config plus layers (not the platform manifest's own byte count); undefined when unknown. */
   readonly imageSize: number | undefined;
+  /** What refers to this platform's image, when anything does. */
+  readonly supplyChain?: SupplyChainNode;
 }
 
 export type PagedNode = RegistryNode | RepositoryNode;
@@ -93,7 +96,7 @@ export interface MessageNode {
   readonly actions: readonly ErrorAction[];
 }
 
-export type Node = RegistryNode | NamespaceNode | RepositoryNode | TagNode | PlatformNode | LoadMoreNode | ErrorNode | MessageNode;
+export type Node = RegistryNode | NamespaceNode | RepositoryNode | TagNode | PlatformNode | LoadMoreNode | ErrorNode | MessageNode | SupplyNode;
 
 /** Facts about a tag fetched after the tag list, a few at a time. */
 export interface TagDetails {
@@ -105,4 +108,6 @@ export interface TagDetails {
   readonly created: string | undefined;
   readonly platforms: readonly { digest: string; platform: string }[];
   readonly error: string | undefined;
+  /** Something refers to the image (signatures, SBOMs...): its row opens onto a Supply chain branch. */
+  readonly refers?: boolean;
 }

@@ -15,6 +15,9 @@ import type { Listing } from './failure';
 import { namespaceRepositories } from '../../core/registry/search';
 import type { SearchApi } from '../../core/registry/search';
 import { searchApiOf } from './search-api';
+import { isSupplyChainTag } from '../../core/supply-chain/presence';
+import { DOCKER_REFERENCE_TYPE } from '../../core/supply-chain/kinds';
+import { SupplyChains, subjectRow } from '../supply-chain/supply-chains';
 import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
 import { errorId, loadMoreId, messageId, namespaceId, platformId, registryId, repositoryId, tagId, tagIdPrefix } from './ids';
 import { groupRepositories, matchesFilter } from './repository-groups';
@@ -55,9 +58,12 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private readonly imageSizes = new Map<string, Promise<number | undefined>>();
   private readonly limiters = new Map<string, Limiter>();
   private abort = new AbortController();
+  /** What refers to the images shown (Supply chain rows), read when a tag is opened. */
+  readonly supplyChains: SupplyChains;
 
   constructor(private readonly ctx: Ctx) {
     super();
+    this.supplyChains = new SupplyChains(ctx);
     this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
     // A login changes one registry: forget what it listed, keep the others' rows and caches.
     this.register(ctx.logins.onDidChange((host) => this.forgetRegistry(host)));
@@ -73,6 +79,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.details.clear();
       this.pendingDetails.clear();
       this.imageSizes.clear();
+      this.supplyChains.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
       return;
@@ -104,6 +111,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     for (const id of [...this.details.keys()]) if (described(id)) this.details.delete(id);
     for (const id of [...this.pendingDetails]) if (described(id)) this.pendingDetails.delete(id);
     for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
+    this.supplyChains.forget(host, repository);
   }
 
   /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
@@ -201,16 +209,56 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       }
       case 'repository':
         return this.tagChildren(node);
-      case 'tag': {
-        const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
-        const sizes = await Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest)));
-        return details.platforms.map((p, i) =>
-          this.intern({ kind: 'platform', id: platformId(node.registry.host, node.repository, node.tag, p.digest), registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i] }),
-        );
-      }
+      case 'tag':
+        return this.tagRowChildren(node);
+      case 'platform':
+        return node.supplyChain ? [this.intern(node.supplyChain)] : [];
+      case 'supplyChain':
+        return node.groups.map((g) => this.intern(g));
+      case 'supplyGroup':
+        return node.items.map((i) => this.intern(i));
+      case 'supplyItem':
+        return node.children.map((i) => this.intern(i));
       default:
         return [];
     }
+  }
+
+  /**
+   * An index's platforms (each with its own Supply chain row when something refers to it), under the
+   * index's own Supply chain row; an image's Supply chain row. What refers is read here, when the tag is
+   * opened; a failure to read it is a row saying so, and the platforms still show.
+   */
+  private async tagRowChildren(node: TagNode): Promise<Node[]> {
+    const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
+    const wantSupply = details.isIndex || details.refers === true;
+    const [sizes, supply] = await Promise.all([
+      Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest))),
+      wantSupply && details.digest
+        ? this.supplyChains.get(node.registry, node.repository, details.digest, this.abort.signal).then(
+            (found) => ({ found, error: undefined }),
+            (error: unknown) => ({ found: undefined, error }),
+          )
+        : undefined,
+    ]);
+    const rows: Node[] = [];
+    if (supply?.error !== undefined) {
+      const message = supply.error instanceof Error ? supply.error.message : String(supply.error);
+      this.ctx.log.warn(`${node.id}: supply chain: ${message}`);
+      rows.push(this.message(node.registry, `Supply chain could not be read: ${this.ctx.log.redact(message)}`, ['retry']));
+    }
+    const found = supply?.found;
+    const own = found ? subjectRow(node.id, node.registry, node.repository, found.discovery.root, found) : undefined;
+    if (own) rows.push(this.intern(own));
+    // The tag is part of the id: two tags naming one index show the same platforms twice.
+    details.platforms.forEach((p, i) => {
+      const id = platformId(node.registry.host, node.repository, node.tag, p.digest);
+      const subject = found?.discovery.root.manifests.find((m) => m.digest === p.digest);
+      const supplyChain = subject && found ? subjectRow(id, node.registry, node.repository, subject, found) : undefined;
+      rows.push(this.intern({ kind: 'platform', id, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i], ...(supplyChain ? { supplyChain } : {}) }));
+    });
+    if (!rows.length && !details.isIndex) rows.push(this.message(node.registry, 'Nothing refers to this image', []));
+    return rows;
   }
 
   private async registryNode(registry: ConfiguredRegistry): Promise<RegistryNode> {
@@ -287,7 +335,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const loaded = await this.firstPage(node);
     if (loaded.failure) return [this.errorRow(node, node.registry, loaded.failure, 'tags')];
     const tagFilter = this.tagFilter(node.registry.host, node.repository);
-    loaded.sorted ??= [...loaded.items].sort(naturalOrder);
+    // Signature, attestation and referrers-index tags show under the image they refer to, unless asked for.
+    loaded.sorted ??= (this.ctx.config.showSupplyChainTags ? [...loaded.items] : loaded.items.filter((t) => !isSupplyChainTag(t))).sort(naturalOrder);
     loaded.shown ??= this.ctx.config.tagPageSize;
     const matching = tagFilter ? loaded.sorted.filter((tag) => matchesFilter(tag, tagFilter)) : loaded.sorted;
     const page = tagPage(matching, loaded.shown, loaded.next !== undefined);
@@ -402,7 +451,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       const m = await client.getManifest(tag.repository, tag.tag, signal);
       const json = JSON.parse(m.bytes.toString('utf8')) as Partial<ImageIndex & ImageManifest>;
       if (isIndexMediaType(m.mediaType)) {
-        const platforms = (json.manifests ?? []).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform' }));
+        // BuildKit's attestation manifests (unknown/unknown) are referrers of a platform, not platforms.
+        const platforms = (json.manifests ?? [])
+          .filter((d) => d.annotations?.[DOCKER_REFERENCE_TYPE] !== 'attestation-manifest')
+          .map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown platform' }));
         details = { digest: m.digest, mediaType: m.mediaType, isIndex: true, size: undefined, created: undefined, platforms, error: undefined };
       } else {
         const size = manifestImageSize(m.bytes, m.mediaType);
@@ -414,7 +466,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
             this.ctx.log.debug(`no config for ${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
           }
         }
-        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined };
+        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined, refers: await this.refers(tag, m.digest, m.mediaType, signal) };
       }
     } catch (error) {
       this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
@@ -422,6 +474,18 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     }
     if (!signal.aborted && generation === this.generation(tag.registry.host)) this.details.set(tag.id, details);
     return details;
+  }
+
+  /** Whether anything refers to a tag's image; a failure to ask is logged and counts as no. */
+  private async refers(tag: TagNode, digest: string, mediaType: string, signal: AbortSignal): Promise<boolean> {
+    const listed = this.loaded.get(`tags:${tag.registry.host}/${tag.repository}`);
+    const known = { tags: new Set(listed?.items ?? []), complete: listed !== undefined && !listed.next && !listed.failure };
+    try {
+      return await this.supplyChains.refers(tag.registry, tag.repository, digest, mediaType, known, signal);
+    } catch (error) {
+      this.ctx.log.debug(`${tag.id}: could not tell whether anything refers to it: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
   }
 
   /** One object per id, so change events reach the row VS Code shows. */

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatAge, formatSize, shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
+import { supplyTreeItem } from '../supply-chain/tree-items';
 import { contextValue } from './context-value';
 import { asErrorRow, asMessageRow } from './status-rows';
 import { loadMoreLabel } from './tag-page';
@@ -57,7 +58,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     case 'tag': {
       item.label = node.tag;
       item.iconPath = new vscode.ThemeIcon('tag');
-      item.collapsibleState = details?.isIndex ? C.Collapsed : C.None;
+      item.collapsibleState = details?.isIndex || details?.refers ? C.Collapsed : C.None;
       item.description = tagDescription(details, now);
       item.tooltip = tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details);
       item.command = { command: inspectImageCommandId, title: 'Inspect Image', arguments: [node] };
@@ -68,6 +69,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     case 'platform':
       item.label = node.platform;
       item.iconPath = new vscode.ThemeIcon('vm');
+      if (node.supplyChain) item.collapsibleState = C.Collapsed;
       item.description = [shortDigest(node.digest), node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(' · ');
       item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
       item.accessibilityInformation = { label: [`platform ${node.platform}`, `digest ${shortDigest(node.digest)}`, node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(', ') };
@@ -91,6 +93,10 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       if (fix) item.command = { ...fixCommands[fix], arguments: [node] };
       return item;
     }
+    case 'supplyChain':
+    case 'supplyGroup':
+    case 'supplyItem':
+      return supplyTreeItem(item, node);
   }
 }
 

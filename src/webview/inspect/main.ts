@@ -9,9 +9,10 @@ import type { ImageSection } from './image-sections';
 import { indexSummarySection, platformsSection } from './index-sections';
 import type { IndexSection } from './index-sections';
 import type { InspectNotification, InspectView } from './protocol';
+import { renderSupplyChain, supplyChainPlaceholder } from './supply-chain-section';
 
-const imageSections: readonly ImageSection[] = [summarySection, runSection, layersSection, labelsSection, envSection, historySection];
-const indexSections: readonly IndexSection[] = [indexSummarySection, platformsSection];
+const imageSections: readonly ImageSection[] = [summarySection, runSection, layersSection, labelsSection, envSection, historySection, supplyChainPlaceholder];
+const indexSections: readonly IndexSection[] = [indexSummarySection, platformsSection, supplyChainPlaceholder];
 
 function header(view: InspectView): HTMLElement {
   const head = el('header');
@@ -43,6 +44,7 @@ function renderError(message: string): void {
 window.addEventListener('message', (event: MessageEvent<InspectNotification>) => {
   const message = event.data;
   if (message.type === 'show') render(message.view);
+  else if (message.type === 'supplyChain') renderSupplyChain(message.rows, message.error);
   else if (message.type === 'error') renderError(message.message);
 });
 post({ type: 'ready' });

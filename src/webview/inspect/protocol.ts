@@ -80,6 +80,20 @@ export interface IndexView {
 
 export type InspectView = ImageView | IndexView;
 
+/** One row of the Supply chain section: what the tree's Supply chain branch shows, flattened. */
+export interface SupplyChainRowView {
+  /** "Signatures", "SBOMs", "Provenance"... with the platform for a platform's own. */
+  group: string;
+  label: string;
+  /** Ends with where it was found (referrers API, tag schema, cosign tag, BuildKit). */
+  description: string;
+  digest: string;
+  /** Referrers of a referrer are indented under it. */
+  depth: number;
+  /** An SBOM's blob: the row offers to open it. */
+  sbomBlob: string | undefined;
+}
+
 /** Webview -> extension. */
 export type InspectRequest =
   | { type: 'ready' }
@@ -88,14 +102,16 @@ export type InspectRequest =
   | { type: 'openRaw'; what: 'manifest' | 'config' }
   | { type: 'copy'; text: string }
   | { type: 'openLink'; url: string }
-  | { type: 'inspectPlatform'; digest: string };
+  | { type: 'inspectPlatform'; digest: string }
+  | { type: 'openSbom'; blob: string };
 
 /** Extension -> webview. */
-export type InspectNotification = { type: 'show'; view: InspectView } | { type: 'error'; message: string };
+/** The Supply chain section arrives after the rest (it takes more requests). */
+export type InspectNotification = { type: 'show'; view: InspectView } | { type: 'error'; message: string } | { type: 'supplyChain'; rows: SupplyChainRowView[]; error: string | undefined };
 
 export function isInspectRequest(value: unknown): value is InspectRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; what?: unknown; text?: unknown; url?: unknown; digest?: unknown };
+  const m = value as { type?: unknown; what?: unknown; text?: unknown; url?: unknown; digest?: unknown; blob?: unknown };
   switch (m.type) {
     case 'ready':
     case 'retry':
@@ -109,6 +125,8 @@ export function isInspectRequest(value: unknown): value is InspectRequest {
       return typeof m.url === 'string';
     case 'inspectPlatform':
       return typeof m.digest === 'string';
+    case 'openSbom':
+      return typeof m.blob === 'string';
     default:
       return false;
   }
