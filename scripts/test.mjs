@@ -13,7 +13,7 @@ const wanted = layers.length ? layers : ['unit', 'integration', 'e2e'];
 const debianTools = {
   'docker-registry': 'docker-registry', skopeo: 'skopeo', umoci: 'umoci', podman: 'podman', htpasswd: 'apache2-utils',
   openssl: 'openssl', curl: 'curl', 'gnome-keyring-daemon': 'gnome-keyring', 'dbus-run-session': 'dbus',
-  'secret-tool': 'libsecret-tools', rg: 'ripgrep', chromium: 'chromium',
+  'secret-tool': 'libsecret-tools', rg: 'ripgrep', chromium: 'chromium', gpg: 'gnupg',
 };
 const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((dir) => {
   try {

@@ -64,6 +64,13 @@ async function pushManyTags(reg: TestRegistry, repository: string, count: number
 }
 
 /** GETs of manifests in `repository` the editor has sent. */
+/** Focuses a tree row without running its command (a click on a tag inspects it). */
+async function focusRow(label: string): Promise<void> {
+  await bench.treeRow(view, label).click({ button: 'right' });
+  await bench.page.locator('.context-view .monaco-menu').first().waitFor();
+  await bench.page.keyboard.press('Escape');
+}
+
 function manifestReads(repository: string): number {
   return counter.count('GET', new RegExp(`^/v2/${escape(repository)}/manifests/`));
 }
@@ -311,8 +318,9 @@ test(`a repository with ${tagCount.toLocaleString('en')} tags in one answer show
   await bench.treeRow(view, 'v1').waitFor();
   console.log(`# time to first page of ${tagCount} tags (click to first tag row, automation included): ${Date.now() - started} ms`);
   const more = bench.pane(view).locator('.monaco-list-row').filter({ has: bench.page.locator('.label-name', { hasText: /^Load more \(/ }) });
-  // The tree draws only the rows in view: go to the last one with the keyboard.
-  await bench.treeRow(view, 'v1').click();
+  // The tree draws only the rows in view: go to the last one with the keyboard. A left click on a tag
+  // would inspect it (more manifest reads): a right click focuses it, Escape closes its menu.
+  await focusRow('v1');
   await bench.page.keyboard.press('End');
   await more.first().waitFor();
   assert.equal((await more.first().innerText()).trim(), 'Load more (2,900 left)');
@@ -328,7 +336,7 @@ test(`a repository with ${tagCount.toLocaleString('en')} tags in one answer show
   await more.first().click();
   await bench.treeRow(view, 'v101').waitFor();
   // The row clicked is gone (replaced by the next page): focus a tag row again before going to the end.
-  await bench.treeRow(view, 'v101').click();
+  await focusRow('v101');
   const next = bench.pane(view).locator('.monaco-list-row').filter({ has: bench.page.locator('.label-name', { hasText: /^Load more \(2,800 left\)$/ }) });
   await bench.page.keyboard.press('End');
   await next.first().waitFor();

@@ -91,6 +91,14 @@ export class Workbench {
     await this.page.mouse.up();
   }
 
+  /** Collapses the side bar pane `name` (its header), leaving the room to the others; a collapsed one stays so. */
+  async collapsePane(name: string): Promise<void> {
+    const header = this.pane(name).locator('.pane-header').first();
+    await header.waitFor();
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    await this.page.waitForFunction((n) => Array.from(document.querySelectorAll('.pane-header')).some((h) => (h.getAttribute('aria-label') ?? '').startsWith(n) && h.getAttribute('aria-expanded') === 'false'), name);
+  }
+
   /** The pane (view) inside the side bar whose header says `name`. */
   pane(name: string): Locator {
     return this.page.locator('#workbench\\.parts\\.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${name}"]`) });

@@ -65,6 +65,8 @@ export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTa
         if (opts.dryRun) {
           view.title = opts.title;
           view.show(result);
+          // The view is hidden until there is a plan to show (it would only take room from the trees).
+          await vscode.commands.executeCommand('setContext', 'registryExplorer.syncPlanShown', true);
           await vscode.commands.executeCommand(`${syncPlanViewId}.focus`);
         }
         return result;
