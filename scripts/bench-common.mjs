@@ -9,7 +9,7 @@ export function mergeSection(text, title, section) {
   const start = text.indexOf(title);
   if (start < 0) return `${text.trimEnd()}\n\n${section}`;
   const next = text.indexOf('\n## ', start + title.length);
-  return `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
+  return `${text.slice(0, start)}${section.trimEnd()}\n${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
 }
 
 /**
