@@ -14,6 +14,7 @@ import { inspectImageCommand } from './inspect-image';
 import { pickRegistry } from './pick-registry';
 import { trustRegistry } from './trust-certificate';
 import { chooseTravelling, countTravelling, travellingText } from '../supply-chain/copy-referrers';
+import { commandIds } from './command-ids';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -164,7 +165,7 @@ export async function reportCancelled(ctx: Parameters<Command['run']>[0], plan: 
  * bytes and can cancel; the destination's rows refresh at the end.
  */
 export const copyImageCommand: Command = {
-  id: 'registryExplorer.copyImage',
+  id: commandIds.copyImage,
   title: 'Copy Image To',
   async run(ctx, node, destination) {
     const source = await imageArgument(node, 'Copy Image');

@@ -8,6 +8,7 @@ import { localPullPlan } from '../local/push-plan';
 import type { Command } from './command';
 import { confirmPlan, CopyCancelled, copyWithProgress } from './copy-image';
 import { imageArgument, imageName } from './image-argument';
+import { commandIds } from './command-ids';
 
 /**
  * Copies a registry image into the local engine's store under its registry name, as podman pull
@@ -16,7 +17,7 @@ import { imageArgument, imageName } from './image-argument';
  * A drop always asks.
  */
 export const pullIntoLocalImagesCommand: Command = {
-  id: 'registryExplorer.pullIntoLocalImages',
+  id: commandIds.pullIntoLocalImages,
   title: 'Pull into Local Images',
   async run(ctx, node, how) {
     const source = await imageArgument(node, 'Pull into Local Images');
