@@ -9,6 +9,7 @@ import type { Command } from './command';
 import { confirmPlan, CopyCancelled, copyWithProgress } from './copy-image';
 import { imageArgument, imageName } from './image-argument';
 import { commandIds } from './command-ids';
+import { referenceParts } from '../../core/reference/tag-or-digest';
 
 /**
  * Copies a registry image into the local engine's store under its registry name, as podman pull
@@ -40,7 +41,7 @@ export const pullIntoLocalImagesCommand: Command = {
     if (!(await confirmPlan(plan, from, to, source.tag ?? source.reference, dropped, (line) => ctx.log.info(line), `After the pull it names image ${shortImageId(plan.sourceDigest)} (the pulled image's ID).`))) return undefined;
     const result = await copyWithProgress(`Pulling ${from} into Local Images`, (options) =>
       copyImage(
-        { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
+        { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } },
         location,
         { srcClient: ctx.clients.for(source.host), multiArch: 'system', ...options },
       ),
