@@ -8,10 +8,15 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocalEngine } from '../../src/core/local/engine';
-import { RegxError } from '../../src/core/errors';
+import { ArchiveTooLargeError, CancelledError, RegxError } from '../../src/core/errors';
+import { exportLimit, localSource } from '../../src/core/local/local-transport';
+import type { LocalLocation } from '../../src/core/local/local-transport';
+import { parseImageLocation } from '../../src/core/reference/transport';
 import { inspectRawWithSkopeo, makeTempDir, pushWithSkopeo, registryFetch, removeAllTempDirs, requireTools, run, runRegx, sha256, startRegistry, stopAll, writeImageLayout } from '../harness';
 import type { TestRegistry } from '../harness';
 
@@ -221,5 +226,69 @@ test('list-tags refuses the local transports as skopeo words it', async () => {
     const r = await runRegx(['list-tags', loc], { timeoutMs: 60_000 });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`Unsupported transport '${loc.split(':')[0]}' for tag listing\\. Only supported: docker, docker-archive`));
+  }
+});
+
+/**
+ * A hostile engine on a unix socket, speaking just enough of the Docker Engine API: it claims a 1000-byte
+ * image and then exports without end (until the client hangs up). Returns the socket and the bytes it sent.
+ */
+async function endlessEngine(): Promise<{ socket: string; sent: () => number; server: Server }> {
+  const socket = join(makeTempDir('hostile-engine'), 'docker.sock');
+  let sent = 0;
+  const chunk = Buffer.alloc(1 << 20, 0x61);
+  const server = createServer((req, res) => {
+    if (req.url === '/_ping') {
+      res.writeHead(200, { server: 'Docker/24.0.0', 'api-version': '1.43' }).end('OK');
+    } else if (/^\/images\/[^/]+\/json$/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Id: `sha256:${'a'.repeat(64)}`, RepoTags: ['app:1'], Size: 1000, Architecture: 'amd64', Os: 'linux', RootFS: { Layers: [] } }));
+    } else if (/^\/images\/[^/]+\/get$/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/x-tar' });
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    } else res.writeHead(404).end('{"message":"no such route"}');
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  return { socket, sent: () => sent, server };
+}
+
+/** regx's spool folders (`regx-local-*`) left in a temp folder. */
+const spools = (tmp: string): string[] => readdirSync(tmp).filter((f) => f.startsWith('regx-local-'));
+
+test('an engine whose export runs past twice the image size it reported is stopped with a too-large error, and the partial archive is removed', async () => {
+  const engine = await endlessEngine();
+  const tmp = makeTempDir('regx-tmp');
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  try {
+    const loc = parseImageLocation('docker-daemon:app:1') as LocalLocation;
+    const env = { ...isolatedEnv(), DOCKER_HOST: `unix://${engine.socket}` };
+    await assert.rejects(localSource(loc, { env }), (err: unknown) => {
+      assert.ok(err instanceof ArchiveTooLargeError, String(err));
+      assert.equal(err.reason, 'too-large');
+      assert.equal(err.limit, exportLimit(1000));
+      assert.match(err.message, /Docker Engine 24\.0\.0's export of docker-daemon:docker\.io\/library\/app:1 passed 67110864 bytes/);
+      return true;
+    });
+    assert.ok(engine.sent() < exportLimit(1000) + 64 * 1024 * 1024, `the export was cut off near the cap (${engine.sent()} bytes sent)`);
+    assert.deepEqual(spools(tmp), [], 'no spool folder is left');
+    // Cancelled mid-export: also nothing left.
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(localSource(loc, { env, signal: controller.signal, maxExportBytes: 1024 ** 4 }), (err: unknown) => err instanceof CancelledError || (err as Error).name === 'AbortError');
+    assert.deepEqual(spools(tmp), [], 'no spool folder is left after a cancel');
+    // From the CLI: the reason in its words, exit 1, and no spool in its TMPDIR.
+    const cliTmp = makeTempDir('regx-tmp');
+    const r = await runRegx(['copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env: { ...env, TMPDIR: cliTmp }, timeoutMs: 60_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /export of docker-daemon:docker\.io\/library\/app:1 passed \d+ bytes, more than the image can hold/);
+    assert.deepEqual(spools(cliTmp), []);
+  } finally {
+    process.env.TMPDIR = saved;
+    await new Promise((resolve) => engine.server.close(resolve));
   }
 });
