@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -17,7 +18,7 @@ import { ArchiveTooLargeError, CancelledError, RegxError } from '../../src/core/
 import { exportLimit, localSource } from '../../src/core/local/local-transport';
 import type { LocalLocation } from '../../src/core/local/local-transport';
 import { parseImageLocation } from '../../src/core/reference/transport';
-import { inspectRawWithSkopeo, makeTempDir, pushWithSkopeo, registryFetch, removeAllTempDirs, requireTools, run, runRegx, sha256, startRegistry, stopAll, writeImageLayout } from '../harness';
+import { inspectRawWithSkopeo, makeTempDir, regxBundle, pushWithSkopeo, registryFetch, removeAllTempDirs, requireTools, run, runRegx, sha256, startRegistry, stopAll, writeImageLayout } from '../harness';
 import type { TestRegistry } from '../harness';
 
 const services: ChildProcess[] = [];
@@ -231,9 +232,10 @@ test('list-tags refuses the local transports as skopeo words it', async () => {
 
 /**
  * A hostile engine on a unix socket, speaking just enough of the Docker Engine API: it claims a 1000-byte
- * image and then exports without end (until the client hangs up). Returns the socket and the bytes it sent.
+ * image and then exports without end (until the client hangs up), or with `stall`, sends 1 MiB and then
+ * nothing more. Returns the socket and the bytes it sent.
  */
-async function endlessEngine(): Promise<{ socket: string; sent: () => number; server: Server }> {
+async function endlessEngine(stall = false): Promise<{ socket: string; sent: () => number; server: Server }> {
   const socket = join(makeTempDir('hostile-engine'), 'docker.sock');
   let sent = 0;
   const chunk = Buffer.alloc(1 << 20, 0x61);
@@ -244,6 +246,11 @@ async function endlessEngine(): Promise<{ socket: string; sent: () => number; se
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Id: `sha256:${'a'.repeat(64)}`, RepoTags: ['app:1'], Size: 1000, Architecture: 'amd64', Os: 'linux', RootFS: { Layers: [] } }));
     } else if (/^\/images\/[^/]+\/get$/.test(req.url ?? '')) {
       res.writeHead(200, { 'content-type': 'application/x-tar' });
+      if (stall) {
+        res.write(chunk);
+        sent += chunk.length;
+        return;
+      }
       const pump = (): void => {
         while (!res.destroyed && res.write(chunk)) sent += chunk.length;
         if (!res.destroyed) res.once('drain', pump);
@@ -258,6 +265,8 @@ async function endlessEngine(): Promise<{ socket: string; sent: () => number; se
 
 /** regx's spool folders (`regx-local-*`) left in a temp folder. */
 const spools = (tmp: string): string[] => readdirSync(tmp).filter((f) => f.startsWith('regx-local-'));
+/** True once a spool in `tmp` holds at least the megabyte a stalling engine sends. */
+const spooled = (tmp: string): boolean => spools(tmp).some((d) => existsSync(join(tmp, d, 'image.tar')) && statSync(join(tmp, d, 'image.tar')).size >= 1 << 20);
 
 test('an engine whose export runs past twice the image size it reported is stopped with a too-large error, and the partial archive is removed', async () => {
   const engine = await endlessEngine();
@@ -276,11 +285,23 @@ test('an engine whose export runs past twice the image size it reported is stopp
     });
     assert.ok(engine.sent() < exportLimit(1000) + 64 * 1024 * 1024, `the export was cut off near the cap (${engine.sent()} bytes sent)`);
     assert.deepEqual(spools(tmp), [], 'no spool folder is left');
-    // Cancelled mid-export: also nothing left.
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    await assert.rejects(localSource(loc, { env, signal: controller.signal, maxExportBytes: 1024 ** 4 }), (err: unknown) => err instanceof CancelledError || (err as Error).name === 'AbortError');
-    assert.deepEqual(spools(tmp), [], 'no spool folder is left after a cancel');
+    // Cancelled mid-export (an engine that sends 1 MiB and stalls): also nothing left.
+    const stalled = await endlessEngine(true);
+    try {
+      const controller = new AbortController();
+      const pending = localSource(loc, { env: { ...env, DOCKER_HOST: `unix://${stalled.socket}` }, signal: controller.signal });
+      pending.catch(() => undefined);
+      for (let i = 0; i < 600 && !spooled(tmp); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(spooled(tmp), 'the export was being spooled when cancelled');
+      controller.abort();
+      await assert.rejects(pending, (err: unknown) => {
+        assert.ok(err instanceof CancelledError || (err as Error).name === 'AbortError', String(err));
+        return true;
+      });
+      assert.deepEqual(spools(tmp), [], 'no spool folder is left after a cancel');
+    } finally {
+      await new Promise((resolve) => stalled.server.close(resolve));
+    }
     // From the CLI: the reason in its words, exit 1, and no spool in its TMPDIR.
     const cliTmp = makeTempDir('regx-tmp');
     const r = await runRegx(['copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env: { ...env, TMPDIR: cliTmp }, timeoutMs: 60_000 });
@@ -288,7 +309,30 @@ test('an engine whose export runs past twice the image size it reported is stopp
     assert.match(r.stderr, /export of docker-daemon:docker\.io\/library\/app:1 passed \d+ bytes, more than the image can hold/);
     assert.deepEqual(spools(cliTmp), []);
   } finally {
-    process.env.TMPDIR = saved;
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    await new Promise((resolve) => engine.server.close(resolve));
+  }
+});
+
+test('regx stopped with SIGTERM in the middle of an export removes its spool before it exits', async () => {
+  const engine = await endlessEngine(true);
+  const tmp = makeTempDir('regx-tmp');
+  try {
+    const env = { ...process.env, ...isolatedEnv(), DOCKER_HOST: `unix://${engine.socket}`, TMPDIR: tmp };
+    const child = spawn(process.execPath, [regxBundle, 'copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Wait until the spool holds the megabyte the engine sent, then stop regx as a CI job is stopped.
+    for (let i = 0; i < 600 && !spooled(tmp); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(spooled(tmp), `the export was spooled before the signal (${stderr})`);
+    child.kill('SIGTERM');
+    const code = await exited;
+    assert.notEqual(code, 0, 'an interrupted copy does not succeed');
+    assert.notEqual(code, null, `regx exited by itself after the signal, not killed by it (${stderr})`);
+    assert.deepEqual(spools(tmp), [], 'the spool is gone');
+  } finally {
     await new Promise((resolve) => engine.server.close(resolve));
   }
 });
