@@ -6,7 +6,8 @@
 //        write the archive's index last, so it cannot be read as it streams; a file keeps memory
 //        bounded, and the file itself is capped by the image's size as the engine counts it
 //        (exportLimit), so a socket that streams without end cannot fill the disk. It is removed
-//        whatever happens: a failed or cancelled export, a refused archive, or the copy's close(). docker-archive, not oci-archive: podman writes it uncompressed (its oci-archive
+//        whatever happens: a failed or cancelled export, a refused archive, or the copy's close().
+//        docker-archive, not oci-archive: podman writes it uncompressed (its oci-archive
 //        re-gzips every layer on one core, most of a push's time) and keeps the config bytes either
 //        way (its OCI conversion of a Docker image rewrites the config). An image podman keeps as OCI
 //        is handed on as OCI again: same config, same uncompressed layers, OCI media types.
@@ -14,10 +15,10 @@
 //        archive writers (every blob verified), which the engine then loads; podman gets the name
 //        tagged on the loaded image ID, so nothing names the image before it is whole.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ArchiveTooLargeError, NotFoundError, RegxError, UsageError } from '../errors';
 import { formatReference, withDefaultTag } from '../reference/reference';
