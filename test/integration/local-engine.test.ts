@@ -3,7 +3,9 @@
 // podman's libpod API on a private service regx starts (and stops) with the location's storage
 // settings, and podman's Docker-compatible API for docker-daemon:. Images cross both ways between a
 // real Distribution and podman's store, checked with podman's own view of them (image ID = config
-// digest, RootFS.Layers = diff_ids); an engine that is not there gives the clear error.
+// digest, RootFS.Layers = diff_ids); an engine that is not there gives the clear error. A hostile engine
+// socket whose export never ends is cut off at the spool's cap, and no spool is left on any path (the cap,
+// a cancel, a SIGTERM).
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
