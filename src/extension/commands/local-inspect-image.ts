@@ -1,3 +1,4 @@
+import { showLocalImageDocument } from '../local/local-documents';
 import { rowReference } from '../local/local-listing';
 import type { Command } from './command';
 import { localImageArgument } from './local-image-argument';
@@ -9,6 +10,6 @@ export const inspectLocalImageCommand: Command = {
   title: 'Inspect Local Image',
   async run(ctx, node) {
     const image = await localImageArgument(ctx, node, 'Inspect Local Image');
-    await ctx.local.documents.show(image.engine, rowReference(image.row));
+    await showLocalImageDocument(ctx.rawDocuments, await ctx.local.engine(), image.engine, rowReference(image.row));
   },
 };

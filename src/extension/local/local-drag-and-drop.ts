@@ -25,19 +25,27 @@ export function dropDestination(image: LocalImageNode, target: Node): CopyDestin
 }
 
 /**
- * The rows dragged out of a tree. Within one view VS Code hands back the objects handleDrag set;
- * from another view it hands their JSON, so both are read (the rows are plain data either way).
+ * The rows dragged out of a tree. Within one view VS Code hands back the objects handleDrag set.
+ * From another view it hands two items under the source view's mime type: first the workbench's
+ * own `{id, itemHandles}` (handles only that view's extension host can resolve), then the JSON of
+ * what handleDrag set. `DataTransfer.get` returns only the first, so every item is read and the
+ * first that holds rows wins.
  */
 export async function draggedRows<T>(data: vscode.DataTransfer, mime: string): Promise<readonly T[] | undefined> {
-  const item = data.get(mime);
-  if (!item) return undefined;
-  if (Array.isArray(item.value)) return item.value as T[];
-  try {
-    const parsed: unknown = JSON.parse(await item.asString());
-    return Array.isArray(parsed) ? (parsed as T[]) : undefined;
-  } catch {
-    return undefined;
+  const items: vscode.DataTransferItem[] = [];
+  data.forEach((item, type) => {
+    if (type === mime) items.push(item);
+  });
+  for (const item of items) {
+    if (Array.isArray(item.value)) return item.value as T[];
+    try {
+      const parsed: unknown = JSON.parse(await item.asString());
+      if (Array.isArray(parsed)) return parsed as T[];
+    } catch {
+      // Not JSON (the workbench's empty placeholder): try the next item.
+    }
   }
+  return undefined;
 }
 
 export class LocalImagesDragAndDrop implements vscode.TreeDragAndDropController<LocalNode> {
