@@ -10,7 +10,7 @@ import { abbreviatedDigest, formatSize } from '../format';
 
 export const syncPlanViewId = 'registryExplorer.syncPlan';
 
-type RowState = 'copy' | 'skip' | 'prune' | 'running' | 'copied' | 'unchanged' | 'pruned' | 'failed';
+type RowState = 'copy' | 'skip' | 'prune' | 'running' | 'copied' | 'unchanged' | 'pruned' | 'failed' | 'stopped';
 
 export interface PlanRow {
   id: string;
@@ -38,6 +38,7 @@ const icons: Record<RowState, vscode.ThemeIcon> = {
   unchanged: new vscode.ThemeIcon('check'),
   pruned: new vscode.ThemeIcon('trash'),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  stopped: new vscode.ThemeIcon('circle-slash'),
 };
 
 const words: Record<RowState, string> = {
@@ -49,6 +50,7 @@ const words: Record<RowState, string> = {
   unchanged: 'unchanged',
   pruned: 'removed',
   failed: 'failed',
+  stopped: 'not run (cancelled)',
 };
 
 /** `docker://host/repo:tag` -> [`host/repo`, `tag`]. */
@@ -65,6 +67,8 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
   readonly onDidChangeTreeData = this.changed.event;
   /** What the view says above its rows (what was planned, from where). */
   title = '';
+  /** The view showing this tree, whose message carries the title. */
+  treeView: vscode.TreeView<RepoGroup | PlanRow> | undefined;
 
   /** Shows a plan: every image and every tag to remove, grouped by destination repository. */
   show(result: SyncResult): void {
@@ -92,6 +96,13 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
     }
     this.groups = [...groups.values()].sort((a, b) => a.label.localeCompare(b.label));
     for (const g of this.groups) g.rows.sort((a, b) => a.label.localeCompare(b.label));
+    if (this.treeView) this.treeView.message = this.title;
+    this.changed.fire();
+  }
+
+  /** A run was cancelled: what had not finished says so (what landed keeps its row). */
+  stopped(): void {
+    for (const g of this.groups) for (const r of g.rows) if (r.state === 'copy' || r.state === 'running' || r.state === 'prune') r.state = 'stopped';
     this.changed.fire();
   }
 

@@ -1,17 +1,19 @@
-// "Promote..." on a tag, a repository or a registry row: pick where to (a registry and a path in it),
-// which tags (a repository's or a registry's: all, a pattern, a version range, the newest N), see the
-// plan in the Sync Plan view, then confirm and watch each image land (or fail, with its reason).
+// "Promote..." on a tag, a repository or a registry row: pick where to (a registry and a path in it, or an
+// OpenShift project's internal registry), which tags (a tag's new name; a repository's or a registry's: all,
+// a pattern, a version range, the newest N) and whether tags the source no longer has go, see the plan in
+// the Sync Plan view, then confirm and watch each image land (or fail, with its reason).
 import * as vscode from 'vscode';
 import { parseNormalizedReference, withTag } from '../../core/reference/reference';
+import type { ImageReference } from '../../core/reference/reference';
 import { syncDestination } from '../../core/sync/naming';
 import type { SyncTarget } from '../../core/sync/run';
 import { parseRange } from '../../core/sync/semver';
 import { goRegExp } from '../../core/sync/tag-filter';
-import type { SourceSpec, TagSelection } from '../../core/sync/types';
+import type { PruneEntry, SourceSpec, TagSelection } from '../../core/sync/types';
 import { cancelled, orCancel } from '../commands/command';
-import { pickRegistry } from '../commands/pick-registry';
 import type { Ctx } from '../ctx';
 import type { RegistryNode, RepositoryNode, TagNode } from '../tree/nodes';
+import { pickDestination, resolveDestination } from './destination';
 import { runPlan, runSummary } from './run-plan';
 import { planView } from './sync-file';
 
@@ -90,31 +92,96 @@ async function askPath(host: string, suggestion: string): Promise<string> {
   return path.trim();
 }
 
+/** The tag one image gets at the destination (its own by default). */
+async function askTag(tag: string): Promise<string> {
+  const typed = orCancel(
+    await vscode.window.showInputBox({
+      title: `Promote :${tag}`,
+      prompt: 'Destination tag',
+      value: tag,
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^[\w][\w.-]{0,127}$/.test(v.trim()) ? undefined : 'A tag: letters, digits, _ . -, at most 128, not starting with . or -'),
+    }),
+  );
+  return typed.trim();
+}
+
+/**
+ * Whether tags at the destination that the source no longer has go too. Off unless chosen, and offered
+ * only when every tag is promoted: with a filter, "not selected" would also take tags the source still has.
+ */
+async function askPrune(what: string): Promise<boolean> {
+  type Item = vscode.QuickPickItem & { prune: boolean };
+  const picked = orCancel(
+    await vscode.window.showQuickPick<Item>(
+      [
+        { label: 'Copy only', description: 'tags only the destination has stay', prune: false },
+        { label: 'Also delete destination tags the source no longer has', description: 'shown in the plan; asks before deleting', prune: true },
+      ],
+      { title: `Promote ${what}: tags the source no longer has?`, ignoreFocusOut: true },
+    ),
+  );
+  return picked.prune;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Asks before writing. The first button (the one Enter takes) never deletes: with tags to delete it is
+ * "Copy Only" (or "Keep Tags" when there is nothing to copy), and deleting is a second, named button.
+ */
+async function confirmRun(copies: number, unchanged: number, prunes: readonly PruneEntry[], to: string): Promise<{ prune: boolean }> {
+  const detail = `${unchanged} ${unchanged === 1 ? 'is' : 'are'} there already. The Sync Plan view lists each one.`;
+  if (prunes.length === 0) {
+    const go: vscode.MessageItem = { title: 'Promote' };
+    if ((await vscode.window.showWarningMessage(`Copy ${plural(copies, 'image')} to ${to}?`, { modal: true, detail }, go)) !== go) cancelled();
+    return { prune: false };
+  }
+  const names = prunes.slice(0, 5).map((p) => `${p.destination.repository}:${p.destination.tag ?? ''}`);
+  const more = prunes.length > names.length ? ` and ${prunes.length - names.length} more` : '';
+  const del: vscode.MessageItem = { title: copies ? `Copy and Delete ${plural(prunes.length, 'Tag')}` : `Delete ${plural(prunes.length, 'Tag')}` };
+  const safe: vscode.MessageItem = { title: copies ? 'Copy Only' : 'Keep Tags' };
+  const message = copies ? `Copy ${plural(copies, 'image')} to ${to} and delete ${plural(prunes.length, 'tag')} the source no longer has?` : `Delete ${plural(prunes.length, 'tag')} from ${to} that the source no longer has?`;
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: `To delete: ${names.join(', ')}${more}. A registry deletes the image a tag names. ${detail}` }, safe, del);
+  if (choice === del) return { prune: true };
+  if (choice === safe && copies) return { prune: false };
+  return cancelled();
+}
+
 /** "Promote..." on a tree row (src/extension/commands/promote.ts declares the command). */
 export async function promote(ctx: Ctx, arg: unknown): Promise<void> {
-  {
-    if (!isRow(arg)) throw new Error('Run Promote from a registry, repository or tag row.');
-    const host = await pickRegistry(ctx, undefined, { title: 'Promote to which registry?', allowOther: true });
+  if (!isRow(arg)) throw new Error('Run Promote from a registry, repository or tag row.');
+  const what = arg.kind === 'tag' ? `${arg.repository}:${arg.tag}` : arg.kind === 'repository' ? arg.repository : arg.registry.host;
+  const destination = await resolveDestination(ctx, await pickDestination(ctx, `Promote ${what} to...`));
+  try {
     const namespace = arg.kind === 'registry' ? '' : arg.repository.includes('/') ? arg.repository.slice(0, arg.repository.lastIndexOf('/')) : '';
-    const path = await askPath(host, namespace);
-    const prefix = path ? `${host}/${path}` : host;
+    let prefix = destination.prefix;
+    if (prefix === undefined) {
+      const path = await askPath(destination.host, namespace);
+      prefix = path ? `${destination.host}/${path}` : destination.host;
+    }
+    const tag = arg.kind === 'tag' ? await askTag(arg.tag) : undefined;
     const abort = new AbortController();
     const sources = await sourcesOf(ctx, arg, abort.signal);
-    const targets: SyncTarget[] = sources.map((spec) => ({ spec, destinations: [{ map: (src) => syncDestination(src, prefix, false), host }] }));
-    const what = arg.kind === 'tag' ? `${arg.repository}:${arg.tag}` : arg.kind === 'repository' ? arg.repository : arg.registry.host;
-    const plan = await runPlan(ctx, planView(ctx), targets, { title: `Planning the promotion of ${what} to ${prefix}`, dryRun: true });
+    const prune = arg.kind !== 'tag' && sources.every((s) => s.select.kind === 'all' && s.newest === undefined) && (await askPrune(what));
+    const under = prefix;
+    const map = (src: ImageReference): ImageReference => (tag ? withTag(syncDestination(src, under, false), tag) : syncDestination(src, under, false));
+    const targets: SyncTarget[] = sources.map((spec) => ({ spec: { ...spec, prune }, destinations: [{ map, host: destination.host }] }));
+    const to = destination.prefix ? `${destination.label} (${prefix})` : prefix;
+    const opts = { destination: (host: string) => (host === destination.host ? destination.client : undefined) };
+    const plan = await runPlan(ctx, planView(ctx), targets, { ...opts, title: `Promote ${what} to ${to}`, dryRun: true });
     const copies = plan.plan.filter((p) => p.action === 'copy').length;
     if (plan.plan.length === 0 && plan.failures.length > 0) throw new Error(`${plan.failures[0]?.message ?? 'nothing to promote'} (see the Sync Plan view)`);
-    if (copies === 0) {
-      void vscode.window.showInformationMessage(`${what}: every image is at ${prefix} already${plan.failures.length ? `; ${plan.failures.length} could not be checked (see the Sync Plan view)` : ''}.`);
+    if (copies === 0 && plan.prunes.length === 0) {
+      void vscode.window.showInformationMessage(`${what}: every image is at ${to} already${plan.failures.length ? `; ${plan.failures.length} could not be checked (see the Sync Plan view)` : ''}.`);
       return;
     }
-    const go: vscode.MessageItem = { title: 'Promote' };
-    const choice = await vscode.window.showWarningMessage(`Copy ${copies} image${copies === 1 ? '' : 's'} to ${prefix}?`, { modal: true, detail: `${plan.plan.length - copies} are there already. The Sync Plan view lists each one.` }, go);
-    if (choice !== go) cancelled();
-    const result = await runPlan(ctx, planView(ctx), targets, { title: `Promoting ${what} to ${prefix}`, dryRun: false });
-    const summary = `${what} to ${prefix}: ${runSummary(result)}.`;
+    const confirmed = await confirmRun(copies, plan.plan.length - copies, plan.prunes, to);
+    const result = await runPlan(ctx, planView(ctx), targets, { ...opts, title: `Promoting ${what} to ${to}`, dryRun: false, prune: confirmed.prune });
+    const summary = `${what} to ${to}: ${runSummary(result)}.`;
     if (result.failures.length) void vscode.window.showWarningMessage(summary);
     else void vscode.window.showInformationMessage(summary);
+  } finally {
+    void destination.client?.close();
   }
 }
