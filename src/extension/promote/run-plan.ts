@@ -45,7 +45,7 @@ export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTa
         }
         if (e.event === 'planned') {
           planned++;
-          progress.report({ message: `checked ${planned} images` });
+          progress.report({ message: `checked ${planned} image${planned === 1 ? '' : 's'}` });
           return;
         }
         if (e.event === 'copied' || e.event === 'skipped' || e.event === 'failed' || e.event === 'pruned') {
@@ -71,7 +71,7 @@ export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTa
           // The view is hidden until there is a plan to show (it would only take room from the trees).
           await vscode.commands.executeCommand('setContext', 'registryExplorer.syncPlanShown', true);
           await vscode.commands.executeCommand(`${syncPlanViewId}.focus`);
-        }
+        } else if (!opts.prune) view.keptPrunes();
         return result;
       } catch (err) {
         if (!opts.dryRun && abort.signal.aborted) view.stopped();
