@@ -174,10 +174,8 @@ async function dialogText(): Promise<string> {
 }
 
 test('a *.regx-sync.yaml in the folder activates the extension: a schema error is a problem on its line, and the CodeLens Dry Run fills the Sync Plan', { skip }, async () => {
-  await bench.runCommand('Go to File...');
-  await bench.waitForQuickInput(/Search files by name/);
-  await bench.page.locator('.quick-input-widget .quick-input-box input').fill(syncFile);
-  await bench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: syncFile }).first().click();
+  await bench.openView('Explorer');
+  await bench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: syncFile }).first().click();
   await bench.page.locator('.tabs-container .tab', { hasText: syncFile }).first().waitFor();
   const lens = bench.page.locator('.monaco-editor .codelens-decoration').filter({ hasText: 'Dry Run' }).first();
   await lens.waitFor();
