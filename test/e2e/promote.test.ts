@@ -5,32 +5,26 @@
 // named button that is never the default), run with each row showing what happened, and cancellable.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { OpenShiftClient } from '../../src/core/openshift/api';
 import { exposeInternalRegistry } from '../../src/core/openshift/internal-registry';
 import { abbreviatedDigest, formatSize } from '../../src/extension/format';
-import { buildImage, closeRegistryAgents, hasTool, makeTempDir, pushImage, registryDigest, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, closeRegistryAgents, makeTempDir, pushImage, registryDigest, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
-import { e2eSkipReason, repoRoot, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, repoRoot, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
 const view = 'Registries';
 const plan = 'Sync Plan';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'openssl']);
 let source: TestRegistry;
 let target: TestRegistry;
 let guarded: FaultProxy;
@@ -86,10 +80,7 @@ before(async () => {
   }
   const dir = makeTempDir('e2e-promote');
   const kubeconfig = join(dir, 'config');
-  double.writeKubeconfig(kubeconfig, 'developer', 'myproject');
-  const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] };
-  config.users[0]!.user.token = token;
-  writeFileSync(kubeconfig, JSON.stringify(config, null, 2), { mode: 0o600 });
+  double.writeKubeconfig(kubeconfig, 'developer', 'myproject', token);
   clusterLabel = `developer @ ${double.host}`;
   server = await startCodeServer({
     settings: {
