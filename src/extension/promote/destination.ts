@@ -33,7 +33,9 @@ export async function pickDestination(ctx: Ctx, title: string): Promise<PromoteD
   qp.title = title;
   qp.placeholder = 'Which registry, or which OpenShift project (its internal registry)?';
   qp.ignoreFocusOut = true;
+  let open = true;
   const draw = (): void => {
+    if (!open) return;
     const clusterRows: Item[] = projects.length ? [{ label: 'OpenShift projects', kind: vscode.QuickPickItemKind.Separator }, ...projects] : [];
     qp.items = [...registries, other, ...clusterRows];
   };
@@ -58,7 +60,7 @@ export async function pickDestination(ctx: Ctx, title: string): Promise<PromoteD
         // A cluster that cannot be reached now is left out of the list, not an error for a promotion elsewhere.
         ctx.log.warn(`promote: projects of ${c.contextName}: ${ctx.log.redact((err as Error).message)}`);
       } finally {
-        if (--pending === 0) qp.busy = false;
+        if (--pending === 0 && open) qp.busy = false;
       }
     })();
   }
@@ -67,6 +69,7 @@ export async function pickDestination(ctx: Ctx, title: string): Promise<PromoteD
     qp.onDidHide(() => resolve(undefined));
     qp.show();
   });
+  open = false;
   qp.dispose();
   const item = orCancel(chosen);
   if (item.other) return { kind: 'registry', host: await askRegistryHost(title) };
