@@ -9,12 +9,13 @@ import type { Node } from '../tree/nodes';
 import { registriesViewId } from '../tree/registries-tree';
 import { localImagesViewId } from './local-images-tree';
 import type { LocalImageNode, LocalNode } from './local-nodes';
+import { commandIds } from '../commands/command-ids';
 
 /** VS Code's mime type for items dragged out of a tree view: the view id, lowercased. */
 const localMime = `application/vnd.code.tree.${localImagesViewId.toLowerCase()}`;
 const registriesMime = `application/vnd.code.tree.${registriesViewId.toLowerCase()}`;
-export const pushLocalImageCommandId = 'registryExplorer.pushLocalImage';
-export const pullIntoLocalImagesCommandId = 'registryExplorer.pullIntoLocalImages';
+export const pushLocalImageCommandId = commandIds.pushLocalImage;
+export const pullIntoLocalImagesCommandId = commandIds.pullIntoLocalImages;
 
 /** Where a local image goes when dropped on a registry row (its own repository path) or a repository row. */
 export function dropDestination(image: LocalImageNode, target: Node): CopyDestination | undefined {
