@@ -3,7 +3,7 @@
 // this loads that list as compiled code - no build needed, the TypeScript compiler transpiles the one
 // file - and compares it with package.json: every declared command has an id and every id is declared,
 // menus and welcome links name declared commands, no code spells an id as a string, and activation stays
-// lazy (VS Code derives it from the contributions).
+// lazy (VS Code derives it from the contributions; the one event allowed is a folder holding sync files).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
