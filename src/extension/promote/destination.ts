@@ -92,7 +92,9 @@ export async function resolveDestination(ctx: Ctx, d: PromoteDestination): Promi
   ctx.log.addSecret(found.password);
   if (!ctx.config.registries.some((r) => r.host === found.host)) {
     const node: ClusterNode = { kind: 'cluster', id: `promote:${d.contextName}`, context };
-    if ((await logInToInternalRegistryCommand.run(ctx, node)) !== found.host) cancelled();
+    const loggedIn = await logInToInternalRegistryCommand.run(ctx, node);
+    if (loggedIn === undefined) cancelled();
+    if (loggedIn !== found.host) throw new Error(`Log In to Internal Registry logged in to ${String(loggedIn)}, but ${d.project}'s image streams name ${found.host}; add ${found.host} to the Registries view (Add Registry) and promote again.`);
   }
   const configured = ctx.config.registries.find((r) => r.host === found.host);
   const tlsVerify = configured ? configured.tlsVerify && !configured.insecureHttp : true;
