@@ -29,7 +29,7 @@ export function planView(ctx: Ctx): PlanView {
 }
 
 export function registerSyncFiles(ctx: Ctx): void {
-  ctx.own(vscode.window.createTreeView(syncPlanViewId, { treeDataProvider: planView(ctx) }));
+  planView(ctx).treeView = ctx.own(vscode.window.createTreeView(syncPlanViewId, { treeDataProvider: planView(ctx) }));
   const diagnostics = ctx.own(vscode.languages.createDiagnosticCollection('regx-sync'));
   const check = async (doc: vscode.TextDocument): Promise<void> => {
     if (!SYNC_FILE.test(doc.uri.path)) return;
