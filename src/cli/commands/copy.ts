@@ -28,6 +28,7 @@ import { dockerPolicyImage, unsignedPolicyImage } from '../../core/policy/docker
 import { evaluatePolicy, requireAccepted } from '../../core/policy/evaluate';
 import { sigstoreVerifier } from '../../core/policy/sigstore-requirement';
 import type { ManifestBytes } from '../../core/image/copy-source';
+import type { LocalPushRoute } from '../../core/local/podman-push';
 
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
@@ -213,7 +214,13 @@ export const copyCommand: CliCommand = {
         requireAccepted(await evaluatePolicy(trust.policy, image, sigstoreVerifier), image);
         sourceTop = await docker?.manifestRead();
       }
-      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing, registries, env: io.env, sourceTop });
+      const debug = flagBool(p, 'debug', io.globals?.debug ?? false);
+      const onLocalRoute = debug
+        ? (route: LocalPushRoute): void => {
+            io.stderr.write(route.by === 'engine-push' ? 'debug: podman pushes the image from its store itself\n' : `debug: the image is exported from the store and pushed by regx: ${route.why}\n`);
+          }
+        : undefined;
+      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing, registries, env: io.env, sourceTop, onLocalRoute });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
@@ -226,7 +233,10 @@ export const copyCommand: CliCommand = {
       if (!quiet) {
         if (result.noop) io.stdout.write(`${result.destination} already is ${result.digest}: nothing to copy${referrersNote(result)}\n`);
         else if (result.manifestsPushed === 0) io.stdout.write(`${result.destination} already is ${result.digest}${referrersNote(result)}\n`);
-        else {
+        else if (result.pushedBy) {
+          const mib = (result.bytes / (1 << 20)).toFixed(1);
+          io.stdout.write(`Copied ${result.digest} to ${result.destination}: pushed by ${result.pushedBy} from its store, ${result.blobsCopied} blobs (${mib} MiB), ${result.manifestsPushed} manifest\n`);
+        } else {
           const mib = (result.bytes / (1 << 20)).toFixed(1);
           io.stdout.write(
             `Copied ${result.digest} to ${result.destination}: ${result.blobsCopied} blobs copied (${mib} MiB), ${result.blobsSkipped} already there, ${result.blobsMounted} mounted, ${result.manifestsPushed} manifests${referrersNote(result)}\n`,

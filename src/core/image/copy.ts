@@ -1,5 +1,7 @@
 // The copy engine: `docker://`, `oci:`, `dir:`, `oci-archive:`, `docker-archive:`, `containers-storage:`
 // and `docker-daemon:` in any direction (DESIGN.md "Copy"; the local stores through local/local-transport.ts).
+// An image in podman's store bound for a registry is pushed by podman itself when that is the same copy
+// (local/podman-push.ts); everything else takes the steps below.
 //  1. Read the manifest the source names (and, with `platform`, the one image picked out of an index).
 //  2. If the destination reference already names that digest, stop: a no-op costs two requests.
 //  3. Read every child manifest of an index, and list the blobs of all of them, each once.
@@ -47,6 +49,8 @@ import type { ImageSigner, SignResult } from '../signing/signer';
 import { signatureIdentity } from '../signing/signer';
 import type { RegistriesConfig } from '../signing/registries-d';
 import { readSimpleSignatures, writeSimpleSignatures } from '../signing/simple-store';
+import { localPushRoute, pushWithPodman } from '../local/podman-push';
+import type { LocalPushRoute } from '../local/podman-push';
 
 export type { CopyProgress } from './copy-progress';
 
@@ -104,6 +108,8 @@ export interface CopyOptions {
   registries?: RegistriesConfig;
   /** Environment for the built-in lookaside location (HOME); default this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Told which way an image in podman's store goes to a registry: podman's own push, or the export route and why. */
+  onLocalRoute?: (route: LocalPushRoute) => void;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -135,6 +141,11 @@ export interface CopyResult {
   signed: SignResult[];
   /** GPG simple signatures of the source carried to the destination (stored now, or there already). */
   simpleSignatures: { carried: number; present: number; where?: string };
+  /**
+   * The local engine that pushed the image itself (`Podman Engine 4.3.1`), when it did. It does not say
+   * which blobs the registry had already: blobsCopied and bytes then count all of the image's.
+   */
+  pushedBy?: string;
 }
 
 export const DEFAULT_JOBS = 6;
@@ -300,6 +311,35 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         : undefined;
     const tracker = new ProgressTracker(opts.onProgress);
     if (signal?.aborted) throw new CancelledError();
+    if (fromLocal && dst.transport === 'docker' && dstClient) {
+      // podman pushes its own image when that is the same copy (local/podman-push.ts): no archive of it is written.
+      const route = await localPushRoute(src, dst, opts, dstClient);
+      opts.onLocalRoute?.(route);
+      if (route.by === 'engine-push' && src.transport === 'containers-storage') {
+        const pushTag = destinationTag(dst, src.ref?.tag);
+        const pushed = await pushWithPodman(src, dst, pushTag, dstClient, tracker, signal);
+        tracker.phase('done');
+        return {
+          digest: pushed.digest,
+          sourceDigest: pushed.sourceDigest,
+          sourceMediaType: pushed.sourceMediaType,
+          mediaType: pushed.mediaType,
+          manifestsConverted: pushed.digest === pushed.sourceDigest ? 0 : 1,
+          layersCompressed: pushed.layers,
+          destination: destinationString(dst, pushTag),
+          noop: false,
+          manifestsPushed: 1,
+          blobsCopied: pushed.layers + 1,
+          blobsSkipped: 0,
+          blobsMounted: 0,
+          bytes: pushed.bytes,
+          referrers: { carried: 0, present: 0, dropped: 0, storages: { 'referrers-api': 0, 'referrers-tag': 0, 'cosign-tag': 0 } },
+          signed: [],
+          simpleSignatures: { carried: 0, present: 0 },
+          pushedBy: pushed.engine,
+        };
+      }
+    }
 
     const source = await openSource(src, srcClient, signal);
     openedSource = source;

@@ -9,9 +9,12 @@ import { RegxError, sanitizeRemoteText } from '../errors';
 import { findPodman, localPodmanEnv, podmanOption, podmanStorageArgs, startPodmanService } from './podman-service';
 import type { PodmanService, StorageSettings } from './podman-service';
 import { engineMessage, readBody, readJson, unixRequest } from './unix-http';
+import { pushThroughLibpod } from './libpod-push';
+import type { EnginePushOptions } from './libpod-push';
 import type { UnixRequest, UnixResponse } from './unix-http';
 
 export type { StorageSettings } from './podman-service';
+export type { EnginePushOptions } from './libpod-push';
 
 /** Which API a connection speaks. */
 export type LocalEngineKind = 'podman' | 'docker';
@@ -79,6 +82,8 @@ export interface LocalEngine {
   exportImage(idOrName: string, format: ArchiveFormat, signal?: AbortSignal): Promise<Readable>;
   /** Loads an archive into the store; resolves to the names (or IDs) the engine reports loaded. */
   loadImage(archive: Readable, signal?: AbortSignal): Promise<string[]>;
+  /** podman only: pushes an image from the store to a registry itself (libpod-push.ts); `registry` names it in errors. */
+  pushImage(idOrName: string, registry: string, options: EnginePushOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -368,6 +373,11 @@ class RestEngine implements LocalEngine {
       if (m?.[1]) names.push(m[1]);
     }
     return names;
+  }
+
+  async pushImage(idOrName: string, registry: string, options: EnginePushOptions): Promise<void> {
+    if (!this.libpod) throw new RegxError('unsupported', `${this.engine} is reached through the Docker Engine API here; only podman's own API pushes for regx`);
+    await pushThroughLibpod(this.socketPath, LIBPOD, this.engine, idOrName, registry, options);
   }
 
   async close(): Promise<void> {

@@ -75,13 +75,13 @@ function capped(limit: number, what: string): Transform {
   });
 }
 
-function connectFor(loc: LocalLocation, opts: LocalTransportOptions): Promise<LocalEngine> {
+export function connectFor(loc: LocalLocation, opts: LocalTransportOptions): Promise<LocalEngine> {
   if (loc.transport === 'docker-daemon') return connectLocalEngine({ kind: 'docker', env: opts.env, signal: opts.signal });
   return connectLocalEngine({ kind: 'podman', storage: loc.storage, env: opts.env, podmanPath: opts.podmanPath, signal: opts.signal });
 }
 
 /** What the engine is asked for: the image ID when the location gives one (or a prefix the store has), else the full name. */
-async function engineName(engine: LocalEngine, loc: LocalLocation): Promise<string> {
+export async function engineName(engine: LocalEngine, loc: LocalLocation): Promise<string> {
   if (loc.id) return loc.id;
   if (loc.transport === 'containers-storage' && loc.maybeId && !loc.id) {
     const found = await engine.inspectImage(loc.maybeId).catch(() => undefined);

@@ -142,6 +142,16 @@ export class RegistryClient {
     return this.auth.getCredentials();
   }
 
+  /**
+   * How this client reaches the registry, for another program asked to do the same (a local engine
+   * that pushes for regx): whether it verifies TLS, whether it trusts more than the system's CAs or
+   * presents a client certificate, whether it sends a fixed bearer token. No secrets.
+   */
+  reachSettings(): { tlsVerify: boolean; extraTrust: boolean; bearerToken: boolean } {
+    const o = this.options;
+    return { tlsVerify: o.tlsVerify !== false, extraTrust: Boolean(o.caFile || o.certDir), bearerToken: o.bearerToken !== undefined };
+  }
+
   /** `https://host` normally; `http://host` only when TLS verification is off and the registry does not speak TLS. */
   baseUrl(signal?: AbortSignal): Promise<string> {
     this.origin ??= this.discoverOrigin(signal);

@@ -23,6 +23,7 @@ function isDestination(value: unknown): value is CopyDestination {
  * another image is replaced only on an explicit click), progress shows layers and bytes and can
  * cancel, the manifest goes last. The layers are compressed on the way, as podman push does, so
  * the pushed digest is not the local store's; the plan compares images by their config instead.
+ * podman pushes the image itself when that is the same push (the copy engine decides, and says so in the log).
  */
 export const pushLocalImageCommand: Command = {
   id: commandIds.pushLocalImage,
@@ -46,13 +47,18 @@ export const pushLocalImageCommand: Command = {
       copyImage(location, { transport: 'docker', ref: { registry: host, repository, tag } }, {
         dstClient: ctx.clients.for(host),
         onRetry: (what, attempt, reason) => ctx.log.warn(`push: retrying ${what} (attempt ${attempt}): ${reason}`),
+        onLocalRoute: (route) => ctx.log.info(route.by === 'engine-push' ? `push: ${engine.engine} pushes ${from} from its store itself` : `push: exporting ${from} from the store, regx pushes it: ${route.why}`),
         ...options,
       }),
     ).catch(async (error: unknown) => {
       if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, host, repository, tag);
       throw error instanceof CopyCancelled ? error.cause : error;
     });
-    ctx.log.info(`pushed ${from} to ${to}: ${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.layersCompressed} layers compressed, ${result.bytes} bytes (${result.digest})`);
+    ctx.log.info(
+      result.pushedBy
+        ? `pushed ${from} to ${to} by ${result.pushedBy}: ${result.blobsCopied} blobs, ${result.bytes} bytes (${result.digest})`
+        : `pushed ${from} to ${to}: ${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.layersCompressed} layers compressed, ${result.bytes} bytes (${result.digest})`,
+    );
     ctx.tree.refreshWhere(host, repository);
     const reference = `${host}/${repository}@${result.digest}`;
     void vscode.window
