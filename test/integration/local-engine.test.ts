@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -20,8 +20,8 @@ import { ArchiveTooLargeError, CancelledError, RegxError } from '../../src/core/
 import { exportLimit, localSource } from '../../src/core/local/local-transport';
 import type { LocalLocation } from '../../src/core/local/local-transport';
 import { parseImageLocation } from '../../src/core/reference/transport';
-import { inspectRawWithSkopeo, makeTempDir, regxBundle, pushWithSkopeo, registryFetch, removeAllTempDirs, requireTools, run, runRegx, sha256, startRegistry, stopAll, writeImageLayout } from '../harness';
-import type { TestRegistry } from '../harness';
+import { isolatedEnv, podman, podmanInspect, podmanProcessesFor, privateStore, registryConfig, registryManifest } from '../harness/podman';
+import { makeTempDir, regxBundle, pushWithSkopeo, removeAllTempDirs, requireTools, runRegx, startRegistry, stopAll, writeImageLayout } from '../harness';
 
 const services: ChildProcess[] = [];
 after(async () => {
@@ -30,69 +30,10 @@ after(async () => {
   removeAllTempDirs();
 });
 
-/** A private store: podman's global flags and skopeo's specifier for the same root, run root and driver. */
-function privateStore(): { flags: string[]; spec: string; root: string } {
-  const dir = makeTempDir('podman-store');
-  const root = join(dir, 'root');
-  const runroot = join(dir, 'run');
-  return { flags: ['--root', root, '--runroot', runroot, '--storage-driver', 'vfs'], spec: `[vfs@${root}+${runroot}]`, root };
-}
-
-/** An environment where no engine socket of the machine's can answer (the tests start their own). */
-function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const runtime = makeTempDir('xdg-runtime');
-  // regx's own temp files (spooled archives, the private service's socket) go here, to be checked for leftovers.
-  return { TMPDIR: makeTempDir('regx-tmp'), XDG_RUNTIME_DIR: runtime, CONTAINER_HOST: `unix://${join(runtime, 'none.sock')}`, DOCKER_HOST: `unix://${join(runtime, 'none-docker.sock')}`, ...extra };
-}
-
-async function podman(flags: string[], args: string[]): Promise<string> {
-  const r = await run('podman', [...flags, ...args], { timeoutMs: 180_000 });
-  assert.equal(r.code, 0, `podman ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-interface PodmanImage {
-  Id: string;
-  Digest: string;
-  RepoTags: string[];
-  RootFS: { Layers: string[] };
-}
-
-async function podmanInspect(flags: string[], name: string): Promise<PodmanImage> {
-  return (JSON.parse(await podman(flags, ['image', 'inspect', name])) as PodmanImage[])[0] as PodmanImage;
-}
-
 async function regx(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   const r = await runRegx(args, { timeoutMs: 300_000, env });
   assert.equal(r.code, 0, `regx ${args.join(' ')}: ${r.stderr}`);
   return r;
-}
-
-/** The podman processes still running for a store (none once regx is done with its private service). */
-function podmanProcessesFor(root: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      const state = /State:\s+(\S)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      if (cmd.includes('podman') && cmd.includes(root) && state !== 'Z') found.push(`${pid}: ${cmd}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-async function registryManifest(reg: TestRegistry, repoAndRef: string): Promise<{ config: { digest: string }; layers: { mediaType: string; digest: string }[]; mediaType?: string }> {
-  return JSON.parse((await inspectRawWithSkopeo(reg, repoAndRef)).toString('utf8')) as { config: { digest: string }; layers: { mediaType: string; digest: string }[] };
-}
-
-async function registryConfig(reg: TestRegistry, repository: string, digest: string): Promise<{ rootfs: { diff_ids: string[] } }> {
-  const res = await registryFetch(reg, `/v2/${repository}/blobs/${digest}`);
-  assert.equal(res.status, 200);
-  const bytes = Buffer.from(await res.arrayBuffer());
-  assert.equal(sha256(bytes), digest);
-  return JSON.parse(bytes.toString('utf8')) as { rootfs: { diff_ids: string[] } };
 }
 
 test('an image podman pulled into its store is pushed by regx to a registry: config and diff_ids are podman\'s, layers gzip-compressed, and the private service is gone after', async (t) => {
