@@ -11,6 +11,7 @@ import { localPushRoute } from '../../src/core/local/podman-push';
 import type { RouteOptions } from '../../src/core/local/podman-push';
 import { parseImageLocation } from '../../src/core/reference/transport';
 import type { ImageLocation } from '../../src/core/reference/transport';
+import { progressLine } from '../../src/cli/progress';
 import { RegistryClient } from '../../src/core/registry/client';
 import type { RegistryClientOptions } from '../../src/core/registry/client';
 
@@ -88,7 +89,15 @@ test('anything podman 4.3 cannot do as regx would takes the export route, and sa
   assert.match(await exported({ preserveDigests: true }, client()), /digests are to be kept/);
   assert.match(await exported({ signers: [{}] }, client()), /signed/);
   assert.match(await exported({ uploadMode: 'chunked' }, client()), /upload mode/);
+  const broken = client({ credentials: () => Promise.reject(new Error('docker-credential-pass: no gpg agent')) });
+  assert.match(await exported({}, broken), /credentials for this registry could not be read \(docker-credential-pass: no gpg agent\)/);
   const byDigest = parseImageLocation(`docker://127.0.0.1:5000/team/app@sha256:${'a'.repeat(64)}`) as Extract<ImageLocation, { transport: 'docker' }>;
   assert.match(await exported({}, client(), storage, byDigest), /named by digest/);
   assert.match(await exported({}, client(), parseImageLocation('docker-daemon:localhost/app:v1')), /Docker Engine API/);
+});
+
+test('while podman pushes, progress counts layers only: podman does not say how many bytes moved', () => {
+  const p = { phase: 'blobs' as const, blobsDone: 2, blobsTotal: 5, bytesDone: 0, bytesTotal: 0, bytesMoved: 0, bytesPerSecond: 0 };
+  assert.equal(progressLine(p), 'Copying blobs 2/5');
+  assert.match(progressLine({ ...p, bytesDone: 1 << 20, bytesTotal: 4 << 20 }), /^Copying blobs 2\/5, 1\.0\/4\.0 MiB/);
 });

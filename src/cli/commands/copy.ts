@@ -29,6 +29,7 @@ import { evaluatePolicy, requireAccepted } from '../../core/policy/evaluate';
 import { sigstoreVerifier } from '../../core/policy/sigstore-requirement';
 import type { ManifestBytes } from '../../core/image/copy-source';
 import type { LocalPushRoute } from '../../core/local/podman-push';
+import { connectFor, isLocalLocation } from '../../core/local/local-transport';
 
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
@@ -178,18 +179,32 @@ export const copyCommand: CliCommand = {
     const preserveDigests = flagBool(p, 'preserve-digests', false);
     // Keys are opened before any connection: a wrong passphrase costs no transfer.
     const signing = await signingChoice(p, io);
+    // A private podman service takes a few hundred milliseconds to start: started now, it comes up while the rest loads.
+    const sourceEngine = isLocalLocation(src) ? connectFor(src, { signal: io.signal }) : undefined;
+    sourceEngine?.catch(() => undefined);
+    const closeEngine = async (): Promise<void> => {
+      await sourceEngine?.then(
+        (e) => e.close(),
+        () => undefined,
+      );
+    };
     const clients: RegistryClient[] = [];
-    const srcClient = src.transport === 'docker' ? clientFor(src.ref.registry, src.ref.repository, p, io, 'src-') : undefined;
-    if (srcClient) clients.push(srcClient);
+    let srcClient: RegistryClient | undefined;
     let dstClient: RegistryClient | undefined;
-    if (dst.transport === 'docker') {
-      if (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && sameSettings(p)) {
-        dstClient = srcClient;
-        // One client serves both sides: a failure on that registry may be either side's to fix.
-        noteRegistrySide(io.registrySides, dst.ref.registry, 'dest-');
-        noteRegistrySide(io.registrySides, registryApiHost(dst.ref.registry), 'dest-');
+    try {
+      srcClient = src.transport === 'docker' ? clientFor(src.ref.registry, src.ref.repository, p, io, 'src-') : undefined;
+      if (srcClient) clients.push(srcClient);
+      if (dst.transport === 'docker') {
+        if (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && sameSettings(p)) {
+          dstClient = srcClient;
+          // One client serves both sides: a failure on that registry may be either side's to fix.
+          noteRegistrySide(io.registrySides, dst.ref.registry, 'dest-');
+          noteRegistrySide(io.registrySides, registryApiHost(dst.ref.registry), 'dest-');
+        } else clients.push((dstClient = clientFor(dst.ref.registry, dst.ref.repository, p, io, 'dest-')));
       }
-      else clients.push((dstClient = clientFor(dst.ref.registry, dst.ref.repository, p, io, 'dest-')));
+    } catch (err) {
+      await closeEngine();
+      throw err;
     }
     const tty = !quiet && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
     let last = 0;
@@ -220,7 +235,7 @@ export const copyCommand: CliCommand = {
             io.stderr.write(route.by === 'engine-push' ? 'debug: podman pushes the image from its store itself\n' : `debug: the image is exported from the store and pushed by regx: ${route.why}\n`);
           }
         : undefined;
-      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing, registries, env: io.env, sourceTop, onLocalRoute });
+      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing, registries, env: io.env, sourceTop, onLocalRoute, sourceEngine });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
@@ -251,6 +266,7 @@ export const copyCommand: CliCommand = {
       if (tty) io.stderr.write('\n');
       throw err;
     } finally {
+      await closeEngine();
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     }
   },

@@ -15,6 +15,7 @@ import { dirSource } from './dir-transport';
 import { ociArchiveSource } from './oci-archive';
 import { dockerArchiveSource } from './docker-archive';
 import { isLocalLocation, localSource } from '../local/local-transport';
+import type { LocalEngine } from '../local/engine';
 
 export interface ManifestBytes {
   bytes: Buffer;
@@ -84,12 +85,13 @@ export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci
   };
 }
 
-export async function openSource(loc: ImageLocation, client: RegistryClient | undefined, signal?: AbortSignal): Promise<ImageSource> {
+/** `localEngine`: a connection to a local source's engine already under way, used instead of a new one. */
+export async function openSource(loc: ImageLocation, client: RegistryClient | undefined, signal?: AbortSignal, localEngine?: Promise<LocalEngine>): Promise<ImageSource> {
   if (loc.transport === 'oci') return layoutSource(loc);
   if (loc.transport === 'dir') return dirSource(loc);
   if (loc.transport === 'oci-archive') return ociArchiveSource(loc);
   if (loc.transport === 'docker-archive') return dockerArchiveSource(loc);
-  if (isLocalLocation(loc)) return localSource(loc, { signal });
+  if (isLocalLocation(loc)) return localSource(loc, { signal, engine: localEngine });
   if (!client) throw new UsageError(`no registry client for ${loc.ref.registry}`);
   return registrySource(client, loc);
 }

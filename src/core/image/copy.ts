@@ -51,6 +51,7 @@ import type { RegistriesConfig } from '../signing/registries-d';
 import { readSimpleSignatures, writeSimpleSignatures } from '../signing/simple-store';
 import { localPushRoute, pushWithPodman } from '../local/podman-push';
 import type { LocalPushRoute } from '../local/podman-push';
+import type { LocalEngine } from '../local/engine';
 
 export type { CopyProgress } from './copy-progress';
 
@@ -110,6 +111,11 @@ export interface CopyOptions {
   env?: NodeJS.ProcessEnv;
   /** Told which way an image in podman's store goes to a registry: podman's own push, or the export route and why. */
   onLocalRoute?: (route: LocalPushRoute) => void;
+  /**
+   * A local source's engine, connecting already: the caller started it early, since a private podman
+   * service takes a few hundred milliseconds to come up. The copy uses it instead of connecting, and closes it.
+   */
+  sourceEngine?: Promise<LocalEngine>;
 }
 
 export type MultiArch = 'all' | 'system' | 'index-only';
@@ -317,7 +323,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       opts.onLocalRoute?.(route);
       if (route.by === 'engine-push' && src.transport === 'containers-storage') {
         const pushTag = destinationTag(dst, src.ref?.tag);
-        const pushed = await pushWithPodman(src, dst, pushTag, dstClient, tracker, signal);
+        const pushed = await pushWithPodman(src, dst, pushTag, dstClient, tracker, signal, opts.sourceEngine);
         tracker.phase('done');
         return {
           digest: pushed.digest,
@@ -341,7 +347,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       }
     }
 
-    const source = await openSource(src, srcClient, signal);
+    const source = await openSource(src, srcClient, signal, opts.sourceEngine);
     openedSource = source;
     const tag = destinationTag(dst, source.tag);
     const dest = await openDestination(dst, tag, dstClient, opts.additionalTags);
@@ -596,6 +602,10 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     throw err;
   } finally {
     await openedSource?.close?.();
+    await opts.sourceEngine?.then(
+      (e) => e.close(),
+      () => undefined,
+    );
     await opened?.close?.();
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));

@@ -47,6 +47,8 @@ export interface LocalTransportOptions {
   signal?: AbortSignal;
   /** The most bytes an export may spool (default: exportLimit of the image's size). */
   maxExportBytes?: number;
+  /** A connection to the location's engine already under way (see CopyOptions.sourceEngine), used instead of a new one. */
+  engine?: Promise<LocalEngine>;
 }
 
 /** Room beyond the layers' bytes: tar headers and padding, the config, manifest.json, legacy `<id>/json` files. */
@@ -109,7 +111,7 @@ async function privateDir(): Promise<string> {
 }
 
 export async function localSource(loc: LocalLocation, opts: LocalTransportOptions = {}): Promise<ImageSource> {
-  const engine = await connectFor(loc, opts);
+  const engine = await (opts.engine ?? connectFor(loc, opts));
   let dir: string | undefined;
   let inner: ImageSource | undefined;
   try {

@@ -21,6 +21,7 @@ import type { ManifestFormat } from '../image/convert';
 import type { UploadMode } from '../registry/uploads';
 import { connectFor, engineName } from './local-transport';
 import type { LocalLocation } from './local-transport';
+import type { LocalEngine } from './engine';
 
 /** Which way a local image goes to a registry: podman's own push, or regx's export route (and why). */
 export type LocalPushRoute = { by: 'engine-push' } | { by: 'export'; why: string };
@@ -52,7 +53,14 @@ export async function localPushRoute(src: LocalLocation, dst: RegistryLocation, 
   const reach = client.reachSettings();
   if (reach.extraTrust) return exportFor('regx trusts a CA file or certificate folder (or presents a client certificate) for this registry, which podman would not use');
   if (reach.bearerToken) return exportFor("a bearer token is set for this registry, which podman's push API does not take");
-  const credentials = await client.credentials();
+  // regx itself asks for credentials only when the registry challenges it; a lookup that fails (a broken
+  // credential helper) is left to that route, where an open registry never needs it.
+  let credentials;
+  try {
+    credentials = await client.credentials();
+  } catch (err) {
+    return exportFor(`the credentials for this registry could not be read (${err instanceof Error ? err.message : String(err)})`);
+  }
   if (credentials?.identityToken) return exportFor('the credentials for this registry are an identity token, which podman 4.3 does not pass on');
   return { by: 'engine-push' };
 }
@@ -108,17 +116,33 @@ async function tagDigest(client: RegistryClient, dst: RegistryLocation, tag: str
  * Has podman push `src` to `dst` under `tag` with regx's credentials and TLS choice for that registry,
  * reporting progress from podman's lines, and checks what the tag names afterwards.
  */
-export async function pushWithPodman(src: StorageLocation, dst: RegistryLocation, tag: string, client: RegistryClient, tracker: ProgressTracker, signal: AbortSignal | undefined): Promise<EnginePushResult> {
-  const engine = await connectFor(src, { signal });
+export async function pushWithPodman(
+  src: StorageLocation,
+  dst: RegistryLocation,
+  tag: string,
+  client: RegistryClient,
+  tracker: ProgressTracker,
+  signal: AbortSignal | undefined,
+  connecting?: Promise<LocalEngine>,
+): Promise<EnginePushResult> {
+  // The tag is read before the push, with regx's own TLS trust and credentials (a registry regx cannot
+  // reach fails with regx's own error; the caller's overwrite check read the same tag), while podman's
+  // service starts: both take a few hundred milliseconds.
+  const before = tagDigest(client, dst, tag, signal);
+  before.catch(() => undefined);
+  const engine = await (connecting ?? connectFor(src, { signal })).catch(async (err: unknown) => {
+    await before.catch(() => undefined);
+    throw err;
+  });
   try {
     const name = await engineName(engine, src);
-    const details = await engine.inspectImage(name).catch((err: unknown) => {
-      if (err instanceof RegxError && err.reason === 'not-found') throw new NotFoundError(`${formatImageLocation(src)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
-      throw err;
-    });
-    // Read before the push, with regx's own TLS trust and credentials: a registry regx cannot reach
-    // fails here with regx's own error, and the overwrite check of the caller read the same tag.
-    await tagDigest(client, dst, tag, signal);
+    const [details] = await Promise.all([
+      engine.inspectImage(name).catch((err: unknown) => {
+        if (err instanceof RegxError && err.reason === 'not-found') throw new NotFoundError(`${formatImageLocation(src)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
+        throw err;
+      }),
+      before,
+    ]);
     const credentials = await client.credentials();
     const destination = formatReference({ registry: dst.ref.registry, repository: dst.ref.repository, tag });
     tracker.begin(details.diffIds.length + 1, 0);

@@ -22,6 +22,8 @@ const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(
 export function progressMessage(p: CopyProgress): string {
   if (p.phase === 'resolving') return 'reading the source manifest';
   if (p.phase === 'manifests') return 'pushing the manifest';
+  // podman pushing an image itself says when layers are done, not how many bytes moved.
+  if (p.bytesTotal === 0) return `layers ${p.blobsDone}/${p.blobsTotal}`;
   return `layers ${p.blobsDone}/${p.blobsTotal} · ${formatSize(p.bytesDone)} of ${formatSize(p.bytesTotal)}`;
 }
 
