@@ -36,7 +36,7 @@ async function regx(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: s
   return r;
 }
 
-test('an image podman pulled into its store is pushed by regx to a registry: config and diff_ids are podman\'s, layers gzip-compressed, and the private service is gone after', async (t) => {
+test('an image podman pulled into its store is pushed by regx copy (podman pushing it) to a registry: config and diff_ids are podman\'s, layers gzip-compressed, and the private service is gone after', async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry();
   const layout = makeTempDir('local-src');
@@ -49,6 +49,7 @@ test('an image podman pulled into its store is pushed by regx to a registry: con
   const env = isolatedEnv();
   const r = await regx(['copy', '--dest-tls-verify=false', `containers-storage:${store.spec}${reg.host}/src/app:v1`, `docker://${reg.host}/pushed/app:v1`], env);
   assert.match(r.stderr, /note: containers-storage keeps layers uncompressed; they were written gzip-compressed, so sha256:[0-9a-f]{64} is not the digest the engine lists/);
+  assert.match(r.stdout, /pushed by Podman Engine [\d.]+ from its store/);
   const m = await registryManifest(reg, 'pushed/app:v1');
   assert.equal(m.config.digest, `sha256:${pulled.Id}`, 'the config digest is the image ID podman reports');
   assert.deepEqual((await registryConfig(reg, 'pushed/app', m.config.digest)).rootfs.diff_ids, pulled.RootFS.Layers);

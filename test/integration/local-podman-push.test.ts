@@ -79,6 +79,7 @@ test('a wrong password, handed to podman, fails as a credentials failure with po
   assert.ok(r.stderr.includes(podmanRoute), r.stderr);
   assert.equal(r.code, 77, `exit 77 is a credentials failure: ${r.stderr}`);
   assert.match(r.stderr, /Podman Engine [\d.]+: pushing localhost\/team\/app:v1 to 127\.0\.0\.1:\d+\/denied\/app:v1: .*unauthorized/);
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
   assert.doesNotMatch(r.stderr, /[\x00-\x08\x0b-\x1f\x7f]/, 'no control characters reach the terminal');
   assert.equal(await tagStatus(reg, 'denied/app', 'v1'), 404);
   assert.deepEqual(podmanProcessesFor(store.root), []);

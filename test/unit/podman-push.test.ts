@@ -55,6 +55,7 @@ test("podman's failures become regx's reasons, with podman's words kept and cont
     assert.ok(err.message.startsWith(`${engine}: ${what}: `), err.message);
   }
   const noisy = enginePushError(engine, what, '127.0.0.1:5000', 'image not known\x1b[31m\x07 here\r\n', false);
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
   assert.doesNotMatch(noisy.message, /[\x00-\x08\x0b-\x1f\x7f]/);
   assert.match(noisy.serverMessage ?? '', /image not known\[31m here/);
 });
