@@ -182,6 +182,8 @@ export const copyCommand: CliCommand = {
     // A private podman service takes a few hundred milliseconds to start: started now, it comes up while the rest loads.
     const sourceEngine = isLocalLocation(src) ? connectFor(src, { signal: io.signal }) : undefined;
     sourceEngine?.catch(() => undefined);
+    // One turn of the event loop: podman is spawned before the registry clients load (about 0.1 s of JavaScript).
+    if (sourceEngine) await new Promise((resolve) => setImmediate(resolve));
     const closeEngine = async (): Promise<void> => {
       await sourceEngine?.then(
         (e) => e.close(),

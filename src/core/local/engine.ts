@@ -4,6 +4,7 @@
 // engine uses for `containers-storage:` and `docker-daemon:`.
 import type { Readable } from 'node:stream';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegxError, sanitizeRemoteText } from '../errors';
 import { findPodman, localPodmanEnv, podmanOption, podmanStorageArgs, startPodmanService } from './podman-service';
@@ -183,6 +184,8 @@ export async function connectLocalEngine(options: ConnectOptions = {}): Promise<
     for (const s of sockets) {
       if (tried.includes(s)) continue;
       tried.push(s);
+      // No socket file, no engine: skipped without a round trip, so a private service starts sooner.
+      if (!existsSync(s)) continue;
       const p = await probe(s, timeout, options.signal);
       if (!p) continue;
       if (kind === 'podman' && !p.isPodman) continue;

@@ -131,6 +131,6 @@ export async function startPodmanService(
       await stop();
       throw new RegxError('engine-unavailable', `podman system service did not answer within ${Math.round((options.startTimeoutMs ?? 20_000) / 1000)} s`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
