@@ -13,6 +13,7 @@ import type { ImageReference } from '../reference/reference';
 import { parsePayload } from '../signing/payload';
 import { fingerprints, readPublicKeys, verifySignedMessage } from '../signing/openpgp-verify';
 import type { PublicKeys } from '../signing/openpgp-verify';
+import { UntrustedKeyError } from '../signing/untrusted-key';
 import { describeIdentity, identityMatches } from './identity';
 import type { SignedIdentity } from './identity';
 import type { Policy, Requirement } from './policy-file';
@@ -45,6 +46,10 @@ export interface SignatureVerdict {
   key?: string;
   /** The identity it claims, once authenticated. */
   identity?: string;
+  /** Rejected only because no key the requirement trusts made it (the signature may be sound). */
+  untrustedKey?: boolean;
+  /** A sigstore signature's attachment layer digest, so a viewer can pair the verdict with the layer it shows. */
+  layer?: string;
 }
 
 export interface RequirementVerdict {
@@ -107,6 +112,12 @@ function judgePayload(image: PolicyImage, manifest: { bytes: Buffer; mediaType: 
   return undefined;
 }
 
+function noteUntrusted(v: SignatureVerdict, err: RegxError): void {
+  if (!(err instanceof UntrustedKeyError)) return;
+  v.untrustedKey = true;
+  v.key ??= err.keyId;
+}
+
 function summary(verdicts: SignatureVerdict[], skipped: string): string {
   const rejected = verdicts.filter((v) => !v.accepted);
   if (rejected.length === 0) return `A signature was required, but no signature exists${skipped}`;
@@ -137,7 +148,7 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
     try {
       const verified = await verifySignedMessage(sig, keys);
       v.key = verified.keyFingerprint;
-      if (!fingerprints(keys).includes(verified.keyFingerprint)) throw new RegxError('signature-invalid', `Signature by key ${verified.keyFingerprint} is not accepted`);
+      if (!fingerprints(keys).includes(verified.keyFingerprint)) throw new UntrustedKeyError(`Signature by key ${verified.keyFingerprint} is not accepted`, verified.keyFingerprint);
       const payload = parsePayload(verified.payload);
       v.identity = payload.dockerReference;
       v.reason = judgePayload(image, manifest, req.signedIdentity, payload);
@@ -145,6 +156,7 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
     } catch (err) {
       if (!(err instanceof RegxError) || (err.reason !== 'signature-invalid' && err.reason !== 'too-large')) throw err;
       v.reason = err.message;
+      noteUntrusted(v, err);
     }
     out.signatures.push(v);
   }
@@ -171,7 +183,7 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
       continue;
     }
     index++;
-    const v: SignatureVerdict = { kind: 'sigstore', index, accepted: false };
+    const v: SignatureVerdict = { kind: 'sigstore', index, accepted: false, layer: e.digest };
     try {
       const payload = verifier.verify(e);
       v.identity = payload.dockerReference;
@@ -180,6 +192,7 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
     } catch (err) {
       if (!(err instanceof RegxError) || err.reason !== 'signature-invalid') throw err;
       v.reason = err.message;
+      noteUntrusted(v, err);
     }
     out.signatures.push(v);
   }

@@ -4,6 +4,7 @@
 // compressed and binary, as `gpg --sign` writes it; an armored one is read too.
 // Hostile input: the message is read as a stream and its literal data is capped, so a small signature
 // that inflates to gigabytes is refused after the cap, not held in memory.
+import { UntrustedKeyError } from './untrusted-key';
 import { RegxError } from '../errors';
 import type * as OpenPgp from 'openpgp' with { 'resolution-mode': 'require' };
 
@@ -107,7 +108,7 @@ export async function verifySignedMessage(signature: Uint8Array, keys: PublicKey
   if (result.signatures.length !== 1) throw new RegxError('signature-invalid', `a simple signature holds exactly one signature, this one ${result.signatures.length}`);
   const sig = result.signatures[0] as (typeof result.signatures)[number];
   const signer = keys.find((k) => k.getKeys(sig.keyID).length > 0);
-  if (!signer) throw new RegxError('signature-invalid', `signed by key ${sig.keyID.toHex().toUpperCase()}, which is not among the trusted keys`);
+  if (!signer) throw new UntrustedKeyError(`signed by key ${sig.keyID.toHex().toUpperCase()}, which is not among the trusted keys`, sig.keyID.toHex().toUpperCase());
   try {
     await sig.verified;
   } catch (err) {

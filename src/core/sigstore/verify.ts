@@ -10,6 +10,7 @@ import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from './
 import type { SigstoreLayer } from './attachments';
 import { parseSigstorePayload } from './payload';
 import type { SimpleSigningPayload } from '../signing/payload';
+import { UntrustedKeyError } from '../signing/untrusted-key';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
 
@@ -72,6 +73,6 @@ export function verifySigstoreLayer(layer: SigstoreLayer, keys: readonly KeyObje
   if (b64 === undefined) throw invalid(`missing ${SIGSTORE_SIGNATURE_ANNOTATION} annotation`);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw invalid(`the ${SIGSTORE_SIGNATURE_ANNOTATION} annotation is not base64`);
   const signature = Buffer.from(b64, 'base64');
-  if (!keys.some((k) => verifyBytes(k, layer.payload, signature))) throw invalid('cryptographic signature verification failed: the signature does not match the payload with the given public key');
+  if (!keys.some((k) => verifyBytes(k, layer.payload, signature))) throw new UntrustedKeyError('cryptographic signature verification failed: the signature does not match the payload with the given public key');
   return parseSigstorePayload(layer.payload);
 }

@@ -6,6 +6,9 @@ import type { ReferrerStorage } from '../../core/supply-chain/kinds';
 import { shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
 import type { SupplyChainNode, SupplyGroupKind, SupplyGroupNode, SupplyItemNode } from './nodes';
+import type { SignatureCheck } from './signature-states';
+
+const notChecked: SignatureCheck = { state: 'not verified', detail: 'no trust policy' };
 
 /** Where a thing was found, as a row's description says it. */
 export const foundVia: Record<ReferrerStorage, string> = {
@@ -15,8 +18,8 @@ export const foundVia: Record<ReferrerStorage, string> = {
   'attestation-manifest': 'BuildKit',
 };
 
-/** A signature's state against the user's policy; "not verified" until a policy is evaluated. */
-export type SignatureState = 'verified' | 'unverified' | 'invalid' | 'not verified';
+/** A signature's state against the user's policy, per signature item (undefined: "not verified"). */
+export type SignatureChecks = (item: SupplyItem) => SignatureCheck | undefined;
 
 /** Items of each referrer, by the referrer's manifest digest. */
 export type DescribedItems = ReadonlyMap<string, readonly SupplyItem[]>;
@@ -28,17 +31,18 @@ function itemKindOf(item: SupplyItem): SupplyItemNode['itemKind'] {
 }
 
 /** The text of one item's row: label, description (ending with where it was found) and tooltip. */
-export function itemText(item: SupplyItem, state: SignatureState = 'not verified'): { label: string; description: string; tooltip: string } {
+export function itemText(item: SupplyItem, check: SignatureCheck = notChecked): { label: string; description: string; tooltip: string } {
   const r = item.referrer;
   const where = `${foundVia[r.storage]}${r.tag && r.storage === 'cosign-tag' ? ` ${r.tag.slice(r.tag.lastIndexOf('.'))}` : ''}`;
   const lines = [`${r.descriptor.digest}`, `found via ${foundVia[r.storage]}${r.tag ? ` (tag ${r.tag})` : ''}`];
   switch (item.kind) {
     case 'signature': {
       const s = item.signature;
-      const who = s.signer ?? (s.keyId ? `key ${s.keyId}` : 'unnamed key');
+      const who = s.signer ?? (s.keyId ? `key ${s.keyId}` : (check.signer ?? 'unnamed key'));
       if (s.signer) lines.unshift(`Signer: ${s.signer}`);
       if (s.keyId) lines.unshift(`Key: ${s.keyId}`);
-      return { label: s.scheme, description: [who, state, where].join(' · '), tooltip: [`${s.scheme} signature, ${state}`, ...lines].join('\n') };
+      else if (check.signer) lines.unshift(`Key: ${check.signer}`);
+      return { label: s.scheme, description: [who, check.state, where].join(' · '), tooltip: [`${s.scheme} signature, ${check.state}: ${check.detail}`, ...lines].join('\n') };
     }
     case 'sbom': {
       const s = item.sbom;
@@ -73,15 +77,19 @@ interface Owner {
   repository: string;
 }
 
-function itemRows(owner: Owner, parentId: string, referrers: readonly ReferrerNode[], items: DescribedItems, depth: number): { item: SupplyItem; row: SupplyItemNode }[] {
+function itemRows(owner: Owner, parentId: string, referrers: readonly ReferrerNode[], items: DescribedItems, depth: number, checks: SignatureChecks | undefined): { item: SupplyItem; row: SupplyItemNode }[] {
   const out: { item: SupplyItem; row: SupplyItemNode }[] = [];
   for (const r of referrers) {
     const described = items.get(r.descriptor.digest) ?? [];
     described.forEach((item, i) => {
       const id = `${parentId}/${r.descriptor.digest}#${i}`;
       // Referrers of a referrer hang under its first item only, so each shows once.
-      const children = i === 0 && depth < 4 ? itemRows(owner, id, r.referrers, items, depth + 1).map((c) => c.row) : [];
-      out.push({ item, row: { kind: 'supplyItem', id, registry: owner.registry, repository: owner.repository, itemKind: itemKindOf(item), ...itemText(item), digest: r.descriptor.digest, sbomBlob: item.kind === 'sbom' ? item.layer?.digest : undefined, children } });
+      const children = i === 0 && depth < 4 ? itemRows(owner, id, r.referrers, items, depth + 1, checks).map((c) => c.row) : [];
+      const check = item.kind === 'signature' ? (checks?.(item) ?? notChecked) : undefined;
+      out.push({
+        item,
+        row: { kind: 'supplyItem', id, registry: owner.registry, repository: owner.repository, itemKind: itemKindOf(item), ...itemText(item, check), digest: r.descriptor.digest, sbomBlob: item.kind === 'sbom' ? item.layer?.digest : undefined, state: check?.state, children },
+      });
     });
   }
   return out;
@@ -101,10 +109,10 @@ export function countsText(counts: Record<SupplyGroupKind, number>): string {
 }
 
 /** The Supply chain row of one subject, or undefined when nothing refers to it. */
-export function supplyChainRow(owner: Owner, subject: string, referrers: readonly ReferrerNode[], items: DescribedItems): SupplyChainNode | undefined {
+export function supplyChainRow(owner: Owner, subject: string, referrers: readonly ReferrerNode[], items: DescribedItems, checks?: SignatureChecks): SupplyChainNode | undefined {
   if (!referrers.length) return undefined;
   const base = `supply:${owner.id}`;
-  const rows = itemRows(owner, base, referrers, items, 0);
+  const rows = itemRows(owner, base, referrers, items, 0, checks);
   const groups: SupplyGroupNode[] = [];
   const counts: Record<SupplyGroupKind, number> = { signatures: 0, sboms: 0, provenance: 0, attestations: 0, artifacts: 0 };
   for (const group of groupOrder) {

@@ -10,6 +10,7 @@ import type { KnownTags } from '../../core/supply-chain/presence';
 import type { Ctx } from '../ctx';
 import type { ConfiguredRegistry } from '../registry-settings';
 import { supplyChainRow } from './rows';
+import type { SignatureChecks } from './rows';
 import type { SupplyChainNode } from './nodes';
 
 /** At most 200 referrers, 3 levels deep (a signature of an SBOM of an image), 10 pages of a referrers list. */
@@ -69,6 +70,6 @@ export class SupplyChains {
 }
 
 /** The Supply chain row of `subject` (the image, or one platform of an index) under the row `ownerId`. */
-export function subjectRow(ownerId: string, registry: ConfiguredRegistry, repository: string, subject: SubjectNode, found: SupplyChainFound): SupplyChainNode | undefined {
-  return supplyChainRow({ id: ownerId, registry, repository }, subject.digest, subject.referrers, found.items);
+export function subjectRow(ownerId: string, registry: ConfiguredRegistry, repository: string, subject: SubjectNode, found: SupplyChainFound, checks?: SignatureChecks): SupplyChainNode | undefined {
+  return supplyChainRow({ id: ownerId, registry, repository }, subject.digest, subject.referrers, found.items, checks);
 }

@@ -18,6 +18,12 @@ import { searchApiOf } from './search-api';
 import { isSupplyChainTag } from '../../core/supply-chain/presence';
 import { DOCKER_REFERENCE_TYPE } from '../../core/supply-chain/kinds';
 import { SupplyChains, subjectRow } from '../supply-chain/supply-chains';
+import type { SupplyChainFound } from '../supply-chain/supply-chains';
+import { PolicyVerdicts } from '../supply-chain/policy-verdicts';
+import type { JudgedImage } from '../supply-chain/policy-verdicts';
+import { signatureCheck, tagTrust } from '../supply-chain/signature-states';
+import type { Judgement } from '../supply-chain/signature-states';
+import type { SubjectNode } from '../../core/supply-chain/discover';
 import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
 import { errorId, loadMoreId, messageId, namespaceId, platformId, registryId, repositoryId, tagId, tagIdPrefix } from './ids';
 import { groupRepositories, matchesFilter } from './repository-groups';
@@ -60,10 +66,16 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private abort = new AbortController();
   /** What refers to the images shown (Supply chain rows), read when a tag is opened. */
   readonly supplyChains: SupplyChains;
+  /** The trust policy's judgement of the images shown (signature states, a tag's shield). */
+  readonly verdicts: PolicyVerdicts;
 
   constructor(private readonly ctx: Ctx) {
     super();
     this.supplyChains = new SupplyChains(ctx);
+    this.verdicts = this.register(new PolicyVerdicts(ctx));
+    void this.verdicts.trustNow();
+    this.register(this.verdicts.onDidSettle((image) => this.changed.fire(this.nodes.get(image.rowId))));
+    this.register(this.verdicts.onDidChangeTrust(() => this.refresh()));
     this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
     // A login changes one registry: forget what it listed, keep the others' rows and caches.
     this.register(ctx.logins.onDidChange((host) => this.forgetRegistry(host)));
@@ -80,6 +92,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.pendingDetails.clear();
       this.imageSizes.clear();
       this.supplyChains.clear();
+      this.verdicts.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
       return;
@@ -112,6 +125,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     for (const id of [...this.pendingDetails]) if (described(id)) this.pendingDetails.delete(id);
     for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
     this.supplyChains.forget(host, repository);
+    this.verdicts.forget(host, repository);
   }
 
   /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
@@ -157,7 +171,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'repository') return toTreeItem({ ...node, tagFilter: this.tagFilter(node.registry.host, node.repository) }, undefined, Date.now());
-    return toTreeItem(node, node.kind === 'tag' ? this.details.get(node.id) : undefined, Date.now());
+    if (node.kind !== 'tag') return toTreeItem(node, undefined, Date.now());
+    const details = this.details.get(node.id);
+    const judged = details?.digest ? this.verdicts.peek(this.judgedTag(node, details.digest)) : undefined;
+    return toTreeItem(node, details, Date.now(), judged && tagTrust(judged));
   }
 
   getParent(node: Node): Node | undefined {
@@ -248,17 +265,30 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       rows.push(this.message(node.registry, `Supply chain could not be read: ${this.ctx.log.redact(message)}`, ['retry']));
     }
     const found = supply?.found;
-    const own = found ? subjectRow(node.id, node.registry, node.repository, found.discovery.root, found) : undefined;
+    // Signatures are judged only when a row shows one; a policy that cannot be used says so once.
+    const problems = new Set<string>();
+    const judgedRow = (rowId: string, subject: SubjectNode, f: SupplyChainFound, image: JudgedImage) =>
+      subjectRow(rowId, node.registry, node.repository, subject, f, (item) => {
+        const j: Judgement = this.verdicts.judgement(image);
+        if (j.kind === 'broken' || j.kind === 'failed') problems.add(j.text);
+        return signatureCheck(j, item);
+      });
+    const own = found ? judgedRow(node.id, found.discovery.root, found, this.judgedTag(node, found.discovery.root.digest)) : undefined;
     if (own) rows.push(this.intern(own));
     // The tag is part of the id: two tags naming one index show the same platforms twice.
     details.platforms.forEach((p, i) => {
       const id = platformId(node.registry.host, node.repository, node.tag, p.digest);
       const subject = found?.discovery.root.manifests.find((m) => m.digest === p.digest);
-      const supplyChain = subject && found ? subjectRow(id, node.registry, node.repository, subject, found) : undefined;
+      const supplyChain = subject && found ? judgedRow(id, subject, found, { registry: node.registry, repository: node.repository, reference: p.digest, digest: p.digest, rowId: node.id }) : undefined;
       rows.push(this.intern({ kind: 'platform', id, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i], ...(supplyChain ? { supplyChain } : {}) }));
     });
     if (!rows.length && !details.isIndex) rows.push(this.message(node.registry, 'Nothing refers to this image', []));
-    return rows;
+    return [...[...problems].map((text) => this.message(node.registry, text, [])), ...rows];
+  }
+
+  /** A tag as the trust policy judges it: the identity its signatures claim is the tag. */
+  private judgedTag(node: TagNode, digest: string): JudgedImage {
+    return { registry: node.registry, repository: node.repository, reference: node.tag, digest, rowId: node.id };
   }
 
   private async registryNode(registry: ConfiguredRegistry): Promise<RegistryNode> {
@@ -410,8 +440,11 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       void limiter
         .run(async () => {
           if (signal.aborted) return;
-          await this.fetchDetails(tag, signal);
-          if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
+          const details = await this.fetchDetails(tag, signal);
+          if (signal.aborted) return;
+          // Judged as soon as the row shows (a shield when the policy accepts it); no policy: nothing is asked.
+          if (details.digest) this.verdicts.judgement(this.judgedTag(tag, details.digest));
+          this.changed.fire(this.nodes.get(tag.id) ?? tag);
         })
         .catch((error: unknown) => this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => this.pendingDetails.delete(tag.id));

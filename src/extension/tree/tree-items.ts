@@ -22,7 +22,13 @@ const fixCommands: Record<ErrorAction, { command: string; title: string }> = {
   watch: { command: 'registryExplorer.addRepositoryToWatch', title: 'Add Repository to Watch' },
 };
 
-export function toTreeItem(node: Node, details: TagDetails | undefined, now: number): vscode.TreeItem {
+/** A tag's standing with the trust policy: the shield when it accepts the image on a signature. */
+export interface TagTrust {
+  readonly shield: boolean;
+  readonly text: string;
+}
+
+export function toTreeItem(node: Node, details: TagDetails | undefined, now: number, trust?: TagTrust): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
   const item = new vscode.TreeItem('', C.None);
   item.id = node.id;
@@ -57,13 +63,13 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
     }
     case 'tag': {
       item.label = node.tag;
-      item.iconPath = new vscode.ThemeIcon('tag');
+      item.iconPath = trust?.shield ? new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('tag');
       item.collapsibleState = details?.isIndex || details?.refers ? C.Collapsed : C.None;
-      item.description = tagDescription(details, now);
-      item.tooltip = tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details);
+      item.description = `${trust?.shield ? '✓ signed · ' : ''}${tagDescription(details, now)}`;
+      item.tooltip = [tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details), trust?.text].filter(Boolean).join('\n');
       item.command = { command: inspectImageCommandId, title: 'Inspect Image', arguments: [node] };
       // A screen reader reads the row, not a 64-digit digest: the short digest spelled as the tree shows it.
-      item.accessibilityInformation = { label: `tag ${node.tag}, ${details ? tagDescription(details, now).replace(/ · /g, ', ') : 'details loading'}` };
+      item.accessibilityInformation = { label: `tag ${node.tag}, ${trust?.shield ? 'signed and accepted by the trust policy, ' : ''}${details ? tagDescription(details, now).replace(/ · /g, ', ') : 'details loading'}` };
       return item;
     }
     case 'platform':
