@@ -34,6 +34,7 @@ import { refreshCommand } from './refresh';
 import { removeRegistryCommand } from './remove-registry';
 import { clearTagFilterCommand, copyRepositoryNameCommand, deleteRepositoryCommand, filterTagsCommand } from './repository-actions';
 import { retryCommand } from './retry';
+import { signImageCommand } from './sign-image';
 import { tagImageCommand } from './tag-image';
 import { trustCertificateCommand } from './trust-certificate';
 import { searchRepositoriesCommand } from './search-repositories';
@@ -59,6 +60,7 @@ export const commands: readonly Command[] = [
   inspectImageCommand,
   copyImageCommand,
   tagImageCommand,
+  signImageCommand,
   deleteImageCommand,
   deleteSelectedCommand,
   copyRepositoryNameCommand,
