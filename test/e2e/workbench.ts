@@ -153,6 +153,29 @@ export class Workbench {
     return info;
   }
 
+  /**
+   * Answers an Open dialog with a file's path. In the browser the workbench draws it as a quick input
+   * (its "simple" file dialog) whose box holds a path: the path is typed there and accepted.
+   */
+  async chooseFile(title: string | RegExp, path: string): Promise<void> {
+    await this.waitForQuickInput(title);
+    const input = this.quickInputBox();
+    await input.fill(path);
+    // The dialog completes what is typed as it goes; accept once the box holds the path as typed.
+    await this.page.waitForFunction((p) => (document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value ?? '') === p, path);
+    await input.press('Enter');
+    await this.waitForQuickInputTitleGone(title);
+  }
+
+  /** Waits until no visible quick input has `title` as its title (the next prompt may open at once). */
+  private async waitForQuickInputTitleGone(title: string | RegExp): Promise<void> {
+    const source = typeof title === 'string' ? escapeRegExp(title) : title.source;
+    await this.page.waitForFunction((re) => {
+      const widget = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget')).find((w) => w.style.display !== 'none');
+      return !widget || !new RegExp(re).test(widget.querySelector('.quick-input-title')?.textContent ?? '');
+    }, source);
+  }
+
   /** Picks the item labelled `label` in the open QuickPick. */
   async pick(prompt: string | RegExp, label: string): Promise<void> {
     await this.waitForQuickInput(prompt);

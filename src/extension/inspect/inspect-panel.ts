@@ -13,6 +13,10 @@ import { copyText, pageHtml, panelError } from '../webview-panel';
 import { indexView, inspectView } from './inspect-view';
 import type { ViewNames } from './inspect-view';
 import { supplyChainRows } from '../supply-chain/inspect-rows';
+import type { SignatureChecks } from '../supply-chain/rows';
+import { signatureCheck } from '../supply-chain/signature-states';
+import type { Judgement } from '../supply-chain/signature-states';
+import type { SubjectNode } from '../../core/supply-chain/discover';
 import { webLink } from './web-link';
 
 export const inspectViewType = 'registryExplorer.inspect';
@@ -108,13 +112,34 @@ export class InspectPanel extends Disposable {
 
   /** The Supply chain section, sent after the rest (the tree's reading of the same image is reused). */
   private async postSupplyChain(): Promise<void> {
-    this.supplyChain ??= this.loaded.then(async ({ view }) => supplyChainRows(this.host, this.repository, view.digest, await this.ctx.tree.supplyChains.get(this.host, this.repository, view.digest)));
+    this.supplyChain ??= this.loaded.then(async ({ view }) => {
+      const found = await this.ctx.tree.supplyChains.get(this.host, this.repository, view.digest);
+      return supplyChainRows(this.host, this.repository, view.digest, found, await this.signatureChecks(found.discovery.root, view.digest));
+    });
     try {
       this.post({ type: 'supplyChain', rows: (await this.supplyChain) ?? [], error: undefined });
     } catch (error) {
       this.supplyChain = undefined;
       this.post({ type: 'supplyChain', rows: [], error: panelError(this.ctx, `inspect ${this.name}: supply chain`, error) });
     }
+  }
+
+  /**
+   * The trust policy's judgement of the image and of each platform something signed, waited for (the
+   * section comes after the rest of the page anyway). The image is judged under the reference inspected.
+   */
+  private async signatureChecks(root: SubjectNode, digest: string): Promise<(subject: SubjectNode) => SignatureChecks> {
+    const verdicts = this.ctx.tree.verdicts;
+    const signed = (s: SubjectNode): boolean => s.referrers.some((r) => r.kind === 'signature');
+    const subjects = [root, ...root.manifests].filter(signed);
+    const judged = new Map<string, Judgement>();
+    await Promise.all(
+      subjects.map(async (s) => {
+        const reference = s === root ? this.reference : s.digest;
+        judged.set(s.digest, await verdicts.settledJudgement({ registry: this.host, repository: this.repository, reference, digest: s === root ? digest : s.digest, rowId: '' }));
+      }),
+    );
+    return (subject) => (item) => signatureCheck(judged.get(subject.digest) ?? { kind: 'pending' }, item);
   }
 
   private post(message: InspectNotification): void {

@@ -22,7 +22,7 @@ const pending: Judgement = { kind: 'pending' };
 
 /** The image judged: a tag (its identity is what signatures claim) or a digest. */
 export interface JudgedImage {
-  readonly registry: ConfiguredRegistry;
+  readonly registry: ConfiguredRegistry | string;
   readonly repository: string;
   /** A tag, or a digest (contains ':'). */
   readonly reference: string;
@@ -32,12 +32,14 @@ export interface JudgedImage {
   readonly rowId: string;
 }
 
-const keyOf = (i: JudgedImage): string => `${i.registry.host}/${i.repository}${i.reference.includes(':') ? '@' : ':'}${i.reference}@${i.digest}`;
+const hostOf = (i: JudgedImage): string => (typeof i.registry === 'string' ? i.registry : i.registry.host);
+const keyOf = (i: JudgedImage): string => `${hostOf(i)}/${i.repository}${i.reference.includes(':') ? '@' : ':'}${i.reference}@${i.digest}`;
 
 export class PolicyVerdicts extends Disposable {
   private trust: Promise<Trust> | undefined;
   private trustKnown: Trust | undefined;
   private readonly judged = new Map<string, Judgement>();
+  private readonly running = new Map<string, Promise<Judgement>>();
   private readonly limiter: Limiter;
   private abort = new AbortController();
   private readonly settled = this.register(new vscode.EventEmitter<JudgedImage>());
@@ -81,17 +83,29 @@ export class PolicyVerdicts extends Disposable {
   judgement(image: JudgedImage): Judgement {
     const known = this.peek(image);
     if (known) return known;
+    void this.settledJudgement(image);
+    return pending;
+  }
+
+  /** The judgement once it is made (for a page that can wait, unlike the tree). */
+  async settledJudgement(image: JudgedImage): Promise<Judgement> {
     const key = keyOf(image);
-    this.judged.set(key, pending);
-    const signal = this.abort.signal;
-    void this.limiter
-      .run(() => this.judge(image, signal))
-      .then((j) => {
+    const known = this.quick() ?? this.judged.get(key);
+    if (known && known.kind !== 'pending') return known;
+    let running = this.running.get(key);
+    if (!running) {
+      this.judged.set(key, pending);
+      const signal = this.abort.signal;
+      running = this.limiter.run(() => this.judge(image, signal));
+      this.running.set(key, running);
+      void running.then((j) => {
+        if (this.running.get(key) === running) this.running.delete(key);
         if (signal.aborted || this.judged.get(key) !== pending) return;
         this.judged.set(key, j);
         this.settled.fire(image);
       });
-    return pending;
+    }
+    return running;
   }
 
   /** No policy, or one that cannot be read: the same answer for every image, known without a request. */
@@ -105,7 +119,7 @@ export class PolicyVerdicts extends Disposable {
   private async judge(image: JudgedImage, signal: AbortSignal): Promise<Judgement> {
     const trust = await this.trustNow();
     if (trust.kind !== 'policy') return this.quick() ?? pending;
-    const ref: ImageReference = { registry: image.registry.host, repository: image.repository, ...(image.reference.includes(':') ? { digest: image.reference } : { tag: image.reference }) };
+    const ref: ImageReference = { registry: hostOf(image), repository: image.repository, ...(image.reference.includes(':') ? { digest: image.reference } : { tag: image.reference }) };
     try {
       const policyImage = dockerPolicyImage(this.ctx.clients.for(image.registry), ref, trust.registries, { signal });
       const verdict = await evaluatePolicy(trust.policy, policyImage, sigstoreVerifier);
@@ -121,12 +135,15 @@ export class PolicyVerdicts extends Disposable {
   /** Forgets the judgements of a host (a repository of it, when given). */
   forget(host: string, repository?: string): void {
     const prefix = repository ? `${host}/${repository}` : `${host}/`;
-    for (const key of [...this.judged.keys()]) if (key.startsWith(prefix) && (!repository || /^[:@]/.test(key.slice(prefix.length)))) this.judged.delete(key);
+    const mine = (key: string): boolean => key.startsWith(prefix) && (!repository || /^[:@]/.test(key.slice(prefix.length)));
+    for (const key of [...this.judged.keys()]) if (mine(key)) this.judged.delete(key);
+    for (const key of [...this.running.keys()]) if (mine(key)) this.running.delete(key);
   }
 
   clear(): void {
     this.abort.abort();
     this.abort = new AbortController();
     this.judged.clear();
+    this.running.clear();
   }
 }
