@@ -160,20 +160,36 @@ export class Workbench {
   async chooseFile(title: string | RegExp, path: string): Promise<void> {
     await this.waitForQuickInput(title);
     const input = this.quickInputBox();
-    await input.fill(path);
-    // The dialog completes what is typed as it goes; accept once the box holds the path as typed.
-    await this.page.waitForFunction((p) => (document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value ?? '') === p, path);
-    await input.press('Enter');
-    await this.waitForQuickInputTitleGone(title);
+    const rows = this.quickInputWidget().locator('.quick-input-list .monaco-list-row');
+    const boxHolds = (p: string): Promise<unknown> => this.page.waitForFunction((v) => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value === v, p, { timeout: 10_000 });
+    // The dialog fills the box with its starting folder and lists it (".." first) after it shows; what is
+    // typed before that is lost. It can still redo that once, so a path it dropped is typed again.
+    await rows.filter({ hasText: '..' }).first().waitFor();
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(path);
+      try {
+        await boxHolds(path);
+        // The list shows the folder's files once the dialog has caught up with what was typed.
+        await rows.filter({ hasText: name }).first().waitFor({ timeout: 10_000 });
+        await boxHolds(path);
+        // Its OK button (labelled with the dialog's openLabel) accepts the path in the box.
+        await this.quickInputWidget().locator('.monaco-button').filter({ visible: true }).first().click();
+        await this.waitForQuickInputTitleGone(title, 10_000);
+        return;
+      } catch (error) {
+        if (attempt >= 2) throw error;
+      }
+    }
   }
 
   /** Waits until no visible quick input has `title` as its title (the next prompt may open at once). */
-  private async waitForQuickInputTitleGone(title: string | RegExp): Promise<void> {
+  private async waitForQuickInputTitleGone(title: string | RegExp, timeout?: number): Promise<void> {
     const source = typeof title === 'string' ? escapeRegExp(title) : title.source;
     await this.page.waitForFunction((re) => {
       const widget = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget')).find((w) => w.style.display !== 'none');
       return !widget || !new RegExp(re).test(widget.querySelector('.quick-input-title')?.textContent ?? '');
-    }, source);
+    }, source, timeout === undefined ? {} : { timeout });
   }
 
   /** Picks the item labelled `label` in the open QuickPick. */
