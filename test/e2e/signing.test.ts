@@ -122,10 +122,10 @@ test('Sign Image... from a tag: the sigstore key the policy trusts signs it, the
   await bench.expand(view, 'Signatures');
   await bench.expand(view, 'SBOMs');
   assert.equal(await descriptionOf('cosign', / · verified · /), 'key release.pub · verified · cosign tag .sig');
+  await bench.clearNotifications();
   await bench.dismissHover();
   const shot = await bench.screenshot('supply-chain-signed');
   if (process.env.UPDATE_README_SCREENSHOTS) copyFileSync(shot, join(repoRoot, 'media', 'supply-chain.png'));
-  await bench.clearNotifications();
   await bench.collapse(view, 'v1');
 });
 
