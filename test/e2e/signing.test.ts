@@ -60,7 +60,8 @@ before(async () => {
   trusted = await newKey(keys, 'release', passphrase);
   other = await newKey(keys, 'someone-else', '');
   const policy = writePolicy({ default: [{ type: 'reject' }], transports: { docker: { [reg.host]: [{ type: 'sigstoreSigned', keyPath: trusted.pub }] } } });
-  const registriesD = writeRegistriesD(`docker:\n  ${reg.host}:\n    use-sigstore-attachments: true\n`);
+  // GPG signatures go to a lookaside of the test's own (not the user's ~/.local/share/containers/sigstore).
+  const registriesD = writeRegistriesD(`docker:\n  ${reg.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${makeTempDir('e2e-lookaside')}\n`);
 
   server = await startCodeServer({
     settings: { 'registryExplorer.registries': [{ url: `http://${reg.host}`, name: 'Signing registry' }], 'registryExplorer.policyFile': policy, 'registryExplorer.registriesDirectory': registriesD },
@@ -143,4 +144,16 @@ test('Sign Image from the palette with a key the policy does not trust: the sign
   assert.equal(await descriptionOf('cosign', / · unverified · /), 'unnamed key · unverified · cosign tag .sig');
   assert.doesNotMatch((await descriptionOf('v2')) ?? '', /signed/, 'the policy rejects v2: no shield');
   assert.match((await descriptionOf('v1', /^✓ signed · /)) ?? '', /^✓ signed · /, 'v1 keeps its shield');
+});
+
+test("Sign Image with the user's GPG key: the signature goes to the lookaside and shows beside the sigstore one, unverified by a sigstore-only policy", { skip }, async () => {
+  await bench.collapse(view, 'v2');
+  await bench.contextMenu(bench.treeRow(view, 'v2'), 'Sign Image...');
+  await bench.pick(/Sign .*team\/app:v2/, 'Release Team <release@example.test>');
+  await bench.waitForNotification(new RegExp(`Signed .*team/app:v2 with GPG key ${gpgHome.fingerprint}\\. Stored in file://`));
+  await bench.expand(view, 'v2');
+  assert.equal(await descriptionOf('Supply chain', /2 signatures/), '2 signatures');
+  await bench.expand(view, 'Supply chain');
+  await bench.expand(view, 'Signatures');
+  assert.equal(await descriptionOf('simple-signing', / · unverified · /), `key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`);
 });

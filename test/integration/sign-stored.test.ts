@@ -23,7 +23,8 @@ import { SigstoreKeySigner } from '../../src/core/sigstore/signer';
 import { describeReferrers } from '../../src/core/supply-chain/describe';
 import type { SupplyItem } from '../../src/core/supply-chain/describe';
 import { discoverReferrers, flattenReferrers } from '../../src/core/supply-chain/discover';
-import { signatureCheck, tagTrust } from '../../src/extension/supply-chain/signature-states';
+import { signatureCheck, simpleSignatureCheck, tagTrust } from '../../src/extension/supply-chain/signature-states';
+import { readSimpleSignatureRows } from '../../src/extension/supply-chain/simple-signatures';
 import type { Judgement } from '../../src/extension/supply-chain/signature-states';
 import { buildImage, hasTool, makeGpgHome, makeTempDir, pushImage, removeAllTempDirs, startRegistry, stopAll, writeRegistriesD } from '../harness';
 import type { GpgHome, TestRegistry } from '../harness';
@@ -134,6 +135,13 @@ describe('signing a stored image and judging it as the tree does', { skip: !have
     assert.equal(judgement.verdict.accepted, true);
     assert.equal(judgement.verdict.requirements[0]?.signatures[0]?.key, gpgHome.fingerprint);
     assert.equal(tagTrust(judgement)?.shield, true);
+    // The row the tree shows for it: the key id the signature names, and verified by the policy's key.
+    const rows = await readSimpleSignatureRows(client, 'team/app', digest, registries);
+    assert.deepEqual(rows, [{ index: 1, keyId: gpgHome.fingerprint.slice(-16), storage: 'lookaside', where: `file://${lookaside}/team/app` }]);
+    assert.deepEqual(simpleSignatureCheck(judgement, 1), { state: 'verified', detail: `accepted by the policy as ${reg.host}/team/app:v1`, signer: gpgHome.fingerprint });
+    // A sigstore-only policy does not look at it.
+    const other = await judge({ default: [{ type: 'insecureAcceptAnything' }] }, 'v1');
+    assert.match(simpleSignatureCheck(other.judgement, 1).detail, /does not check GPG signatures/);
   });
 
   test('a wrong sigstore passphrase is refused when the key is opened, before anything is signed', async () => {

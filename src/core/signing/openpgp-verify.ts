@@ -116,3 +116,29 @@ export async function verifySignedMessage(signature: Uint8Array, keys: PublicKey
   }
   return { payload, keyFingerprint: signer.getFingerprint().toUpperCase() };
 }
+
+/**
+ * The id of the key a simple signature says made it (upper-case hex), read without verifying anything:
+ * what a viewer shows for a signature no policy key checks. Only the message's head is read.
+ */
+export async function signatureKeyId(signature: Uint8Array): Promise<string | undefined> {
+  if (signature.length > MAX_SIGNATURE_BYTES) return undefined;
+  const bytes = new Uint8Array(signature);
+  try {
+    const pgp = openpgp();
+    const message = isArmored(bytes)
+      ? await pgp.readMessage({ armoredMessage: Buffer.from(bytes).toString('utf8') })
+      : await pgp.readMessage({
+          binaryMessage: new ReadableStream<Uint8Array>({
+            start(c) {
+              c.enqueue(bytes);
+              c.close();
+            },
+          }),
+        });
+    return message.getSigningKeyIDs()[0]?.toHex().toUpperCase();
+  } catch {
+    // Not an OpenPGP message: there is no key to name.
+    return undefined;
+  }
+}

@@ -7,6 +7,7 @@ import { shortDigest } from '../format';
 import type { ConfiguredRegistry } from '../registry-settings';
 import type { SupplyChainNode, SupplyGroupKind, SupplyGroupNode, SupplyItemNode } from './nodes';
 import type { SignatureCheck } from './signature-states';
+import type { SimpleSignatureRow } from './simple-signatures';
 
 const notChecked: SignatureCheck = { state: 'not verified', detail: 'no trust policy' };
 
@@ -20,6 +21,12 @@ export const foundVia: Record<ReferrerStorage, string> = {
 
 /** A signature's state against the user's policy, per signature item (undefined: "not verified"). */
 export type SignatureChecks = (item: SupplyItem) => SignatureCheck | undefined;
+
+/** The GPG simple signatures of the subject, with each one's state against the policy (by its index). */
+export interface SimpleSignatures {
+  readonly rows: readonly SimpleSignatureRow[];
+  readonly check: (index: number) => SignatureCheck;
+}
 
 /** Items of each referrer, by the referrer's manifest digest. */
 export type DescribedItems = ReadonlyMap<string, readonly SupplyItem[]>;
@@ -95,6 +102,15 @@ function itemRows(owner: Owner, parentId: string, referrers: readonly ReferrerNo
   return out;
 }
 
+const simpleStorage = { lookaside: 'lookaside', 'signature-api': 'signature API' } as const;
+
+/** The row of one GPG simple signature: stored beside the image, not a referrer of it. */
+export function simpleSignatureRow(owner: Owner, parentId: string, subject: string, s: SimpleSignatureRow, check: SignatureCheck): SupplyItemNode {
+  const who = check.signer ?? (s.keyId ? `key ${s.keyId}` : 'unnamed key');
+  const tooltip = [`simple-signing (GPG) signature, ${check.state}: ${check.detail}`, ...(s.keyId ? [`Key: ${s.keyId}`] : []), `signature ${s.index} of ${subject}`, `stored in ${s.where}`].join('\n');
+  return { kind: 'supplyItem', id: `${parentId}/simple-signing#${s.index}`, registry: owner.registry, repository: owner.repository, itemKind: 'signature', label: 'simple-signing', description: [who, check.state, simpleStorage[s.storage]].join(' · '), tooltip, digest: subject, sbomBlob: undefined, state: check.state, children: [] };
+}
+
 /** "2 signatures · 1 SBOM · 1 provenance · 1 other". */
 export function countsText(counts: Record<SupplyGroupKind, number>): string {
   return [
@@ -109,18 +125,20 @@ export function countsText(counts: Record<SupplyGroupKind, number>): string {
 }
 
 /** The Supply chain row of one subject, or undefined when nothing refers to it. */
-export function supplyChainRow(owner: Owner, subject: string, referrers: readonly ReferrerNode[], items: DescribedItems, checks?: SignatureChecks): SupplyChainNode | undefined {
-  if (!referrers.length) return undefined;
+export function supplyChainRow(owner: Owner, subject: string, referrers: readonly ReferrerNode[], items: DescribedItems, checks?: SignatureChecks, simple?: SimpleSignatures): SupplyChainNode | undefined {
+  if (!referrers.length && !simple?.rows.length) return undefined;
   const base = `supply:${owner.id}`;
   const rows = itemRows(owner, base, referrers, items, 0, checks);
+  const gpg = (simple?.rows ?? []).map((s) => simpleSignatureRow(owner, base, subject, s, simple?.check(s.index) ?? notChecked));
   const groups: SupplyGroupNode[] = [];
   const counts: Record<SupplyGroupKind, number> = { signatures: 0, sboms: 0, provenance: 0, attestations: 0, artifacts: 0 };
   for (const group of groupOrder) {
     const inGroup = rows.filter((r) => groupOf[r.row.itemKind] === group);
-    counts[group] = inGroup.length;
-    if (!inGroup.length) continue;
+    const extra = group === 'signatures' ? gpg : [];
+    counts[group] = inGroup.length + extra.length;
+    if (!counts[group]) continue;
     if (group !== 'artifacts') {
-      groups.push({ kind: 'supplyGroup', id: `${base}/${group}`, registry: owner.registry, group, label: groupLabels[group], items: inGroup.map((r) => r.row) });
+      groups.push({ kind: 'supplyGroup', id: `${base}/${group}`, registry: owner.registry, group, label: groupLabels[group], items: [...inGroup.map((r) => r.row), ...extra] });
       continue;
     }
     // Other artifacts, one group per artifact type.

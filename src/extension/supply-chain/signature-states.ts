@@ -60,8 +60,8 @@ function fromVerdicts(found: { v: SignatureVerdict; req: Requirement | undefined
 
 const cosignSignature = (item: SupplyItem): boolean => item.kind === 'signature' && item.referrer.storage === 'cosign-tag' && item.signature.scheme === 'cosign';
 
-/** The state of one signature row. */
-export function signatureCheck(j: Judgement, item: SupplyItem): SignatureCheck {
+/** The state of every signature while there is no verdict to read it from. */
+function withoutVerdict(j: Exclude<Judgement, { kind: 'judged' }>): SignatureCheck {
   switch (j.kind) {
     case 'pending':
       return { state: 'checking', detail: 'being checked against the trust policy' };
@@ -70,9 +70,22 @@ export function signatureCheck(j: Judgement, item: SupplyItem): SignatureCheck {
     case 'broken':
     case 'failed':
       return { state: 'not verified', detail: j.text };
-    case 'judged':
-      break;
   }
+}
+
+/** The state of the GPG simple signature numbered `index` (1-based, in its store's order). */
+export function simpleSignatureCheck(j: Judgement, index: number): SignatureCheck {
+  if (j.kind !== 'judged') return withoutVerdict(j);
+  const checked = fromVerdicts(verdictsOn(j, (s) => s.kind === 'simple-signing' && s.index === index));
+  if (checked) return checked;
+  if (!j.requirements.some((r) => r.type === 'signedBy')) return { state: 'unverified', detail: `the policy (${j.policyPath}, ${j.verdict.scope}) does not check GPG signatures` };
+  const why = j.verdict.requirements.find((r) => r.type === 'signedBy' && r.reason && !r.signatures.length)?.reason;
+  return { state: 'unverified', detail: why ?? `not judged by the policy (${j.policyPath}, ${j.verdict.scope})` };
+}
+
+/** The state of one signature row. */
+export function signatureCheck(j: Judgement, item: SupplyItem): SignatureCheck {
+  if (j.kind !== 'judged') return withoutVerdict(j);
   const scope = `${j.policyPath}, ${j.verdict.scope}`;
   if (!cosignSignature(item)) {
     const format = item.kind === 'signature' ? item.signature.scheme : 'this';

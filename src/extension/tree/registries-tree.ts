@@ -21,7 +21,9 @@ import { SupplyChains, subjectRow } from '../supply-chain/supply-chains';
 import type { SupplyChainFound } from '../supply-chain/supply-chains';
 import { PolicyVerdicts } from '../supply-chain/policy-verdicts';
 import type { JudgedImage } from '../supply-chain/policy-verdicts';
-import { signatureCheck, tagTrust } from '../supply-chain/signature-states';
+import { signatureCheck, simpleSignatureCheck, tagTrust } from '../supply-chain/signature-states';
+import type { SimpleSignatures } from '../supply-chain/rows';
+import type { SimpleSignatureRow } from '../supply-chain/simple-signatures';
 import type { Judgement } from '../supply-chain/signature-states';
 import type { SubjectNode } from '../../core/supply-chain/discover';
 import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
@@ -71,8 +73,11 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
 
   constructor(private readonly ctx: Ctx) {
     super();
-    this.supplyChains = new SupplyChains(ctx);
     this.verdicts = this.register(new PolicyVerdicts(ctx));
+    this.supplyChains = new SupplyChains(ctx, async () => {
+      const trust = await this.verdicts.trustNow();
+      return trust.kind === 'broken' ? undefined : trust.registries;
+    });
     void this.verdicts.trustNow();
     this.register(this.verdicts.onDidSettle((image) => this.changed.fire(this.nodes.get(image.rowId))));
     this.register(this.verdicts.onDidChangeTrust(() => this.refresh()));
@@ -249,7 +254,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private async tagRowChildren(node: TagNode): Promise<Node[]> {
     const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
     const wantSupply = details.isIndex || details.refers === true;
-    const [sizes, supply] = await Promise.all([
+    const [sizes, supply, gpg] = await Promise.all([
       Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest))),
       wantSupply && details.digest
         ? this.supplyChains.get(node.registry, node.repository, details.digest, this.abort.signal).then(
@@ -257,6 +262,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
             (error: unknown) => ({ found: undefined, error }),
           )
         : undefined,
+      details.digest ? this.simpleSignatures(node, details.digest) : [],
     ]);
     const rows: Node[] = [];
     if (supply?.error !== undefined) {
@@ -267,13 +273,18 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const found = supply?.found;
     // Signatures are judged only when a row shows one; a policy that cannot be used says so once.
     const problems = new Set<string>();
-    const judgedRow = (rowId: string, subject: SubjectNode, f: SupplyChainFound, image: JudgedImage) =>
-      subjectRow(rowId, node.registry, node.repository, subject, f, (item) => {
-        const j: Judgement = this.verdicts.judgement(image);
-        if (j.kind === 'broken' || j.kind === 'failed') problems.add(j.text);
-        return signatureCheck(j, item);
-      });
-    const own = found ? judgedRow(node.id, found.discovery.root, found, this.judgedTag(node, found.discovery.root.digest)) : undefined;
+    const judge = (image: JudgedImage): Judgement => {
+      const j = this.verdicts.judgement(image);
+      if (j.kind === 'broken' || j.kind === 'failed') problems.add(j.text);
+      return j;
+    };
+    const judgedRow = (rowId: string, subject: SubjectNode, f: SupplyChainFound, image: JudgedImage, simple?: SimpleSignatures) =>
+      subjectRow(rowId, node.registry, node.repository, subject, f, (item) => signatureCheck(judge(image), item), simple);
+    // GPG signatures are stored beside the image, not as referrers: an image may have nothing else.
+    const tagImage = this.judgedTag(node, details.digest);
+    const simple: SimpleSignatures | undefined = gpg.length ? { rows: gpg, check: (index) => simpleSignatureCheck(judge(tagImage), index) } : undefined;
+    const root: SubjectNode = found?.discovery.root ?? { digest: details.digest, mediaType: details.mediaType, referrers: [], manifests: [] };
+    const own = found || simple ? judgedRow(node.id, root, found ?? { discovery: { root, api: undefined, tagIndexes: new Map() }, items: new Map() }, tagImage, simple) : undefined;
     if (own) rows.push(this.intern(own));
     // The tag is part of the id: two tags naming one index show the same platforms twice.
     details.platforms.forEach((p, i) => {
@@ -284,6 +295,16 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     });
     if (!rows.length && !details.isIndex) rows.push(this.message(node.registry, 'Nothing refers to this image', []));
     return [...[...problems].map((text) => this.message(node.registry, text, [])), ...rows];
+  }
+
+  /** A tag's GPG simple signatures; a failure to read them is logged and counts as none. */
+  private async simpleSignatures(node: TagNode, digest: string): Promise<SimpleSignatureRow[]> {
+    try {
+      return await this.supplyChains.simpleSignatures(node.registry, node.repository, digest, this.abort.signal);
+    } catch (error) {
+      this.ctx.log.warn(`${node.id}: GPG signatures could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
   }
 
   /** A tag as the trust policy judges it: the identity its signatures claim is the tag. */
@@ -499,7 +520,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
             this.ctx.log.debug(`no config for ${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
           }
         }
-        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined, refers: await this.refers(tag, m.digest, m.mediaType, signal) };
+        // A tag with GPG signatures only (lookaside, signature API) opens too.
+        const refers = (await this.refers(tag, m.digest, m.mediaType, signal)) || (await this.simpleSignatures(tag, m.digest)).length > 0;
+        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined, refers };
       }
     } catch (error) {
       this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
