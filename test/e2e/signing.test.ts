@@ -4,7 +4,8 @@
 // A tag signed from its context menu with that key (the key file chosen in the Open dialog, its
 // passphrase typed masked) shows its signature verified and a shield on the tag; a tag signed from
 // the palette with another key shows its signature unverified and no shield. The user's GPG keys
-// (GNUPGHOME) are offered in the key picker with their user ids and fingerprints.
+// (GNUPGHOME) are offered in the key picker with their user ids and fingerprints; one signs into the
+// lookaside registries.d names, and its signature is a row beside the sigstore one, in the tree and in Inspect.
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,4 +179,13 @@ test("Sign Image with the user's GPG key: the signature goes to the lookaside an
   await bench.dismissHover();
   const shot = await bench.screenshot('supply-chain-signed');
   if (process.env.UPDATE_README_SCREENSHOTS) copyFileSync(shot, join(repoRoot, 'media', 'supply-chain.png'));
+
+  // Inspect's Supply chain section has the same rows, states included.
+  await bench.contextMenu(bench.treeRow(view, 'v2'), 'Inspect Image');
+  const table = (await bench.webview('Inspect app:v2')).locator('#supply-chain-table');
+  await table.locator('text=simple-signing').first().waitFor();
+  const text = await table.innerText();
+  assert.match(text, /Signatures\s+cosign\s+unnamed key · unverified · cosign tag \.sig/);
+  assert.match(text, new RegExp(`Signatures\\s+simple-signing\\s+key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`));
+  await bench.runCommand('View: Close All Editors');
 });

@@ -14,7 +14,7 @@ import { indexView, inspectView } from './inspect-view';
 import type { ViewNames } from './inspect-view';
 import { supplyChainRows } from '../supply-chain/inspect-rows';
 import type { SignatureChecks } from '../supply-chain/rows';
-import { signatureCheck } from '../supply-chain/signature-states';
+import { signatureCheck, simpleSignatureCheck } from '../supply-chain/signature-states';
 import type { Judgement } from '../supply-chain/signature-states';
 import type { SubjectNode } from '../../core/supply-chain/discover';
 import { webLink } from './web-link';
@@ -113,8 +113,12 @@ export class InspectPanel extends Disposable {
   /** The Supply chain section, sent after the rest (the tree's reading of the same image is reused). */
   private async postSupplyChain(): Promise<void> {
     this.supplyChain ??= this.loaded.then(async ({ view }) => {
-      const found = await this.ctx.tree.supplyChains.get(this.host, this.repository, view.digest);
-      return supplyChainRows(this.host, this.repository, view.digest, found, await this.signatureChecks(found.discovery.root, view.digest));
+      const chains = this.ctx.tree.supplyChains;
+      const [found, gpg] = await Promise.all([chains.get(this.host, this.repository, view.digest), chains.simpleSignatures(this.host, this.repository, view.digest)]);
+      const judgement = (): Promise<Judgement> => this.ctx.tree.verdicts.settledJudgement({ registry: this.host, repository: this.repository, reference: this.reference, digest: view.digest, rowId: '' });
+      const judged = gpg.length ? await judgement() : undefined;
+      const simple = judged ? { rows: gpg, check: (index: number) => simpleSignatureCheck(judged, index) } : undefined;
+      return supplyChainRows(this.host, this.repository, view.digest, found, await this.signatureChecks(found.discovery.root, view.digest), simple);
     });
     try {
       this.post({ type: 'supplyChain', rows: (await this.supplyChain) ?? [], error: undefined });

@@ -53,8 +53,9 @@ export class SupplyChains {
   }
 
   /** The GPG simple signatures of `digest` (lookaside or signature API), read once until forgotten. */
-  simpleSignatures(registry: ConfiguredRegistry, repository: string, digest: string, signal?: AbortSignal): Promise<SimpleSignatureRow[]> {
-    return cached(this.simple, `${registry.host}/${repository}@${digest}`, async () => {
+  simpleSignatures(registry: ConfiguredRegistry | string, repository: string, digest: string, signal?: AbortSignal): Promise<SimpleSignatureRow[]> {
+    const host = typeof registry === 'string' ? registry : registry.host;
+    return cached(this.simple, `${host}/${repository}@${digest}`, async () => {
       const registries = await this.registries();
       return registries ? readSimpleSignatureRows(this.ctx.clients.for(registry), repository, digest, registries, signal) : [];
     });
