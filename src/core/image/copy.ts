@@ -321,7 +321,8 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
             source,
             src: { client: source.registry.client, repository: source.registry.repository },
             dst: { client: dest.registry.client, repository: dest.registry.repository, name: destination },
-            jobs: Math.max(1, Math.ceil(jobs / 2)),
+            // Referrers are small: their requests wait on round trips more than on bandwidth.
+            jobs,
             signal,
             plan: (m, s) => planCopy(source, m, jobs, s),
           }
@@ -380,7 +381,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const chosen = entry ? await source.manifest(entry, signal) : top;
     const result = resultFor(chosen);
     const indexOnly = opts.multiArch === 'index-only' && isIndexMediaType(chosen.mediaType);
-    const prepare = (exclude: ReadonlySet<string>): Promise<CarryWork> => prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly });
+    const prepare = (exclude: ReadonlySet<string>, speculative = false): Promise<CarryWork> => prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly, speculative });
     const carryPush = async (work: CarryWork, state: string): Promise<void> => {
       try {
         const pushed = await pushCarried(carrySides as CarrySides, work, signal);
@@ -509,7 +510,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         throw new RegxError('referrers-invalidated', `${simple.length} GPG signature${simple.length === 1 ? '' : 's'} of ${source.name} name the image's digest, which this copy changes: they cannot be carried to the rewritten image`);
       }
       if (!carrySides) return;
-      const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
+      const found = await prepare(new Set(work.blobs.map((b) => b.digest)), true);
       if (found.items.length > 0 && rewrites) {
         throw new RegxError(
           'referrers-invalidated',
