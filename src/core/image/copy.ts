@@ -284,6 +284,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
   const defaultGzip = (src.transport === 'docker-archive' || fromLocal) && !preserveDigests && (dst.transport === 'docker' || ociDestination);
   const compressionOptions = opts.compression ?? (defaultGzip ? { format: 'gzip' as const } : undefined);
   const compression = compressionOptions ? new LayerRecompressor(compressionOptions) : undefined;
+  if (opts.signers?.length) checkSigningDestination(dst, opts.signers, opts.signIdentity);
   const owned: RegistryClient[] = [];
   const own = (registry: string): RegistryClient => {
     const c = new RegistryClient(registry);
@@ -346,7 +347,6 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       simpleSignatures: { carried: 0, present: 0 },
     });
     const signers = opts.signers ?? [];
-    if (signers.length > 0 && (dst.transport !== 'docker' || !dest.registry)) throw new RegxError('unsupported', `signing is supported for registry destinations only, not ${dst.transport}:`);
     // Runs every signer on `m` (stored by digest already) and notes what each stored.
     const signTop = async (m: ManifestBytes, into: CopyResult): Promise<void> => {
       if (signers.length === 0 || dst.transport !== 'docker' || !dest.registry) return;
@@ -359,21 +359,36 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         );
       }
     };
-    // GPG simple signatures travel when registries.d was given and signatures are kept, registry to registry.
-    const simpleSides =
-      opts.registries && keep.signatures && source.registry && dest.registry && dst.transport === 'docker'
-        ? {
-            src: { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal },
-            dst: { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal },
-          }
+    // GPG simple signatures travel when registries.d was given and signatures are kept, from a registry
+    // to a registry (its signature store) or to a dir: folder (its signature-N files).
+    const simpleSource =
+      opts.registries && keep.signatures && source.registry && (dst.transport === 'docker' || dest.putSignatures)
+        ? { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal }
         : undefined;
-    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSides ? (await readSimpleSignatures(simpleSides.src, digest)).signatures : []);
+    const simpleDestination =
+      simpleSource && opts.registries && dest.registry && dst.transport === 'docker'
+        ? { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal }
+        : undefined;
+    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSource ? (await readSimpleSignatures(simpleSource, digest)).signatures : []);
     const writeSimple = async (digest: string, sigs: Buffer[], into: CopyResult): Promise<void> => {
-      if (!simpleSides || sigs.length === 0) return;
-      const w = await writeSimpleSignatures(simpleSides.dst, digest, sigs);
+      if (!simpleDestination || sigs.length === 0) return;
+      const w = await writeSimpleSignatures(simpleDestination, digest, sigs);
       into.simpleSignatures = { carried: w.added, present: w.present, where: w.where };
     };
-    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSides) {
+    // A destination that keeps its own signatures (dir:): the source's, then the new ones, as containers/image writes them.
+    const keepSignatures = async (m: ManifestBytes, carried: Buffer[], into: CopyResult): Promise<void> => {
+      if (!dest.putSignatures || !opts.signIdentity) return;
+      const made: { bytes: Buffer; signer: string }[] = [];
+      for (const signer of signers) {
+        if (signal?.aborted) throw new CancelledError();
+        if (signer.signature) made.push(await signer.signature({ manifestDigest: m.digest, dockerReference: signatureIdentity(opts.signIdentity), signal }));
+      }
+      if (carried.length + made.length === 0) return;
+      const where = await dest.putSignatures([...carried, ...made.map((x) => x.bytes)], signal);
+      for (const x of made) into.signed.push({ kind: 'simple-signing', storedAt: where, signer: x.signer });
+      if (carried.length > 0) into.simpleSignatures = { carried: carried.length, present: 0, where };
+    };
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSource) {
       // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
       return { ...resultFor(entry), noop: true };
@@ -532,12 +547,13 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     if (signal?.aborted) throw new CancelledError();
     const carrying = carry !== undefined && carry.items.length > 0;
     // A referrer names an existing subject, and a signature an existing image: the image goes first by digest, the tag stays last.
-    if ((carrying || signers.length > 0 || simple.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+    if ((carrying || (dst.transport === 'docker' && (signers.length > 0 || simple.length > 0))) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
     if (carry && carrying) await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
     if (simple.length > 0 || signers.length > 0) {
       try {
         await writeSimple(final.top.digest, simple, result);
         await signTop(final.top, result);
+        await keepSignatures(final.top, simple, result);
       } catch (err) {
         if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
         throw err;
@@ -561,6 +577,24 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }
+}
+
+/**
+ * Where signatures can be kept, said before anything is written: a registry (its signature store or
+ * sigstore attachments) and a dir: folder (GPG signature-N files, with an identity given, since a folder
+ * has no image name to claim); the other destinations refuse, in skopeo's words.
+ */
+function checkSigningDestination(dst: ImageLocation, signers: readonly ImageSigner[], identity: ImageReference | undefined): void {
+  if (dst.transport === 'docker') return;
+  if (dst.transport === 'dir') {
+    if (!identity) throw new UsageError(`a signature names an image, and a dir: folder (${dst.path}) has no name: the identity to sign as must be given`);
+    const unable = signers.find((s) => !s.signature);
+    if (unable) throw new RegxError('unsupported', `${unable.description} stores its signatures in registries only; a dir: folder keeps GPG signatures`);
+    return;
+  }
+  if (dst.transport === 'oci' || dst.transport === 'oci-archive') throw new RegxError('unsupported', `pushing signatures for OCI images is not supported: an ${dst.transport}: destination keeps no signatures (sign a registry or dir: copy)`);
+  if (dst.transport === 'docker-archive') throw new RegxError('unsupported', 'storing signatures for docker tar files is not supported: a docker-archive: keeps no signatures (sign a registry or dir: copy)');
+  throw new RegxError('unsupported', `${dst.transport}: keeps no signatures: signing is supported for registry and dir: destinations`);
 }
 
 function noteCarry(result: CopyResult, carry: CarryWork): void {

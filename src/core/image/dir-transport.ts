@@ -203,6 +203,14 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
       opts.onBytes?.(bytes.length);
     },
     putManifest: (m) => putManifest(m, manifestName(m.digest)),
+    // As containers/image lays them out: signature-1, signature-2... next to manifest.json.
+    putSignatures: async (signatures, signal) => {
+      for (const [i, sig] of signatures.entries()) {
+        if (signal?.aborted) throw new CancelledError();
+        await place(`signature-${i + 1}`, sig, undefined);
+      }
+      return dir;
+    },
     commit: async (m) => {
       await putManifest(m, MANIFEST);
       await placeFile(dir, 'version', Buffer.from(DIR_VERSION), undefined);
