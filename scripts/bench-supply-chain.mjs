@@ -9,6 +9,7 @@
 // Target: the signed image costs at most 1.3x the plain one (referrers are found, fetched and pushed
 // while the image's blobs move).
 import { cpus, loadavg, totalmem } from 'node:os';
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { startWanProxy } from '../bench/wan-proxy.mjs';
 
