@@ -359,17 +359,27 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         );
       }
     };
-    // GPG simple signatures travel when registries.d was given and signatures are kept, from a registry
-    // to a registry (its signature store) or to a dir: folder (its signature-N files).
+    // GPG simple signatures travel when signatures are kept: from a registry's store (registries.d given) or a
+    // dir: folder's signature-N files, to a registry's store (registries.d given) or a dir: folder.
     const simpleSource =
       opts.registries && keep.signatures && source.registry && (dst.transport === 'docker' || dest.putSignatures)
         ? { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal }
         : undefined;
     const simpleDestination =
-      simpleSource && opts.registries && dest.registry && dst.transport === 'docker'
+      opts.registries && keep.signatures && dest.registry && dst.transport === 'docker'
         ? { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal }
         : undefined;
-    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSource ? (await readSimpleSignatures(simpleSource, digest)).signatures : []);
+    const readSimple = async (digest: string): Promise<Buffer[]> => {
+      if (simpleSource) return (await readSimpleSignatures(simpleSource, digest)).signatures;
+      // A folder's signature-N files sign its manifest.json, the image it names.
+      if (!keep.signatures || !source.signatures || digest !== top.digest) return [];
+      const kept = await source.signatures(signal);
+      // As skopeo: signatures are not dropped silently where they cannot be stored.
+      if (kept.length > 0 && !simpleDestination && !dest.putSignatures) {
+        throw new RegxError('unsupported', `${kept.length} GPG signature${kept.length === 1 ? '' : 's'} of ${source.name} cannot be stored in ${dst.transport === 'docker' ? `${destination} without registries.d` : `the ${dst.transport}: destination, which keeps none`}; leave them behind to copy the image without them`);
+      }
+      return kept;
+    };
     const writeSimple = async (digest: string, sigs: Buffer[], into: CopyResult): Promise<void> => {
       if (!simpleDestination || sigs.length === 0) return;
       const w = await writeSimpleSignatures(simpleDestination, digest, sigs);
@@ -377,11 +387,13 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     };
     // A destination that keeps its own signatures (dir:): the source's, then the new ones, as containers/image writes them.
     const keepSignatures = async (m: ManifestBytes, carried: Buffer[], into: CopyResult): Promise<void> => {
-      if (!dest.putSignatures || !opts.signIdentity) return;
+      if (!dest.putSignatures) return;
       const made: { bytes: Buffer; signer: string }[] = [];
+      // The identity was required up front when signers were given (checkSigningDestination).
+      const identity = opts.signIdentity;
       for (const signer of signers) {
         if (signal?.aborted) throw new CancelledError();
-        if (signer.signature) made.push(await signer.signature({ manifestDigest: m.digest, dockerReference: signatureIdentity(opts.signIdentity), signal }));
+        if (signer.signature && identity) made.push(await signer.signature({ manifestDigest: m.digest, dockerReference: signatureIdentity(identity), signal }));
       }
       if (carried.length + made.length === 0) return;
       const where = await dest.putSignatures([...carried, ...made.map((x) => x.bytes)], signal);

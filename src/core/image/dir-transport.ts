@@ -21,6 +21,8 @@ import type { ImageSource, ManifestBytes } from './copy-source';
 import { manifestDigest, parseDigest, StreamVerifier, verifyBytes, verifyManifestBytes } from './digest';
 import { maxConfigBytes } from './limits';
 import { manifestMediaType } from './mediatypes';
+import { MAX_SIGNATURE_BYTES } from '../signing/openpgp-verify';
+import { MAX_LOOKASIDE_SIGNATURES } from '../signing/simple-store';
 
 export const DIR_VERSION = 'Directory Transport Version: 1.1\n';
 const MANIFEST = 'manifest.json';
@@ -114,6 +116,17 @@ export async function dirSource(loc: DirLocation): Promise<ImageSource> {
       const bytes = await readCapped(dir, blobName(desc.digest), maxConfigBytes, `blob ${desc.digest}`);
       if (!bytes) throw new NotFoundError(`blob ${desc.digest} is missing from ${loc.path}`);
       return bytes;
+    },
+    // signature-1, -2... until the first missing one, as containers/image reads them, with a lookaside store's bounds.
+    async signatures(signal) {
+      const out: Buffer[] = [];
+      for (let n = 1; ; n++) {
+        if (signal?.aborted) throw new CancelledError();
+        if (n > MAX_LOOKASIDE_SIGNATURES) throw new ArchiveError(`${loc.path} holds more than ${MAX_LOOKASIDE_SIGNATURES} signatures`, loc.path);
+        const sig = await readCapped(dir, `signature-${n}`, MAX_SIGNATURE_BYTES, `signature ${n}`);
+        if (!sig) return out;
+        out.push(sig);
+      }
     },
   };
 }
