@@ -20,6 +20,9 @@ const TARGET = 1.3;
 const RTT_MS = 40;
 const MBIT = 400;
 
+const READING =
+  "- What remains after the image's blobs are moved: the subject by digest, the 5 referrer manifests at once, the referrers index (re-read, then written) and the tag, a handful of round trips; discovery at the source, the destination's checks and the referrers' blobs overlap the image's blobs. Before this overlap (referrers pushed one by one after the destination was asked) the WAN row measured 1.56x, loopback within noise.";
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => x.toFixed(x < 0.5 ? 3 : 2);
 
@@ -92,6 +95,7 @@ export async function supplyChainBench(h, regx, runs) {
       `- Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; Node ${process.version}; load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end.`,
       `- Two OCI images of ${LAYERS} x ${LAYER_MIB} MiB layers in one repository of a Distribution 2.8 registry (RAM storage, no referrers API); one has 3 referrers (SPDX SBOM, in-toto provenance, a vulnerability report, listed in the referrers tag schema's \`sha256-<hex>\` index) and 2 signatures (a cosign \`.sig\` tag, a Notation signature artifact).`,
       `- \`regx copy\` of each to a fresh repository of a second registry, alternating, median of ${runs}; the signed image's referrers and signatures travel with it (${rows[0]?.carried || 'see the runs'}). Over the WAN both registries sit behind bench/wan-proxy.mjs.`,
+      `${READING}`,
       '',
       ...table,
       '',
