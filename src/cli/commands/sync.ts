@@ -27,7 +27,8 @@ import { applyCredsAliases, parseFormat, parseJobs } from './copy';
 import { signingChoice, signingFlags } from '../signing-flags';
 import { registriesChoice } from '../policy-flags';
 
-const syncSigningFlags = signingFlags.filter((f) => f.name !== 'sign-identity');
+// The help says what is signed here: every image synced (those already there too), not one copy.
+const syncSigningFlags = signingFlags.filter((f) => f.name !== 'sign-identity').map((f) => (f.help ? { ...f, help: f.help.replace(/^sign the copy/, 'sign every image synced (unchanged ones too, as skopeo sync)') } : f));
 
 const flags: FlagSpec[] = [
   { name: 'src', short: 's', kind: 'string', help: 'SOURCE transport: docker (a repository, every tag; or one image) or yaml (a skopeo sync YAML file)' },
@@ -39,7 +40,7 @@ const flags: FlagSpec[] = [
   { name: 'format', short: 'f', kind: 'string', help: 'write manifests as oci or v2s2 (default: as they are)' },
   { name: 'preserve-digests', kind: 'boolean', help: 'keep every manifest byte for byte; an error if a conversion is asked for' },
   { name: 'retry-times', kind: 'string', help: 'retry an image this many times when its failure may pass (network, 429, 5xx; default 0)' },
-  { name: 'remove-signatures', kind: 'boolean', help: 'do not carry signatures (cosign tags, signature artifacts) with the images' },
+  { name: 'remove-signatures', kind: 'boolean', help: 'do not carry signatures (GPG signatures, cosign tags, signature artifacts) with the images; .sig tags are not synced as images either' },
   { name: 'no-referrers', kind: 'boolean', help: 'do not carry attestations, SBOMs and other artifacts that refer to the images' },
   { name: 'config', kind: 'string', help: 'a native sync config (*.regx-sync.yaml: several sources and destinations, tag filters, platforms, limits); no SOURCE DESTINATION then' },
   { name: 'prune', kind: 'boolean', help: 'remove destination tags no source selects any more, in repositories whose config source says prune: true (the dry run lists them)' },
