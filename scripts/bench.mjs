@@ -5,9 +5,12 @@
 // Also: the same blobs PUT in parallel by curl with no client logic (the machine's limit), and the
 // peak RSS of regx during the cold copy and during a copy of one 1 GiB layer. Generated images and
 // registry storage live in temp dirs that are removed at the end. Results go to their own section of
-// bench/RESULTS.md (other benchmarks keep theirs).
+// bench/RESULTS.md (other benchmarks keep theirs). Then the cost of carrying referrers and signatures
+// (scripts/bench-supply-chain.mjs), in its own section; `node scripts/bench.mjs supply-chain` (or
+// BENCH_ONLY=supply-chain) runs that part alone.
 import { execFileSync } from 'node:child_process';
 import { mergeSection, startRunner } from './bench-common.mjs';
+import { SUPPLY_CHAIN_SECTION, supplyChainBench } from './bench-supply-chain.mjs';
 import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,11 @@ const SKOPEO_CACHE = '/var/lib/containers/cache';
 const SKOPEO_CACHES = [SKOPEO_CACHE, join(homedir(), '.local', 'share', 'containers', 'cache')];
 const RESULTS = join('bench', 'RESULTS.md');
 const SECTION = '## Copy engine: regx CLI vs skopeo (`npm run bench`)';
+const ONLY = process.argv[2] ?? process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'supply-chain') {
+  console.error(`unknown part "${ONLY}": the only part that runs alone is supply-chain`);
+  process.exit(2);
+}
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -168,6 +176,25 @@ async function curlPut(reg, repo, files) {
   const list = join(scratch, 'blobs.txt');
   writeFileSync(list, files.join('\n') + '\n');
   return timed('bash', ['-c', `xargs -P ${JOBS} -n 1 bash ${script} < ${list}`]);
+}
+
+/** Carrying referrers and signatures: its table on the console, its section in bench/RESULTS.md. */
+async function runSupplyChain() {
+  const { md, table } = await supplyChainBench(h, (args) => regx(args), RUNS);
+  console.log(`\n${table.join('\n')}`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SUPPLY_CHAIN_SECTION, md));
+}
+
+if (ONLY === 'supply-chain') {
+  try {
+    await runSupplyChain();
+  } finally {
+    stopRunner();
+    await h.stopAll();
+    h.removeAllTempDirs();
+  }
+  process.exit(0);
 }
 
 const loadAtStart = loadavg()[0];
@@ -372,6 +399,7 @@ try {
   console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n\n${[...cleanTable, ...cpuTable].join('\n')}`);
   mkdirSync('bench', { recursive: true });
   writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SECTION, md));
+  await runSupplyChain();
   console.log('written to bench/RESULTS.md');
 } finally {
   stopRunner();

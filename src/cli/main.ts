@@ -92,7 +92,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 /** Runs `regx` on this process's arguments and exits with its status (dist/regx.js calls this). */
 export function start(): void {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  // Interrupted (Ctrl-C, or a CI job cancelled with SIGTERM): the verb stops and cleans up after itself
+  // (temp files, a private podman service) before the process exits.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   const io: CliIO = {
     stdout: process.stdout,
     stderr: process.stderr,

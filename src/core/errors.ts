@@ -267,6 +267,13 @@ export class ManifestTooLargeError extends RegxError {
   }
 }
 
+/** An archive being written (a local engine's export spooled to a temp file) passed its cap. */
+export class ArchiveTooLargeError extends RegxError {
+  constructor(readonly what: string, readonly limit: number) {
+    super('too-large', `${what} passed ${limit} bytes, more than the image can hold: stopped, and the partial archive removed`);
+  }
+}
+
 /** The operation was cancelled by the user (SIGINT, AbortSignal). */
 export class CancelledError extends RegxError {
   constructor() {

@@ -80,6 +80,14 @@ after(async () => {
   removeAllTempDirs();
 });
 
+/** Where each test starts, whatever ran before it (any one runs alone): the source's team/app open down to its tags. */
+async function sourceAppOpen(): Promise<void> {
+  await bench.openView(view);
+  await bench.expand(view, 'Source registry');
+  await bench.expand(view, 'team/app');
+  await bench.treeRow(view, 'v2').waitFor();
+}
+
 async function copyTo(tag: string, from = 'v1'): Promise<void> {
   await bench.contextMenu(bench.treeRow(view, from), 'Copy Image To...');
   await bench.pick('Which registry?', 'Target registry');
@@ -88,9 +96,7 @@ async function copyTo(tag: string, from = 'v1'): Promise<void> {
 }
 
 test('Copy Image To onto a tag naming another image asks to replace it, and Cancel writes nothing', { skip }, async () => {
-  await bench.expand(view, 'Source registry');
-  await bench.expand(view, 'team/app');
-  await bench.treeRow(view, 'v1').waitFor();
+  await sourceAppOpen();
   await copyTo('v1');
   const dialog = bench.page.locator('.monaco-dialog-box');
   await dialog.waitFor();
@@ -124,6 +130,7 @@ test('Copy Image To onto a tag naming another image asks to replace it, and Canc
 });
 
 test('Copy Image To onto a tag that already names the image says so and writes nothing', { skip }, async () => {
+  await sourceAppOpen();
   await copyTo('same');
   await bench.waitForNotification(`${target.host}/team/app:same already names ${source.host}/team/app:v1 (${short(v1.manifestDigest)}...): nothing was written.`);
   assert.equal(await bench.page.locator('.monaco-dialog-box').count(), 0, 'no question when there is nothing to write');
@@ -131,6 +138,7 @@ test('Copy Image To onto a tag that already names the image says so and writes n
 });
 
 test('a drop always asks first, naming the destination tag; Cancel copies nothing', { skip }, async () => {
+  await sourceAppOpen();
   await bench.treeRow(view, 'v2').dragTo(bench.treeRow(view, 'Target registry'));
   const message = await bench.dialogButton('Cancel');
   assert.match(message, new RegExp(`^Copy ${source.host.replace(/\./g, '\\.')}/team/app:v2 \\(${short(v2.manifestDigest)}\\.\\.\\.\\) to ${target.host.replace(/\./g, '\\.')}/team/app:v2\\?`));
@@ -144,6 +152,7 @@ test('a drop always asks first, naming the destination tag; Cancel copies nothin
 });
 
 test("platform rows under an index show each image's size (config + layers), as does Inspect's Platforms table", { skip }, async () => {
+  await sourceAppOpen();
   await bench.collapse(view, 'Target registry').catch(() => undefined);
   await bench.pane(view).locator('.monaco-list-row', { hasText: '2 platforms' }).first().waitFor();
   await bench.expand(view, 'multi');
@@ -165,9 +174,7 @@ test("platform rows under an index show each image's size (config + layers), as 
 });
 
 test('Open raw manifest and Open config show read-only JSON documents titled by the reference, one per reference', { skip }, async () => {
-  await bench.openView(view);
-  await bench.expand(view, 'Source registry');
-  await bench.expand(view, 'team/app');
+  await sourceAppOpen();
   await bench.collapse(view, 'multi').catch(() => undefined);
   await bench.page.mouse.move(5, 790);
   await bench.contextMenu(bench.treeRow(view, 'v1'), 'Inspect Image');
@@ -194,9 +201,7 @@ test('Open raw manifest and Open config show read-only JSON documents titled by 
 });
 
 test('two tags naming one index show their platforms with unique ids, and the OpenShift tree lists projects once', { skip }, async () => {
-  await bench.openView(view);
-  await bench.expand(view, 'Source registry');
-  await bench.expand(view, 'team/app');
+  await sourceAppOpen();
   await bench.expand(view, 'multi');
   await bench.expand(view, 'also-multi');
   await bench.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-list-row .label-name')).filter((l) => (l.textContent ?? '').trim() === 'linux/amd64').length === 2);

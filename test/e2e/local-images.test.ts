@@ -81,11 +81,6 @@ async function stopService(): Promise<void> {
   service = undefined;
 }
 
-// Dropping rows of one view on the other works through the commands, but in code-server 4.100 the
-// drop of a row dragged from the other view never reached the extension in this suite (no dialog
-// appeared); until that is understood these two stay skipped rather than pass for the wrong reason.
-const crossViewDrop = skip ?? 'cross-view drop not delivered in code-server under Playwright (under investigation)';
-
 const daysAgo = (n: number): string => new Date(Date.now() - n * 86_400_000).toISOString();
 
 before(async () => {
@@ -180,7 +175,7 @@ test('Pull into Local Images on a registry tag stores it under its registry name
   await bench.clearNotifications();
 });
 
-test('a local image dropped on a registry row asks first, then pushes it under its own repository and tag', { skip: crossViewDrop }, async () => {
+test('a local image dropped on a registry row asks first, then pushes it under its own repository and tag', { skip }, async () => {
   await bench.treeRow(local, '2.1').dragTo(bench.treeRow(registries, 'Test registry'));
   const message = await bench.dialogButton('Cancel');
   assert.match(message, new RegExp(`^Copy localhost/demo/web:2\\.1 \\(${web.configDigest.slice(0, 19)}\\.\\.\\.\\) to ${registry.host.replace(/\./g, '\\.')}/demo/web:2\\.1\\?`));
@@ -192,7 +187,7 @@ test('a local image dropped on a registry row asks first, then pushes it under i
   await bench.clearNotifications();
 });
 
-test('a registry tag dropped on Local Images asks first, then pulls it', { skip: crossViewDrop }, async () => {
+test('a registry tag dropped on Local Images asks first, then pulls it', { skip }, async () => {
   await bench.treeRow(registries, 'v4').dragTo(bench.treeRow(local, 'localhost/demo/app'));
   await bench.dialogButton('Cancel');
   assert.equal(await localId(`${registry.host}/team/api:v4`), undefined, 'Cancel pulled nothing');

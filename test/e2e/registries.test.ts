@@ -48,6 +48,31 @@ before(async () => {
 
 afterEach((t) => bench?.screenshotIfFailed(t));
 
+const signInLabel = (): string => `Sign in to ${secure.host} to see its repositories`;
+
+async function logIn(): Promise<void> {
+  await bench.runCommand('Registry Explorer: Log In');
+  await bench.pick('Which registry?', 'Secure registry');
+  await bench.typeAndAccept('Username', 'alice');
+  await bench.typeAndAccept(/Password or token/, password);
+  await bench.waitForNotification(`Logged in to ${secure.host} as alice.`);
+  await bench.clearNotifications();
+}
+
+/**
+ * Where the later tests start, whatever ran before them (each stands alone under --test-name-pattern):
+ * the view open, logged in to the secure registry, its team/app expanded down to its tags.
+ */
+async function secureAppOpen(): Promise<void> {
+  await bench.openView(view);
+  await bench.expand(view, 'Secure registry');
+  const signIn = bench.treeRow(view, signInLabel());
+  await signIn.or(bench.treeRow(view, 'library/base')).first().waitFor();
+  if (await signIn.count()) await logIn();
+  await bench.expand(view, 'team/app');
+  await bench.treeRow(view, 'v2').waitFor();
+}
+
 after(async () => {
   await bench?.close();
   await server?.stop();
@@ -58,7 +83,7 @@ after(async () => {
 test('a registry that needs a login shows a Sign in row instead of a broken tree', { skip }, async () => {
   await bench.openView(view);
   await bench.expand(view, 'Secure registry');
-  const signIn = bench.treeRow(view, `Sign in to ${secure.host} to see its repositories`);
+  const signIn = bench.treeRow(view, signInLabel());
   await signIn.waitFor();
   await signIn.hover();
   await signIn.locator('.actions .action-label[aria-label="Log In"]').waitFor();
@@ -66,6 +91,9 @@ test('a registry that needs a login shows a Sign in row instead of a broken tree
 });
 
 test('a wrong password is refused by the registry before anything is saved, with its message and Open Log', { skip }, async () => {
+  await bench.openView(view);
+  await bench.expand(view, 'Secure registry');
+  await bench.treeRow(view, signInLabel()).waitFor();
   await bench.runCommand('Registry Explorer: Log In');
   await bench.pick('Which registry?', 'Secure registry');
   await bench.typeAndAccept('Username', 'alice');
@@ -73,11 +101,14 @@ test('a wrong password is refused by the registry before anything is saved, with
   assert.equal(masked, true, 'the password box masks what is typed');
   const toast = await bench.waitForNotification(/Log In: .*refused the credentials for alice/);
   await toast.locator('.monaco-button', { hasText: 'Open Log' }).waitFor();
-  assert.equal(await bench.treeRow(view, `Sign in to ${secure.host} to see its repositories`).count(), 1);
+  assert.equal(await bench.treeRow(view, signInLabel()).count(), 1);
   await bench.clearNotifications();
 });
 
 test('logging in through the palette validates, saves, and the tree lists repositories, tags with digests, and platforms', { skip }, async () => {
+  await bench.openView(view);
+  await bench.expand(view, 'Secure registry');
+  await bench.treeRow(view, signInLabel()).waitFor();
   await bench.runCommand('Registry Explorer: Log In');
   await bench.pick('Which registry?', 'Secure registry');
   await bench.typeAndAccept('Username', 'alice');
@@ -107,6 +138,7 @@ test('logging in through the palette validates, saves, and the tree lists reposi
 });
 
 test('Inspect on a tag opens a webview with the layers, and the raw manifest opens as JSON in an editor', { skip }, async () => {
+  await secureAppOpen();
   await bench.contextMenu(bench.treeRow(view, 'v1'), 'Inspect Image');
   const frame = await bench.webview('Inspect app:v1');
   const layers = frame.locator('#layers');
@@ -119,11 +151,13 @@ test('Inspect on a tag opens a webview with the layers, and the raw manifest ope
 });
 
 test('the plain-HTTP registry lists its repositories without a login', { skip }, async () => {
+  await bench.openView(view);
   await bench.expand(view, 'Plain registry');
   await bench.treeRow(view, 'mirror/tool').waitFor();
 });
 
 test('Copy Image To, Tag and Delete from the context menu change the plain registry, and its rows follow', { skip }, async () => {
+  await secureAppOpen();
   await bench.contextMenu(bench.treeRow(view, 'v1'), 'Copy Image To...');
   await bench.pick('Which registry?', 'Plain registry');
   await bench.typeAndAccept('Destination repository', 'team/app');
@@ -133,6 +167,7 @@ test('Copy Image To, Tag and Delete from the context menu change the plain regis
   assert.equal(head.headers.get('docker-content-digest'), v1.manifestDigest, 'the copy kept the digest');
 
   await bench.collapse(view, 'Secure registry');
+  await bench.expand(view, 'Plain registry');
   await bench.treeRow(view, 'team/app').waitFor();
   await bench.expand(view, 'team/app');
   await bench.contextMenu(bench.treeRow(view, 'v1'), 'Tag Image...');
@@ -150,8 +185,7 @@ test('Copy Image To, Tag and Delete from the context menu change the plain regis
 });
 
 test('dragging a tag onto another registry asks, then copies it there', { skip }, async () => {
-  await bench.expand(view, 'Secure registry');
-  await bench.treeRow(view, 'v2').waitFor();
+  await secureAppOpen();
   await bench.treeRow(view, 'v2').dragTo(bench.treeRow(view, 'Plain registry'));
   // A drop asks first, naming the tag it will write.
   assert.match(await bench.dialogButton('Copy'), new RegExp(`to ${plain.host.replace(/\./g, '\\.')}/team/app:v2\\?`));
@@ -161,6 +195,7 @@ test('dragging a tag onto another registry asks, then copies it there', { skip }
 });
 
 test('the password reaches neither the settings nor the logs; code-server keeps it encrypted in the browser', { skip }, async () => {
+  await secureAppOpen();
   assert.doesNotMatch(readFileSync(join(server.userDataDir, 'User/settings.json'), 'utf8'), new RegExp(password));
   const logs = server.readLogs();
   assert.match(logs, /logged in to .* as alice/, 'the extension log was read');
@@ -174,6 +209,7 @@ test('the password reaches neither the settings nor the logs; code-server keeps 
 });
 
 test('the login survives a reload of the editor and Log Out forgets it', { skip }, async () => {
+  await secureAppOpen();
   await bench.reload();
   await bench.openView(view);
   await bench.expand(view, 'Secure registry');
@@ -181,5 +217,5 @@ test('the login survives a reload of the editor and Log Out forgets it', { skip 
   await bench.runCommand('Registry Explorer: Log Out');
   await bench.pick('Which registry?', 'Secure registry');
   await bench.waitForNotification(`Logged out of ${secure.host}.`);
-  await bench.treeRow(view, `Sign in to ${secure.host} to see its repositories`).waitFor();
+  await bench.treeRow(view, signInLabel()).waitFor();
 });

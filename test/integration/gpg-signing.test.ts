@@ -160,6 +160,50 @@ describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, (
     assert.notEqual(refused.code, 0);
   });
 
+  test("a dir: copy keeps GPG signatures as skopeo does (signature-N files): regx signs into it with an identity and carries the source's, and carries them on from it; skopeo accepts both; OCI destinations refuse signing before writing", async () => {
+    await ok(await regx(['copy', ...insecure, '--sign-by', signer.fingerprint, '--registries.d', registriesD, `docker://${a.host}/team/app:v1`, `docker://${a.host}/team/dirsrc:v1`]), 'regx copy --sign-by (source)');
+    const sourceSig = readFileSync(join(lookasideA, `team/dirsrc@sha256=${hex(digest)}`, 'signature-1'));
+    const out = join(makeTempDir('dir-signed'), 'img');
+    const identity = 'registry.example/team/app:v1';
+    const r = await ok(await regx(['copy', '--src-tls-verify=false', '--registries.d', registriesD, '--sign-by', signer.fingerprint, '--sign-identity', identity, `docker://${a.host}/team/dirsrc:v1`, `dir:${out}`]), 'regx copy --sign-by to dir:');
+    assert.match(r.stdout, new RegExp(`Signed ${digest} with key ${signer.fingerprint}, stored in ${out}`));
+    assert.deepEqual(readFileSync(join(out, 'signature-1')), sourceSig, "the source's signature first, byte for byte");
+    const made = await run('gpg', ['--batch', '--decrypt', join(out, 'signature-2')], { env: signer.env });
+    const payload = JSON.parse(made.stdout) as { critical: { identity: Record<string, string>; image: Record<string, string> } };
+    assert.deepEqual([payload.critical.identity['docker-reference'], payload.critical.image['docker-manifest-digest']], [identity, digest]);
+    // skopeo reads the folder's signatures: a policy wanting this key and identity for dir: accepts it.
+    const dirPolicy = (keyPath: string): string => writePolicy({ default: [{ type: 'reject' }], transports: { dir: { '': [{ type: 'signedBy', keyType: 'GPGKeys', keyPath, signedIdentity: { type: 'exactReference', dockerReference: identity } }] } } });
+    const accepted = await run('skopeo', ['--policy', dirPolicy(signer.publicKeyFile), 'copy', `dir:${out}`, `dir:${join(makeTempDir('dir-copy'), 'img')}`], { env: signer.env, timeoutMs: 120_000 });
+    assert.equal(accepted.code, 0, `skopeo refused the dir: signature: ${accepted.stderr}`);
+    const refused = await run('skopeo', ['--policy', dirPolicy(stranger.publicKeyFile), 'copy', `dir:${out}`, `dir:${join(makeTempDir('dir-copy'), 'img')}`], { env: signer.env, timeoutMs: 120_000 });
+    assert.notEqual(refused.code, 0);
+
+    // From the folder, its signatures travel on: to a registry's lookaside (skopeo accepts them there), to another folder.
+    const back = await ok(await regx(['copy', '--dest-tls-verify=false', '--registries.d', registriesD, `dir:${out}`, `docker://${b.host}/fromdir/app:v1`]), 'regx copy dir: -> registry');
+    assert.match(back.stdout, /GPG signatures: 2 stored/);
+    for (const n of [1, 2]) assert.deepEqual(readFileSync(join(lookasideB, `fromdir/app@sha256=${hex(digest)}`, `signature-${n}`)), readFileSync(join(out, `signature-${n}`)));
+    const exact = signedByPolicy(`${b.host}/fromdir`, signer.publicKeyFile, { type: 'exactReference', dockerReference: identity });
+    const fromDir = await skopeoAccepts(exact, `${b.host}/fromdir/app:v1`);
+    assert.equal(fromDir.code, 0, `skopeo refused the signatures carried from the folder: ${fromDir.stderr}`);
+    const again = join(makeTempDir('dir-again'), 'img');
+    await ok(await regx(['copy', `dir:${out}`, `dir:${again}`]), 'regx copy dir: -> dir:');
+    assert.deepEqual([1, 2].map((n) => readFileSync(join(again, `signature-${n}`))), [1, 2].map((n) => readFileSync(join(out, `signature-${n}`))));
+    // An OCI layout keeps none: as skopeo, the copy says so rather than dropping them, unless they are left behind.
+    const toOci = await regx(['copy', `dir:${out}`, `oci:${join(makeTempDir('dir-oci'), 'layout')}:v1`]);
+    assert.equal(toOci.code, 1, toOci.stderr);
+    assert.match(toOci.stderr, /2 GPG signatures of .* cannot be stored in the oci: destination, which keeps none/);
+    await ok(await regx(['copy', '--remove-signatures', `dir:${out}`, `oci:${join(makeTempDir('dir-oci'), 'layout')}:v1`]), 'regx copy --remove-signatures dir: -> oci:');
+
+    const noIdentity = await regx(['copy', '--src-tls-verify=false', '--sign-by', signer.fingerprint, `docker://${a.host}/team/app:v1`, `dir:${join(makeTempDir('dir-x'), 'img')}`]);
+    assert.equal(noIdentity.code, 2, noIdentity.stderr);
+    assert.match(noIdentity.stderr, /has no name: the identity to sign as must be given/);
+    const parent = makeTempDir('oci-signed');
+    const oci = await regx(['copy', '--src-tls-verify=false', '--sign-by', signer.fingerprint, `docker://${a.host}/team/app:v1`, `oci:${join(parent, 'layout')}:v1`]);
+    assert.equal(oci.code, 1, oci.stderr);
+    assert.match(oci.stderr, /pushing signatures for OCI images is not supported/);
+    assert.ok(!existsSync(join(parent, 'layout')), 'nothing was written');
+  });
+
   test('regx copy --policy refuses a source the policy rejects (nothing is written) and copies one it accepts; --insecure-policy before the verb skips it', async () => {
     const policy = signedByPolicy(`${a.host}/team`, signer.publicKeyFile);
     const refused = await regx(['copy', ...insecure, '--policy', policy, '--registries.d', registriesD, `docker://${a.host}/team/app:v1`, `docker://${b.host}/gate/app:v1`]);

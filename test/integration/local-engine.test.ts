@@ -3,16 +3,24 @@
 // podman's libpod API on a private service regx starts (and stops) with the location's storage
 // settings, and podman's Docker-compatible API for docker-daemon:. Images cross both ways between a
 // real Distribution and podman's store, checked with podman's own view of them (image ID = config
-// digest, RootFS.Layers = diff_ids); an engine that is not there gives the clear error.
+// digest, RootFS.Layers = diff_ids); an engine that is not there gives the clear error. A hostile engine
+// socket whose export never ends is cut off at the spool's cap, and no spool is left on any path (the cap,
+// a cancel, a SIGTERM).
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocalEngine } from '../../src/core/local/engine';
-import { RegxError } from '../../src/core/errors';
-import { inspectRawWithSkopeo, makeTempDir, pushWithSkopeo, registryFetch, removeAllTempDirs, requireTools, run, runRegx, sha256, startRegistry, stopAll, writeImageLayout } from '../harness';
+import { ArchiveTooLargeError, CancelledError, RegxError } from '../../src/core/errors';
+import { exportLimit, localSource } from '../../src/core/local/local-transport';
+import type { LocalLocation } from '../../src/core/local/local-transport';
+import { parseImageLocation } from '../../src/core/reference/transport';
+import { inspectRawWithSkopeo, makeTempDir, regxBundle, pushWithSkopeo, registryFetch, removeAllTempDirs, requireTools, run, runRegx, sha256, startRegistry, stopAll, writeImageLayout } from '../harness';
 import type { TestRegistry } from '../harness';
 
 const services: ChildProcess[] = [];
@@ -221,5 +229,112 @@ test('list-tags refuses the local transports as skopeo words it', async () => {
     const r = await runRegx(['list-tags', loc], { timeoutMs: 60_000 });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`Unsupported transport '${loc.split(':')[0]}' for tag listing\\. Only supported: docker, docker-archive`));
+  }
+});
+
+/**
+ * A hostile engine on a unix socket, speaking just enough of the Docker Engine API: it claims a 1000-byte
+ * image and then exports without end (until the client hangs up), or with `stall`, sends 1 MiB and then
+ * nothing more. Returns the socket and the bytes it sent.
+ */
+async function endlessEngine(stall = false): Promise<{ socket: string; sent: () => number; server: Server }> {
+  const socket = join(makeTempDir('hostile-engine'), 'docker.sock');
+  let sent = 0;
+  const chunk = Buffer.alloc(1 << 20, 0x61);
+  const server = createServer((req, res) => {
+    if (req.url === '/_ping') {
+      res.writeHead(200, { server: 'Docker/24.0.0', 'api-version': '1.43' }).end('OK');
+    } else if (/^\/images\/[^/]+\/json$/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Id: `sha256:${'a'.repeat(64)}`, RepoTags: ['app:1'], Size: 1000, Architecture: 'amd64', Os: 'linux', RootFS: { Layers: [] } }));
+    } else if (/^\/images\/[^/]+\/get$/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/x-tar' });
+      if (stall) {
+        res.write(chunk);
+        sent += chunk.length;
+        return;
+      }
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    } else res.writeHead(404).end('{"message":"no such route"}');
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  return { socket, sent: () => sent, server };
+}
+
+/** regx's spool folders (`regx-local-*`) left in a temp folder. */
+const spools = (tmp: string): string[] => readdirSync(tmp).filter((f) => f.startsWith('regx-local-'));
+/** True once a spool in `tmp` holds at least the megabyte a stalling engine sends. */
+const spooled = (tmp: string): boolean => spools(tmp).some((d) => existsSync(join(tmp, d, 'image.tar')) && statSync(join(tmp, d, 'image.tar')).size >= 1 << 20);
+
+test('an engine whose export runs past twice the image size it reported is stopped with a too-large error, and the partial archive is removed', async () => {
+  const engine = await endlessEngine();
+  const tmp = makeTempDir('regx-tmp');
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  try {
+    const loc = parseImageLocation('docker-daemon:app:1') as LocalLocation;
+    const env = { ...isolatedEnv(), DOCKER_HOST: `unix://${engine.socket}` };
+    await assert.rejects(localSource(loc, { env }), (err: unknown) => {
+      assert.ok(err instanceof ArchiveTooLargeError, String(err));
+      assert.equal(err.reason, 'too-large');
+      assert.equal(err.limit, exportLimit(1000));
+      assert.match(err.message, /Docker Engine 24\.0\.0's export of docker-daemon:docker\.io\/library\/app:1 passed 67110864 bytes/);
+      return true;
+    });
+    assert.ok(engine.sent() < exportLimit(1000) + 64 * 1024 * 1024, `the export was cut off near the cap (${engine.sent()} bytes sent)`);
+    assert.deepEqual(spools(tmp), [], 'no spool folder is left');
+    // Cancelled mid-export (an engine that sends 1 MiB and stalls): also nothing left.
+    const stalled = await endlessEngine(true);
+    try {
+      const controller = new AbortController();
+      const pending = localSource(loc, { env: { ...env, DOCKER_HOST: `unix://${stalled.socket}` }, signal: controller.signal });
+      pending.catch(() => undefined);
+      for (let i = 0; i < 600 && !spooled(tmp); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(spooled(tmp), 'the export was being spooled when cancelled');
+      controller.abort();
+      await assert.rejects(pending, (err: unknown) => {
+        assert.ok(err instanceof CancelledError || (err as Error).name === 'AbortError', String(err));
+        return true;
+      });
+      assert.deepEqual(spools(tmp), [], 'no spool folder is left after a cancel');
+    } finally {
+      await new Promise((resolve) => stalled.server.close(resolve));
+    }
+    // From the CLI: the reason in its words, exit 1, and no spool in its TMPDIR.
+    const cliTmp = makeTempDir('regx-tmp');
+    const r = await runRegx(['copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env: { ...env, TMPDIR: cliTmp }, timeoutMs: 60_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /export of docker-daemon:docker\.io\/library\/app:1 passed \d+ bytes, more than the image can hold/);
+    assert.deepEqual(spools(cliTmp), []);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    await new Promise((resolve) => engine.server.close(resolve));
+  }
+});
+
+test('regx stopped with SIGTERM in the middle of an export removes its spool before it exits', async () => {
+  const engine = await endlessEngine(true);
+  const tmp = makeTempDir('regx-tmp');
+  try {
+    const env = { ...process.env, ...isolatedEnv(), DOCKER_HOST: `unix://${engine.socket}`, TMPDIR: tmp };
+    const child = spawn(process.execPath, [regxBundle, 'copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Wait until the spool holds the megabyte the engine sent, then stop regx as a CI job is stopped.
+    for (let i = 0; i < 600 && !spooled(tmp); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(spooled(tmp), `the export was spooled before the signal (${stderr})`);
+    child.kill('SIGTERM');
+    const code = await exited;
+    assert.notEqual(code, 0, 'an interrupted copy does not succeed');
+    assert.notEqual(code, null, `regx exited by itself after the signal, not killed by it (${stderr})`);
+    assert.deepEqual(spools(tmp), [], 'the spool is gone');
+  } finally {
+    await new Promise((resolve) => engine.server.close(resolve));
   }
 });

@@ -317,9 +317,10 @@ describe('regx copy carries what refers to the image', { skip: !haveTools }, () 
           times: Infinity,
           action: {
             kind: 'hook',
-            // The third read is regx's re-read before its write: the other client writes its index just then.
+            // The first read is made while the blobs move, the second is regx's re-read before its write: the
+            // other client writes its index just then.
             run: async () => {
-              if (++reads === 3) await pushShape(dst, 'm/app', referrersTag(s.image.digest), { ...referrersIndex([theirs]), children: [], blobs: new Map() });
+              if (++reads === 2) await pushShape(dst, 'm/app', referrersTag(s.image.digest), { ...referrersIndex([theirs]), children: [], blobs: new Map() });
             },
           },
         },
@@ -328,7 +329,7 @@ describe('regx copy carries what refers to the image', { skip: !haveTools }, () 
     await regx(['copy', ...insecure, `docker://${src.host}/team/race:v1`, `docker://${pd.host}/m/app:v1`]);
     const index = JSON.parse((await registryManifest(dst, 'm/app', referrersTag(s.image.digest))).toString()) as { manifests: JsonReferrer[] };
     assert.deepEqual(index.manifests.map((d) => d.digest).sort(), [theirs.top.digest, s.notary.top.digest, s.sbom.top.digest].sort(), "theirs and ours, none lost");
-    assert.ok(reads >= 5, `read, re-read (changed), read, re-read, then written (${reads} reads)`);
+    assert.ok(reads >= 4, `read, re-read (changed), read, re-read, then written (${reads} reads)`);
   });
 
   test('--remove-signatures leaves signatures behind, --no-referrers the other artifacts', async () => {

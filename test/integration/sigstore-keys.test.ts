@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { RegxError } from '../../src/core/errors';
 import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from '../../src/core/sigstore/attachment-layout';
 import { decryptPrivateKey } from '../../src/core/sigstore/key-file';
-import { buildSigstorePayload } from '../../src/core/sigstore/payload';
+import { buildPayload, SIGSTORE_SIGNATURE_TYPE } from '../../src/core/signing/payload';
 import { SigstoreKeySigner, sigstoreSignatureLayer } from '../../src/core/sigstore/signer';
 import { loadPublicKeys, verifySigstoreLayer } from '../../src/core/sigstore/verify';
 import { makeTempDir, regxBundle, removeAllTempDirs, runRegx } from '../harness';
@@ -176,7 +176,7 @@ describe('sigstore keys written elsewhere, and signatures', () => {
   test("openssl's signatures verify with regx (ECDSA P-256/P-384, RSA, ed25519); a tampered payload or another key does not", async (t) => {
     if (!(await requireSigstoreTools(t))) return;
     const dir = makeTempDir('sigkey');
-    const payload = buildSigstorePayload({ manifestDigest: DIGEST, dockerReference: 'registry.example/team/app:1.0', creator: 'openssl', timestamp: 1 });
+    const payload = buildPayload({ manifestDigest: DIGEST, dockerReference: 'registry.example/team/app:1.0', creator: 'openssl', timestamp: 1 }, SIGSTORE_SIGNATURE_TYPE);
     const payloadFile = join(dir, 'payload.json');
     writeFileSync(payloadFile, payload);
     const kinds: [string, string[], string[]][] = [

@@ -362,13 +362,14 @@ test('--shard I/N: N processes run at once cover every image exactly once', asyn
   assert.deepEqual(planned, before1);
 });
 
-test('usage: --dest dir is refused (regx has no dir: transport), as are a missing transport and signing', async (t) => {
+test('usage: --dest dir is refused (regx has no dir: transport), as are a missing transport, --sign-identity (skopeo sync has none) and a passphrase with no key', async (t) => {
   if (!requireTools(t, [])) return;
   for (const [args, pattern] of [
     [['--src', 'docker', '--dest', 'dir', 'quay.io/a/b', '/tmp/x'], /--dest dir is not supported: regx has no dir: transport/],
     [['--dest', 'docker', 'quay.io/a/b', 'x.io'], /A source transport must be specified/],
     [['--src', 'docker', '--dest', 'docker', 'quay.io/a/b'], /Exactly two arguments expected/],
-    [['--src', 'docker', '--dest', 'docker', '--sign-by', 'ABC', 'quay.io/a/b', 'x.io'], /does not sign images/],
+    [['--src', 'docker', '--dest', 'docker', '--sign-by', 'ABC', '--sign-identity', 'x.io/a:b', 'quay.io/a/b', 'x.io'], /sign-identity/],
+    [['--src', 'docker', '--dest', 'docker', '--sign-passphrase-file', '/dev/null', 'quay.io/a/b', 'x.io'], /--sign-passphrase-file needs a signing flag/],
     [['--src', 'docker', '--dest', 'docker', '--shard', '3/3', 'quay.io/a/b', 'x.io'], /invalid shard "3\/3"/],
   ] as const) {
     const r = await runRegx(['sync', ...args]);

@@ -48,7 +48,8 @@ export interface OpenShiftDouble {
    * Writes a kubeconfig for `user` as `oc login` would have (CA data, token, context `<ns>/<cluster>/<user>`,
    * current) and returns its context name: what an extension or CLI test points KUBECONFIG at.
    */
-  writeKubeconfig(file: string, user: string, namespace?: string): string;
+  /** A kubeconfig as `oc login` writes it; `token` (one the cluster accepts, e.g. from `tokens`) instead of a fresh one. */
+  writeKubeconfig(file: string, user: string, namespace?: string, token?: string): string;
   stop(): Promise<void>;
 }
 
@@ -163,9 +164,9 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
       return state.issueToken(user);
     },
     runScheduledImports: () => runScheduledImports(state, importer),
-    writeKubeconfig(file: string, user: string, namespace = 'myproject'): string {
+    writeKubeconfig(file: string, user: string, namespace = 'myproject', given?: string): string {
       if (!state.users.has(user)) state.addUser(user);
-      const token = state.issueToken(user);
+      const token = given ?? state.issueToken(user);
       const cluster = host.replace(/\./g, '-');
       const context = `${namespace}/${cluster}/${user}`;
       const config = {

@@ -17,7 +17,7 @@ import { evaluatePolicy, requirementsFor } from '../../src/core/policy/evaluate'
 import type { PolicyImage } from '../../src/core/policy/evaluate';
 import { parsePolicy } from '../../src/core/policy/policy-file';
 import { sigstoreVerifier } from '../../src/core/policy/sigstore-requirement';
-import { buildPayload, parsePayload } from '../../src/core/signing/payload';
+import { buildPayload, parsePayload, SIGSTORE_SIGNATURE_TYPE } from '../../src/core/signing/payload';
 import { loadRegistriesConfig, lookasideBase, lookasideSignatureUrl, useSigstoreAttachments } from '../../src/core/signing/registries-d';
 import { dockerLookupNames } from '../../src/core/signing/scopes';
 
@@ -48,6 +48,18 @@ describe('simple-signing payload', () => {
     bad(JSON.stringify(good).replace('"identity":{"docker-reference":"x/y:1"}', '"identity":{"docker-reference":"x/y:1","docker-reference":"evil/y:1"}'), /duplicate key/);
     // Optional fields other than creator and timestamp are allowed, as containers/image allows them.
     assert.doesNotThrow(() => parsePayload(Buffer.from(JSON.stringify({ ...good, optional: { other: [1] } }))));
+  });
+
+  test("one payload for both kinds: a sigstore payload says cosign's type (and may have optional: null, as cosign writes it); neither kind accepts the other's", () => {
+    const sigstore = buildPayload({ dockerReference: 'quay.io/a/b:v1', manifestDigest: D }, SIGSTORE_SIGNATURE_TYPE);
+    assert.equal(sigstore.toString(), `{"critical":{"identity":{"docker-reference":"quay.io/a/b:v1"},"image":{"docker-manifest-digest":"${D}"},"type":"cosign container image signature"},"optional":{}}`);
+    assert.deepEqual(parsePayload(sigstore, SIGSTORE_SIGNATURE_TYPE), { dockerReference: 'quay.io/a/b:v1', manifestDigest: D });
+    const invalid = (bytes: Buffer, type?: typeof SIGSTORE_SIGNATURE_TYPE): void => assert.throws(() => parsePayload(bytes, type), (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid');
+    invalid(sigstore);
+    invalid(buildPayload({ dockerReference: 'quay.io/a/b:v1', manifestDigest: D }), SIGSTORE_SIGNATURE_TYPE);
+    const nullOptional = (type: string): Buffer => Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': 'x/y:1' }, image: { 'docker-manifest-digest': D }, type }, optional: null }));
+    assert.deepEqual(parsePayload(nullOptional(SIGSTORE_SIGNATURE_TYPE), SIGSTORE_SIGNATURE_TYPE), { dockerReference: 'x/y:1', manifestDigest: D });
+    invalid(nullOptional('atomic container signature'));
   });
 });
 

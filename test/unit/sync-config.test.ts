@@ -138,6 +138,8 @@ test('the summary stays under 4 KB (a Tekton result) however many images fail, a
     prunes: [],
     pruned: 0,
     referrersCarried: 0,
+    signaturesCarried: 0,
+    signed: 0,
     failures: Array.from({ length: 2000 }, (_, i) => ({ source: `${long}${i}`, destination: `${long}${i}`, reason: 'server-error', message: 'x'.repeat(500), phase: 'copy' as const })),
   };
   const s = syncSummary(result, { exitCode: 75, seconds: 12.34, dryRun: false, shard: { index: 2, count: 8 } });

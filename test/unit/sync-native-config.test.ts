@@ -10,7 +10,7 @@ import Ajv from 'ajv';
 import { parseSyncConfig, resolveConfigCredentials } from '../../src/core/sync/config';
 import { validateSyncConfig } from '../../src/core/sync/config-validate';
 import { formatReference, parseNormalizedReference } from '../../src/core/reference/reference';
-import { newestTags } from '../../src/core/sync/tag-filter';
+import { isDroppedReferrerTag, newestTags } from '../../src/core/sync/tag-filter';
 import { makeTempDir } from '../harness/temp';
 import { repoRoot } from '../harness/tools';
 
@@ -160,4 +160,14 @@ test('credentials come from a variable or a file; a missing one is named, the se
 
 test('newest N ranks by semver, leaves non-versions out, and ranks pre-releases below their release', () => {
   assert.deepEqual(newestTags(['latest', 'v1.9.0', '1.10.0', '2.0.0-rc.1', '2.0.0', 'nightly'], 3), ['2.0.0', '2.0.0-rc.1', '1.10.0']);
+});
+
+test('a listing leaves out the referrer tags whose kind stays behind: .sig with signatures, .att/.sbom with other artifacts, the referrers index with either', () => {
+  const hex = 'ab'.repeat(32);
+  const tags = ['v1', `sha256-${hex}.sig`, `sha256-${hex}.att`, `sha256-${hex}.sbom`, `sha256-${hex}`];
+  const dropped = (signatures: boolean, others: boolean): string[] => tags.filter((t) => isDroppedReferrerTag(t, { signatures, others }));
+  assert.deepEqual(dropped(true, true), []);
+  assert.deepEqual(dropped(false, true), [`sha256-${hex}.sig`, `sha256-${hex}`]);
+  assert.deepEqual(dropped(true, false), [`sha256-${hex}.att`, `sha256-${hex}.sbom`, `sha256-${hex}`]);
+  assert.deepEqual(dropped(false, false), tags.slice(1));
 });

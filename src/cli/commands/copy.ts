@@ -202,8 +202,9 @@ export const copyCommand: CliCommand = {
       : undefined;
     try {
       const referrers = { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) };
-      // registries.d is read for every registry-to-registry copy: GPG signatures travel with the image.
-      const registries = signing.registries ?? (src.transport === 'docker' && dst.transport === 'docker' ? await registriesChoice(p, io) : undefined);
+      // registries.d is read for every copy between registries and dir: folders: GPG signatures travel with the image.
+      const keepsSignatures = (t: string): boolean => t === 'docker' || t === 'dir';
+      const registries = signing.registries ?? (keepsSignatures(src.transport) && keepsSignatures(dst.transport) && (src.transport === 'docker' || dst.transport === 'docker') ? await registriesChoice(p, io) : undefined);
       // The trust policy judges the source before anything is copied, and the manifest it judged is the one copied.
       let sourceTop: ManifestBytes | undefined;
       const trust = await policyChoice(p, io, false);

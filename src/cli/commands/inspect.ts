@@ -101,7 +101,7 @@ export const inspectCommand: CliCommand = {
       const reference = ref ? (ref.digest ?? ref.tag ?? 'latest') : undefined;
       if (raw && !config) {
         // The top manifest as served: no platform is chosen, so any index prints, whatever it lists.
-        const top = await inspectTopManifest((source ??= await openSource(location, client)), { reference, signal: io.signal });
+        const top = await inspectTopManifest((source ??= await openSource(location, client, io.signal)), { reference, signal: io.signal });
         io.stdout.write(top.bytes);
         return 0;
       }
@@ -109,7 +109,7 @@ export const inspectCommand: CliCommand = {
       const image =
         client && ref && reference
           ? await inspectImage(client, ref.repository, reference, options)
-          : await inspectSource((source ??= await openSource(location, undefined)), options);
+          : await inspectSource((source ??= await openSource(location, undefined, io.signal)), options);
       // skopeo refuses image fields for an artifact rather than print a made-up image; so does regx
       // (its bytes are still there with --raw and --config --raw).
       const artifact = raw ? undefined : artifactConfigType(image.manifest);

@@ -16,7 +16,7 @@ import { parseSkopeoSyncYaml } from '../../core/sync/skopeo-yaml';
 import { parseSyncConfig, resolveConfigCredentials } from '../../core/sync/config';
 import type { RegistrySettings } from '../../core/sync/config';
 import { RegistryThrottles } from '../../core/sync/throttle';
-import type { EndpointSettings, SyncEvent } from '../../core/sync/types';
+import type { CarriedWith, EndpointSettings, SyncEvent } from '../../core/sync/types';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { EXIT, parseExitCodeStyle, syncExitStatus } from '../exit-codes';
@@ -24,6 +24,11 @@ import type { ExitCodeStyle } from '../exit-codes';
 import type { CliCommand } from '../io';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { applyCredsAliases, parseFormat, parseJobs } from './copy';
+import { signingChoice, signingFlags } from '../signing-flags';
+import { registriesChoice } from '../policy-flags';
+
+// The help says what is signed here: every image synced (those already there too), not one copy.
+const syncSigningFlags = signingFlags.filter((f) => f.name !== 'sign-identity').map((f) => (f.help ? { ...f, help: f.help.replace(/^sign the copy/, 'sign every image synced (unchanged ones too, as skopeo sync)') } : f));
 
 const flags: FlagSpec[] = [
   { name: 'src', short: 's', kind: 'string', help: 'SOURCE transport: docker (a repository, every tag; or one image) or yaml (a skopeo sync YAML file)' },
@@ -35,13 +40,12 @@ const flags: FlagSpec[] = [
   { name: 'format', short: 'f', kind: 'string', help: 'write manifests as oci or v2s2 (default: as they are)' },
   { name: 'preserve-digests', kind: 'boolean', help: 'keep every manifest byte for byte; an error if a conversion is asked for' },
   { name: 'retry-times', kind: 'string', help: 'retry an image this many times when its failure may pass (network, 429, 5xx; default 0)' },
-  { name: 'remove-signatures', kind: 'boolean', help: 'do not carry signatures (cosign tags, signature artifacts) with the images' },
+  { name: 'remove-signatures', kind: 'boolean', help: 'do not carry signatures (GPG signatures, cosign tags, signature artifacts) with the images; .sig tags are not synced as images either' },
   { name: 'no-referrers', kind: 'boolean', help: 'do not carry attestations, SBOMs and other artifacts that refer to the images' },
   { name: 'config', kind: 'string', help: 'a native sync config (*.regx-sync.yaml: several sources and destinations, tag filters, platforms, limits); no SOURCE DESTINATION then' },
   { name: 'prune', kind: 'boolean', help: 'remove destination tags no source selects any more, in repositories whose config source says prune: true (the dry run lists them)' },
-  { name: 'sign-by', kind: 'string', hidden: true },
-  { name: 'sign-by-sigstore-private-key', kind: 'string', hidden: true },
-  { name: 'sign-passphrase-file', kind: 'string', hidden: true },
+  // skopeo sync's signing flags: each image signs as its own destination, so there is no --sign-identity.
+  ...syncSigningFlags,
   { name: 'digestfile', kind: 'string', help: 'write "DIGEST docker://DESTINATION" for each image synced, one a line (as skopeo)' },
   { name: 'json', kind: 'boolean', help: 'write one JSON event per image on stdout (planned, started, copied, skipped, failed) and a summary last' },
   { name: 'summary-file', kind: 'string', help: 'write the run summary as JSON (under 4 KB, for a Tekton result) to this file' },
@@ -115,6 +119,8 @@ export function syncSummary(result: SyncResult, extra: { exitCode: number; secon
     bytes: result.bytes,
     ...(result.prunes.length ? { prune: result.prunes.length, pruned: result.pruned } : {}),
     ...(result.referrersCarried ? { referrersCarried: result.referrersCarried } : {}),
+    ...(result.signaturesCarried ? { signaturesCarried: result.signaturesCarried } : {}),
+    ...(result.signed ? { signed: result.signed } : {}),
     seconds: Math.round(extra.seconds * 10) / 10,
     ...(extra.dryRun ? { dryRun: true } : {}),
     ...(extra.shard ? { shard: `${extra.shard.index}/${extra.shard.count}` } : {}),
@@ -130,12 +136,20 @@ export function syncSummary(result: SyncResult, extra: { exitCode: number; secon
   return summary;
 }
 
+function carriedNote(e: CarriedWith): string {
+  const parts: string[] = [];
+  if (e.referrersCarried) parts.push(`${e.referrersCarried} referrers carried`);
+  if (e.signaturesCarried) parts.push(`${e.signaturesCarried} GPG signatures carried`);
+  if (e.signed) parts.push(`${e.signed} signature${e.signed === 1 ? '' : 's'} made`);
+  return parts.map((x) => `, ${x}`).join('');
+}
+
 function humanEvent(e: SyncEvent): string | undefined {
   switch (e.event) {
     case 'copied':
-      return `Copied ${e.source} -> ${e.destination} (${e.digest}, ${(e.bytes / (1 << 20)).toFixed(1)} MiB, ${e.blobsCopied} blobs copied, ${e.blobsSkipped} already there, ${e.blobsMounted} mounted)`;
+      return `Copied ${e.source} -> ${e.destination} (${e.digest}, ${(e.bytes / (1 << 20)).toFixed(1)} MiB, ${e.blobsCopied} blobs copied, ${e.blobsSkipped} already there, ${e.blobsMounted} mounted)${carriedNote(e)}`;
     case 'skipped':
-      return `Unchanged ${e.destination} (${e.digest})${e.referrersCarried ? `, ${e.referrersCarried} referrers carried` : ''}`;
+      return `Unchanged ${e.destination} (${e.digest})${carriedNote(e)}`;
     case 'pruned':
       return `Pruned ${e.destination} (${e.digest})`;
     case 'failed':
@@ -155,7 +169,6 @@ export const syncCommand: CliCommand = {
     const style: ExitCodeStyle = parseExitCodeStyle(flagString(p, 'exit-codes'), 'detailed');
     io.exitCodes = style;
     applyCredsAliases(p);
-    for (const sign of ['sign-by', 'sign-by-sigstore-private-key', 'sign-passphrase-file']) if (p.flags.has(sign)) throw new UsageError(`--${sign} is not supported: regx does not sign images`);
     const configFile = flagString(p, 'config');
     const dryRun = flagBool(p, 'dry-run', false);
     const keepGoing = flagBool(p, 'keep-going', false);
@@ -201,6 +214,10 @@ export const syncCommand: CliCommand = {
       }) : undefined;
       targets = sourceTargets(srcTransport, source, (src) => syncDestination(src, destPrefix, scoped), yamlText);
     }
+    // Keys are opened before any connection: a wrong passphrase costs no transfer. registries.d is read
+    // in every run: it says where GPG signatures live, and they travel with the images.
+    const signing = dryRun ? { signers: [] } : await signingChoice(p, io);
+    const signatureStores = signing.registries ?? (await registriesChoice(p, io));
     // One pace per registry, shared by its source and destination clients: a 429 slows all of them.
     const throttles = new RegistryThrottles((host) => registries.get(host)?.rateLimit);
 
@@ -233,6 +250,9 @@ export const syncCommand: CliCommand = {
         perRegistry: (host) => registries.get(host)?.concurrency ?? perRegistry,
         jobs,
         prune,
+        registries: signatureStores,
+        signers: signing.signers,
+        env: io.env,
         referrers: { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) },
         keepGoing,
         dryRun,

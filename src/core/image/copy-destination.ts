@@ -47,6 +47,11 @@ export interface ImageDestination {
    */
   commit(m: ManifestBytes, signal?: AbortSignal): Promise<ManifestBytes | void>;
   /**
+   * GPG simple signatures of the named manifest, kept with the image (a dir: folder's signature-N files);
+   * before `commit`. Returns where they went. Absent where the destination keeps none.
+   */
+  putSignatures?(signatures: readonly Buffer[], signal?: AbortSignal): Promise<string>;
+  /**
    * After a failed or cancelled copy: undoes what is safe to undo (upload sessions left open, a layout
    * folder the copy created). Best effort, bounded in time, never throws.
    */

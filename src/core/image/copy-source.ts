@@ -41,6 +41,8 @@ export interface ImageSource {
   readBlob(desc: Descriptor, signal?: AbortSignal): Promise<Buffer>;
   /** Archives: releases the open file. Called once the copy or inspection is over. */
   close?(): Promise<void>;
+  /** GPG simple signatures the source keeps with the image it names (a dir: folder's signature-N files). */
+  signatures?(signal?: AbortSignal): Promise<Buffer[]>;
 }
 
 export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {

@@ -284,6 +284,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
   const defaultGzip = (src.transport === 'docker-archive' || fromLocal) && !preserveDigests && (dst.transport === 'docker' || ociDestination);
   const compressionOptions = opts.compression ?? (defaultGzip ? { format: 'gzip' as const } : undefined);
   const compression = compressionOptions ? new LayerRecompressor(compressionOptions) : undefined;
+  if (opts.signers?.length) checkSigningDestination(dst, opts.signers, opts.signIdentity);
   const owned: RegistryClient[] = [];
   const own = (registry: string): RegistryClient => {
     const c = new RegistryClient(registry);
@@ -321,7 +322,8 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
             source,
             src: { client: source.registry.client, repository: source.registry.repository },
             dst: { client: dest.registry.client, repository: dest.registry.repository, name: destination },
-            jobs: Math.max(1, Math.ceil(jobs / 2)),
+            // Referrers are small: their requests wait on round trips more than on bandwidth.
+            jobs,
             signal,
             plan: (m, s) => planCopy(source, m, jobs, s),
           }
@@ -345,7 +347,6 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       simpleSignatures: { carried: 0, present: 0 },
     });
     const signers = opts.signers ?? [];
-    if (signers.length > 0 && (dst.transport !== 'docker' || !dest.registry)) throw new RegxError('unsupported', `signing is supported for registry destinations only, not ${dst.transport}:`);
     // Runs every signer on `m` (stored by digest already) and notes what each stored.
     const signTop = async (m: ManifestBytes, into: CopyResult): Promise<void> => {
       if (signers.length === 0 || dst.transport !== 'docker' || !dest.registry) return;
@@ -358,21 +359,48 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         );
       }
     };
-    // GPG simple signatures travel when registries.d was given and signatures are kept, registry to registry.
-    const simpleSides =
-      opts.registries && keep.signatures && source.registry && dest.registry && dst.transport === 'docker'
-        ? {
-            src: { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal },
-            dst: { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal },
-          }
+    // GPG simple signatures travel when signatures are kept: from a registry's store (registries.d given) or a
+    // dir: folder's signature-N files, to a registry's store (registries.d given) or a dir: folder.
+    const simpleSource =
+      opts.registries && keep.signatures && source.registry && (dst.transport === 'docker' || dest.putSignatures)
+        ? { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal }
         : undefined;
-    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSides ? (await readSimpleSignatures(simpleSides.src, digest)).signatures : []);
+    const simpleDestination =
+      opts.registries && keep.signatures && dest.registry && dst.transport === 'docker'
+        ? { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal }
+        : undefined;
+    const readSimple = async (digest: string): Promise<Buffer[]> => {
+      if (simpleSource) return (await readSimpleSignatures(simpleSource, digest)).signatures;
+      // A folder's signature-N files sign its manifest.json, the image it names.
+      if (!keep.signatures || !source.signatures || digest !== top.digest) return [];
+      const kept = await source.signatures(signal);
+      // As skopeo: signatures are not dropped silently where they cannot be stored.
+      if (kept.length > 0 && !simpleDestination && !dest.putSignatures) {
+        throw new RegxError('unsupported', `${kept.length} GPG signature${kept.length === 1 ? '' : 's'} of ${source.name} cannot be stored in ${dst.transport === 'docker' ? `${destination} without registries.d` : `the ${dst.transport}: destination, which keeps none`}; leave them behind to copy the image without them`);
+      }
+      return kept;
+    };
     const writeSimple = async (digest: string, sigs: Buffer[], into: CopyResult): Promise<void> => {
-      if (!simpleSides || sigs.length === 0) return;
-      const w = await writeSimpleSignatures(simpleSides.dst, digest, sigs);
+      if (!simpleDestination || sigs.length === 0) return;
+      const w = await writeSimpleSignatures(simpleDestination, digest, sigs);
       into.simpleSignatures = { carried: w.added, present: w.present, where: w.where };
     };
-    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSides) {
+    // A destination that keeps its own signatures (dir:): the source's, then the new ones, as containers/image writes them.
+    const keepSignatures = async (m: ManifestBytes, carried: Buffer[], into: CopyResult): Promise<void> => {
+      if (!dest.putSignatures) return;
+      const made: { bytes: Buffer; signer: string }[] = [];
+      // The identity was required up front when signers were given (checkSigningDestination).
+      const identity = opts.signIdentity;
+      for (const signer of signers) {
+        if (signal?.aborted) throw new CancelledError();
+        if (signer.signature && identity) made.push(await signer.signature({ manifestDigest: m.digest, dockerReference: signatureIdentity(identity), signal }));
+      }
+      if (carried.length + made.length === 0) return;
+      const where = await dest.putSignatures([...carried, ...made.map((x) => x.bytes)], signal);
+      for (const x of made) into.signed.push({ kind: 'simple-signing', storedAt: where, signer: x.signer });
+      if (carried.length > 0) into.simpleSignatures = { carried: carried.length, present: 0, where };
+    };
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSource) {
       // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
       return { ...resultFor(entry), noop: true };
@@ -380,7 +408,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const chosen = entry ? await source.manifest(entry, signal) : top;
     const result = resultFor(chosen);
     const indexOnly = opts.multiArch === 'index-only' && isIndexMediaType(chosen.mediaType);
-    const prepare = (exclude: ReadonlySet<string>): Promise<CarryWork> => prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly });
+    const prepare = (exclude: ReadonlySet<string>, speculative = false): Promise<CarryWork> => prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly, speculative });
     const carryPush = async (work: CarryWork, state: string): Promise<void> => {
       try {
         const pushed = await pushCarried(carrySides as CarrySides, work, signal);
@@ -509,7 +537,7 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         throw new RegxError('referrers-invalidated', `${simple.length} GPG signature${simple.length === 1 ? '' : 's'} of ${source.name} name the image's digest, which this copy changes: they cannot be carried to the rewritten image`);
       }
       if (!carrySides) return;
-      const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
+      const found = await prepare(new Set(work.blobs.map((b) => b.digest)), true);
       if (found.items.length > 0 && rewrites) {
         throw new RegxError(
           'referrers-invalidated',
@@ -531,12 +559,13 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     if (signal?.aborted) throw new CancelledError();
     const carrying = carry !== undefined && carry.items.length > 0;
     // A referrer names an existing subject, and a signature an existing image: the image goes first by digest, the tag stays last.
-    if ((carrying || signers.length > 0 || simple.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+    if ((carrying || (dst.transport === 'docker' && (signers.length > 0 || simple.length > 0))) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
     if (carry && carrying) await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
     if (simple.length > 0 || signers.length > 0) {
       try {
         await writeSimple(final.top.digest, simple, result);
         await signTop(final.top, result);
+        await keepSignatures(final.top, simple, result);
       } catch (err) {
         if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
         throw err;
@@ -560,6 +589,24 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }
+}
+
+/**
+ * Where signatures can be kept, said before anything is written: a registry (its signature store or
+ * sigstore attachments) and a dir: folder (GPG signature-N files, with an identity given, since a folder
+ * has no image name to claim); the other destinations refuse, in skopeo's words.
+ */
+function checkSigningDestination(dst: ImageLocation, signers: readonly ImageSigner[], identity: ImageReference | undefined): void {
+  if (dst.transport === 'docker') return;
+  if (dst.transport === 'dir') {
+    if (!identity) throw new UsageError(`a signature names an image, and a dir: folder (${dst.path}) has no name: the identity to sign as must be given`);
+    const unable = signers.find((s) => !s.signature);
+    if (unable) throw new RegxError('unsupported', `${unable.description} stores its signatures in registries only; a dir: folder keeps GPG signatures`);
+    return;
+  }
+  if (dst.transport === 'oci' || dst.transport === 'oci-archive') throw new RegxError('unsupported', `pushing signatures for OCI images is not supported: an ${dst.transport}: destination keeps no signatures (sign a registry or dir: copy)`);
+  if (dst.transport === 'docker-archive') throw new RegxError('unsupported', 'storing signatures for docker tar files is not supported: a docker-archive: keeps no signatures (sign a registry or dir: copy)');
+  throw new RegxError('unsupported', `${dst.transport}: keeps no signatures: signing is supported for registry and dir: destinations`);
 }
 
 function noteCarry(result: CopyResult, carry: CarryWork): void {

@@ -5,6 +5,7 @@ import { NotFoundError, RegistryError } from '../errors';
 import type { RegistryClient } from '../registry/client';
 import { parseDigest } from './digest';
 import { runPool } from './pool';
+import { imageReferenceName, isDigest } from '../reference/tag-or-digest';
 
 /**
  * The digest of the manifest `reference` names in `repository`, learned from the manifest's own
@@ -13,7 +14,7 @@ import { runPool } from './pool';
  * Undefined when there is no such manifest.
  */
 export async function verifiedManifestDigest(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<string | undefined> {
-  if (reference.includes(':')) parseDigest(reference);
+  if (isDigest(reference)) parseDigest(reference);
   try {
     const m = await client.getManifest(repository, reference, signal);
     // getManifest checks a digest reference against the bytes; for a tag it hashed them itself.
@@ -32,7 +33,7 @@ export interface DeleteResult {
 }
 
 export async function deleteImage(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<DeleteResult> {
-  const name = `${client.registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+  const name = imageReferenceName(client.registry, repository, reference);
   const digest = await verifiedManifestDigest(client, repository, reference, signal);
   if (!digest) throw new NotFoundError(`${name}: no such image (manifest unknown)`);
   let all: string[] = [];
@@ -52,6 +53,6 @@ export async function deleteImage(client: RegistryClient, repository: string, re
     signal,
   );
   await client.deleteManifest(repository, digest, signal);
-  const tags = [...(reference.includes(':') ? [] : [reference]), ...others.filter((t) => sharing.has(t))];
+  const tags = [...(isDigest(reference) ? [] : [reference]), ...others.filter((t) => sharing.has(t))];
   return { digest, tags };
 }

@@ -21,6 +21,8 @@ import type { ImageSource, ManifestBytes } from './copy-source';
 import { manifestDigest, parseDigest, StreamVerifier, verifyBytes, verifyManifestBytes } from './digest';
 import { maxConfigBytes } from './limits';
 import { manifestMediaType } from './mediatypes';
+import { MAX_SIGNATURE_BYTES } from '../signing/openpgp-verify';
+import { MAX_LOOKASIDE_SIGNATURES } from '../signing/simple-store';
 
 export const DIR_VERSION = 'Directory Transport Version: 1.1\n';
 const MANIFEST = 'manifest.json';
@@ -115,6 +117,17 @@ export async function dirSource(loc: DirLocation): Promise<ImageSource> {
       if (!bytes) throw new NotFoundError(`blob ${desc.digest} is missing from ${loc.path}`);
       return bytes;
     },
+    // signature-1, -2... until the first missing one, as containers/image reads them, with a lookaside store's bounds.
+    async signatures(signal) {
+      const out: Buffer[] = [];
+      for (let n = 1; ; n++) {
+        if (signal?.aborted) throw new CancelledError();
+        if (n > MAX_LOOKASIDE_SIGNATURES) throw new ArchiveError(`${loc.path} holds more than ${MAX_LOOKASIDE_SIGNATURES} signatures`, loc.path);
+        const sig = await readCapped(dir, `signature-${n}`, MAX_SIGNATURE_BYTES, `signature ${n}`);
+        if (!sig) return out;
+        out.push(sig);
+      }
+    },
   };
 }
 
@@ -203,6 +216,14 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
       opts.onBytes?.(bytes.length);
     },
     putManifest: (m) => putManifest(m, manifestName(m.digest)),
+    // As containers/image lays them out: signature-1, signature-2... next to manifest.json.
+    putSignatures: async (signatures, signal) => {
+      for (const [i, sig] of signatures.entries()) {
+        if (signal?.aborted) throw new CancelledError();
+        await place(`signature-${i + 1}`, sig, undefined);
+      }
+      return dir;
+    },
     commit: async (m) => {
       await putManifest(m, MANIFEST);
       await placeFile(dir, 'version', Buffer.from(DIR_VERSION), undefined);

@@ -37,6 +37,13 @@ const LAYER_TYPES: Record<string, { kind: Kind; as: Partial<Record<LayerCompress
   [MediaType.dockerLayerGzip]: { kind: 'gzip', as: {} },
 };
 
+/**
+ * Output buffer per zlib call. The default (16 KiB) makes a 64 MiB layer thousands of round trips
+ * between zlib's thread and JavaScript; measured on the bench's layers, 256 KiB spends about a sixth
+ * less CPU compressing (the bytes are the same).
+ */
+const zlibChunk = 256 * 1024;
+
 type ZstdZlib = { createZstdCompress?: (o?: unknown) => Transform; createZstdDecompress?: () => Transform; constants: Record<string, number> };
 const z = zlib as unknown as ZstdZlib;
 
@@ -121,14 +128,14 @@ export class LayerRecompressor {
   }
 
   private decoder(kind: Kind): Transform {
-    if (kind === 'gzip') return zlib.createGunzip();
+    if (kind === 'gzip') return zlib.createGunzip({ chunkSize: zlibChunk });
     if (kind === 'zstd') return (z.createZstdDecompress as () => Transform)();
     return new PassThrough();
   }
 
   private encoder(): Transform {
     const level = this.opts.level;
-    if (this.opts.format === 'gzip') return zlib.createGzip(level === undefined ? {} : { level });
+    if (this.opts.format === 'gzip') return zlib.createGzip(level === undefined ? { chunkSize: zlibChunk } : { level, chunkSize: zlibChunk });
     const params = level === undefined ? {} : { [z.constants.ZSTD_c_compressionLevel as number]: level };
     return (z.createZstdCompress as (o?: unknown) => Transform)({ params });
   }

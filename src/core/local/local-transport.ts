@@ -4,7 +4,10 @@
 //   out: the engine's `docker save` tar (podman's docker-archive) is spooled to a private temp file,
 //        then read by the archive reader, which bounds and digest-verifies every entry. The engines
 //        write the archive's index last, so it cannot be read as it streams; a file keeps memory
-//        bounded. docker-archive, not oci-archive: podman writes it uncompressed (its oci-archive
+//        bounded, and the file itself is capped by the image's size as the engine counts it
+//        (exportLimit), so a socket that streams without end cannot fill the disk. It is removed
+//        whatever happens: a failed or cancelled export, a refused archive, or the copy's close().
+//        docker-archive, not oci-archive: podman writes it uncompressed (its oci-archive
 //        re-gzips every layer on one core, most of a push's time) and keeps the config bytes either
 //        way (its OCI conversion of a Docker image rewrites the config). An image podman keeps as OCI
 //        is handed on as OCI again: same config, same uncompressed layers, OCI media types.
@@ -15,8 +18,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { NotFoundError, RegxError, UsageError } from '../errors';
+import { ArchiveTooLargeError, NotFoundError, RegxError, UsageError } from '../errors';
 import { formatReference, withDefaultTag } from '../reference/reference';
 import { formatImageLocation } from '../reference/transport';
 import type { ImageLocation } from '../reference/transport';
@@ -41,6 +45,34 @@ export interface LocalTransportOptions {
   env?: NodeJS.ProcessEnv;
   podmanPath?: string;
   signal?: AbortSignal;
+  /** The most bytes an export may spool (default: exportLimit of the image's size). */
+  maxExportBytes?: number;
+}
+
+/** Room beyond the layers' bytes: tar headers and padding, the config, manifest.json, legacy `<id>/json` files. */
+const exportSlack = 64 * 1024 * 1024;
+/** When the engine gives no size: large enough for any real image, still a bound. */
+export const unknownSizeExportLimit = 256 * 1024 ** 3;
+
+/**
+ * The most an engine's export of an image may write to the spool. The archive holds the layers
+ * uncompressed, which is what podman and Docker count as the image's size; twice that (engines count
+ * shared or compressed content differently) plus room for the archive's own files.
+ */
+export function exportLimit(imageSize: number): number {
+  return Number.isSafeInteger(imageSize) && imageSize > 0 ? imageSize * 2 + exportSlack : unknownSizeExportLimit;
+}
+
+/** Passes bytes through until more than `limit` have come, then fails with ArchiveTooLargeError. */
+function capped(limit: number, what: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new ArchiveTooLargeError(what, limit));
+      else done(null, chunk);
+    },
+  });
 }
 
 function connectFor(loc: LocalLocation, opts: LocalTransportOptions): Promise<LocalEngine> {
@@ -79,6 +111,7 @@ async function privateDir(): Promise<string> {
 export async function localSource(loc: LocalLocation, opts: LocalTransportOptions = {}): Promise<ImageSource> {
   const engine = await connectFor(loc, opts);
   let dir: string | undefined;
+  let inner: ImageSource | undefined;
   try {
     const name = await engineName(engine, loc);
     dir = await privateDir();
@@ -87,15 +120,17 @@ export async function localSource(loc: LocalLocation, opts: LocalTransportOption
       if (err instanceof RegxError && err.reason === 'not-found') throw new NotFoundError(`${formatImageLocation(loc)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
       throw err;
     };
-    const kept = engine.kind === 'podman' ? (await engine.inspectImage(name).catch(notFound)).manifestMediaType : undefined;
-    const oci = kept !== undefined && /^application\/vnd\.oci\./.test(kept);
+    const details = await engine.inspectImage(name).catch(notFound);
+    const oci = engine.kind === 'podman' && details.manifestMediaType !== undefined && /^application\/vnd\.oci\./.test(details.manifestMediaType);
+    const limit = opts.maxExportBytes ?? exportLimit(details.size);
     const body = await engine.exportImage(name, 'docker-archive', opts.signal).catch(notFound);
-    await pipeline(body, createWriteStream(file, { mode: 0o600 }), { signal: opts.signal });
-    const inner = await dockerArchiveSource({ transport: 'docker-archive', path: file });
+    await pipeline(body, capped(limit, `${engine.engine}'s export of ${formatImageLocation(loc)}`), createWriteStream(file, { mode: 0o600 }), { signal: opts.signal });
+    const archive = await dockerArchiveSource({ transport: 'docker-archive', path: file });
+    inner = archive;
     const spool = dir;
-    const top = oci ? asOciManifest(await inner.top(opts.signal)) : undefined;
+    const top = oci ? asOciManifest(await archive.top(opts.signal)) : undefined;
     return {
-      ...inner,
+      ...archive,
       ...(top
         ? {
             top: async () => top,
@@ -108,12 +143,13 @@ export async function localSource(loc: LocalLocation, opts: LocalTransportOption
       name: formatImageLocation(loc),
       tag: loc.ref?.tag,
       close: async () => {
-        await inner.close?.();
+        await archive.close?.();
         await rm(spool, { recursive: true, force: true });
         await engine.close();
       },
     };
   } catch (err) {
+    await inner?.close?.();
     if (dir) await rm(dir, { recursive: true, force: true });
     await engine.close();
     throw err;

@@ -1,6 +1,6 @@
 // The cluster's internal image registry: exposing its default route (cluster-admin only), finding the
 // host to log in to, and the credentials to use there (the user's name and the cluster token).
-import { KubernetesError } from '../errors';
+import { KubernetesError, RegxError } from '../errors';
 import type { OpenShiftClient } from './api';
 import { listImageStreams } from './imagestreams';
 import type { ImageConfig, Route } from './types';
@@ -62,4 +62,26 @@ export async function internalRegistryCredentials(client: OpenShiftClient): Prom
   const token = client.bearerToken();
   if (!token) throw new KubernetesError('this kubeconfig user has no token: log in to the cluster with a token or a password first', 401, 'Unauthorized', '');
   return { username: await whoami(client), password: token };
+}
+
+/** Where a promotion into one project of a cluster goes: the internal registry's route, the project as its path, the cluster login. */
+export interface ProjectRegistryDestination {
+  host: string;
+  /** `host/project`: every repository promoted there becomes an image stream of the project. */
+  prefix: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * A project's place in the cluster's internal registry, pushed to as `podman push` after `podman login -u
+ * $(oc whoami) -p $(oc whoami -t)` would: the registry's external host and the cluster token.
+ */
+export async function projectRegistryDestination(client: OpenShiftClient, project: string): Promise<ProjectRegistryDestination> {
+  // A user who may not read the route finds it on an image stream: the project's, else the shared
+  // `openshift` namespace's, which every authenticated user may read (a new project has none yet).
+  const found = await discoverRegistryHost(client, [project, 'openshift']);
+  if (!found) throw new RegxError('not-found', `the internal registry of ${client.server} has no route: a cluster administrator can expose it (oc patch configs.imageregistry.operator.openshift.io/cluster --type merge -p '{"spec":{"defaultRoute":true}}')`);
+  const host = found.host.toLowerCase();
+  return { host, prefix: `${host}/${project}`, ...(await internalRegistryCredentials(client)) };
 }

@@ -97,14 +97,18 @@ export class GpgSigner implements ImageSigner {
     this.description = `GPG key ${opts.keyIdentity}`;
   }
 
-  async sign(req: SignRequest): Promise<SignResult> {
+  async signature(req: Pick<SignRequest, 'manifestDigest' | 'dockerReference' | 'signal'>): Promise<{ bytes: Buffer; signer: string }> {
     const payload = buildPayload({
       dockerReference: req.dockerReference,
       manifestDigest: req.manifestDigest,
       creator: this.opts.creator ?? 'regx',
       timestamp: this.opts.now ? this.opts.now() : Math.floor(Date.now() / 1000),
     });
-    const signature = await gpgSign(payload, { ...this.opts, signal: req.signal });
+    return { bytes: await gpgSign(payload, { ...this.opts, signal: req.signal }), signer: this.opts.keyIdentity };
+  }
+
+  async sign(req: SignRequest): Promise<SignResult> {
+    const signature = (await this.signature(req)).bytes;
     const written = await writeSimpleSignatures({ client: req.client, ref: req.destination, registries: req.registries, env: this.opts.env, signal: req.signal }, req.manifestDigest, [signature]);
     return { kind: 'simple-signing', storedAt: written.where, signer: this.opts.keyIdentity };
   }

@@ -12,7 +12,7 @@ import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from './
 import type { AttachmentLayer } from './attachment-layout';
 import { decryptPrivateKey } from './key-file';
 import { readKeyFile } from './key-pair-files';
-import { buildSigstorePayload } from './payload';
+import { buildPayload, SIGSTORE_SIGNATURE_TYPE } from '../signing/payload';
 import { signBytes } from './sign';
 
 /** optional.creator of what regx signs (containers/image writes "containers/image v5.x"). */
@@ -20,7 +20,7 @@ export const SIGSTORE_CREATOR = 'regx';
 
 /** The attachment layer of one new signature of `manifestDigest` as `dockerReference`. */
 export function sigstoreSignatureLayer(key: KeyObject, manifestDigest: string, dockerReference: string, now: Date = new Date()): AttachmentLayer {
-  const payload = buildSigstorePayload({ manifestDigest, dockerReference, creator: SIGSTORE_CREATOR, timestamp: Math.floor(now.getTime() / 1000) });
+  const payload = buildPayload({ manifestDigest, dockerReference, creator: SIGSTORE_CREATOR, timestamp: Math.floor(now.getTime() / 1000) }, SIGSTORE_SIGNATURE_TYPE);
   const signature = signBytes(key, payload);
   return { mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE, payload, annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString('base64') } };
 }

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { RegxError, sanitizeRemoteText } from '../errors';
 import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from './attachment-layout';
 import type { SigstoreLayer } from './attachments';
-import { parseSigstorePayload } from './payload';
+import { parsePayload, SIGSTORE_SIGNATURE_TYPE } from '../signing/payload';
 import type { SimpleSigningPayload } from '../signing/payload';
 import { UntrustedKeyError } from '../signing/untrusted-key';
 
@@ -74,5 +74,5 @@ export function verifySigstoreLayer(layer: SigstoreLayer, keys: readonly KeyObje
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw invalid(`the ${SIGSTORE_SIGNATURE_ANNOTATION} annotation is not base64`);
   const signature = Buffer.from(b64, 'base64');
   if (!keys.some((k) => verifyBytes(k, layer.payload, signature))) throw new UntrustedKeyError('cryptographic signature verification failed: the signature does not match the payload with the given public key');
-  return parseSigstorePayload(layer.payload);
+  return parsePayload(layer.payload, SIGSTORE_SIGNATURE_TYPE);
 }

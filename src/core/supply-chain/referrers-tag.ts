@@ -34,15 +34,23 @@ function withAdditions(current: ManifestResult | undefined, additions: readonly 
   return Buffer.from(JSON.stringify(body));
 }
 
+export interface ReferrersTagBasis {
+  /** The source's own index: written unchanged when the destination has none and it lists exactly the additions (the copy then has the source's digest). */
+  asIs?: ManifestResult;
+  /** The destination's index as the caller read it earlier (undefined: none was there); read here when not given. */
+  current?: ManifestResult | undefined;
+}
+
 /**
- * Adds `additions` to the subject's referrers index (entries already there are kept once). `asIs`, the
- * source's own index bytes, is written unchanged when the destination has no index and it lists exactly
- * the additions: the copy then has the source's digest. Returns true when something was written.
+ * Adds `additions` to the subject's referrers index (entries already there are kept once). Returns true
+ * when something was written. With `basis.current` the first read is the caller's (made while blobs
+ * moved), and the read right before the write still catches another client's change.
  */
-export async function addToReferrersTag(client: RegistryClient, repository: string, subject: string, additions: readonly Descriptor[], asIs?: ManifestResult, signal?: AbortSignal): Promise<boolean> {
+export async function addToReferrersTag(client: RegistryClient, repository: string, subject: string, additions: readonly Descriptor[], basis: ReferrersTagBasis = {}, signal?: AbortSignal): Promise<boolean> {
   const tag = referrersTagFor(subject);
+  const asIs = basis.asIs;
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const before = await readReferrersTag(client, repository, subject, signal);
+    const before = attempt === 1 && 'current' in basis ? basis.current : await readReferrersTag(client, repository, subject, signal);
     let bytes = withAdditions(before, additions);
     if (!bytes) return false;
     if (!before && asIs) {

@@ -6,10 +6,11 @@ import type { RegistrySetting } from '../registry-settings';
 import { orCancel } from './command';
 import { logInCommandId } from './log-in';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** Adds a preset or a typed registry to `registryExplorer.registries` (never a secret there). */
 export const addRegistryCommand: Command = {
-  id: 'registryExplorer.addRegistry',
+  id: commandIds.addRegistry,
   title: 'Add Registry',
   async run(ctx) {
     const preset = orCancel(

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { CancelledError, RegxError } from '../../core/errors';
 import type { Ctx } from '../ctx';
+import type { CommandId } from './command-ids';
 
 /** One palette or context-menu command. `id` must be declared in package.json (scripts/check-commands.mjs). */
 export interface Command {
-  readonly id: string;
+  readonly id: CommandId;
   /** Human name for error messages, as the palette shows it. */
   readonly title: string;
   run(ctx: Ctx, ...args: unknown[]): unknown;

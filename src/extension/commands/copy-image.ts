@@ -14,6 +14,8 @@ import { inspectImageCommand } from './inspect-image';
 import { pickRegistry } from './pick-registry';
 import { trustRegistry } from './trust-certificate';
 import { chooseTravelling, countTravelling, travellingText } from '../supply-chain/copy-referrers';
+import { commandIds } from './command-ids';
+import { referenceParts } from '../../core/reference/tag-or-digest';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -164,7 +166,7 @@ export async function reportCancelled(ctx: Parameters<Command['run']>[0], plan: 
  * bytes and can cancel; the destination's rows refresh at the end.
  */
 export const copyImageCommand: Command = {
-  id: 'registryExplorer.copyImage',
+  id: commandIds.copyImage,
   title: 'Copy Image To',
   async run(ctx, node, destination) {
     const source = await imageArgument(node, 'Copy Image');
@@ -219,7 +221,7 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
   ctx.log.info(`copying ${from} to ${to}`);
   const result = await copyWithProgress(`Copying ${from} to ${to}`, (options) =>
     copyImage(
-      { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
+      { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } },
       { transport: 'docker', ref: { registry: target, repository, tag } },
       { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), referrers: keep, onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
     ),

@@ -3,6 +3,7 @@ import type { Node } from '../tree/nodes';
 import { pullCommands } from '../pull-commands';
 import type { Command } from './command';
 import { isNode } from './refresh';
+import { commandIds } from './command-ids';
 
 type ImageRow = Extract<Node, { kind: 'tag' | 'platform' }>;
 
@@ -30,7 +31,7 @@ export async function copyText(text: string): Promise<void> {
 }
 
 export const copyDigestReferenceCommand: Command = {
-  id: 'registryExplorer.copyDigestReference',
+  id: commandIds.copyDigestReference,
   title: 'Copy Digest Reference',
   async run(ctx, node) {
     await copyText(digestReference(ctx, node));
@@ -42,7 +43,7 @@ export const copyDigestReferenceCommand: Command = {
  * one whose TLS is not verified, with the flag each tool takes (docker has none: the detail says what instead).
  */
 export const copyPullCommandCommand: Command = {
-  id: 'registryExplorer.copyPullCommand',
+  id: commandIds.copyPullCommand,
   title: 'Copy Pull Command',
   async run(ctx, node) {
     const row = imageRow(node);

@@ -7,6 +7,7 @@ import { abbreviatedDigest } from '../format';
 import type { Log } from '../log';
 import type { Command } from './command';
 import { imageArgument, imageName } from './image-argument';
+import { commandIds } from './command-ids';
 
 /** Every tag of the repository that names `digest`: registries delete by digest, so all of them go. */
 export async function tagsNaming(client: RegistryClient, repository: string, digest: string, concurrency: number): Promise<string[]> {
@@ -40,7 +41,7 @@ export async function confirmDestructive(log: Log, message: string, detail: stri
  * 405/UNSUPPORTED; the core turns that into a message that says so.
  */
 export const deleteImageCommand: Command = {
-  id: 'registryExplorer.deleteImage',
+  id: commandIds.deleteImage,
   title: 'Delete Image',
   async run(ctx, node) {
     const image = await imageArgument(node, 'Delete Image');
@@ -106,7 +107,7 @@ export const deleteImageCommand: Command = {
  * or platform row; on other rows it does nothing.
  */
 export const deleteSelectedCommand: Command = {
-  id: 'registryExplorer.deleteSelected',
+  id: commandIds.deleteSelected,
   title: 'Delete Selected Image',
   async run(ctx) {
     const selected = ctx.tree.view?.selection[0];

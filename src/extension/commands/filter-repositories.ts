@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { orCancel } from './command';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
+import { commandIds } from './command-ids';
 
 export const filterRepositoriesCommand: Command = {
-  id: 'registryExplorer.filterRepositories',
+  id: commandIds.filterRepositories,
   title: 'Filter Repositories',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Filter Repositories', allowOther: false });
@@ -16,7 +17,7 @@ export const filterRepositoriesCommand: Command = {
 };
 
 export const clearFilterCommand: Command = {
-  id: 'registryExplorer.clearFilter',
+  id: commandIds.clearFilter,
   title: 'Clear Filter',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Clear Filter', allowOther: false });

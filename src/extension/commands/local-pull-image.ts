@@ -8,6 +8,8 @@ import { localPullPlan } from '../local/push-plan';
 import type { Command } from './command';
 import { confirmPlan, CopyCancelled, copyWithProgress } from './copy-image';
 import { imageArgument, imageName } from './image-argument';
+import { commandIds } from './command-ids';
+import { referenceParts } from '../../core/reference/tag-or-digest';
 
 /**
  * Copies a registry image into the local engine's store under its registry name, as podman pull
@@ -16,7 +18,7 @@ import { imageArgument, imageName } from './image-argument';
  * A drop always asks.
  */
 export const pullIntoLocalImagesCommand: Command = {
-  id: 'registryExplorer.pullIntoLocalImages',
+  id: commandIds.pullIntoLocalImages,
   title: 'Pull into Local Images',
   async run(ctx, node, how) {
     const source = await imageArgument(node, 'Pull into Local Images');
@@ -39,7 +41,7 @@ export const pullIntoLocalImagesCommand: Command = {
     if (!(await confirmPlan(plan, from, to, source.tag ?? source.reference, dropped, (line) => ctx.log.info(line), `After the pull it names image ${shortImageId(plan.sourceDigest)} (the pulled image's ID).`))) return undefined;
     const result = await copyWithProgress(`Pulling ${from} into Local Images`, (options) =>
       copyImage(
-        { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...(source.reference.includes(':') ? { digest: source.reference } : { tag: source.reference }) } },
+        { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } },
         location,
         { srcClient: ctx.clients.for(source.host), multiArch: 'system', ...options },
       ),

@@ -10,6 +10,7 @@ import { askDestination, confirmPlan, CopyCancelled, copyWithProgress, reportCan
 import type { CopyDestination } from './copy-image';
 import { inspectImageCommand } from './inspect-image';
 import { localImageArgument } from './local-image-argument';
+import { commandIds } from './command-ids';
 
 function isDestination(value: unknown): value is CopyDestination {
   const v = value as Partial<CopyDestination> | null;
@@ -24,7 +25,7 @@ function isDestination(value: unknown): value is CopyDestination {
  * the pushed digest is not the local store's; the plan compares images by their config instead.
  */
 export const pushLocalImageCommand: Command = {
-  id: 'registryExplorer.pushLocalImage',
+  id: commandIds.pushLocalImage,
   title: 'Push to Registry',
   async run(ctx, node, destination) {
     const image = await localImageArgument(ctx, node, 'Push to Registry');

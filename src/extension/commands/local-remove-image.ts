@@ -3,6 +3,7 @@ import { rowReference, shortImageId } from '../local/local-listing';
 import { cancelled } from './command';
 import type { Command } from './command';
 import { localImageArgument } from './local-image-argument';
+import { commandIds } from './command-ids';
 
 /**
  * Removes a local image's name, or the image when it has no other name, after a modal question
@@ -10,7 +11,7 @@ import { localImageArgument } from './local-image-argument';
  * the engine, whose message says so.
  */
 export const removeLocalImageCommand: Command = {
-  id: 'registryExplorer.removeLocalImage',
+  id: commandIds.removeLocalImage,
   title: 'Remove Local Image',
   async run(ctx, node) {
     const image = await localImageArgument(ctx, node, 'Remove Local Image');

@@ -6,13 +6,14 @@ import { orCancel } from './command';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
 import { chooseTrust } from './trust-certificate';
+import { commandIds } from './command-ids';
 
 /**
  * Asks for a username and a password, checks them against the registry, and only then saves
  * them (SecretStorage; auth.json too when the user shares logins). A certificate the registry's
  * settings do not trust leads to the choice of a CA file or skipping verification for that registry.
  */
-export const logInCommandId = 'registryExplorer.logIn';
+export const logInCommandId = commandIds.logIn;
 
 /** What Try Again hands the next attempt: the registry and the username typed, never the password. */
 interface LoginRetry {
@@ -36,7 +37,7 @@ function offerTryAgain(ctx: Ctx, host: string, username: string, error: Authenti
 }
 
 export const logInCommand: Command = {
-  id: 'registryExplorer.logIn',
+  id: commandIds.logIn,
   title: 'Log In',
   async run(ctx, arg) {
     const retry = isLoginRetry(arg) ? arg.retryLogin : undefined;

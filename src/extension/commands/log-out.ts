@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
+import { commandIds } from './command-ids';
 
 export const logOutCommand: Command = {
-  id: 'registryExplorer.logOut',
+  id: commandIds.logOut,
   title: 'Log Out',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Log Out', allowOther: false, among: ctx.logins.hosts });

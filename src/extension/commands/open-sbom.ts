@@ -1,5 +1,6 @@
 import type { SupplyItemNode } from '../supply-chain/nodes';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 function isSbomRow(value: unknown): value is SupplyItemNode {
   const v = value as Partial<SupplyItemNode> | null;
@@ -8,7 +9,7 @@ function isSbomRow(value: unknown): value is SupplyItemNode {
 
 /** On an SBOM row of a Supply chain branch: the SBOM document, read-only, JSON when it is JSON. */
 export const openSbomCommand: Command = {
-  id: 'registryExplorer.openSbom',
+  id: commandIds.openSbom,
   title: 'Open SBOM',
   async run(ctx, node) {
     if (!isSbomRow(node) || !node.sbomBlob) return;

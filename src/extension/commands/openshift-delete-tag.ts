@@ -3,10 +3,11 @@ import { deleteTag, getImageStream, imageStreamModel } from '../../core/openshif
 import { isClusterNode, pickCluster, pickImageStream, pickProject, refreshClusters } from '../openshift/pick';
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** `oc tag -d IS:TAG`, after a modal confirmation: the spec tag and its history go. */
 export const deleteImageStreamTagCommand: Command = {
-  id: 'registryExplorer.deleteImageStreamTag',
+  id: commandIds.deleteImageStreamTag,
   title: 'Delete Image Stream Tag',
   async run(ctx, arg) {
     const title = 'Delete Image Stream Tag';

@@ -1,10 +1,11 @@
 import { DescribePanel } from '../openshift/describe-panel';
 import { pickCluster, pickImageStream, pickProject } from '../openshift/pick';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** Everything `oc describe is NAME -n NS` prints, in a webview, with "Copy pull spec" for both repositories. */
 export const describeImageStreamCommand: Command = {
-  id: 'registryExplorer.describeImageStream',
+  id: commandIds.describeImageStream,
   title: 'Describe Image Stream',
   async run(ctx, arg) {
     const title = 'Describe Image Stream';

@@ -3,10 +3,11 @@ import { discoverRegistryHost, exposeInternalRegistry } from '../../core/openshi
 import { pickCluster } from '../openshift/pick';
 import { cancelled } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** The merge patch `spec.defaultRoute: true` on the registry operator's config; a 403 says it needs a cluster administrator. */
 export const exposeInternalRegistryCommand: Command = {
-  id: 'registryExplorer.exposeInternalRegistry',
+  id: commandIds.exposeInternalRegistry,
   title: 'Expose Internal Registry',
   async run(ctx, arg) {
     const title = 'Expose Internal Registry';

@@ -3,10 +3,11 @@ import { grantRole, subjectLabel } from '../../core/openshift';
 import { pickCluster, pickProject, refreshClusters } from '../openshift/pick';
 import { pickRegistryRole, pickSubject } from '../openshift/pick-subject';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** `oc policy add-role-to-user|group ROLE NAME -n PROJECT`, idempotent: a subject that has the role keeps its binding. */
 export const grantRegistryRoleCommand: Command = {
-  id: 'registryExplorer.grantRegistryRole',
+  id: commandIds.grantRegistryRole,
   title: 'Grant Registry Role',
   async run(ctx, arg) {
     const title = 'Grant Registry Role';

@@ -6,6 +6,7 @@ import { parseNormalizedReference } from '../../core/reference/reference';
 import { isClusterNode, pickCluster, pickProject, refreshClusters, validObjectName } from '../openshift/pick';
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 function sourceProblem(v: string): string | undefined {
   if (!v.trim()) return 'Enter the image to import, e.g. quay.io/team/app:v1';
@@ -25,7 +26,7 @@ type ImportOption = 'scheduled' | 'local' | 'insecure' | 'all';
  * and only then is the import sent again with confirm. The result is per image, in the server's words.
  */
 export const importImageCommand: Command = {
-  id: 'registryExplorer.importImage',
+  id: commandIds.importImage,
   title: 'Import Image',
   async run(ctx, arg) {
     const title = 'Import Image';

@@ -8,6 +8,7 @@ import { pickCluster } from '../openshift/pick';
 import { cancelled } from './command';
 import type { Command } from './command';
 import { chooseTrust } from './trust-certificate';
+import { commandIds } from './command-ids';
 
 /** Asks how to trust the registry route's certificate; the cluster's own CA first, since it often signs the route. */
 async function chooseRouteTrust(ctx: Parameters<Command['run']>[0], host: string, why: string, clusterCa: string | undefined, clusterName: string): Promise<{ caFile?: string; skipVerify?: true }> {
@@ -30,7 +31,7 @@ async function chooseRouteTrust(ctx: Parameters<Command['run']>[0], host: string
  * repositories (one per image stream) browse like any registry's.
  */
 export const logInToInternalRegistryCommand: Command = {
-  id: 'registryExplorer.logInToInternalRegistry',
+  id: commandIds.logInToInternalRegistry,
   title: 'Log In to Internal Registry',
   async run(ctx, arg) {
     const title = 'Log In to Internal Registry';
@@ -42,7 +43,7 @@ export const logInToInternalRegistryCommand: Command = {
     if (!found) {
       const expose = 'Expose Internal Registry';
       const choice = await vscode.window.showWarningMessage(`The internal registry of ${cluster.label} has no route yet.`, { detail: 'A cluster administrator can expose it (Expose Internal Registry).' }, expose);
-      if (choice === expose) await vscode.commands.executeCommand('registryExplorer.exposeInternalRegistry', arg);
+      if (choice === expose) await vscode.commands.executeCommand(commandIds.exposeInternalRegistry, arg);
       return undefined;
     }
     const host = found.host.toLowerCase();

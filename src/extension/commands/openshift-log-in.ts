@@ -7,6 +7,7 @@ import { parseOcLoginCommand } from '../openshift/oc-login-command';
 import { isClusterNode } from '../openshift/pick';
 import { orCancel } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 function validServer(v: string): string | undefined {
   if (parseOcLoginCommand(v)) return undefined;
@@ -24,7 +25,7 @@ function validServer(v: string): string | undefined {
  * lives there (where oc keeps it) and is registered with the log so that it is never printed.
  */
 export const logInToClusterCommand: Command = {
-  id: 'registryExplorer.logInToCluster',
+  id: commandIds.logInToCluster,
   title: 'Log In to Cluster',
   async run(ctx, arg) {
     const title = 'Log In to Cluster';

@@ -5,13 +5,14 @@ import type { LinkPurpose } from '../../core/openshift';
 import { pickCluster, pickProject, validObjectName } from '../openshift/pick';
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /**
  * `oc create secret docker-registry` from a registry login this editor has (or `oc create secret generic
  * --from-file .dockerconfigjson=auth.json`), then optionally `oc secrets link default|builder NAME --for pull|mount`.
  */
 export const createPullSecretCommand: Command = {
-  id: 'registryExplorer.createPullSecret',
+  id: commandIds.createPullSecret,
   title: 'Create Pull Secret',
   async run(ctx, arg) {
     const title = 'Create Pull Secret';

@@ -5,10 +5,11 @@ import { grantRows } from '../openshift/cluster-rows';
 import { isClusterNode, pickCluster, pickProject, refreshClusters } from '../openshift/pick';
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** `oc policy remove-role-from-user|group ROLE NAME -n PROJECT`: every binding of the role loses the subject. */
 export const revokeRegistryRoleCommand: Command = {
-  id: 'registryExplorer.revokeRegistryRole',
+  id: commandIds.revokeRegistryRole,
   title: 'Revoke Registry Role',
   async run(ctx, arg) {
     const title = 'Revoke Registry Role';

@@ -3,10 +3,11 @@ import { guessSourceKind, tagImage, tagNamePattern } from '../../core/openshift'
 import { isClusterNode, pickCluster, pickProject, refreshClusters } from '../openshift/pick';
 import { orCancel } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** `oc tag SRC DEST:TAG [--alias] [--scheduled]`: a source tag is pinned to today's image unless it is an alias. */
 export const tagImageStreamTagCommand: Command = {
-  id: 'registryExplorer.tagImageStreamTag',
+  id: commandIds.tagImageStreamTag,
   title: 'Tag Image Stream Tag',
   async run(ctx, arg) {
     const title = 'Tag Image Stream Tag';

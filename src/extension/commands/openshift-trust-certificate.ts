@@ -5,10 +5,11 @@ import { mergeCaBundles, resolveContext, trustClusterCa, updateKubeconfigFile } 
 import { chooseClusterTrust } from '../openshift/cluster-trust';
 import { pickCluster } from '../openshift/pick';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** The action of a "certificate is not trusted" row: trust the CA the server presents, or skip, for this cluster. */
 export const trustClusterCertificateCommand: Command = {
-  id: 'registryExplorer.trustClusterCertificate',
+  id: commandIds.trustClusterCertificate,
   title: 'Trust Cluster Certificate',
   async run(ctx, arg) {
     const cluster = await pickCluster(ctx, arg, 'Trust Cluster Certificate');

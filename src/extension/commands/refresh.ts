@@ -1,9 +1,10 @@
 import type { Node } from '../tree/nodes';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
 
 /** From the view's title: everything. From a row: that registry or repository only. */
 export const refreshCommand: Command = {
-  id: 'registryExplorer.refresh',
+  id: commandIds.refresh,
   title: 'Refresh',
   run(ctx, node) {
     ctx.tree.refresh(isNode(node) ? node : undefined);

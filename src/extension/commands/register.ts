@@ -3,6 +3,8 @@ import type { Ctx } from '../ctx';
 import { addRegistryCommand } from './add-registry';
 import { guarded } from './command';
 import type { Command } from './command';
+import { commandIds } from './command-ids';
+import type { CommandId } from './command-ids';
 import { copyImageCommand } from './copy-image';
 import { copyDigestReferenceCommand, copyPullCommandCommand } from './copy-reference';
 import { deleteImageCommand, deleteSelectedCommand } from './delete-image';
@@ -41,58 +43,65 @@ import { searchRepositoriesCommand } from './search-repositories';
 import { showLogCommand } from './show-log';
 import { addRepositoryToWatchCommand } from './watch-repository';
 
-/** Every command the extension has; scripts/check-commands.mjs compares this with package.json. */
-export const commands: readonly Command[] = [
-  addRegistryCommand,
-  removeRegistryCommand,
-  refreshCommand,
-  logInCommand,
-  logOutCommand,
-  filterRepositoriesCommand,
-  clearFilterCommand,
-  addRepositoryToWatchCommand,
-  searchRepositoriesCommand,
-  trustCertificateCommand,
-  retryCommand,
-  loadMoreCommand,
-  copyDigestReferenceCommand,
-  copyPullCommandCommand,
-  inspectImageCommand,
-  copyImageCommand,
-  tagImageCommand,
-  signImageCommand,
-  deleteImageCommand,
-  deleteSelectedCommand,
-  copyRepositoryNameCommand,
-  filterTagsCommand,
-  clearTagFilterCommand,
-  deleteRepositoryCommand,
-  showLogCommand,
-  promoteCommand,
-  syncFileDryRunCommand,
-  syncFileCommand,
+/**
+ * Every command the extension has, by id: a command declared in command-ids.ts without a handler here, or
+ * one here that is not declared, fails to compile.
+ */
+export const commands: { readonly [I in CommandId]: Command } = {
+  [commandIds.addRegistry]: addRegistryCommand,
+  [commandIds.removeRegistry]: removeRegistryCommand,
+  [commandIds.refresh]: refreshCommand,
+  [commandIds.logIn]: logInCommand,
+  [commandIds.logOut]: logOutCommand,
+  [commandIds.filterRepositories]: filterRepositoriesCommand,
+  [commandIds.clearFilter]: clearFilterCommand,
+  [commandIds.addRepositoryToWatch]: addRepositoryToWatchCommand,
+  [commandIds.searchRepositories]: searchRepositoriesCommand,
+  [commandIds.trustCertificate]: trustCertificateCommand,
+  [commandIds.retry]: retryCommand,
+  [commandIds.loadMore]: loadMoreCommand,
+  [commandIds.copyDigestReference]: copyDigestReferenceCommand,
+  [commandIds.copyPullCommand]: copyPullCommandCommand,
+  [commandIds.inspectImage]: inspectImageCommand,
+  [commandIds.copyImage]: copyImageCommand,
+  [commandIds.tagImage]: tagImageCommand,
+  [commandIds.signImage]: signImageCommand,
+  [commandIds.deleteImage]: deleteImageCommand,
+  [commandIds.deleteSelected]: deleteSelectedCommand,
+  [commandIds.copyRepositoryName]: copyRepositoryNameCommand,
+  [commandIds.filterTags]: filterTagsCommand,
+  [commandIds.clearTagFilter]: clearTagFilterCommand,
+  [commandIds.deleteRepository]: deleteRepositoryCommand,
+  [commandIds.showLog]: showLogCommand,
+  [commandIds.promote]: promoteCommand,
+  [commandIds.syncFileDryRun]: syncFileDryRunCommand,
+  [commandIds.syncFile]: syncFileCommand,
   // Local Images (podman's or Docker's store)
-  refreshLocalImagesCommand,
-  pushLocalImageCommand,
-  pullIntoLocalImagesCommand,
-  inspectLocalImageCommand,
-  removeLocalImageCommand,
-  openSbomCommand,
+  [commandIds.refreshLocalImages]: refreshLocalImagesCommand,
+  [commandIds.pushLocalImage]: pushLocalImageCommand,
+  [commandIds.pullIntoLocalImages]: pullIntoLocalImagesCommand,
+  [commandIds.inspectLocalImage]: inspectLocalImageCommand,
+  [commandIds.removeLocalImage]: removeLocalImageCommand,
+  [commandIds.openSbom]: openSbomCommand,
   // OpenShift (the OpenShift Clusters view)
-  logInToClusterCommand,
-  refreshClustersCommand,
-  trustClusterCertificateCommand,
-  describeImageStreamCommand,
-  importImageCommand,
-  tagImageStreamTagCommand,
-  deleteImageStreamTagCommand,
-  grantRegistryRoleCommand,
-  revokeRegistryRoleCommand,
-  createPullSecretCommand,
-  exposeInternalRegistryCommand,
-  logInToInternalRegistryCommand,
-];
+  [commandIds.logInToCluster]: logInToClusterCommand,
+  [commandIds.refreshClusters]: refreshClustersCommand,
+  [commandIds.trustClusterCertificate]: trustClusterCertificateCommand,
+  [commandIds.describeImageStream]: describeImageStreamCommand,
+  [commandIds.importImage]: importImageCommand,
+  [commandIds.tagImageStreamTag]: tagImageStreamTagCommand,
+  [commandIds.deleteImageStreamTag]: deleteImageStreamTagCommand,
+  [commandIds.grantRegistryRole]: grantRegistryRoleCommand,
+  [commandIds.revokeRegistryRole]: revokeRegistryRoleCommand,
+  [commandIds.createPullSecret]: createPullSecretCommand,
+  [commandIds.exposeInternalRegistry]: exposeInternalRegistryCommand,
+  [commandIds.logInToInternalRegistry]: logInToInternalRegistryCommand,
+};
 
 export function registerCommands(ctx: Ctx): void {
-  for (const command of commands) ctx.own(vscode.commands.registerCommand(command.id, guarded(ctx, command)));
+  // Registered under the key, the id the compiler checked; a handler whose own id differs is a bug worth failing on.
+  for (const [id, command] of Object.entries(commands)) {
+    if (command.id !== id) throw new Error(`command ${id} is handled by ${command.id}`);
+    ctx.own(vscode.commands.registerCommand(id, guarded(ctx, command)));
+  }
 }

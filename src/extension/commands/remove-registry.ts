@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { withoutRegistry } from '../registry-settings';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
+import { commandIds } from './command-ids';
 
 export const removeRegistryCommand: Command = {
-  id: 'registryExplorer.removeRegistry',
+  id: commandIds.removeRegistry,
   title: 'Remove Registry',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Remove Registry', allowOther: false });

@@ -9,6 +9,7 @@ import type { Command } from './command';
 import { copyText } from './copy-reference';
 import { confirmDestructive } from './delete-image';
 import { isNode } from './refresh';
+import { commandIds } from './command-ids';
 
 function repositoryRow(node: unknown): RepositoryNode {
   if (!isNode(node) || node.kind !== 'repository') throw new vscode.CancellationError();
@@ -16,7 +17,7 @@ function repositoryRow(node: unknown): RepositoryNode {
 }
 
 export const copyRepositoryNameCommand: Command = {
-  id: 'registryExplorer.copyRepositoryName',
+  id: commandIds.copyRepositoryName,
   title: 'Copy Repository Name',
   async run(_ctx, node) {
     const row = repositoryRow(node);
@@ -25,7 +26,7 @@ export const copyRepositoryNameCommand: Command = {
 };
 
 export const filterTagsCommand: Command = {
-  id: 'registryExplorer.filterTags',
+  id: commandIds.filterTags,
   title: 'Filter Tags',
   async run(ctx, node) {
     const row = repositoryRow(node);
@@ -42,7 +43,7 @@ export const filterTagsCommand: Command = {
 };
 
 export const clearTagFilterCommand: Command = {
-  id: 'registryExplorer.clearTagFilter',
+  id: commandIds.clearTagFilter,
   title: 'Clear Tag Filter',
   async run(ctx, node) {
     const row = repositoryRow(node);
@@ -56,7 +57,7 @@ export const clearTagFilterCommand: Command = {
  * afterwards (Distribution lists an empty repository until garbage collection) is said up front.
  */
 export const deleteRepositoryCommand: Command = {
-  id: 'registryExplorer.deleteRepository',
+  id: commandIds.deleteRepository,
   title: 'Delete Repository',
   async run(ctx, node) {
     const row = repositoryRow(node);

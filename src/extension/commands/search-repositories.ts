@@ -5,13 +5,14 @@ import { orCancel } from './command';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
 import { searchApiOf } from '../tree/search-api';
+import { commandIds } from './command-ids';
 
 /** Pages of search results read before offering them: enough to pick from, bounded for a vague query. */
 const maxPages = 5;
 
 /** Quay and Harbor registries that refuse _catalog: find repositories by name and watch them. */
 export const searchRepositoriesCommand: Command = {
-  id: 'registryExplorer.searchRepositories',
+  id: commandIds.searchRepositories,
   title: 'Search Repositories',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Search Repositories', allowOther: false });

@@ -16,6 +16,7 @@ import { loadRegistriesSetting, registriesDirectorySetting } from '../supply-cha
 import { cancelled, orCancel } from './command';
 import type { Command } from './command';
 import { imageArgument, imageName } from './image-argument';
+import { commandIds } from './command-ids';
 
 /** Asked again this many times after a wrong passphrase. */
 const PASSPHRASE_TRIES = 3;
@@ -101,7 +102,7 @@ async function signWithGpg(ctx: Ctx, ref: ImageReference, fingerprint: string, r
 
 /** Signs a tag with a sigstore key file or one of the user's GPG keys; the signature is stored where registries.d says. */
 export const signImageCommand: Command = {
-  id: 'registryExplorer.signImage',
+  id: commandIds.signImage,
   title: 'Sign Image',
   async run(ctx, node) {
     const image = await imageArgument(node, 'Sign Image');

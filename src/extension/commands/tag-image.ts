@@ -4,10 +4,11 @@ import { anchoredTagRegexp } from '../../core/reference/grammar';
 import { orCancel } from './command';
 import type { Command } from './command';
 import { imageArgument, imageName } from './image-argument';
+import { commandIds } from './command-ids';
 
 /** More tags for an image in its repository: a manifest-only PUT per tag, no blob moves. */
 export const tagImageCommand: Command = {
-  id: 'registryExplorer.tagImage',
+  id: commandIds.tagImage,
   title: 'Tag Image',
   async run(ctx, node) {
     const image = await imageArgument(node, 'Tag Image');

@@ -13,6 +13,7 @@ import { withRegistry, withRegistryFields } from '../registry-settings';
 import { cancelled } from './command';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
+import { commandIds } from './command-ids';
 
 export type RegistryTrust = { caFile: string } | { skipVerify: true };
 
@@ -94,7 +95,7 @@ export async function trustRegistry(ctx: Ctx, host: string, why: string): Promis
 }
 
 export const trustCertificateCommand: Command = {
-  id: 'registryExplorer.trustCertificate',
+  id: commandIds.trustCertificate,
   title: 'Trust Certificate',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Trust Certificate', allowOther: false });

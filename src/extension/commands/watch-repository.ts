@@ -3,12 +3,13 @@ import { withRegistry, withWatchedRepository } from '../registry-settings';
 import { orCancel } from './command';
 import type { Command } from './command';
 import { pickRegistry } from './pick-registry';
+import { commandIds } from './command-ids';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
 
 /** For registries that do not list their catalog: name a repository (ns/app) or a namespace (ns/). */
 export const addRepositoryToWatchCommand: Command = {
-  id: 'registryExplorer.addRepositoryToWatch',
+  id: commandIds.addRepositoryToWatch,
   title: 'Add Repository to Watch',
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Add Repository to Watch', allowOther: false });

@@ -9,12 +9,13 @@ import type { Node } from '../tree/nodes';
 import { registriesViewId } from '../tree/registries-tree';
 import { localImagesViewId } from './local-images-tree';
 import type { LocalImageNode, LocalNode } from './local-nodes';
+import { commandIds } from '../commands/command-ids';
 
 /** VS Code's mime type for items dragged out of a tree view: the view id, lowercased. */
 const localMime = `application/vnd.code.tree.${localImagesViewId.toLowerCase()}`;
 const registriesMime = `application/vnd.code.tree.${registriesViewId.toLowerCase()}`;
-export const pushLocalImageCommandId = 'registryExplorer.pushLocalImage';
-export const pullIntoLocalImagesCommandId = 'registryExplorer.pullIntoLocalImages';
+export const pushLocalImageCommandId = commandIds.pushLocalImage;
+export const pullIntoLocalImagesCommandId = commandIds.pullIntoLocalImages;
 
 /** Where a local image goes when dropped on a registry row (its own repository path) or a repository row. */
 export function dropDestination(image: LocalImageNode, target: Node): CopyDestination | undefined {
@@ -24,19 +25,27 @@ export function dropDestination(image: LocalImageNode, target: Node): CopyDestin
 }
 
 /**
- * The rows dragged out of a tree. Within one view VS Code hands back the objects handleDrag set;
- * from another view it hands their JSON, so both are read (the rows are plain data either way).
+ * The rows dragged out of a tree. Within one view VS Code hands back the objects handleDrag set.
+ * From another view it hands two items under the source view's mime type: first the workbench's
+ * own `{id, itemHandles}` (handles only that view's extension host can resolve), then the JSON of
+ * what handleDrag set. `DataTransfer.get` returns only the first, so every item is read and the
+ * first that holds rows wins.
  */
 export async function draggedRows<T>(data: vscode.DataTransfer, mime: string): Promise<readonly T[] | undefined> {
-  const item = data.get(mime);
-  if (!item) return undefined;
-  if (Array.isArray(item.value)) return item.value as T[];
-  try {
-    const parsed: unknown = JSON.parse(await item.asString());
-    return Array.isArray(parsed) ? (parsed as T[]) : undefined;
-  } catch {
-    return undefined;
+  const items: vscode.DataTransferItem[] = [];
+  data.forEach((item, type) => {
+    if (type === mime) items.push(item);
+  });
+  for (const item of items) {
+    if (Array.isArray(item.value)) return item.value as T[];
+    try {
+      const parsed: unknown = JSON.parse(await item.asString());
+      if (Array.isArray(parsed)) return parsed as T[];
+    } catch {
+      // Not JSON (the workbench's empty placeholder): try the next item.
+    }
   }
+  return undefined;
 }
 
 export class LocalImagesDragAndDrop implements vscode.TreeDragAndDropController<LocalNode> {

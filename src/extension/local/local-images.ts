@@ -7,14 +7,13 @@ import type { LocalEngine, LocalStore } from '../../core/local/engine';
 import { findPodman } from '../../core/local/podman-service';
 import type { Ctx } from '../ctx';
 import { Disposable } from '../disposable';
-import { LocalDocuments } from './local-documents';
+import { registerLocalImageDocuments } from './local-documents';
 import { LocalImagesDragAndDrop } from './local-drag-and-drop';
 import { LocalImagesTree, localImagesViewId } from './local-images-tree';
 import { configuredSocket, localEngineSection } from './local-settings';
 
 export class LocalImages extends Disposable {
   readonly tree: LocalImagesTree;
-  readonly documents: LocalDocuments;
   private connection: Promise<LocalEngine> | undefined;
   private store: { engine: LocalEngine; store: Promise<LocalStore | undefined> } | undefined;
 
@@ -28,7 +27,7 @@ export class LocalImages extends Disposable {
         () => this.forget(),
       ),
     );
-    this.documents = this.register(new LocalDocuments(() => this.engine()));
+    registerLocalImageDocuments(ctx.rawDocuments, () => this.engine());
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(localEngineSection)) return;

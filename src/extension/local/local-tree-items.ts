@@ -3,8 +3,9 @@ import { formatAge, formatSize } from '../format';
 import { asErrorRow, asMessageRow } from '../tree/status-rows';
 import { rowReference, shortImageId, untaggedRepository } from './local-listing';
 import type { LocalNode } from './local-nodes';
+import { commandIds } from '../commands/command-ids';
 
-export const refreshLocalImagesCommandId = 'registryExplorer.refreshLocalImages';
+export const refreshLocalImagesCommandId = commandIds.refreshLocalImages;
 
 /**
  * contextValue tokens of the Local Images rows (matched in package.json with

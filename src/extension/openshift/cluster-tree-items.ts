@@ -3,9 +3,10 @@ import { subjectLabel } from '../../core/openshift';
 import type { ClusterTreeNode } from './cluster-nodes';
 import { asErrorRow, asMessageRow } from '../tree/status-rows';
 import { historyRow, tagRow } from './cluster-rows';
+import { commandIds } from '../commands/command-ids';
 
 /** What clicking an error row does: load it again. */
-export const refreshClustersCommandId = 'registryExplorer.refreshClusters';
+export const refreshClustersCommandId = commandIds.refreshClusters;
 
 /**
  * contextValue tokens, matched in package.json with `viewItem =~ /(^|\s)token(\s|$)/`: the node kind

@@ -8,7 +8,8 @@ import { Disposable } from '../disposable';
 import { copyText, pageHtml, panelError } from '../webview-panel';
 import { showImageStreamDocument } from './image-stream-documents';
 
-export const describeViewType = 'registryExplorer.describeImageStream';
+// A webview's type, not a command (the command that opens it is commandIds.describeImageStream).
+export const describeViewType = 'registryExplorer.imageStreamDescription';
 
 /**
  * One webview per image stream, showing what `oc describe is NAME -n NS` prints. The page holds no

@@ -6,6 +6,7 @@ import type { ClusterContextInfo } from '../../core/openshift';
 import { orCancel } from '../commands/command';
 import type { Ctx } from '../ctx';
 import type { ClusterTreeNode } from './cluster-nodes';
+import { commandIds } from '../commands/command-ids';
 
 export function isClusterNode(value: unknown): value is ClusterTreeNode {
   return typeof value === 'object' && value !== null && 'kind' in value && 'id' in value && ('contextName' in value || 'context' in value);
@@ -31,7 +32,7 @@ export async function pickCluster(ctx: Ctx, arg: unknown, title: string): Promis
   if (known) return known;
   if (contexts.length === 0) {
     const logIn = 'Log In to Cluster';
-    void vscode.window.showInformationMessage(`${title}: the kubeconfig has no cluster yet.`, logIn).then((c) => c === logIn && vscode.commands.executeCommand('registryExplorer.logInToCluster'));
+    void vscode.window.showInformationMessage(`${title}: the kubeconfig has no cluster yet.`, logIn).then((c) => c === logIn && vscode.commands.executeCommand(commandIds.logInToCluster));
     throw new vscode.CancellationError();
   }
   if (contexts.length === 1) return contexts[0] as ClusterContextInfo;

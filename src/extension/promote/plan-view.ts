@@ -10,7 +10,7 @@ import { abbreviatedDigest, formatSize } from '../format';
 
 export const syncPlanViewId = 'registryExplorer.syncPlan';
 
-type RowState = 'copy' | 'skip' | 'prune' | 'running' | 'copied' | 'unchanged' | 'pruned' | 'failed';
+type RowState = 'copy' | 'skip' | 'prune' | 'running' | 'copied' | 'unchanged' | 'pruned' | 'failed' | 'stopped' | 'kept';
 
 export interface PlanRow {
   id: string;
@@ -21,6 +21,8 @@ export interface PlanRow {
   size?: number;
   /** The failure's words, shown on hover. */
   message?: string;
+  /** Where the image comes from, shown on hover (the row stays short enough to read beside a question). */
+  source?: string;
 }
 
 interface RepoGroup {
@@ -38,6 +40,8 @@ const icons: Record<RowState, vscode.ThemeIcon> = {
   unchanged: new vscode.ThemeIcon('check'),
   pruned: new vscode.ThemeIcon('trash'),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  stopped: new vscode.ThemeIcon('circle-slash'),
+  kept: new vscode.ThemeIcon('circle-outline'),
 };
 
 const words: Record<RowState, string> = {
@@ -49,6 +53,8 @@ const words: Record<RowState, string> = {
   unchanged: 'unchanged',
   pruned: 'removed',
   failed: 'failed',
+  stopped: 'not run (cancelled)',
+  kept: 'kept (deleting was not chosen)',
 };
 
 /** `docker://host/repo:tag` -> [`host/repo`, `tag`]. */
@@ -65,6 +71,8 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
   readonly onDidChangeTreeData = this.changed.event;
   /** What the view says above its rows (what was planned, from where). */
   title = '';
+  /** The view showing this tree, whose message carries the title. */
+  treeView: vscode.TreeView<RepoGroup | PlanRow> | undefined;
 
   /** Shows a plan: every image and every tag to remove, grouped by destination repository. */
   show(result: SyncResult): void {
@@ -79,7 +87,7 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
       g.rows.push(r);
       this.byName.set(name, r);
     };
-    for (const e of result.plan) add(e.destination, { state: e.action, digest: e.digest, size: e.size, detail: `from ${formatReference(e.source)}` });
+    for (const e of result.plan) add(e.destination, { state: e.action, digest: e.digest, size: e.size, source: formatReference(e.source) });
     for (const p of result.prunes) add(p.destination, { state: 'prune', digest: p.digest });
     for (const f of result.failures) {
       if (!f.destination || this.byName.has(f.destination)) continue;
@@ -92,6 +100,19 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
     }
     this.groups = [...groups.values()].sort((a, b) => a.label.localeCompare(b.label));
     for (const g of this.groups) g.rows.sort((a, b) => a.label.localeCompare(b.label));
+    if (this.treeView) this.treeView.message = this.title;
+    this.changed.fire();
+  }
+
+  /** A run ended without deleting: the tags planned for removal are still there, and say so. */
+  keptPrunes(): void {
+    for (const g of this.groups) for (const r of g.rows) if (r.state === 'prune') r.state = 'kept';
+    this.changed.fire();
+  }
+
+  /** A run was cancelled: what had not finished says so (what landed keeps its row). */
+  stopped(): void {
+    for (const g of this.groups) for (const r of g.rows) if (r.state === 'copy' || r.state === 'running' || r.state === 'prune') r.state = 'stopped';
     this.changed.fire();
   }
 
@@ -142,6 +163,7 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
     item.description = [words[element.state], element.size !== undefined ? formatSize(element.size) : undefined, element.digest ? abbreviatedDigest(element.digest) : undefined, element.detail].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${element.label}: ${words[element.state]}`);
+    if (element.source) tip.appendText(`\nfrom ${element.source}`);
     if (element.detail) tip.appendText(`\n${element.detail}`);
     if (element.digest) tip.appendText(`\n${element.digest}`);
     if (element.message) tip.appendText(`\n\n${element.message}`);

@@ -1,17 +1,17 @@
-// "Promote..." on a tag, a repository or a registry row: pick where to (a registry and a path in it),
-// which tags (a repository's or a registry's: all, a pattern, a version range, the newest N), see the
-// plan in the Sync Plan view, then confirm and watch each image land (or fail, with its reason).
+// "Promote..." on a tag, a repository or a registry row: pick where to (a registry and a path in it, or an
+// OpenShift project's internal registry), which tags (a tag's new name; a repository's or a registry's: all,
+// a pattern, a version range, the newest N) and whether tags the source no longer has go, see the plan in
+// the Sync Plan view, then confirm and watch each image land (or fail, with its reason).
 import * as vscode from 'vscode';
 import { parseNormalizedReference, withTag } from '../../core/reference/reference';
+import type { ImageReference } from '../../core/reference/reference';
 import { syncDestination } from '../../core/sync/naming';
 import type { SyncTarget } from '../../core/sync/run';
-import { parseRange } from '../../core/sync/semver';
-import { goRegExp } from '../../core/sync/tag-filter';
-import type { SourceSpec, TagSelection } from '../../core/sync/types';
-import { cancelled, orCancel } from '../commands/command';
-import { pickRegistry } from '../commands/pick-registry';
+import type { SourceSpec } from '../../core/sync/types';
 import type { Ctx } from '../ctx';
 import type { RegistryNode, RepositoryNode, TagNode } from '../tree/nodes';
+import { pickDestination, resolveDestination } from './destination';
+import { askPath, askPrune, askTag, askTags, confirmRun } from './promote-questions';
 import { runPlan, runSummary } from './run-plan';
 import { planView } from './sync-file';
 
@@ -22,44 +22,6 @@ const MAX_REPOSITORIES = 1000;
 function isRow(v: unknown): v is Row {
   const kind = (v as { kind?: unknown } | null)?.kind;
   return kind === 'tag' || kind === 'repository' || kind === 'registry';
-}
-
-/** Which tags of a repository (or of every repository of a registry) to promote. */
-async function askTags(what: string): Promise<{ select: TagSelection; newest?: number }> {
-  type Item = vscode.QuickPickItem & { pick: 'all' | 'regex' | 'semver' | 'newest' };
-  const picked = orCancel(
-    await vscode.window.showQuickPick<Item>(
-      [
-        { label: 'All tags', pick: 'all' },
-        { label: 'Tags matching a pattern', description: 'e.g. ^v1\\.', pick: 'regex' },
-        { label: 'Versions in a range', description: 'e.g. >=1.2 <2', pick: 'semver' },
-        { label: 'The newest versions', description: 'the N highest version tags', pick: 'newest' },
-      ],
-      { title: `Promote ${what}: which tags?`, ignoreFocusOut: true },
-    ),
-  );
-  const ask = (prompt: string, check: (v: string) => string | undefined) =>
-    vscode.window.showInputBox({ title: `Promote ${what}`, prompt, ignoreFocusOut: true, validateInput: (v) => check(v.trim()) }).then((v) => orCancel(v).trim());
-  const valid = (f: () => unknown) => {
-    try {
-      f();
-      return undefined;
-    } catch (err) {
-      return (err as Error).message;
-    }
-  };
-  switch (picked.pick) {
-    case 'all':
-      return { select: { kind: 'all' } };
-    case 'regex':
-      return { select: { kind: 'regex', pattern: await ask('A regular expression the tags must match (unanchored: add ^ and $)', (v) => (v ? valid(() => goRegExp(v)) : 'Enter a pattern')) } };
-    case 'semver':
-      return { select: { kind: 'semver', range: await ask('A version range, e.g. >=1.2 <2 or ~1.4', (v) => valid(() => parseRange(v))) } };
-    default: {
-      const n = await ask('How many of the highest versions', (v) => (/^[1-9]\d{0,4}$/.test(v) ? undefined : 'A whole number from 1'));
-      return { select: { kind: 'all' }, newest: Number(n) };
-    }
-  }
 }
 
 /** What the row promotes, as sync sources. */
@@ -76,45 +38,40 @@ async function sourcesOf(ctx: Ctx, row: Row, signal: AbortSignal): Promise<Sourc
   return repositories.map((r) => ({ ref: parseNormalizedReference(`${host}/${r}`), select, newest, excludeReferrerTags: true }));
 }
 
-/** The path under the destination registry: the repository keeps its last name under it (as sync names it). */
-async function askPath(host: string, suggestion: string): Promise<string> {
-  const path = orCancel(
-    await vscode.window.showInputBox({
-      title: `Promote to ${host}`,
-      prompt: 'Path under which the repositories go (each keeps its own name); empty for the top level',
-      value: suggestion,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' || /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(v.trim()) ? undefined : 'Lowercase path components separated by /, e.g. team/prod'),
-    }),
-  );
-  return path.trim();
-}
-
 /** "Promote..." on a tree row (src/extension/commands/promote.ts declares the command). */
 export async function promote(ctx: Ctx, arg: unknown): Promise<void> {
-  {
-    if (!isRow(arg)) throw new Error('Run Promote from a registry, repository or tag row.');
-    const host = await pickRegistry(ctx, undefined, { title: 'Promote to which registry?', allowOther: true });
+  if (!isRow(arg)) throw new Error('Run Promote from a registry, repository or tag row.');
+  const what = arg.kind === 'tag' ? `${arg.repository}:${arg.tag}` : arg.kind === 'repository' ? arg.repository : arg.registry.host;
+  const destination = await resolveDestination(ctx, await pickDestination(ctx, `Promote ${what} to...`));
+  try {
     const namespace = arg.kind === 'registry' ? '' : arg.repository.includes('/') ? arg.repository.slice(0, arg.repository.lastIndexOf('/')) : '';
-    const path = await askPath(host, namespace);
-    const prefix = path ? `${host}/${path}` : host;
+    let prefix = destination.prefix;
+    if (prefix === undefined) {
+      const path = await askPath(destination.host, namespace);
+      prefix = path ? `${destination.host}/${path}` : destination.host;
+    }
+    const tag = arg.kind === 'tag' ? await askTag(arg.tag) : undefined;
     const abort = new AbortController();
     const sources = await sourcesOf(ctx, arg, abort.signal);
-    const targets: SyncTarget[] = sources.map((spec) => ({ spec, destinations: [{ map: (src) => syncDestination(src, prefix, false), host }] }));
-    const what = arg.kind === 'tag' ? `${arg.repository}:${arg.tag}` : arg.kind === 'repository' ? arg.repository : arg.registry.host;
-    const plan = await runPlan(ctx, planView(ctx), targets, { title: `Planning the promotion of ${what} to ${prefix}`, dryRun: true });
+    const prune = arg.kind !== 'tag' && sources.every((s) => s.select.kind === 'all' && s.newest === undefined) && (await askPrune(what));
+    const under = prefix;
+    const map = (src: ImageReference): ImageReference => (tag ? withTag(syncDestination(src, under, false), tag) : syncDestination(src, under, false));
+    const targets: SyncTarget[] = sources.map((spec) => ({ spec: { ...spec, prune }, destinations: [{ map, host: destination.host }] }));
+    const to = destination.prefix ? `${destination.label} (${prefix})` : prefix;
+    const opts = { destination: (host: string) => (host === destination.host ? destination.client : undefined) };
+    const plan = await runPlan(ctx, planView(ctx), targets, { ...opts, title: `Promote ${what} to ${to}`, dryRun: true });
     const copies = plan.plan.filter((p) => p.action === 'copy').length;
     if (plan.plan.length === 0 && plan.failures.length > 0) throw new Error(`${plan.failures[0]?.message ?? 'nothing to promote'} (see the Sync Plan view)`);
-    if (copies === 0) {
-      void vscode.window.showInformationMessage(`${what}: every image is at ${prefix} already${plan.failures.length ? `; ${plan.failures.length} could not be checked (see the Sync Plan view)` : ''}.`);
+    if (copies === 0 && plan.prunes.length === 0) {
+      void vscode.window.showInformationMessage(`${what}: every image is at ${to} already${plan.failures.length ? `; ${plan.failures.length} could not be checked (see the Sync Plan view)` : ''}.`);
       return;
     }
-    const go: vscode.MessageItem = { title: 'Promote' };
-    const choice = await vscode.window.showWarningMessage(`Copy ${copies} image${copies === 1 ? '' : 's'} to ${prefix}?`, { modal: true, detail: `${plan.plan.length - copies} are there already. The Sync Plan view lists each one.` }, go);
-    if (choice !== go) cancelled();
-    const result = await runPlan(ctx, planView(ctx), targets, { title: `Promoting ${what} to ${prefix}`, dryRun: false });
-    const summary = `${what} to ${prefix}: ${runSummary(result)}.`;
+    const confirmed = await confirmRun(copies, plan.plan.length - copies, plan.prunes, to);
+    const result = await runPlan(ctx, planView(ctx), targets, { ...opts, title: `Promoting ${what} to ${to}`, dryRun: false, prune: confirmed.prune });
+    const summary = `${what} to ${to}: ${runSummary(result)}.`;
     if (result.failures.length) void vscode.window.showWarningMessage(summary);
     else void vscode.window.showInformationMessage(summary);
+  } finally {
+    void destination.client?.close();
   }
 }

@@ -3,6 +3,7 @@
 // or whether TLS is checked), progress shows per image and can be cancelled, and the Sync Plan view
 // holds what was planned and what each image did.
 import * as vscode from 'vscode';
+import type { RegistryClient } from '../../core/registry/client';
 import { runSync } from '../../core/sync/run';
 import type { SyncResult, SyncTarget } from '../../core/sync/run';
 import type { SyncEvent } from '../../core/sync/types';
@@ -17,6 +18,8 @@ export interface PlanRunOptions {
   prune?: boolean;
   /** Images at once touching one registry, by host (a sync file's `concurrency`). */
   perRegistry?: (host: string) => number;
+  /** A client of its own for a destination host (a cluster project's registry, with the cluster token). */
+  destination?: (host: string) => RegistryClient | undefined;
 }
 
 /** Settings a workspace file may hold that the editor does not take from it. */
@@ -26,7 +29,7 @@ export function ignoredFileSettings(targets: readonly SyncTarget[]): boolean {
 }
 
 export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTarget[], opts: PlanRunOptions): Promise<SyncResult> {
-  const clients = { source: (host: string) => ctx.clients.for(host), destination: (host: string) => ctx.clients.for(host) };
+  const clients = { source: (host: string) => ctx.clients.for(host), destination: (host: string) => opts.destination?.(host) ?? ctx.clients.for(host) };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: opts.title, cancellable: true },
     async (progress, token) => {
@@ -42,7 +45,7 @@ export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTa
         }
         if (e.event === 'planned') {
           planned++;
-          progress.report({ message: `checked ${planned} images` });
+          progress.report({ message: `checked ${planned} image${planned === 1 ? '' : 's'}` });
           return;
         }
         if (e.event === 'copied' || e.event === 'skipped' || e.event === 'failed' || e.event === 'pruned') {
@@ -68,8 +71,11 @@ export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTa
           // The view is hidden until there is a plan to show (it would only take room from the trees).
           await vscode.commands.executeCommand('setContext', 'registryExplorer.syncPlanShown', true);
           await vscode.commands.executeCommand(`${syncPlanViewId}.focus`);
-        }
+        } else if (!opts.prune) view.keptPrunes();
         return result;
+      } catch (err) {
+        if (!opts.dryRun && abort.signal.aborted) view.stopped();
+        throw err;
       } finally {
         sub.dispose();
       }

@@ -7,6 +7,7 @@ import { cancelled } from '../commands/command';
 import { PlanView, syncPlanViewId } from './plan-view';
 import { ignoredFileSettings, runPlan, runSummary } from './run-plan';
 import type * as ProblemsModule from './sync-file-problems';
+import { commandIds } from '../commands/command-ids';
 
 // The YAML reader loads when a sync file is first checked, not when the extension activates.
 type Problems = typeof ProblemsModule;
@@ -28,7 +29,7 @@ export function planView(ctx: Ctx): PlanView {
 }
 
 export function registerSyncFiles(ctx: Ctx): void {
-  ctx.own(vscode.window.createTreeView(syncPlanViewId, { treeDataProvider: planView(ctx) }));
+  planView(ctx).treeView = ctx.own(vscode.window.createTreeView(syncPlanViewId, { treeDataProvider: planView(ctx) }));
   const diagnostics = ctx.own(vscode.languages.createDiagnosticCollection('regx-sync'));
   const check = async (doc: vscode.TextDocument): Promise<void> => {
     if (!SYNC_FILE.test(doc.uri.path)) return;
@@ -54,8 +55,8 @@ export function registerSyncFiles(ctx: Ctx): void {
         provideCodeLenses: (doc) => {
           const top = new vscode.Range(0, 0, 0, 0);
           return [
-            new vscode.CodeLens(top, { title: 'Dry Run', command: 'registryExplorer.syncFileDryRun', arguments: [doc.uri] }),
-            new vscode.CodeLens(top, { title: 'Sync', command: 'registryExplorer.syncFile', arguments: [doc.uri] }),
+            new vscode.CodeLens(top, { title: 'Dry Run', command: commandIds.syncFileDryRun, arguments: [doc.uri] }),
+            new vscode.CodeLens(top, { title: 'Sync', command: commandIds.syncFile, arguments: [doc.uri] }),
           ];
         },
       },

@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import type { SupplyNode } from './nodes';
 import type { SignatureState } from './signature-states';
+import { commandIds } from '../commands/command-ids';
 
-export const openSbomCommandId = 'registryExplorer.openSbom';
+export const openSbomCommandId = commandIds.openSbom;
 
 const groupIcons = { signatures: 'workspace-trusted', sboms: 'checklist', provenance: 'git-commit', attestations: 'note', artifacts: 'file-binary' } as const;
 const itemIcons = { signature: 'key', sbom: 'file-code', provenance: 'git-commit', attestation: 'note', artifact: 'file-binary' } as const;

@@ -3,10 +3,11 @@ import type { CopyDestination } from '../commands/copy-image';
 import type { ImageTarget } from '../commands/image-argument';
 import type { Node } from './nodes';
 import { registriesViewId } from './registries-tree';
+import { commandIds } from '../commands/command-ids';
 
 /** VS Code's mime type for items dragged out of a tree view: the view id, lowercased. */
 const treeMime = `application/vnd.code.tree.${registriesViewId.toLowerCase()}`;
-const copyImageCommandId = 'registryExplorer.copyImage';
+const copyImageCommandId = commandIds.copyImage;
 
 /**
  * Dragging a tag (or a platform) onto a registry copies it there under the same repository path

@@ -7,19 +7,20 @@ import { contextValue } from './context-value';
 import { asErrorRow, asMessageRow } from './status-rows';
 import { loadMoreLabel } from './tag-page';
 import type { ErrorAction, LoginInfo, Node, TagDetails } from './nodes';
+import { commandIds } from '../commands/command-ids';
 
 /** The commands rows run when clicked; declared in package.json like every other. */
-export const loadMoreCommandId = 'registryExplorer.loadMore';
-export const retryCommandId = 'registryExplorer.retry';
+export const loadMoreCommandId = commandIds.loadMore;
+export const retryCommandId = commandIds.retry;
 /** Enter, a click or a double-click on a tag row inspects it. */
-export const inspectImageCommandId = 'registryExplorer.inspectImage';
+export const inspectImageCommandId = commandIds.inspectImage;
 
 /** What a failure row runs on click, for its first action (the same commands as its inline icons). */
 const fixCommands: Record<ErrorAction, { command: string; title: string }> = {
-  signIn: { command: 'registryExplorer.logIn', title: 'Log In' },
-  trust: { command: 'registryExplorer.trustCertificate', title: 'Trust Certificate' },
+  signIn: { command: commandIds.logIn, title: 'Log In' },
+  trust: { command: commandIds.trustCertificate, title: 'Trust Certificate' },
   retry: { command: retryCommandId, title: 'Retry' },
-  watch: { command: 'registryExplorer.addRepositoryToWatch', title: 'Add Repository to Watch' },
+  watch: { command: commandIds.addRepositoryToWatch, title: 'Add Repository to Watch' },
 };
 
 /** A tag's standing with the trust policy: the shield when it accepts the image on a signature. */
