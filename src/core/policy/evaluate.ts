@@ -14,6 +14,7 @@ import { parsePayload } from '../signing/payload';
 import { fingerprints, readPublicKeys, verifySignedMessage } from '../signing/openpgp-verify';
 import type { PublicKeys } from '../signing/openpgp-verify';
 import { UntrustedKeyError } from '../signing/untrusted-key';
+import { SIGSTORE_SIGNATURE_ANNOTATION } from '../sigstore/attachment-layout';
 import { describeIdentity, identityMatches } from './identity';
 import type { SignedIdentity } from './identity';
 import type { Policy, Requirement } from './policy-file';
@@ -48,8 +49,11 @@ export interface SignatureVerdict {
   identity?: string;
   /** Rejected only because no key the requirement trusts made it (the signature may be sound). */
   untrustedKey?: boolean;
-  /** A sigstore signature's attachment layer digest, so a viewer can pair the verdict with the layer it shows. */
-  layer?: string;
+  /**
+   * A sigstore signature's attachment layer: its digest and its signature annotation, so a viewer can pair
+   * the verdict with the layer it shows (two signatures of one payload share the digest).
+   */
+  layer?: { digest: string; signature: string | undefined };
 }
 
 export interface RequirementVerdict {
@@ -183,7 +187,7 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
       continue;
     }
     index++;
-    const v: SignatureVerdict = { kind: 'sigstore', index, accepted: false, layer: e.digest };
+    const v: SignatureVerdict = { kind: 'sigstore', index, accepted: false, layer: { digest: e.digest, signature: e.annotations[SIGSTORE_SIGNATURE_ANNOTATION] } };
     try {
       const payload = verifier.verify(e);
       v.identity = payload.dockerReference;

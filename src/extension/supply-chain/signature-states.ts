@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { PolicyVerdict, SignatureVerdict } from '../../core/policy/evaluate';
 import type { Requirement } from '../../core/policy/policy-file';
+import { SIGSTORE_SIGNATURE_ANNOTATION } from '../../core/sigstore/attachment-layout';
 import type { SupplyItem } from '../../core/supply-chain/describe';
 import { policyFileSetting, registriesDirectorySetting } from './trust-settings';
 
@@ -91,8 +92,8 @@ export function signatureCheck(j: Judgement, item: SupplyItem): SignatureCheck {
     const format = item.kind === 'signature' ? item.signature.scheme : 'this';
     return { state: 'unverified', detail: `the trust policy does not cover ${format} signatures (containers-policy.json checks sigstore .sig attachments and GPG simple signatures)` };
   }
-  const layer = item.layer?.digest;
-  const checked = fromVerdicts(verdictsOn(j, (s) => s.kind === 'sigstore' && s.layer === layer));
+  const layer = item.layer;
+  const checked = fromVerdicts(verdictsOn(j, (s) => s.kind === 'sigstore' && s.layer?.digest === layer?.digest && s.layer?.signature === layer?.annotations?.[SIGSTORE_SIGNATURE_ANNOTATION]));
   if (checked) return checked;
   const sigstoreReqs = j.requirements.filter((r) => r.type === 'sigstoreSigned');
   if (!sigstoreReqs.length) return { state: 'unverified', detail: `the policy (${scope}) does not check sigstore signatures` };
