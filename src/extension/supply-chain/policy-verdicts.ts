@@ -28,7 +28,7 @@ export interface JudgedImage {
   readonly reference: string;
   /** The manifest digest the row shows: a tag moved to another image is judged again. */
   readonly digest: string;
-  /** The tree row to draw again when the judgement arrives (not part of what is judged). */
+  /** The tree row to draw again when the judgement arrives ('' for none; not part of what is judged). */
   readonly rowId: string;
 }
 

@@ -79,7 +79,13 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       return trust.kind === 'broken' ? undefined : trust.registries;
     });
     void this.verdicts.trustNow();
-    this.register(this.verdicts.onDidSettle((image) => this.changed.fire(this.nodes.get(image.rowId))));
+    // Only the row judged is drawn again (a judgement for the Inspect panel names no row).
+    this.register(
+      this.verdicts.onDidSettle((image) => {
+        const row = this.nodes.get(image.rowId);
+        if (row) this.changed.fire(row);
+      }),
+    );
     this.register(this.verdicts.onDidChangeTrust(() => this.refresh()));
     this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
     // A login changes one registry: forget what it listed, keep the others' rows and caches.
