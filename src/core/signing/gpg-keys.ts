@@ -47,7 +47,8 @@ export function parseSecretKeys(listing: string): SecretKey[] {
         wantFingerprint = false;
         break;
       case 'uid':
-        if (current && !['r', 'e'].includes(f[1] ?? '')) current.uids.push(sanitizeRemoteText(unescapeField(f[9] ?? ''), 200));
+        // A revoked user id no longer names the key; an expired key's ids still do (the key is marked unusable).
+        if (current && f[1] !== 'r') current.uids.push(sanitizeRemoteText(unescapeField(f[9] ?? ''), 200));
         break;
     }
   }
