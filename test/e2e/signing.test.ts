@@ -9,7 +9,7 @@
 // Changing the policy setting in the Settings editor judges everything again: emptied, nothing is
 // verified and the shield goes; a file that does not exist is one row naming the setting to fix.
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { generateKeyPair } from '../../src/core/sigstore/key-file';
@@ -30,6 +30,9 @@ function skipReason(): string | undefined {
 
 const skip = skipReason();
 let reg: TestRegistry;
+let mirror: TestRegistry;
+let lookaside: string;
+let mirrorLookaside: string;
 let server: CodeServer;
 let bench: Workbench;
 let gpgHome: GpgHome;
@@ -48,6 +51,7 @@ async function newKey(dir: string, name: string, pass: string): Promise<{ priv: 
 before(async () => {
   if (skip) return;
   reg = await startRegistry();
+  mirror = await startRegistry();
   gpgHome = await makeGpgHome('Release Team <release@example.test>');
   v1 = await buildImage({ mediaType: 'oci', layers: 1, layerSize: 1024 });
   await pushImage(reg, 'team/app', 'v1', v1);
@@ -64,9 +68,13 @@ before(async () => {
   other = await newKey(keys, 'someone-else', '');
   const policy = writePolicy({ default: [{ type: 'reject' }], transports: { docker: { [reg.host]: [{ type: 'sigstoreSigned', keyPath: trusted.pub }] } } });
   // GPG signatures go to a lookaside of the test's own (not the user's ~/.local/share/containers/sigstore).
-  const registriesD = writeRegistriesD(`docker:\n  ${reg.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${makeTempDir('e2e-lookaside')}\n`);
+  lookaside = makeTempDir('e2e-lookaside');
+  mirrorLookaside = makeTempDir('e2e-mirror-lookaside');
+  const registriesD = writeRegistriesD(
+    `docker:\n  ${reg.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${lookaside}\n  ${mirror.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${mirrorLookaside}\n`,
+  );
 
-  const settings = { 'registryExplorer.registries': [{ url: `http://${reg.host}`, name: 'Signing registry' }], 'registryExplorer.policyFile': policy, 'registryExplorer.registriesDirectory': registriesD };
+  const settings = { 'registryExplorer.registries': [{ url: `http://${reg.host}`, name: 'Signing registry' }, { url: `http://${mirror.host}`, name: 'Mirror registry' }], 'registryExplorer.policyFile': policy, 'registryExplorer.registriesDirectory': registriesD };
   server = await startCodeServer({
     settings,
     env: { GNUPGHOME: gpgHome.home },
@@ -191,6 +199,25 @@ test("Sign Image with the user's GPG key: the signature goes to the lookaside an
   assert.match(text, /Signatures\s+cosign\s+unnamed key · unverified · cosign tag \.sig/);
   assert.match(text, new RegExp(`Signatures\\s+simple-signing\\s+key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`));
   await bench.runCommand('View: Close All Editors');
+});
+
+test('Copy Image To carries both signatures: the cosign .sig tag and the GPG signature into the destination\'s lookaside, byte for byte', { skip }, async () => {
+  await bench.collapse(view, 'v2');
+  await bench.contextMenu(bench.treeRow(view, 'v2'), 'Copy Image To...');
+  await bench.pick('Which registry?', 'Mirror registry');
+  await bench.typeAndAccept('Destination repository', 'team/app');
+  await bench.typeAndAccept('Destination tag', 'v2');
+  // The GPG signature lives outside the registry's manifests; it is counted with the cosign one all the same.
+  await bench.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: '2 signatures travel with the image' }).first().waitFor();
+  await bench.page.keyboard.press('Enter');
+  await bench.waitForNotification(/Copied .*team\/app:v2\. Signatures, attestations and SBOMs: 2 copied\./);
+  const digest = await registryDigest(reg, 'team/app', 'v2');
+  assert.ok(digest);
+  assert.equal(await registryDigest(mirror, 'team/app', 'v2'), digest);
+  assert.ok(await registryDigest(mirror, 'team/app', cosignSignatureTag(digest)), 'the cosign signature travelled');
+  const stored = (dir: string): Buffer => readFileSync(join(dir, 'team', `app@${digest.replace(':', '=')}`, 'signature-1'));
+  assert.deepEqual(stored(mirrorLookaside), stored(lookaside), "the GPG signature is in the mirror's lookaside, unchanged");
+  await bench.clearNotifications();
 });
 
 /** Sets registryExplorer.policyFile in the Settings editor, as a user does, and closes it. */

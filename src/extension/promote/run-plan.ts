@@ -10,6 +10,7 @@ import type { SyncEvent } from '../../core/sync/types';
 import type { Ctx } from '../ctx';
 import type { PlanView } from './plan-view';
 import { syncPlanViewId } from './plan-view';
+import { registriesForCopy } from '../supply-chain/trust-settings';
 
 export interface PlanRunOptions {
   title: string;
@@ -30,6 +31,8 @@ export function ignoredFileSettings(targets: readonly SyncTarget[]): boolean {
 
 export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTarget[], opts: PlanRunOptions): Promise<SyncResult> {
   const clients = { source: (host: string) => ctx.clients.for(host), destination: (host: string) => opts.destination?.(host) ?? ctx.clients.for(host) };
+  // GPG simple signatures travel with each image, as in Copy Image To (registries.d says where they are stored).
+  const registries = await registriesForCopy(ctx.config.registriesDirectory);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: opts.title, cancellable: true },
     async (progress, token) => {
@@ -57,6 +60,7 @@ export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTa
       try {
         const result = await runSync(targets, {
           clients,
+          registries,
           all: true,
           dryRun: opts.dryRun,
           prune: opts.prune,

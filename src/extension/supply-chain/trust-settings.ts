@@ -10,6 +10,7 @@ import type { Policy } from '../../core/policy/policy-file';
 import { loadRegistriesConfig, registriesDirPath } from '../../core/signing/registries-d';
 import type { RegistriesConfig } from '../../core/signing/registries-d';
 import type { PolicyFileSetting } from '../config';
+import { RegxError } from '../../core/errors';
 
 export const policyFileSetting = 'registryExplorer.policyFile';
 export const registriesDirectorySetting = 'registryExplorer.registriesDirectory';
@@ -35,6 +36,19 @@ export async function loadRegistriesSetting(dir: string, env: NodeJS.ProcessEnv 
   const named = dir ? expandHome(dir, env) : undefined;
   if (named && !(await exists(named))) throw new Error(`the folder ${named} does not exist`);
   return loadRegistriesConfig(await registriesDirPath(named, env));
+}
+
+/**
+ * registries.d for a copy or a promotion: GPG simple signatures travel with an image only when the copy
+ * knows where they are stored. A folder that cannot be read stops the copy (with the setting to fix)
+ * rather than leave the signatures behind without a word.
+ */
+export async function registriesForCopy(registriesDirectory: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistriesConfig> {
+  try {
+    return await loadRegistriesSetting(registriesDirectory, env);
+  } catch (error) {
+    throw new RegxError('usage', `signatures cannot be carried: ${error instanceof Error ? error.message : String(error)}. Fix the setting ${registriesDirectorySetting}.`);
+  }
 }
 
 export async function loadTrust(settings: { policyFile: PolicyFileSetting; registriesDirectory: string }, env: NodeJS.ProcessEnv = process.env): Promise<Trust> {
