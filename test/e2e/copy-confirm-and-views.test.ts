@@ -103,7 +103,7 @@ test('Copy Image To onto a tag naming another image asks to replace it, and Canc
   const message = await dialog.locator('.dialog-message-container').innerText();
   assert.match(message, new RegExp(`^Replace tag v1 \\(${short(old.manifestDigest)}\\.\\.\\.\\) with ${source.host.replace(/\./g, '\\.')}/team/app:v1 \\(${short(v1.manifestDigest)}\\.\\.\\.\\)\\?`));
   assert.match(message, new RegExp(`names ${old.manifestDigest} now`));
-  await bench.screenshot('copy-replace-confirmation');
+  await bench.screenshot('copy-replace-confirmation', 'copy-replace-confirmation.png');
   await bench.dialogButton('Keep v1');
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await digestAt(target, 'team/app', 'v1'), old.manifestDigest, 'Keep left the tag naming the image it named');

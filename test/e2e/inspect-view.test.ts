@@ -205,7 +205,7 @@ test('Inspect shows how the image runs, a labelled chart of layer sizes, and his
   await bench.runCommand('View: Toggle Primary Side Bar Visibility');
   await frame.locator('#section-run').evaluate((e) => e.scrollIntoView());
   await bench.page.mouse.move(5, 790);
-  await bench.screenshot('inspect-layer-chart');
+  await bench.screenshot('inspect-layer-chart', 'inspect-layer-chart.png');
   await bench.runCommand('View: Toggle Primary Side Bar Visibility');
   await closeEditors();
 });

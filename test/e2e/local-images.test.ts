@@ -144,7 +144,7 @@ test("Local Images lists podman's store by repository: tag, short image ID, size
   );
   await bench.expand(registries, 'Test registry');
   await bench.treeRow(registries, 'team/api').waitFor();
-  await bench.screenshot('local-images');
+  await bench.screenshot('local-images', 'local-images.png');
 });
 
 test('Push to Registry pushes a local image to the chosen registry, repository and tag (same config and diff_ids)', { skip }, async () => {

@@ -253,7 +253,7 @@ test('promotion: log in to the internal registry with the cluster token, Copy Im
   await expand('v1');
   await bench.treeRow(clusters, `* ${short(image.manifestDigest)}`).waitFor();
   await bench.resizeSideBar(560);
-  await bench.screenshot('openshift-tree');
+  await bench.screenshot('openshift-tree', 'openshift-tree.png');
 });
 
 test('Describe Image Stream shows what oc describe is prints, with Copy pull spec for both repositories', { skip }, async () => {
@@ -266,7 +266,7 @@ test('Describe Image Stream shows what oc describe is prints, with Copy pull spe
   assert.equal(await frame.locator('vscode-button', { hasText: 'Copy pull spec' }).count(), 2);
   const tag = frame.locator('section.tag[data-tag="v1"]');
   assert.match(await tag.innerText(), new RegExp(`tagged from ${internal.host}/myproject/app:v1[\\s\\S]*\\*\\s+${internal.host}/myproject/app@${image.manifestDigest}`));
-  await bench.screenshot('openshift-describe');
+  await bench.screenshot('openshift-describe', 'openshift-describe.png');
   // The editor part alone, for the README: the webview without the tree (and its hovers) beside it.
   mkdirSync(screenshotDir, { recursive: true });
   await bench.page.locator('#workbench\\.parts\\.editor').screenshot({ path: join(screenshotDir, 'openshift-describe-webview.png') });

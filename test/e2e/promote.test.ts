@@ -5,7 +5,7 @@
 // named button that is never the default), run with each row showing what happened, and cancellable.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { OpenShiftClient } from '../../src/core/openshift/api';
@@ -17,7 +17,7 @@ import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
-import { e2eSkipReasonWithTools, repoRoot, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
@@ -211,8 +211,7 @@ test('Promote... on a repository: the plan shows copy / unchanged / remove per t
   await bench.dismissHover();
   // The planning notification fades out by itself; the picture is clearer without it.
   await bench.page.locator('.notifications-toasts .notification-toast', { hasText: 'checked' }).first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
-  const shot = await bench.screenshot('promote-plan');
-  if (process.env.UPDATE_README_SCREENSHOTS) copyFileSync(shot, join(repoRoot, 'media', 'promote.png'));
+  await bench.screenshot('promote-plan', 'promote.png');
   // Enter takes the first button, Copy Only: deleting is never the default.
   await bench.page.keyboard.press('Enter');
   await dialog().waitFor({ state: 'detached' });

@@ -134,7 +134,7 @@ test('logging in through the palette validates, saves, and the tree lists reposi
   assert.match((await bench.readTreeRows(view)).find((r) => r.label === 'multi')?.description ?? '', new RegExp(`^${indexDigest.slice(7, 19)} · 2 platforms`));
   await bench.resizeSideBar(520);
   await bench.treeRow(view, 'v1').hover();
-  await bench.screenshot('registries-tree');
+  await bench.screenshot('registries-tree', 'screenshot-registries.png');
 });
 
 test('Inspect on a tag opens a webview with the layers, and the raw manifest opens as JSON in an editor', { skip }, async () => {

@@ -9,14 +9,14 @@
 // Changing the policy setting in the Settings editor judges everything again: emptied, nothing is
 // verified and the shield goes; a file that does not exist is one row naming the setting to fix.
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { generateKeyPair } from '../../src/core/sigstore/key-file';
 import { keyPairPaths, writeKeyPairFiles } from '../../src/core/sigstore/key-pair-files';
 import { attachedArtifact, buildImage, cosignSignatureTag, hasTool, makeGpgHome, makeTempDir, pushImage, pushShape, referrersIndex, referrersTag, registryDigest, removeAllTempDirs, startRegistry, stopAll, writePolicy, writeRegistriesD } from '../harness';
 import type { BuiltImage, GpgHome, TestRegistry } from '../harness';
-import { e2eSkipReason, repoRoot, startCodeServer } from './code-server';
+import { e2eSkipReason, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
@@ -188,8 +188,7 @@ test("Sign Image with the user's GPG key: the signature goes to the lookaside an
   await expandTag('v2');
   await bench.treeRow(view, 'simple-signing').waitFor();
   await bench.dismissHover();
-  const shot = await bench.screenshot('supply-chain-signed');
-  if (process.env.UPDATE_README_SCREENSHOTS) copyFileSync(shot, join(repoRoot, 'media', 'supply-chain.png'));
+  await bench.screenshot('supply-chain-signed', 'supply-chain.png');
 
   // Inspect's Supply chain section has the same rows, states included.
   await bench.contextMenu(bench.treeRow(view, 'v2'), 'Inspect Image');

@@ -1,7 +1,7 @@
 // Drives the VS Code workbench in headless Chromium the way a user does: activity bar, command
 // palette, quick inputs, tree rows, context menus, notifications, webviews. Every wait is on
 // something visible in the page, never on a clock.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
@@ -340,10 +340,15 @@ export class Workbench {
     await this.screenshot(`failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * Saves a screenshot in test-output/; with `readme` (a file in media/), UPDATE_README_SCREENSHOTS=1 also
+   * makes it the README's picture, so the README shows what the suite last saw.
+   */
+  async screenshot(name: string, readme?: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
     const path = join(screenshotDir, `${name}.png`);
     await this.page.screenshot({ path });
+    if (readme && process.env.UPDATE_README_SCREENSHOTS) copyFileSync(path, join(repoRoot, 'media', readme));
     return path;
   }
 }
