@@ -41,7 +41,9 @@ function timed(cmd, args, env = {}) {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve((performance.now() - start) / 1000) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve((performance.now() - start) / 1000) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -76,13 +78,18 @@ async function writeLayer(dir, i) {
   const gz = createHash('sha256');
   let gzSize = 0;
   const out = createWriteStream(tmp);
-  await pipeline(tar, createGzip({ level: 1 }), async function* (src) {
-    for await (const c of src) {
-      gz.update(c);
-      gzSize += c.length;
-      yield c;
-    }
-  }, out);
+  await pipeline(
+    tar,
+    createGzip({ level: 1 }),
+    async function* (src) {
+      for await (const c of src) {
+        gz.update(c);
+        gzSize += c.length;
+        yield c;
+      }
+    },
+    out,
+  );
   const digest = `sha256:${gz.digest('hex')}`;
   renameSync(tmp, join(dir, 'blobs', 'sha256', digest.slice(7)));
   return { digest, size: gzSize, diffId: `sha256:${diff.digest('hex')}` };
@@ -101,7 +108,10 @@ try {
   mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
   const layers = [];
   for (let i = 0; i < LAYERS; i++) layers.push(await writeLayer(layout, i));
-  const config = writeBlob(layout, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } })));
+  const config = writeBlob(
+    layout,
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } })),
+  );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -112,7 +122,13 @@ try {
   );
   const m = writeBlob(layout, manifest);
   writeFileSync(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] }));
+  writeFileSync(
+    join(layout, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
+    }),
+  );
   const root = join(scratch, 'store', 'root');
   const runroot = join(scratch, 'store', 'run');
   const spec = `[vfs@${root}+${runroot}]`;
@@ -130,7 +146,10 @@ try {
     const order = i % 2 === 0 ? ['regx', 'skopeo'] : ['skopeo', 'regx'];
     for (const who of order) {
       const dest = `docker://${reg.host}/${who}-${process.pid}-${++serial}:v1`;
-      if (who === 'regx') regxRuns.push(await timed(process.execPath, [h.regxBundle, 'copy', '--quiet', '--dest-tls-verify=false', `containers-storage:${spec}${image}`, dest], env));
+      if (who === 'regx')
+        regxRuns.push(
+          await timed(process.execPath, [h.regxBundle, 'copy', '--quiet', '--dest-tls-verify=false', `containers-storage:${spec}${image}`, dest], env),
+        );
       else {
         for (const dir of SKOPEO_CACHES) rmSync(dir, { recursive: true, force: true });
         skopeoRuns.push(await timed('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `containers-storage:${spec}${image}`, dest]));
@@ -152,7 +171,7 @@ try {
     `- Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM; Node ${process.version}; ${skopeoVersion}; ${podmanVersion} (rootful, vfs, a private store root)`,
     `- Load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (other work shares these cores).`,
     `- Image: ${LAYERS} layers of ${LAYER_MIB} MiB (${LAYERS * LAYER_MIB} MiB uncompressed, about half of it compressible), OCI, in podman's store; pushed to a loopback Distribution registry (disk storage), a fresh repository each run; median of ${RUNS} runs each, alternating; skopeo's blob-info cache removed before each skopeo run.`,
-    '- regx reaches the store through podman\'s API: each run starts `podman system service` on a private socket with the same store, exports the image, pushes it, and stops the service. skopeo opens the store itself.',
+    "- regx reaches the store through podman's API: each run starts `podman system service` on a private socket with the same store, exports the image, pushes it, and stops the service. skopeo opens the store itself.",
     '',
     '| scenario | regx (s) | skopeo (s) | ratio | target | met |',
     '| --- | ---: | ---: | ---: | ---: | :---: |',
@@ -167,14 +186,14 @@ try {
     '  formats cost about 3 s of CPU but 8 to 13 s wall (oci-dir, docker-dir with compress), so regx asks for',
     '  docker-archive and compresses itself. Starting the private podman service costs 0.2 to 1 s.',
     '- regx then spools the stream (1.2 s for 256 MiB through the socket), verifies every layer against its diff_id',
-    '  (sha256 of 256 MiB), gzips the four layers at once on the thread pool (Node\'s zlib: 2.6 to 3.1 s CPU for 256 MiB',
+    "  (sha256 of 256 MiB), gzips the four layers at once on the thread pool (Node's zlib: 2.6 to 3.1 s CPU for 256 MiB",
     '  at any level from 1 to 6 on this data), names each compressed layer (sha256 of 128 MiB) in a temp file and',
-    '  uploads it (verified again on the way). In all about 9.5 to 10 s of CPU, podman\'s export included.',
-    '- skopeo reads the store itself and compresses with Go\'s parallel gzip while it uploads: 2.9 s of CPU in all.',
-    'So the target is out of reach through podman 4.3\'s API with Node\'s zlib: Node\'s gzip alone costs about',
-    'as much CPU as skopeo\'s whole push. Streaming the export into the upload would save the spool\'s disk round trip',
+    "  uploads it (verified again on the way). In all about 9.5 to 10 s of CPU, podman's export included.",
+    "- skopeo reads the store itself and compresses with Go's parallel gzip while it uploads: 2.9 s of CPU in all.",
+    "So the target is out of reach through podman 4.3's API with Node's zlib: Node's gzip alone costs about",
+    "as much CPU as skopeo's whole push. Streaming the export into the upload would save the spool's disk round trip",
     '(about 1 s), not that CPU, and the archive names its layers only in manifest.json, written last. The way through',
-    'the API to skopeo\'s time is to have podman push (`POST /libpod/images/{name}/push`, the same code as skopeo),',
+    "the API to skopeo's time is to have podman push (`POST /libpod/images/{name}/push`, the same code as skopeo),",
     'which hands the engine the registry credentials and TLS settings: not done.',
     '',
   ].join('\n');

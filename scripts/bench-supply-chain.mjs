@@ -31,9 +31,34 @@ export async function attachSupplyChain(h, reg, repo, image) {
   const subject = { bytes: image.manifest, digest: image.manifestDigest, mediaType: image.manifestMediaType };
   const doc = (o) => Buffer.from(JSON.stringify(o));
   const referrers = [
-    h.attachedArtifact(subject, 'application/spdx+json', 'application/spdx+json', doc({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: repo, packages: Array.from({ length: 200 }, (_, i) => ({ name: `pkg-${i}`, versionInfo: `1.${i}.0` })) })),
-    h.attachedArtifact(subject, 'application/vnd.in-toto+json', 'application/vnd.in-toto+json', doc({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: repo, digest: { sha256: image.manifestDigest.slice(7) } }], predicateType: 'https://slsa.dev/provenance/v1', predicate: { buildDefinition: { buildType: 'https://example.test/build' }, runDetails: { builder: { id: 'https://example.test/builder' } } } })),
-    h.attachedArtifact(subject, 'application/vnd.example.vulnerability-report+json', 'application/json', doc({ scanner: 'example', findings: [], nonce: randomBytes(16).toString('hex') })),
+    h.attachedArtifact(
+      subject,
+      'application/spdx+json',
+      'application/spdx+json',
+      doc({
+        spdxVersion: 'SPDX-2.3',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: repo,
+        packages: Array.from({ length: 200 }, (_, i) => ({ name: `pkg-${i}`, versionInfo: `1.${i}.0` })),
+      }),
+    ),
+    h.attachedArtifact(
+      subject,
+      'application/vnd.in-toto+json',
+      'application/vnd.in-toto+json',
+      doc({
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: repo, digest: { sha256: image.manifestDigest.slice(7) } }],
+        predicateType: 'https://slsa.dev/provenance/v1',
+        predicate: { buildDefinition: { buildType: 'https://example.test/build' }, runDetails: { builder: { id: 'https://example.test/builder' } } },
+      }),
+    ),
+    h.attachedArtifact(
+      subject,
+      'application/vnd.example.vulnerability-report+json',
+      'application/json',
+      doc({ scanner: 'example', findings: [], nonce: randomBytes(16).toString('hex') }),
+    ),
   ];
   const notary = h.orasReferrer(subject);
   const listed = [...referrers, notary];
@@ -72,7 +97,12 @@ export async function supplyChainBench(h, regx, runs) {
       let carried = '';
       for (let i = 0; i < runs; i++) {
         for (const which of i % 2 === 0 ? ['plain', 'signed'] : ['signed', 'plain']) {
-          const res = await regx(['copy', ...insecure, `docker://${link.src}/bench/supply:${which}`, `docker://${link.dst}/bench/${which}-${process.pid}-${++serial}:v1`]);
+          const res = await regx([
+            'copy',
+            ...insecure,
+            `docker://${link.src}/bench/supply:${which}`,
+            `docker://${link.dst}/bench/${which}-${process.pid}-${++serial}:v1`,
+          ]);
           times[which].push(res.seconds);
           if (which === 'signed') carried = /(\d+) referrers? carried \(([^)]*)\)/.exec(res.out ?? '')?.[0] ?? carried;
         }

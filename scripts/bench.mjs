@@ -140,7 +140,9 @@ async function writeBigLayout(dir, mib) {
   });
   const layerDigest = `sha256:${gzHash.digest('hex')}`;
   renameSync(tmp, join(dir, 'blobs', 'sha256', layerDigest.slice(7)));
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.digest('hex')}`] }, config: {} }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.digest('hex')}`] }, config: {} }),
+  );
   const configDigest = h.sha256(config);
   writeFileSync(join(dir, 'blobs', 'sha256', configDigest.slice(7)), config);
   const manifest = Buffer.from(
@@ -156,7 +158,17 @@ async function writeBigLayout(dir, mib) {
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   writeFileSync(
     join(dir, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'big' },
+        },
+      ],
+    }),
   );
 }
 
@@ -211,23 +223,33 @@ try {
   const src = `docker://${a.host}/bench/src:v1`;
 
   console.log('cold copy between registries...');
-  const cold = await compare({
-    regx: () => regx(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-regx')}:v1`]),
-    skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-skopeo')}:v1`]),
-  }, { source: a, destination: b });
+  const cold = await compare(
+    {
+      regx: () => regx(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-regx')}:v1`]),
+      skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-skopeo')}:v1`]),
+    },
+    { source: a, destination: b },
+  );
   rows.push({ name: `cold copy, ${LAYERS} x ${LAYER_MIB} MiB layers, registry -> registry`, ...cold, target: 0.7 });
 
   console.log('promotion between repositories of one registry...');
-  const promo = await compare({
-    regx: () => regx(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-regx')}:v1`]),
-    skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-skopeo')}:v1`]),
-  }, { registry: a });
+  const promo = await compare(
+    {
+      regx: () => regx(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-regx')}:v1`]),
+      skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-skopeo')}:v1`]),
+    },
+    { registry: a },
+  );
   rows.push({ name: 'promotion, two repositories of one registry', ...promo, target: 0.5 });
 
   // The commands where start-up counts, as functions of how regx is started (see NODE_EXTRA_CA_CERTS below).
   const noopDst = `docker://${b.host}/${fresh('noop')}:v1`;
   const noopRun = (opts) =>
-    compare({ regx: () => regx(['copy', '-q', ...insecure, src, noopDst], opts), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) }, {}, SHORT_RUNS);
+    compare(
+      { regx: () => regx(['copy', '-q', ...insecure, src, noopDst], opts), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) },
+      {},
+      SHORT_RUNS,
+    );
   const pushRun = (opts) =>
     compare(
       {
@@ -322,7 +344,8 @@ try {
       return `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(ratio)}x | <= ${r.target}x | ${ratio <= r.target ? 'yes' : 'no'} |`;
     }),
   ];
-  const ratioRow = (r) => `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`;
+  const ratioRow = (r) =>
+    `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`;
   const cleanTable = withoutCa.length
     ? [
         `Where NODE_EXTRA_CA_CERTS is set (here: ${extraCa}), Node parses those certificates at start-up: \`node -e 0\` takes ${fmt(median(startNode))} s with it and ${fmt(median(startNodeClean))} s without. The commands where start-up counts, once more with regx started without it (skopeo as it is):`,
@@ -337,7 +360,9 @@ try {
   const cores = cpus().length;
   const cpuRow = (name, used, wall) => {
     const total = Object.values(used).reduce((x, y) => x + y, 0);
-    const parts = Object.entries(used).map(([k, v]) => `${k === 'tool' ? 'tool' : k === 'registry' ? 'registry' : `${k} registry`} ${fmt(v)}`).join(', ');
+    const parts = Object.entries(used)
+      .map(([k, v]) => `${k === 'tool' ? 'tool' : k === 'registry' ? 'registry' : `${k} registry`} ${fmt(v)}`)
+      .join(', ');
     return `| ${name} | ${parts} | ${fmt(total)} | ${fmt(total / cores)} | ${fmt(wall)} |`;
   };
   const cpuTable = [

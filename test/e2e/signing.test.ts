@@ -14,7 +14,24 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { generateKeyPair } from '../../src/core/sigstore/key-file';
 import { keyPairPaths, writeKeyPairFiles } from '../../src/core/sigstore/key-pair-files';
-import { attachedArtifact, buildImage, cosignSignatureTag, hasTool, makeGpgHome, makeTempDir, pushImage, pushShape, referrersIndex, referrersTag, registryDigest, removeAllTempDirs, startRegistry, stopAll, writePolicy, writeRegistriesD } from '../harness';
+import {
+  attachedArtifact,
+  buildImage,
+  cosignSignatureTag,
+  hasTool,
+  makeGpgHome,
+  makeTempDir,
+  pushImage,
+  pushShape,
+  referrersIndex,
+  referrersTag,
+  registryDigest,
+  removeAllTempDirs,
+  startRegistry,
+  stopAll,
+  writePolicy,
+  writeRegistriesD,
+} from '../harness';
 import type { BuiltImage, GpgHome, TestRegistry } from '../harness';
 import { e2eSkipReason, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
@@ -24,7 +41,8 @@ const view = 'Registries';
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'gpg'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry gnupg); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry gnupg); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry gnupg` : undefined);
 }
 
@@ -58,7 +76,9 @@ before(async () => {
   await pushImage(reg, 'team/app', 'v2', await buildImage({ mediaType: 'oci', layerSize: 300 }));
   // An SBOM beside v1 (referrers tag schema), so the branch shows more than the signature made here.
   const subject = { bytes: v1.manifest, digest: v1.manifestDigest, mediaType: v1.manifestMediaType };
-  const doc = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'team/app', packages: [{ name: 'zlib' }, { name: 'openssl' }] }));
+  const doc = Buffer.from(
+    JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'team/app', packages: [{ name: 'zlib' }, { name: 'openssl' }] }),
+  );
   const sbom = attachedArtifact(subject, 'application/spdx+json', 'application/spdx+json', doc);
   await pushShape(reg, 'team/app', sbom.top.digest, sbom);
   await pushShape(reg, 'team/app', referrersTag(v1.manifestDigest), { ...referrersIndex([sbom]), children: [] });
@@ -74,7 +94,14 @@ before(async () => {
     `docker:\n  ${reg.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${lookaside}\n  ${mirror.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${mirrorLookaside}\n`,
   );
 
-  const settings = { 'registryExplorer.registries': [{ url: `http://${reg.host}`, name: 'Signing registry' }, { url: `http://${mirror.host}`, name: 'Mirror registry' }], 'registryExplorer.policyFile': policy, 'registryExplorer.registriesDirectory': registriesD };
+  const settings = {
+    'registryExplorer.registries': [
+      { url: `http://${reg.host}`, name: 'Signing registry' },
+      { url: `http://${mirror.host}`, name: 'Mirror registry' },
+    ],
+    'registryExplorer.policyFile': policy,
+    'registryExplorer.registriesDirectory': registriesD,
+  };
   server = await startCodeServer({
     settings,
     env: { GNUPGHOME: gpgHome.home },
@@ -101,7 +128,12 @@ async function descriptionOf(label: string, wanted?: RegExp): Promise<string | u
   await bench.treeRow(view, label).waitFor();
   if (wanted) {
     await bench.page.waitForFunction(
-      ([l, re]) => Array.from(document.querySelectorAll('.monaco-list-row')).some((r) => (r.querySelector('.label-name')?.textContent ?? '').trim() === l && new RegExp(re).test((r.querySelector('.label-description')?.textContent ?? '').trim())),
+      ([l, re]) =>
+        Array.from(document.querySelectorAll('.monaco-list-row')).some(
+          (r) =>
+            (r.querySelector('.label-name')?.textContent ?? '').trim() === l &&
+            new RegExp(re).test((r.querySelector('.label-description')?.textContent ?? '').trim()),
+        ),
       [label, wanted.source] as const,
     );
   }
@@ -111,7 +143,8 @@ async function descriptionOf(label: string, wanted?: RegExp): Promise<string | u
 /** Expands a tag once its row can open: after a refresh its details (whether anything refers to it) arrive after the row. */
 async function expandTag(tag: string): Promise<void> {
   await bench.page.waitForFunction(
-    (l) => Array.from(document.querySelectorAll('.monaco-list-row[aria-expanded]')).some((r) => (r.querySelector('.label-name')?.textContent ?? '').trim() === l),
+    (l) =>
+      Array.from(document.querySelectorAll('.monaco-list-row[aria-expanded]')).some((r) => (r.querySelector('.label-name')?.textContent ?? '').trim() === l),
     tag,
   );
   await bench.expand(view, tag);
@@ -164,43 +197,47 @@ test('Sign Image from the palette with a key the policy does not trust: the sign
   assert.match((await descriptionOf('v1', /^✓ signed · /)) ?? '', /^✓ signed · /, 'v1 keeps its shield');
 });
 
-test("Sign Image with the user's GPG key: the signature goes to the lookaside and shows beside the sigstore one, unverified by a sigstore-only policy", { skip }, async () => {
-  await bench.collapse(view, 'v2');
-  await bench.contextMenu(bench.treeRow(view, 'v2'), 'Sign Image...');
-  await bench.pick(/Sign .*team\/app:v2/, 'Release Team <release@example.test>');
-  await bench.waitForNotification(new RegExp(`Signed .*team/app:v2 with GPG key ${gpgHome.fingerprint}\\. Stored in file://`));
-  await expandTag('v2');
-  assert.equal(await descriptionOf('Supply chain', /2 signatures/), '2 signatures');
-  await bench.expand(view, 'Supply chain');
-  await bench.expand(view, 'Signatures');
-  assert.equal(await descriptionOf('simple-signing', / · unverified · /), `key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`);
+test(
+  "Sign Image with the user's GPG key: the signature goes to the lookaside and shows beside the sigstore one, unverified by a sigstore-only policy",
+  { skip },
+  async () => {
+    await bench.collapse(view, 'v2');
+    await bench.contextMenu(bench.treeRow(view, 'v2'), 'Sign Image...');
+    await bench.pick(/Sign .*team\/app:v2/, 'Release Team <release@example.test>');
+    await bench.waitForNotification(new RegExp(`Signed .*team/app:v2 with GPG key ${gpgHome.fingerprint}\\. Stored in file://`));
+    await expandTag('v2');
+    assert.equal(await descriptionOf('Supply chain', /2 signatures/), '2 signatures');
+    await bench.expand(view, 'Supply chain');
+    await bench.expand(view, 'Signatures');
+    assert.equal(await descriptionOf('simple-signing', / · unverified · /), `key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`);
 
-  // Both tags open, for the README's picture: v1 verified with its shield, v2's two unverified signatures.
-  await bench.clearNotifications();
-  // v2 folds while v1's rows open, so each label names one row; v2 keeps what was open under it.
-  await bench.collapse(view, 'v2');
-  await expandTag('v1');
-  await bench.expand(view, 'Supply chain');
-  await bench.expand(view, 'SBOMs');
-  await bench.expand(view, 'Signatures');
-  await bench.treeRow(view, 'SPDX 2.3').waitFor();
-  await descriptionOf('cosign', /^key release\.pub · verified/);
-  await expandTag('v2');
-  await bench.treeRow(view, 'simple-signing').waitFor();
-  await bench.dismissHover();
-  await bench.screenshot('supply-chain-signed', 'supply-chain.png');
+    // Both tags open, for the README's picture: v1 verified with its shield, v2's two unverified signatures.
+    await bench.clearNotifications();
+    // v2 folds while v1's rows open, so each label names one row; v2 keeps what was open under it.
+    await bench.collapse(view, 'v2');
+    await expandTag('v1');
+    await bench.expand(view, 'Supply chain');
+    await bench.expand(view, 'SBOMs');
+    await bench.expand(view, 'Signatures');
+    await bench.treeRow(view, 'SPDX 2.3').waitFor();
+    await descriptionOf('cosign', /^key release\.pub · verified/);
+    await expandTag('v2');
+    await bench.treeRow(view, 'simple-signing').waitFor();
+    await bench.dismissHover();
+    await bench.screenshot('supply-chain-signed', 'supply-chain.png');
 
-  // Inspect's Supply chain section has the same rows, states included.
-  await bench.contextMenu(bench.treeRow(view, 'v2'), 'Inspect Image');
-  const table = (await bench.webview('Inspect app:v2')).locator('#supply-chain-table');
-  await table.locator('text=simple-signing').first().waitFor();
-  const text = await table.innerText();
-  assert.match(text, /Signatures\s+cosign\s+unnamed key · unverified · cosign tag \.sig/);
-  assert.match(text, new RegExp(`Signatures\\s+simple-signing\\s+key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`));
-  await bench.runCommand('View: Close All Editors');
-});
+    // Inspect's Supply chain section has the same rows, states included.
+    await bench.contextMenu(bench.treeRow(view, 'v2'), 'Inspect Image');
+    const table = (await bench.webview('Inspect app:v2')).locator('#supply-chain-table');
+    await table.locator('text=simple-signing').first().waitFor();
+    const text = await table.innerText();
+    assert.match(text, /Signatures\s+cosign\s+unnamed key · unverified · cosign tag \.sig/);
+    assert.match(text, new RegExp(`Signatures\\s+simple-signing\\s+key ${gpgHome.fingerprint.slice(-16)} · unverified · lookaside`));
+    await bench.runCommand('View: Close All Editors');
+  },
+);
 
-test('Copy Image To carries both signatures: the cosign .sig tag and the GPG signature into the destination\'s lookaside, byte for byte', { skip }, async () => {
+test("Copy Image To carries both signatures: the cosign .sig tag and the GPG signature into the destination's lookaside, byte for byte", { skip }, async () => {
   await bench.collapse(view, 'v2');
   await bench.contextMenu(bench.treeRow(view, 'v2'), 'Copy Image To...');
   await bench.pick('Which registry?', 'Mirror registry');
@@ -233,20 +270,27 @@ async function setPolicyFile(value: string): Promise<void> {
   await bench.runCommand('View: Close All Editors');
 }
 
-test('the policy setting changed: emptied, signatures are not verified and the shield goes; a missing file is one row naming the setting', { skip }, async () => {
-  await bench.collapse(view, 'v2');
-  await bench.collapse(view, 'v1');
-  await setPolicyFile('');
-  assert.match((await descriptionOf('v1', /^[0-9a-f]{12} · /)) ?? '', /^[0-9a-f]{12} · /, 'no shield without a policy');
-  await expandTag('v1');
-  await bench.expand(view, 'Supply chain');
-  await bench.expand(view, 'Signatures');
-  assert.equal(await descriptionOf('cosign', / · not verified · /), 'unnamed key · not verified · cosign tag .sig');
+test(
+  'the policy setting changed: emptied, signatures are not verified and the shield goes; a missing file is one row naming the setting',
+  { skip },
+  async () => {
+    await bench.collapse(view, 'v2');
+    await bench.collapse(view, 'v1');
+    await setPolicyFile('');
+    assert.match((await descriptionOf('v1', /^[0-9a-f]{12} · /)) ?? '', /^[0-9a-f]{12} · /, 'no shield without a policy');
+    await expandTag('v1');
+    await bench.expand(view, 'Supply chain');
+    await bench.expand(view, 'Signatures');
+    assert.equal(await descriptionOf('cosign', / · not verified · /), 'unnamed key · not verified · cosign tag .sig');
 
-  const missing = join(server.home, 'no-such-policy.json');
-  await setPolicyFile(missing);
-  const row = bench.pane(view).locator('.monaco-list-row', { hasText: 'Signatures not checked' }).first();
-  await expandTag('v1');
-  await row.waitFor();
-  assert.match(await row.innerText(), new RegExp(`cannot read the policy ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Fix the setting registryExplorer\\.policyFile\\.`));
-});
+    const missing = join(server.home, 'no-such-policy.json');
+    await setPolicyFile(missing);
+    const row = bench.pane(view).locator('.monaco-list-row', { hasText: 'Signatures not checked' }).first();
+    await expandTag('v1');
+    await row.waitFor();
+    assert.match(
+      await row.innerText(),
+      new RegExp(`cannot read the policy ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Fix the setting registryExplorer\\.policyFile\\.`),
+    );
+  },
+);

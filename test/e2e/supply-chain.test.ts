@@ -55,7 +55,17 @@ const commit = '0123456789abcdef0123456789abcdef01234567';
 const asShape = (i: BuiltImage): ShapeManifest => ({ bytes: i.manifest, digest: i.manifestDigest, mediaType: i.manifestMediaType });
 
 function spdxSbom(subject: ShapeManifest): Shape {
-  const doc = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'team/app', packages: [{ name: 'zlib', versionInfo: '1.3.1' }, { name: 'openssl', versionInfo: '3.1.4' }] }));
+  const doc = Buffer.from(
+    JSON.stringify({
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'team/app',
+      packages: [
+        { name: 'zlib', versionInfo: '1.3.1' },
+        { name: 'openssl', versionInfo: '3.1.4' },
+      ],
+    }),
+  );
   return attachedArtifact(subject, 'application/spdx+json', 'application/spdx+json', doc);
 }
 
@@ -74,7 +84,9 @@ function provenance(subject: ShapeManifest): Shape {
       runDetails: { builder: { id: builder } },
     },
   };
-  return attachedArtifact(subject, 'application/vnd.in-toto+json', 'application/vnd.in-toto+json', Buffer.from(JSON.stringify(statement)), { layerAnnotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1' } });
+  return attachedArtifact(subject, 'application/vnd.in-toto+json', 'application/vnd.in-toto+json', Buffer.from(JSON.stringify(statement)), {
+    layerAnnotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1' },
+  });
 }
 
 before(async () => {
@@ -143,7 +155,9 @@ test('signature and referrers-index tags are not listed as tags; a signed tag op
   await bench.expand(view, 'team/app');
   await bench.treeRow(view, 'v2').waitFor();
   // Details (and whether anything refers) arrive after the list.
-  await bench.page.waitForFunction(() => !Array.from(document.querySelectorAll('.monaco-list-row .label-description')).some((d) => (d.textContent ?? '').trim() === '...'));
+  await bench.page.waitForFunction(
+    () => !Array.from(document.querySelectorAll('.monaco-list-row .label-description')).some((d) => (d.textContent ?? '').trim() === '...'),
+  );
   const rows = await bench.readTreeRows(view);
   const tags = rows.filter((r) => r.level === 3).map((r) => r.label);
   assert.deepEqual(tags, ['multi', 'v1', 'v2'], 'cosign and sha256-<hex> tags are not listed');
@@ -163,7 +177,10 @@ test('an SBOM row opens the SBOM as a read-only JSON document', { skip }, async 
   await bench.dismissHover();
   await bench.treeRow(view, 'SPDX 2.3').click();
   const layer = (JSON.parse(sbom.top.bytes.toString('utf8')) as { layers: { digest: string }[] }).layers[0]!.digest;
-  await bench.page.locator('.tabs-container .tab', { hasText: `app@${layer} (SBOM)` }).first().waitFor();
+  await bench.page
+    .locator('.tabs-container .tab', { hasText: `app@${layer} (SBOM)` })
+    .first()
+    .waitFor();
   await bench.page.locator('.monaco-editor .view-lines', { hasText: '"spdxVersion": "SPDX-2.3"' }).first().waitFor();
   await bench.page.locator('.monaco-editor .view-lines', { hasText: 'openssl' }).first().waitFor();
   await bench.runCommand('View: Close All Editors');

@@ -51,7 +51,13 @@ async function judge(policyJson: unknown, tag: string): Promise<{ judgement: Jud
   const ref: ImageReference = { registry: reg.host, repository: 'team/app', tag };
   const image = dockerPolicyImage(client, ref, registries);
   const verdict = await evaluatePolicy(policy, image, sigstoreVerifier);
-  const judgement: Judgement = { kind: 'judged', verdict, requirements: requirementsFor(policy, image).requirements, policyPath: 'policy.json', attachments: useSigstoreAttachments(registries, ref) };
+  const judgement: Judgement = {
+    kind: 'judged',
+    verdict,
+    requirements: requirementsFor(policy, image).requirements,
+    policyPath: 'policy.json',
+    attachments: useSigstoreAttachments(registries, ref),
+  };
   const top = await client.getManifest('team/app', tag);
   const discovery = await discoverReferrers(client, 'team/app', top);
   const referrers = flattenReferrers(discovery.root);
@@ -70,7 +76,9 @@ before(async () => {
   digest = image.manifestDigest;
   await pushImage(reg, 'team/app', 'v1', image);
   await pushImage(reg, 'team/app', 'v1-again', image);
-  registries = await loadRegistriesConfig(writeRegistriesD(['docker:', `  ${reg.host}:`, '    use-sigstore-attachments: true', `    lookaside: file://${lookaside}`, ''].join('\n')));
+  registries = await loadRegistriesConfig(
+    writeRegistriesD(['docker:', `  ${reg.host}:`, '    use-sigstore-attachments: true', `    lookaside: file://${lookaside}`, ''].join('\n')),
+  );
 });
 
 after(async () => {
@@ -84,7 +92,12 @@ describe('signing a stored image and judging it as the tree does', { skip: !have
   test('a sigstore signature by the trusted key is verified and the tag gets its shield; one by another key is unverified; the same image under another tag is invalid (identity)', async () => {
     const trusted = await newSigstoreKey('trusted', 'secret words');
     const other = await newSigstoreKey('other', '');
-    const byTrusted = await signStoredImage(client, { registry: reg.host, repository: 'team/app', tag: 'v1' }, [await SigstoreKeySigner.fromFile(trusted.priv, 'secret words')], registries);
+    const byTrusted = await signStoredImage(
+      client,
+      { registry: reg.host, repository: 'team/app', tag: 'v1' },
+      [await SigstoreKeySigner.fromFile(trusted.priv, 'secret words')],
+      registries,
+    );
     assert.equal(byTrusted.digest, digest);
     assert.equal(byTrusted.identity, `${reg.host}/team/app:v1`);
     assert.equal(byTrusted.signed[0]?.storedAt, `${reg.host}/team/app:sha256-${digest.slice(7)}.sig`);
@@ -125,10 +138,18 @@ describe('signing a stored image and judging it as the tree does', { skip: !have
       keys.map((k) => ({ fingerprint: k.fingerprint, uids: k.uids, canSign: k.canSign, unusable: k.unusable })),
       [{ fingerprint: gpgHome.fingerprint, uids: ['Release Signer <release@example.test>'], canSign: true, unusable: false }],
     );
-    const signed = await signStoredImage(client, { registry: reg.host, repository: 'team/app', tag: 'v1' }, [new GpgSigner({ keyIdentity: gpgHome.fingerprint, passphrase: '', env: { ...process.env, ...gpgHome.env } })], registries);
+    const signed = await signStoredImage(
+      client,
+      { registry: reg.host, repository: 'team/app', tag: 'v1' },
+      [new GpgSigner({ keyIdentity: gpgHome.fingerprint, passphrase: '', env: { ...process.env, ...gpgHome.env } })],
+      registries,
+    );
     assert.equal(signed.signed[0]?.storedAt, `file://${lookaside}/team/app`);
     assert.ok(existsSync(join(lookaside, `team/app@sha256=${digest.slice(7)}`, 'signature-1')), "stored in containers/image's lookaside layout");
-    const policy = { default: [{ type: 'reject' }], transports: { docker: { [reg.host]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: gpgHome.publicKeyFile }] } } };
+    const policy = {
+      default: [{ type: 'reject' }],
+      transports: { docker: { [reg.host]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: gpgHome.publicKeyFile }] } },
+    };
     const { judgement } = await judge(policy, 'v1');
     assert.equal(judgement.kind, 'judged');
     if (judgement.kind !== 'judged') return;
@@ -138,7 +159,11 @@ describe('signing a stored image and judging it as the tree does', { skip: !have
     // The row the tree shows for it: the key id the signature names, and verified by the policy's key.
     const rows = await readSimpleSignatureRows(client, 'team/app', digest, registries);
     assert.deepEqual(rows, [{ index: 1, keyId: gpgHome.fingerprint.slice(-16), storage: 'lookaside', where: `file://${lookaside}/team/app` }]);
-    assert.deepEqual(simpleSignatureCheck(judgement, 1), { state: 'verified', detail: `accepted by the policy as ${reg.host}/team/app:v1`, signer: gpgHome.fingerprint });
+    assert.deepEqual(simpleSignatureCheck(judgement, 1), {
+      state: 'verified',
+      detail: `accepted by the policy as ${reg.host}/team/app:v1`,
+      signer: gpgHome.fingerprint,
+    });
     // A sigstore-only policy does not look at it.
     const other = await judge({ default: [{ type: 'insecureAcceptAnything' }] }, 'v1');
     assert.match(simpleSignatureCheck(other.judgement, 1).detail, /does not check GPG signatures/);

@@ -62,11 +62,19 @@ async function sync(from: string, to: string, extra: string[] = []): Promise<Eve
 /** Does skopeo (policy.json at `policy`, this registries.d) accept the image? */
 async function skopeoAccepts(policy: string, ref: string): Promise<RunResult> {
   const out = join(makeTempDir('skopeo-pull'), 'img');
-  return run('skopeo', ['--policy', policy, '--registries.d', registriesD, 'copy', '--src-tls-verify=false', `docker://${ref}`, `dir:${out}`], { env: signer.env, timeoutMs: 120_000 });
+  return run('skopeo', ['--policy', policy, '--registries.d', registriesD, 'copy', '--src-tls-verify=false', `docker://${ref}`, `dir:${out}`], {
+    env: signer.env,
+    timeoutMs: 120_000,
+  });
 }
 
 function signedByPolicy(scope: string, signedIdentity?: unknown): string {
-  return writePolicy({ default: [{ type: 'reject' }], transports: { docker: { [scope]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: signer.publicKeyFile, ...(signedIdentity ? { signedIdentity } : {}) }] } } });
+  return writePolicy({
+    default: [{ type: 'reject' }],
+    transports: {
+      docker: { [scope]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: signer.publicKeyFile, ...(signedIdentity ? { signedIdentity } : {}) }] },
+    },
+  });
 }
 
 /** The lookaside folder of `repository@digest` in `base`, as containers/image lays it out. */
@@ -86,13 +94,35 @@ before(async () => {
   lookasideA = join(dir, 'lookaside-a');
   lookasideB = join(dir, 'lookaside-b');
   registriesD = writeRegistriesD(
-    ['docker:', `  ${a.host}:`, `    lookaside: file://${lookasideA}`, '    use-sigstore-attachments: true', `  ${b.host}:`, `    lookaside: file://${lookasideB}`, '    use-sigstore-attachments: true', ''].join('\n'),
+    [
+      'docker:',
+      `  ${a.host}:`,
+      `    lookaside: file://${lookasideA}`,
+      '    use-sigstore-attachments: true',
+      `  ${b.host}:`,
+      `    lookaside: file://${lookasideB}`,
+      '    use-sigstore-attachments: true',
+      '',
+    ].join('\n'),
   );
   const [image, one, two] = await Promise.all([buildImage({ layers: 2, layerSize: 4096 }), buildImage({ layers: 1 }), buildImage({ layers: 1 })]);
   signedDigest = image.manifestDigest;
   unsigned = { v1: one.manifestDigest, v2: two.manifestDigest };
   await Promise.all([pushImage(a, 'staging/app', 'v1', image), pushImage(a, 'team/two', 'v1', one), pushImage(a, 'team/two', 'v2', two)]);
-  const s = await run('skopeo', ['--registries.d', registriesD, 'copy', ...insecure, '--sign-by', signer.fingerprint, `docker://${a.host}/staging/app:v1`, `docker://${a.host}/team/app:v1`], { env: signer.env, timeoutMs: 120_000 });
+  const s = await run(
+    'skopeo',
+    [
+      '--registries.d',
+      registriesD,
+      'copy',
+      ...insecure,
+      '--sign-by',
+      signer.fingerprint,
+      `docker://${a.host}/staging/app:v1`,
+      `docker://${a.host}/team/app:v1`,
+    ],
+    { env: signer.env, timeoutMs: 120_000 },
+  );
   assert.equal(s.code, 0, s.stderr);
 });
 
@@ -107,7 +137,10 @@ describe('regx sync carries GPG signatures and signs with skopeo sync flags', { 
     const source = join(lookasideDir(lookasideA, 'team/app', signedDigest), 'signature-1');
     assert.ok(existsSync(source), 'skopeo signed the source');
     const first = await sync(`${a.host}/team/app`, `${b.host}/mirror`);
-    assert.deepEqual(first.map((e) => [e.event, e.destination, e.signaturesCarried]), [['copied', `docker://${b.host}/mirror/app:v1`, 1]]);
+    assert.deepEqual(
+      first.map((e) => [e.event, e.destination, e.signaturesCarried]),
+      [['copied', `docker://${b.host}/mirror/app:v1`, 1]],
+    );
     const carried = join(lookasideDir(lookasideB, 'mirror/app', signedDigest), 'signature-1');
     assert.deepEqual(readFileSync(carried), readFileSync(source), 'the signature is copied byte for byte');
 
@@ -115,20 +148,29 @@ describe('regx sync carries GPG signatures and signs with skopeo sync flags', { 
     assert.equal(accepted.code, 0, `skopeo refused the synced signature: ${accepted.stderr}`);
 
     const again = await sync(`${a.host}/team/app`, `${b.host}/mirror`);
-    assert.deepEqual(again.map((e) => [e.event, e.signaturesCarried]), [['skipped', undefined]]);
+    assert.deepEqual(
+      again.map((e) => [e.event, e.signaturesCarried]),
+      [['skipped', undefined]],
+    );
     assert.deepEqual(readdirSync(lookasideDir(lookasideB, 'mirror/app', signedDigest)), ['signature-1']);
   });
 
   test('--remove-signatures leaves them behind (skopeo refuses the mirror); a later sync without it gives the unchanged image its signature', async () => {
     const bare = await sync(`${a.host}/team/app`, `${b.host}/bare`, ['--remove-signatures']);
-    assert.deepEqual(bare.map((e) => [e.event, e.signaturesCarried]), [['copied', undefined]]);
+    assert.deepEqual(
+      bare.map((e) => [e.event, e.signaturesCarried]),
+      [['copied', undefined]],
+    );
     assert.ok(!existsSync(lookasideDir(lookasideB, 'bare/app', signedDigest)), 'no signature was stored');
     const refused = await skopeoAccepts(mirrorPolicy('bare'), `${b.host}/bare/app:v1`);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /A signature was required, but no signature exists/);
 
     const later = await sync(`${a.host}/team/app`, `${b.host}/bare`);
-    assert.deepEqual(later.map((e) => [e.event, e.signaturesCarried]), [['skipped', 1]]);
+    assert.deepEqual(
+      later.map((e) => [e.event, e.signaturesCarried]),
+      [['skipped', 1]],
+    );
     const accepted = await skopeoAccepts(mirrorPolicy('bare'), `${b.host}/bare/app:v1`);
     assert.equal(accepted.code, 0, `skopeo refused the signature carried to the unchanged image: ${accepted.stderr}`);
   });
@@ -137,7 +179,15 @@ describe('regx sync carries GPG signatures and signs with skopeo sync flags', { 
     const file = join(dir, 'off.regx-sync.yaml');
     writeFileSync(
       file,
-      ['version: 1', 'registries:', `  "${a.host}": {tlsVerify: false}`, `  "${b.host}": {tlsVerify: false}`, `destinations: [{registry: "${b.host}/cfg"}]`, `sources: [{repository: ${a.host}/team/app, signatures: false}]`, ''].join('\n'),
+      [
+        'version: 1',
+        'registries:',
+        `  "${a.host}": {tlsVerify: false}`,
+        `  "${b.host}": {tlsVerify: false}`,
+        `destinations: [{registry: "${b.host}/cfg"}]`,
+        `sources: [{repository: ${a.host}/team/app, signatures: false}]`,
+        '',
+      ].join('\n'),
     );
     const r = await regx(['sync', '--json', '--registries.d', registriesD, '--config', file]);
     assert.match(r.stdout, /"event":"copied"/);
@@ -165,7 +215,13 @@ describe('regx sync carries GPG signatures and signs with skopeo sync flags', { 
     assert.notEqual(unsignedSource.code, 0, 'the source was not signed: the sync made the signatures');
 
     const again = await sync(`${a.host}/team/two`, `${b.host}/signed`, ['--sign-by', signer.fingerprint]);
-    assert.deepEqual(again.map((e) => [e.event, e.signed]), [['skipped', 1], ['skipped', 1]]);
+    assert.deepEqual(
+      again.map((e) => [e.event, e.signed]),
+      [
+        ['skipped', 1],
+        ['skipped', 1],
+      ],
+    );
     assert.deepEqual(readdirSync(lookasideDir(lookasideB, 'signed/two', unsigned.v1)).sort(), ['signature-1', 'signature-2']);
   });
 });
@@ -190,17 +246,29 @@ describe('regx sync and sigstore signatures', { skip: !haveTools }, () => {
     // A repository's listing holds the .sig tag too: skopeo sync copies it as an image, and so does regx
     // (besides carrying it with v1); either way it arrives unchanged.
     const kept = await sync(`${a.host}/sig/app`, `${b.host}/sigmirror`);
-    assert.deepEqual(kept.map((e) => e.destination), [`docker://${b.host}/sigmirror/app:${sigTag}`, `docker://${b.host}/sigmirror/app:v1`]);
+    assert.deepEqual(
+      kept.map((e) => e.destination),
+      [`docker://${b.host}/sigmirror/app:${sigTag}`, `docker://${b.host}/sigmirror/app:v1`],
+    );
     assert.equal(await registryDigest(b, 'sigmirror/app', sigTag), sourceSig, 'the attachment is carried byte for byte');
 
     // Left behind, it is neither carried nor listed as an image.
     const bare = await sync(`${a.host}/sig/app`, `${b.host}/sigbare`, ['--remove-signatures']);
-    assert.deepEqual(bare.map((e) => [e.event, e.destination]), [['copied', `docker://${b.host}/sigbare/app:v1`]]);
+    assert.deepEqual(
+      bare.map((e) => [e.event, e.destination]),
+      [['copied', `docker://${b.host}/sigbare/app:v1`]],
+    );
     assert.ok(await registryDigest(b, 'sigbare/app', 'v1'));
     assert.equal(await registryDigest(b, 'sigbare/app', sigTag), undefined);
 
     const signed = await sync(`${a.host}/team/two`, `${b.host}/sigsigned`, sigFlags);
-    assert.deepEqual(signed.map((e) => [e.event, e.signed]), [['copied', 1], ['copied', 1]]);
+    assert.deepEqual(
+      signed.map((e) => [e.event, e.signed]),
+      [
+        ['copied', 1],
+        ['copied', 1],
+      ],
+    );
     for (const d of Object.values(unsigned)) assert.ok(await registryDigest(b, 'sigsigned/two', cosignSignatureTag(d)), `a .sig attachment for ${d}`);
   });
 });

@@ -20,10 +20,25 @@ const env = { HOME: home };
 const unset = { path: '', explicit: false };
 
 function referrer(storage: ReferrerNode['storage']): ReferrerNode {
-  return { descriptor: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'b'.repeat(64)}`, size: 10 }, storage, kind: 'signature', tag: storage === 'cosign-tag' ? `sha256-${'a'.repeat(64)}.sig` : undefined, referrers: [] } as unknown as ReferrerNode;
+  return {
+    descriptor: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'b'.repeat(64)}`, size: 10 },
+    storage,
+    kind: 'signature',
+    tag: storage === 'cosign-tag' ? `sha256-${'a'.repeat(64)}.sig` : undefined,
+    referrers: [],
+  } as unknown as ReferrerNode;
 }
-const cosign: SupplyItem = { referrer: referrer('cosign-tag'), layer: { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: `sha256:${'c'.repeat(64)}`, size: 1 }, kind: 'signature', signature: { scheme: 'cosign', signer: undefined, keyId: undefined } };
-const notation: SupplyItem = { referrer: referrer('referrers-api'), kind: 'signature', signature: { scheme: 'notation', signer: undefined, keyId: 'sha256:0123456789abcdef' } };
+const cosign: SupplyItem = {
+  referrer: referrer('cosign-tag'),
+  layer: { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: `sha256:${'c'.repeat(64)}`, size: 1 },
+  kind: 'signature',
+  signature: { scheme: 'cosign', signer: undefined, keyId: undefined },
+};
+const notation: SupplyItem = {
+  referrer: referrer('referrers-api'),
+  kind: 'signature',
+  signature: { scheme: 'notation', signer: undefined, keyId: 'sha256:0123456789abcdef' },
+};
 
 test('policyFile unset: the user policy under HOME is used when there is one, as skopeo reads it', async () => {
   mkdirSync(join(home, '.config/containers'), { recursive: true });
@@ -60,9 +75,18 @@ test('a policy file set but missing or invalid, or a registries.d folder that do
 test('a signature row says checking while the policy works, not verified without a policy, and unverified for formats the policy does not read', () => {
   assert.equal(signatureCheck({ kind: 'pending' }, cosign).state, 'checking');
   assert.equal(itemText(cosign, signatureCheck({ kind: 'pending' }, cosign)).description, 'unnamed key · checking · cosign tag .sig');
-  assert.equal(itemText(cosign, signatureCheck({ kind: 'none', why: 'no trust policy at /x' }, cosign)).description, 'unnamed key · not verified · cosign tag .sig');
+  assert.equal(
+    itemText(cosign, signatureCheck({ kind: 'none', why: 'no trust policy at /x' }, cosign)).description,
+    'unnamed key · not verified · cosign tag .sig',
+  );
   assert.equal(tagTrust({ kind: 'pending' }), undefined);
-  const judged = { kind: 'judged' as const, verdict: { accepted: true, scope: 'default', requirements: [{ type: 'insecureAcceptAnything' as const, accepted: true, signatures: [] }] }, requirements: [{ type: 'insecureAcceptAnything' as const }], policyPath: '/p.json', attachments: true };
+  const judged = {
+    kind: 'judged' as const,
+    verdict: { accepted: true, scope: 'default', requirements: [{ type: 'insecureAcceptAnything' as const, accepted: true, signatures: [] }] },
+    requirements: [{ type: 'insecureAcceptAnything' as const }],
+    policyPath: '/p.json',
+    attachments: true,
+  };
   const check = signatureCheck(judged, notation);
   assert.equal(check.state, 'unverified');
   assert.match(check.detail, /does not cover notation signatures/);

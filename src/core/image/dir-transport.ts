@@ -49,7 +49,8 @@ async function openRegular(dir: string, name: string, what: string): Promise<{ h
   const path = join(dir, name);
   try {
     const st = await fsp.lstat(path);
-    if (!st.isFile()) throw new ArchiveError(`${what} at ${path} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; a dir: image holds regular files only`, dir);
+    if (!st.isFile())
+      throw new ArchiveError(`${what} at ${path} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; a dir: image holds regular files only`, dir);
     const handle = await fsp.open(path, READ_FLAGS);
     const after = await handle.stat();
     if (!after.isFile() || after.ino !== st.ino) {
@@ -132,7 +133,14 @@ export async function dirSource(loc: DirLocation): Promise<ImageSource> {
 }
 
 /** Writes `bytes` (or a stream) to a temp file in `dir` and renames it to `name` once verified. */
-async function placeFile(dir: string, name: string, body: AsyncIterable<Uint8Array> | Uint8Array, verifier: StreamVerifier | undefined, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> {
+async function placeFile(
+  dir: string,
+  name: string,
+  body: AsyncIterable<Uint8Array> | Uint8Array,
+  verifier: StreamVerifier | undefined,
+  signal?: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<void> {
   const tmp = join(dir, `.regx-tmp-${randomBytes(8).toString('hex')}`);
   let placed = false;
   try {
@@ -167,7 +175,8 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
     if (names.length > 0) {
       // skopeo's rule: a folder with other things in it is only overwritten when it is a dir: image.
       const version = await readCapped(dir, 'version', 1024, 'the version file');
-      if (version?.toString('utf8') !== DIR_VERSION) throw new ArchiveError(`${dir} is not empty and is not a dir: image folder; refusing to overwrite it`, dir);
+      if (version?.toString('utf8') !== DIR_VERSION)
+        throw new ArchiveError(`${dir} is not empty and is not a dir: image folder; refusing to overwrite it`, dir);
     }
   } catch (err) {
     if (code(err) !== 'ENOENT') throw err;
@@ -186,7 +195,13 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
       throw err;
     }
   };
-  const place = async (name: string, body: AsyncIterable<Uint8Array> | Uint8Array, verifier: StreamVerifier | undefined, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> => {
+  const place = async (
+    name: string,
+    body: AsyncIterable<Uint8Array> | Uint8Array,
+    verifier: StreamVerifier | undefined,
+    signal?: AbortSignal,
+    onBytes?: (n: number) => void,
+  ): Promise<void> => {
     const existed = await has(name);
     await placeFile(dir, name, body, verifier, signal, onBytes);
     keep.add(name);

@@ -110,9 +110,15 @@ function digestMatches(manifest: { bytes: Buffer; mediaType: string }, digest: s
 }
 
 /** The checks after authentication, shared by both signature kinds (containers/image's order). */
-function judgePayload(image: PolicyImage, manifest: { bytes: Buffer; mediaType: string }, identity: SignedIdentity, claimed: { manifestDigest: string; dockerReference: string }): string | undefined {
+function judgePayload(
+  image: PolicyImage,
+  manifest: { bytes: Buffer; mediaType: string },
+  identity: SignedIdentity,
+  claimed: { manifestDigest: string; dockerReference: string },
+): string | undefined {
   if (!digestMatches(manifest, claimed.manifestDigest)) return `Signature for digest ${claimed.manifestDigest} does not match`;
-  if (!identityMatches(identity, image.dockerReference, claimed.dockerReference)) return `Signature for identity ${claimed.dockerReference} is not accepted (signedIdentity ${describeIdentity(identity)})`;
+  if (!identityMatches(identity, image.dockerReference, claimed.dockerReference))
+    return `Signature for identity ${claimed.dockerReference} is not accepted (signedIdentity ${describeIdentity(identity)})`;
   return undefined;
 }
 
@@ -152,7 +158,8 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
     try {
       const verified = await verifySignedMessage(sig, keys);
       v.key = verified.keyFingerprint;
-      if (!fingerprints(keys).includes(verified.keyFingerprint)) throw new UntrustedKeyError(`Signature by key ${verified.keyFingerprint} is not accepted`, verified.keyFingerprint);
+      if (!fingerprints(keys).includes(verified.keyFingerprint))
+        throw new UntrustedKeyError(`Signature by key ${verified.keyFingerprint} is not accepted`, verified.keyFingerprint);
       const payload = parsePayload(verified.payload);
       v.identity = payload.dockerReference;
       v.reason = judgePayload(image, manifest, req.signedIdentity, payload);
@@ -169,7 +176,11 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
   return out;
 }
 
-async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { type: 'sigstoreSigned' }>, sigstore: SigstoreVerifier): Promise<RequirementVerdict> {
+async function evaluateSigstore(
+  image: PolicyImage,
+  req: Extract<Requirement, { type: 'sigstoreSigned' }>,
+  sigstore: SigstoreVerifier,
+): Promise<RequirementVerdict> {
   const out: RequirementVerdict = { type: req.type, accepted: false, signatures: [] };
   if (req.fulcio !== undefined || req.rekorPublicKeyPath !== undefined || req.rekorPublicKeyData !== undefined) {
     out.reason = 'sigstoreSigned with Fulcio certificates or a Rekor key is not available in regx: only keyPath/keyData signatures are checked';
@@ -187,7 +198,12 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
       continue;
     }
     index++;
-    const v: SignatureVerdict = { kind: 'sigstore', index, accepted: false, layer: { digest: e.digest, signature: e.annotations[SIGSTORE_SIGNATURE_ANNOTATION] } };
+    const v: SignatureVerdict = {
+      kind: 'sigstore',
+      index,
+      accepted: false,
+      layer: { digest: e.digest, signature: e.annotations[SIGSTORE_SIGNATURE_ANNOTATION] },
+    };
     try {
       const payload = verifier.verify(e);
       v.identity = payload.dockerReference;

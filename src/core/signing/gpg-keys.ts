@@ -63,8 +63,14 @@ export function listSecretKeys(opts: { env?: NodeJS.ProcessEnv; program?: string
     execFile(program, gpgArgv, { env: opts.env ?? process.env, maxBuffer: MAX_LISTING, timeout: 30_000, signal: opts.signal }, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return reject(new RegxError('signing-failed', `cannot run ${program}: it is not installed or not on PATH (GPG signing uses the user's gpg)`));
-        return reject(new RegxError('signing-failed', `${program} could not list the secret keys: ${sanitizeRemoteText(String(stderr).trim().split('\n').slice(-2).join('; '), 300) || error.message}`));
+        if (code === 'ENOENT')
+          return reject(new RegxError('signing-failed', `cannot run ${program}: it is not installed or not on PATH (GPG signing uses the user's gpg)`));
+        return reject(
+          new RegxError(
+            'signing-failed',
+            `${program} could not list the secret keys: ${sanitizeRemoteText(String(stderr).trim().split('\n').slice(-2).join('; '), 300) || error.message}`,
+          ),
+        );
       }
       resolve(parseSecretKeys(String(stdout)));
     });

@@ -98,17 +98,24 @@ export async function verifySignedMessage(signature: Uint8Array, keys: PublicKey
   }
   let result: OpenPgp.VerifyMessageResult<ReadableStream<Uint8Array> | Uint8Array | string>;
   try {
-    result = (await pgp.verify({ message: message as OpenPgp.Message<ReadableStream<Uint8Array>>, verificationKeys: keys, format: 'binary', expectSigned: false })) as typeof result;
+    result = (await pgp.verify({
+      message: message as OpenPgp.Message<ReadableStream<Uint8Array>>,
+      verificationKeys: keys,
+      format: 'binary',
+      expectSigned: false,
+    })) as typeof result;
   } catch (err) {
     throw new RegxError('signature-invalid', `the signature could not be read: ${(err as Error).message}`);
   }
   const data = result.data;
   const payload = data instanceof ReadableStream ? await readCapped(data, MAX_PAYLOAD_BYTES) : Buffer.from(data as Uint8Array);
   if (payload.length > MAX_PAYLOAD_BYTES) throw new RegxError('signature-invalid', `the signed payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
-  if (result.signatures.length !== 1) throw new RegxError('signature-invalid', `a simple signature holds exactly one signature, this one ${result.signatures.length}`);
+  if (result.signatures.length !== 1)
+    throw new RegxError('signature-invalid', `a simple signature holds exactly one signature, this one ${result.signatures.length}`);
   const sig = result.signatures[0] as (typeof result.signatures)[number];
   const signer = keys.find((k) => k.getKeys(sig.keyID).length > 0);
-  if (!signer) throw new UntrustedKeyError(`signed by key ${sig.keyID.toHex().toUpperCase()}, which is not among the trusted keys`, sig.keyID.toHex().toUpperCase());
+  if (!signer)
+    throw new UntrustedKeyError(`signed by key ${sig.keyID.toHex().toUpperCase()}, which is not among the trusted keys`, sig.keyID.toHex().toUpperCase());
   try {
     await sig.verified;
   } catch (err) {

@@ -15,13 +15,29 @@ export interface SignedImage {
   signed: SignResult[];
 }
 
-export async function signStoredImage(client: RegistryClient, ref: ImageReference, signers: readonly ImageSigner[], registries: RegistriesConfig, signal?: AbortSignal): Promise<SignedImage> {
+export async function signStoredImage(
+  client: RegistryClient,
+  ref: ImageReference,
+  signers: readonly ImageSigner[],
+  registries: RegistriesConfig,
+  signal?: AbortSignal,
+): Promise<SignedImage> {
   const m = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest', signal);
   const destination: ImageReference = ref.digest ? ref : { ...ref, tag: ref.tag ?? 'latest' };
   const identity = signatureIdentity(destination);
   const signed: SignResult[] = [];
   for (const signer of signers) {
-    signed.push(await signer.sign({ manifestDigest: m.digest, manifest: { bytes: m.bytes, mediaType: m.mediaType }, dockerReference: identity, destination, client, registries, signal }));
+    signed.push(
+      await signer.sign({
+        manifestDigest: m.digest,
+        manifest: { bytes: m.bytes, mediaType: m.mediaType },
+        dockerReference: identity,
+        destination,
+        client,
+        registries,
+        signal,
+      }),
+    );
   }
   return { digest: m.digest, identity, signed };
 }

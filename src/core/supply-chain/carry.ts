@@ -71,7 +71,13 @@ function kept(node: ReferrerNode, keep: KeepReferrers): boolean {
  * `speculative`: the destination lacks `top` itself, so every referrer is read at the source at once with
  * the destination's answers rather than after them.
  */
-export async function prepareCarry(sides: CarrySides, top: ManifestResult, keep: KeepReferrers, excludeBlobs: ReadonlySet<string>, walk: { platforms?: boolean; speculative?: boolean } = {}): Promise<CarryWork> {
+export async function prepareCarry(
+  sides: CarrySides,
+  top: ManifestResult,
+  keep: KeepReferrers,
+  excludeBlobs: ReadonlySet<string>,
+  walk: { platforms?: boolean; speculative?: boolean } = {},
+): Promise<CarryWork> {
   const { src, dst, signal } = sides;
   const discovery = await discoverReferrers(src.client, src.repository, top, { jobs: sides.jobs, signal, platforms: walk.platforms });
   const listings = new Map<string, Promise<DestListing>>();
@@ -125,30 +131,44 @@ export async function prepareCarry(sides: CarrySides, top: ManifestResult, keep:
     const manifest = await sides.source.manifest(r.descriptor, s);
     const named = subjectOf(manifest.bytes);
     // A list that names a manifest about something else is not to be believed.
-    if (r.storage !== 'cosign-tag' && named !== undefined && named !== r.subject) throw new ManifestInvalidError(`invalid manifest: ${sides.source.name}@${r.descriptor.digest} is listed as a referrer of ${r.subject} but its subject is ${named}`);
+    if (r.storage !== 'cosign-tag' && named !== undefined && named !== r.subject)
+      throw new ManifestInvalidError(
+        `invalid manifest: ${sides.source.name}@${r.descriptor.digest} is listed as a referrer of ${r.subject} but its subject is ${named}`,
+      );
     const planned = await sides.plan(manifest, s);
     return { item: { node: r, manifest, children: planned.children }, blobs: planned.blobs };
   };
   let present = 0;
   const missing: ReferrerNode[] = [];
-  const checking = runPool(chosen, sides.jobs, async (r, s) => {
-    let there: boolean;
-    if (r.storage === 'cosign-tag' && r.tag) {
-      const head = await dst.client.headManifest(dst.repository, r.tag, s);
-      there = head?.digest === r.descriptor.digest;
-      // A `.sig` there holding every signature of the source's, and more (signed at the destination), is up to date.
-      if (!there && head && r.tag.endsWith('.sig')) there = await attachmentHolds(dst.client, dst.repository, r.subject, (await sides.source.manifest(r.descriptor, s)).bytes, s);
-    } else there = (await listing(r.subject)).digests.has(r.descriptor.digest);
-    if (there) present++;
-    else missing.push(r);
-  }, signal);
+  const checking = runPool(
+    chosen,
+    sides.jobs,
+    async (r, s) => {
+      let there: boolean;
+      if (r.storage === 'cosign-tag' && r.tag) {
+        const head = await dst.client.headManifest(dst.repository, r.tag, s);
+        there = head?.digest === r.descriptor.digest;
+        // A `.sig` there holding every signature of the source's, and more (signed at the destination), is up to date.
+        if (!there && head && r.tag.endsWith('.sig'))
+          there = await attachmentHolds(dst.client, dst.repository, r.subject, (await sides.source.manifest(r.descriptor, s)).bytes, s);
+      } else there = (await listing(r.subject)).digests.has(r.descriptor.digest);
+      if (there) present++;
+      else missing.push(r);
+    },
+    signal,
+  );
   // Bound for a destination that lacks the image, its referrers are almost surely missing too: they are
   // read at the source while the destination is asked, not after (a round trip or more saved per step).
   const prefetched = new Map<ReferrerNode, { item: CarryItem; blobs: Descriptor[] }>();
   const prefetching = walk.speculative
-    ? runPool(chosen, sides.jobs, async (r, s) => {
-        prefetched.set(r, await fetchItem(r, s));
-      }, signal)
+    ? runPool(
+        chosen,
+        sides.jobs,
+        async (r, s) => {
+          prefetched.set(r, await fetchItem(r, s));
+        },
+        signal,
+      )
     : Promise.resolve();
   // Both settle before a failure of either is thrown: no request is left running behind the caller.
   const [checked, fetched] = await Promise.allSettled([checking, prefetching]);
@@ -160,11 +180,16 @@ export async function prepareCarry(sides: CarrySides, top: ManifestResult, keep:
 
   const items = new Array<CarryItem>(missing.length);
   const blobs = new Map<string, Descriptor>();
-  await runPool(missing.map((r, i) => [r, i] as const), sides.jobs, async ([r, i], s) => {
-    const got = prefetched.get(r) ?? (await fetchItem(r, s));
-    for (const b of got.blobs) if (!excludeBlobs.has(b.digest) && !blobs.has(b.digest)) blobs.set(b.digest, b);
-    items[i] = got.item;
-  }, signal);
+  await runPool(
+    missing.map((r, i) => [r, i] as const),
+    sides.jobs,
+    async ([r, i], s) => {
+      const got = prefetched.get(r) ?? (await fetchItem(r, s));
+      for (const b of got.blobs) if (!excludeBlobs.has(b.digest) && !blobs.has(b.digest)) blobs.set(b.digest, b);
+      items[i] = got.item;
+    },
+    signal,
+  );
   const destIndexes = new Map<string, ManifestResult | undefined>();
   for (const [subject, l] of listings) {
     const read = await l;
@@ -212,7 +237,14 @@ export async function pushCarried(sides: CarrySides, work: CarryWork, signal?: A
     // Entries in the order the referrers were found, whatever order their pushes ended in.
     entries.sort((x, y) => (found.get(x.node) ?? 0) - (found.get(y.node) ?? 0));
     try {
-      await addToReferrersTag(dst.client, dst.repository, subject, entries.map((e) => e.desc), { asIs: work.discovery.tagIndexes.get(subject), ...(work.destIndexes.has(subject) ? { current: work.destIndexes.get(subject) } : {}) }, s);
+      await addToReferrersTag(
+        dst.client,
+        dst.repository,
+        subject,
+        entries.map((e) => e.desc),
+        { asIs: work.discovery.tagIndexes.get(subject), ...(work.destIndexes.has(subject) ? { current: work.destIndexes.get(subject) } : {}) },
+        s,
+      );
       result.storages['referrers-tag'] += entries.length;
     } catch (err) {
       throw carryFailure(err, entries[0]?.node as ReferrerNode, result.pushed, work.items.length, dst.name, `listing it in the referrers index of ${subject}`);
@@ -238,7 +270,11 @@ export async function pushCarried(sides: CarrySides, work: CarryWork, signal?: A
           const pushed = await dst.client.pushManifest(dst.repository, manifest.digest, manifest.bytes, manifest.mediaType, s);
           if (pushed.ociSubject === node.subject) result.storages['referrers-api']++;
           // The spec's entry for a pushed manifest: its artifactType (else its config's media type) and annotations.
-          else toIndex.set(node.subject, [...(toIndex.get(node.subject) ?? []), { node, desc: referrerDescriptor(manifest.bytes, manifest.mediaType, manifest.digest) }]);
+          else
+            toIndex.set(node.subject, [
+              ...(toIndex.get(node.subject) ?? []),
+              { node, desc: referrerDescriptor(manifest.bytes, manifest.mediaType, manifest.digest) },
+            ]);
         }
         result.pushed++;
         done?.resolve();
@@ -274,9 +310,13 @@ function carryFailure(err: unknown, node: ReferrerNode, done: number, total: num
   const message = err instanceof Error ? err.message : String(err);
   const reason = err instanceof RegxError ? err.reason : 'server-error';
   const what = `${node.kind} ${node.descriptor.digest} (${node.storage === 'cosign-tag' ? `cosign tag ${node.tag}` : `referrer of ${node.subject}`})`;
-  return new RegxError(reason, `carrying ${what} to ${where} failed${doing ? ` while ${doing}` : ''}: ${message} (${done} of ${total} referrers carried before it)`, {
-    cause: err,
-    serverCode: err instanceof RegxError ? err.serverCode : undefined,
-    serverMessage: err instanceof RegxError ? err.serverMessage : undefined,
-  });
+  return new RegxError(
+    reason,
+    `carrying ${what} to ${where} failed${doing ? ` while ${doing}` : ''}: ${message} (${done} of ${total} referrers carried before it)`,
+    {
+      cause: err,
+      serverCode: err instanceof RegxError ? err.serverCode : undefined,
+      serverMessage: err instanceof RegxError ? err.serverMessage : undefined,
+    },
+  );
 }

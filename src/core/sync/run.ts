@@ -218,7 +218,9 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     targets.map(async (t) => {
       try {
         const client = opts.clients.source(t.spec.ref.registry, t.spec.endpoint);
-        return await listLimits.run([hostOf(t.spec.ref)], signal, () => sourceRefs(t.spec, client, t.spec.referrers ?? opts.referrers ?? { signatures: true, others: true }, signal));
+        return await listLimits.run([hostOf(t.spec.ref)], signal, () =>
+          sourceRefs(t.spec, client, t.spec.referrers ?? opts.referrers ?? { signatures: true, others: true }, signal),
+        );
       } catch (err) {
         if (signal?.aborted) throw new CancelledError();
         fail(failureOf(err, imageName(t.spec.ref), undefined, 'list'));
@@ -255,7 +257,14 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
         const key = `${formatReference(source)} ${formatReference(destination)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        images.push({ source, destination, sourceEndpoint: t.spec.endpoint, destinationEndpoint: rule.endpoint, platforms: t.spec.platforms, referrers: t.spec.referrers });
+        images.push({
+          source,
+          destination,
+          sourceEndpoint: t.spec.endpoint,
+          destinationEndpoint: rule.endpoint,
+          platforms: t.spec.platforms,
+          referrers: t.spec.referrers,
+        });
       }
     }
   });
@@ -264,7 +273,8 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     const p = pruneRepos.get(repoKey(im.destination));
     if (p && im.destination.tag !== undefined) p.kept.add(im.destination.tag);
   }
-  if (opts.failWhenEmpty && images.length === 0 && failures.length === 0) throw new NotFoundError(`no images to sync found in ${targets.map((t) => formatReference(t.spec.ref)).join(', ')}`);
+  if (opts.failWhenEmpty && images.length === 0 && failures.length === 0)
+    throw new NotFoundError(`no images to sync found in ${targets.map((t) => formatReference(t.spec.ref)).join(', ')}`);
   const mine = images.filter((im) => inShard(formatReference(im.source), opts.shard));
 
   // 2. The plan: each image checked against its destination, many at once (these are small reads).
@@ -290,7 +300,8 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
           let rewrite = false;
           let subset: PlatformSubset | undefined;
           if (choice.subset) {
-            if (opts.format !== undefined) throw new UsageError('a list of platforms cannot be combined with a manifest format conversion: the new index would name the unconverted images');
+            if (opts.format !== undefined)
+              throw new UsageError('a list of platforms cannot be combined with a manifest format conversion: the new index would name the unconverted images');
             subset = platformSubset(top, choice.subset);
             digest = subset.top.digest;
           } else {
@@ -329,7 +340,20 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     });
     for (const p of prunes) emit({ event: 'planned', destination: imageName(p.destination), digest: p.digest, action: 'prune' });
   }
-  const result: SyncResult = { plan: entries, copied: 0, skipped: 0, failures, notRun: 0, bytes: 0, digests: [], prunes, pruned: 0, referrersCarried: 0, signaturesCarried: 0, signed: 0 };
+  const result: SyncResult = {
+    plan: entries,
+    copied: 0,
+    skipped: 0,
+    failures,
+    notRun: 0,
+    bytes: 0,
+    digests: [],
+    prunes,
+    pruned: 0,
+    referrersCarried: 0,
+    signaturesCarried: 0,
+    signed: 0,
+  };
   const landed = new Map<PlanEntry, string>();
   if (opts.dryRun) return result;
   if (stop) {
@@ -342,17 +366,41 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
   const ledger = new BlobLedger();
   const jobs = opts.jobs ?? DEFAULT_JOBS;
   const signers = opts.signers ?? [];
-  type Copied = { digest: string; bytes: number; blobsCopied: number; blobsSkipped: number; blobsMounted: number; carried: number; signaturesCarried: number; signed: number };
+  type Copied = {
+    digest: string;
+    bytes: number;
+    blobsCopied: number;
+    blobsSkipped: number;
+    blobsMounted: number;
+    carried: number;
+    signaturesCarried: number;
+    signed: number;
+  };
   const copyOne = async (p: PlanEntry, what: Planned, attempt: number): Promise<Copied> => {
     const srcClient = opts.clients.source(p.source.registry, p.sourceEndpoint);
     const dstClient = opts.clients.destination(p.destination.registry, p.destinationEndpoint);
-    const common = { srcClient, dstClient, jobs, format: opts.format, preserveDigests: opts.preserveDigests, blobLedger: ledger, referrers: keepOf(p, opts), registries: opts.registries, env: opts.env, signal };
+    const common = {
+      srcClient,
+      dstClient,
+      jobs,
+      format: opts.format,
+      preserveDigests: opts.preserveDigests,
+      blobLedger: ledger,
+      referrers: keepOf(p, opts),
+      registries: opts.registries,
+      env: opts.env,
+      signal,
+    };
     if (what.subset && what.subset.children.length > 0) {
       // The chosen platforms' images by digest, then the new index under the tag (only when it is not there yet).
       const top = what.subset.top;
       const sum: Copied = { digest: top.digest, bytes: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, carried: 0, signaturesCarried: 0, signed: 0 };
       for (const child of what.subset.children) {
-        const r = await copyImage({ transport: 'docker', ref: withDigest(p.source, child.digest) }, { transport: 'docker', ref: withDigest(p.destination, child.digest) }, { ...common, multiArch: 'all' });
+        const r = await copyImage(
+          { transport: 'docker', ref: withDigest(p.source, child.digest) },
+          { transport: 'docker', ref: withDigest(p.destination, child.digest) },
+          { ...common, multiArch: 'all' },
+        );
         sum.bytes += r.bytes;
         sum.blobsCopied += r.blobsCopied;
         sum.blobsSkipped += r.blobsSkipped;
@@ -366,14 +414,26 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
         if (p.action === 'copy') await dstClient.putManifest(p.destination.repository, top.digest, top.bytes, top.mediaType, signal);
         const destination = withTag(p.destination, tag);
         for (const signer of signers) {
-          await signer.sign({ manifestDigest: top.digest, manifest: { bytes: top.bytes, mediaType: top.mediaType }, dockerReference: signatureIdentity(destination), destination, client: dstClient, registries: opts.registries ?? { docker: new Map(), dir: '' }, signal });
+          await signer.sign({
+            manifestDigest: top.digest,
+            manifest: { bytes: top.bytes, mediaType: top.mediaType },
+            dockerReference: signatureIdentity(destination),
+            destination,
+            client: dstClient,
+            registries: opts.registries ?? { docker: new Map(), dir: '' },
+            signal,
+          });
           sum.signed++;
         }
       }
       if (p.action === 'copy') await dstClient.putManifest(p.destination.repository, tag, top.bytes, top.mediaType, signal);
       return sum;
     }
-    const r = await copyImage({ transport: 'docker', ref: p.source }, { transport: 'docker', ref: p.destination }, { ...common, signers, multiArch: what.choice.multiArch, platform: what.choice.platform, sourceTop: attempt === 0 ? what.top : undefined });
+    const r = await copyImage(
+      { transport: 'docker', ref: p.source },
+      { transport: 'docker', ref: p.destination },
+      { ...common, signers, multiArch: what.choice.multiArch, platform: what.choice.platform, sourceTop: attempt === 0 ? what.top : undefined },
+    );
     return { ...r, carried: r.referrers.carried, signaturesCarried: r.simpleSignatures.carried, signed: r.signed.length };
   };
 
@@ -434,7 +494,9 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
             const r = await limits.run([hostOf(p.source), hostOf(p.destination)], signal, () => copyOne(p, what, 1));
             ({ carried, signaturesCarried, signed } = r);
           } else if (!stop) {
-            const [found, simple] = await planLimits.run([hostOf(p.source), hostOf(p.destination)], signal, () => Promise.all([hasReferrersToCarry(p, what), carrySimpleSignatures(p, what)]));
+            const [found, simple] = await planLimits.run([hostOf(p.source), hostOf(p.destination)], signal, () =>
+              Promise.all([hasReferrersToCarry(p, what), carrySimpleSignatures(p, what)]),
+            );
             signaturesCarried = simple;
             if (found) carried = await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => (await copyOne(p, what, 1)).carried);
           }
@@ -443,7 +505,15 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
           result.signaturesCarried += signaturesCarried;
           result.signed += signed;
           landed.set(p, p.digest as string);
-          emit({ event: 'skipped', source: from, destination: to, digest: p.digest as string, ...(carried ? { referrersCarried: carried } : {}), ...(signaturesCarried ? { signaturesCarried } : {}), ...(signed ? { signed } : {}) });
+          emit({
+            event: 'skipped',
+            source: from,
+            destination: to,
+            digest: p.digest as string,
+            ...(carried ? { referrersCarried: carried } : {}),
+            ...(signaturesCarried ? { signaturesCarried } : {}),
+            ...(signed ? { signed } : {}),
+          });
           return;
         }
         await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => {
@@ -502,7 +572,9 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
         const to = imageName(pr.destination);
         if (failedRepos.has(repositoryOfName(to))) return;
         try {
-          await limits.run([hostOf(pr.destination)], signal, () => runPrune(opts.clients.destination(pr.destination.registry, pr.destinationEndpoint), pr, signal));
+          await limits.run([hostOf(pr.destination)], signal, () =>
+            runPrune(opts.clients.destination(pr.destination.registry, pr.destinationEndpoint), pr, signal),
+          );
           result.pruned++;
           emit({ event: 'pruned', destination: to, digest: pr.digest });
         } catch (err) {

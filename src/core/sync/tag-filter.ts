@@ -19,7 +19,8 @@ export function goRegExp(pattern: string): RegExp {
     flags = [...new Set((lead[1] as string).split(''))].join('');
     source = source.slice(lead[0].length);
   }
-  if (/\(\?<?[=!]/.test(source) || /\\[1-9]/.test(source)) throw new UsageError(`tag regex "${pattern}" uses look-around or a back-reference, which Go regular expressions (and so skopeo) do not have`);
+  if (/\(\?<?[=!]/.test(source) || /\\[1-9]/.test(source))
+    throw new UsageError(`tag regex "${pattern}" uses look-around or a back-reference, which Go regular expressions (and so skopeo) do not have`);
   try {
     return new RegExp(source, flags);
   } catch (err) {

@@ -89,7 +89,17 @@ export type SyncEvent =
   | { event: 'planned'; source: ImageName; destination: ImageName; digest?: string; action: PlanAction }
   | { event: 'planned'; destination: ImageName; digest: string; action: 'prune' }
   | { event: 'started'; source: ImageName; destination: ImageName; digest?: string }
-  | ({ event: 'copied'; source: ImageName; destination: ImageName; digest: string; bytes: number; blobsCopied: number; blobsSkipped: number; blobsMounted: number; ms: number } & CarriedWith)
+  | ({
+      event: 'copied';
+      source: ImageName;
+      destination: ImageName;
+      digest: string;
+      bytes: number;
+      blobsCopied: number;
+      blobsSkipped: number;
+      blobsMounted: number;
+      ms: number;
+    } & CarriedWith)
   | ({ event: 'skipped'; source: ImageName; destination: ImageName; digest: string } & CarriedWith)
   /** A destination tag its sources no longer select: planned as `prune`, removed only when the run allows it. */
   | { event: 'pruned'; destination: ImageName; digest: string }

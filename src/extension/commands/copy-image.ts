@@ -28,10 +28,17 @@ export function progressMessage(p: CopyProgress): string {
 
 /** " Signatures, attestations and SBOMs: 3 copied." and what was left behind; nothing when nothing refers. */
 /** What travelled: referrers and GPG simple signatures (stored outside the manifests) together. */
-function carriedText(r: { carried: number; present: number; dropped: number }, simple: { carried: number; present: number } = { carried: 0, present: 0 }): string {
+function carriedText(
+  r: { carried: number; present: number; dropped: number },
+  simple: { carried: number; present: number } = { carried: 0, present: 0 },
+): string {
   const carried = r.carried + simple.carried;
   const present = r.present + simple.present;
-  const parts = [carried ? `${carried} copied` : undefined, present ? `${present} already there` : undefined, r.dropped ? `${r.dropped} left behind` : undefined].filter(Boolean);
+  const parts = [
+    carried ? `${carried} copied` : undefined,
+    present ? `${present} already there` : undefined,
+    r.dropped ? `${r.dropped} left behind` : undefined,
+  ].filter(Boolean);
   return parts.length ? ` Signatures, attestations and SBOMs: ${parts.join(', ')}.` : '';
 }
 
@@ -106,7 +113,15 @@ export async function askDestination(ctx: Parameters<Command['run']>[0], source:
  * a drop is easy to make by accident. Returns false when there is nothing to write. `after` says what
  * the tag names after the copy, when that is not the source's digest (a push compresses layers).
  */
-export async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean, log: (line: string) => void, after = `After the copy it names ${plan.sourceDigest}.`): Promise<boolean> {
+export async function confirmPlan(
+  plan: CopyTarget,
+  from: string,
+  to: string,
+  tag: string,
+  dropped: boolean,
+  log: (line: string) => void,
+  after = `After the copy it names ${plan.sourceDigest}.`,
+): Promise<boolean> {
   const source = `${from} (${abbreviatedDigest(plan.sourceDigest)})`;
   switch (plan.state.kind) {
     case 'same':
@@ -132,7 +147,11 @@ export async function confirmPlan(plan: CopyTarget, from: string, to: string, ta
     case 'new': {
       if (!dropped) return true;
       const copy = 'Copy';
-      const choice = await vscode.window.showInformationMessage(`Copy ${source} to ${to}?`, { modal: true, detail: `${to} does not exist yet: the copy creates the tag ${tag}.` }, copy);
+      const choice = await vscode.window.showInformationMessage(
+        `Copy ${source} to ${to}?`,
+        { modal: true, detail: `${to} does not exist yet: the copy creates the tag ${tag}.` },
+        copy,
+      );
       if (choice !== copy) cancelled();
       return true;
     }
@@ -212,9 +231,14 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
   const from = imageName(source);
   const to = `${target}/${repository}:${tag}`;
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () =>
-    copyTarget({ client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference }, { client: ctx.clients.for(target), repository, reference: tag }),
+    copyTarget(
+      { client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference },
+      { client: ctx.clients.for(target), repository, reference: tag },
+    ),
   );
-  ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
+  ctx.log.info(
+    `copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`,
+  );
   if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line)))) return undefined;
   // Signatures, attestations and SBOMs go along unless the user leaves them behind.
   const registries = await registriesForCopy(ctx.config.registriesDirectory);
@@ -228,20 +252,34 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
     copyImage(
       { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } },
       { transport: 'docker', ref: { registry: target, repository, tag } },
-      { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), referrers: keep, registries, onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
+      {
+        srcClient: ctx.clients.for(source.host),
+        dstClient: ctx.clients.for(target),
+        referrers: keep,
+        registries,
+        onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`),
+        ...options,
+      },
     ),
   ).catch(async (error: unknown) => {
     if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, target, repository, tag);
     throw error instanceof CopyCancelled ? error.cause : error;
   });
-  ctx.log.info(`copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`);
+  ctx.log.info(
+    `copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`,
+  );
   ctx.tree.refreshWhere(target, repository);
   const reference = `${target}/${repository}@${result.digest}`;
   void vscode.window
-    .showInformationMessage(`${result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`}${carriedText(result.referrers, result.simpleSignatures)}`, 'Inspect', 'Copy Reference')
+    .showInformationMessage(
+      `${result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`}${carriedText(result.referrers, result.simpleSignatures)}`,
+      'Inspect',
+      'Copy Reference',
+    )
     .then(async (choice) => {
       if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
-      if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
+      if (choice === 'Inspect')
+        await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
     });
   return result;
 }

@@ -33,7 +33,13 @@ async function registriesFor(ctx: Ctx): Promise<RegistriesConfig> {
 
 /** The sigstore key file entry, then the user's GPG secret keys that can sign (or why there are none). */
 async function keyChoices(ctx: Ctx): Promise<KeyChoice[]> {
-  const items: KeyChoice[] = [{ label: '$(file) Sigstore Key File...', description: 'a cosign-format private key (generate-sigstore-key, cosign generate-key-pair)', key: { kind: 'sigstore' } }];
+  const items: KeyChoice[] = [
+    {
+      label: '$(file) Sigstore Key File...',
+      description: 'a cosign-format private key (generate-sigstore-key, cosign generate-key-pair)',
+      key: { kind: 'sigstore' },
+    },
+  ];
   let keys: SecretKey[];
   try {
     keys = (await listSecretKeys()).filter((k) => k.canSign && !k.unusable);
@@ -44,14 +50,27 @@ async function keyChoices(ctx: Ctx): Promise<KeyChoice[]> {
   }
   items.push({ label: `GPG keys (${process.env.GNUPGHOME ? `GNUPGHOME ${process.env.GNUPGHOME}` : '~/.gnupg'})`, kind: vscode.QuickPickItemKind.Separator });
   if (!keys.length) items.push({ label: '$(info) No GPG secret key that can sign', description: 'gpg lists none' });
-  for (const k of keys) items.push({ label: `$(key) ${k.uids[0] ?? k.fingerprint}`, description: k.fingerprint, detail: k.uids.slice(1).join(', ') || undefined, key: { kind: 'gpg', fingerprint: k.fingerprint } });
+  for (const k of keys)
+    items.push({
+      label: `$(key) ${k.uids[0] ?? k.fingerprint}`,
+      description: k.fingerprint,
+      detail: k.uids.slice(1).join(', ') || undefined,
+      key: { kind: 'gpg', fingerprint: k.fingerprint },
+    });
   return items;
 }
 
 /** Opens a sigstore private key, asking its passphrase (masked, never kept) until it decrypts the key. */
 async function openSigstoreKey(): Promise<SigstoreKeySigner> {
   const file = orCancel(
-    (await vscode.window.showOpenDialog({ title: 'Sigstore private key', openLabel: 'Sign with This Key', canSelectMany: false, filters: { 'Private keys': ['private', 'key', 'pem'], 'All files': ['*'] } }))?.[0],
+    (
+      await vscode.window.showOpenDialog({
+        title: 'Sigstore private key',
+        openLabel: 'Sign with This Key',
+        canSelectMany: false,
+        filters: { 'Private keys': ['private', 'key', 'pem'], 'All files': ['*'] },
+      })
+    )?.[0],
   );
   let problem: string | undefined;
   for (let i = 0; i < PASSPHRASE_TRIES; i++) {
@@ -75,15 +94,18 @@ async function openSigstoreKey(): Promise<SigstoreKeySigner> {
 
 function sign(ctx: Ctx, ref: ImageReference, signer: ImageSigner, registries: RegistriesConfig): Thenable<SignedImage> {
   const name = imageName({ host: ref.registry, repository: ref.repository, reference: ref.digest ?? (ref.tag as string), tag: ref.tag });
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Signing ${name} with ${signer.description}`, cancellable: true }, async (_progress, token) => {
-    const abort = new AbortController();
-    const listener = token.onCancellationRequested(() => abort.abort());
-    try {
-      return await signStoredImage(ctx.clients.for(ref.registry), ref, [signer], registries, abort.signal);
-    } finally {
-      listener.dispose();
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Signing ${name} with ${signer.description}`, cancellable: true },
+    async (_progress, token) => {
+      const abort = new AbortController();
+      const listener = token.onCancellationRequested(() => abort.abort());
+      try {
+        return await signStoredImage(ctx.clients.for(ref.registry), ref, [signer], registries, abort.signal);
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
 }
 
 /** A GPG key: gpg's agent may know the passphrase (or the key has none); else it is asked here, masked. */
@@ -93,9 +115,17 @@ async function signWithGpg(ctx: Ctx, ref: ImageReference, fingerprint: string, r
     try {
       return await sign(ctx, ref, new GpgSigner({ keyIdentity: fingerprint, passphrase }), registries);
     } catch (error) {
-      if (!(error instanceof RegxError) || error.reason !== 'signing-failed' || !/passphrase|pinentry/i.test(error.message) || i >= PASSPHRASE_TRIES) throw error;
+      if (!(error instanceof RegxError) || error.reason !== 'signing-failed' || !/passphrase|pinentry/i.test(error.message) || i >= PASSPHRASE_TRIES)
+        throw error;
       ctx.log.debug(`gpg could not sign with ${fingerprint} without a passphrase: ${error.message}`);
-      passphrase = orCancel(await vscode.window.showInputBox({ title: `Passphrase of GPG key ${fingerprint}`, prompt: i ? 'Wrong passphrase. Try again.' : "The key's passphrase", password: true, ignoreFocusOut: true }));
+      passphrase = orCancel(
+        await vscode.window.showInputBox({
+          title: `Passphrase of GPG key ${fingerprint}`,
+          prompt: i ? 'Wrong passphrase. Try again.' : "The key's passphrase",
+          password: true,
+          ignoreFocusOut: true,
+        }),
+      );
     }
   }
 }
@@ -109,7 +139,11 @@ export const signImageCommand: Command = {
     const name = imageName(image);
     const ref: ImageReference = { registry: image.host, repository: image.repository, ...(image.tag ? { tag: image.tag } : { digest: image.reference }) };
     const registries = await registriesFor(ctx);
-    const picked = await vscode.window.showQuickPick(keyChoices(ctx), { title: `Sign ${name}`, placeHolder: 'Sign with a sigstore key file or a GPG key', ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(keyChoices(ctx), {
+      title: `Sign ${name}`,
+      placeHolder: 'Sign with a sigstore key file or a GPG key',
+      ignoreFocusOut: true,
+    });
     const key = orCancel(picked).key;
     if (!key) cancelled();
     let signed: SignedImage;
@@ -128,6 +162,8 @@ export const signImageCommand: Command = {
     const result = signed.signed[0];
     ctx.log.info(`signed ${name} (${signed.digest}) as ${signed.identity} with ${result?.signer}: stored in ${result?.storedAt}`);
     ctx.tree.refreshWhere(image.host, image.repository);
-    void vscode.window.showInformationMessage(`Signed ${name} with ${result?.kind === 'sigstore' ? 'sigstore key' : 'GPG key'} ${result?.signer}. Stored in ${result?.storedAt}.`);
+    void vscode.window.showInformationMessage(
+      `Signed ${name} with ${result?.kind === 'sigstore' ? 'sigstore key' : 'GPG key'} ${result?.signer}. Stored in ${result?.storedAt}.`,
+    );
   },
 };

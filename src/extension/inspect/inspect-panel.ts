@@ -88,7 +88,11 @@ export class InspectPanel extends Disposable {
     const top = await client.getManifest(this.repository, this.reference);
     if (isIndexMediaType(top.mediaType)) {
       const index = parseImageIndex(top.bytes);
-      return { view: indexView(names, top.digest, top.mediaType, index, await this.platformSizes(index.manifests.map((d) => d.digest))), rawManifest: top.bytes, rawConfig: undefined };
+      return {
+        view: indexView(names, top.digest, top.mediaType, index, await this.platformSizes(index.manifests.map((d) => d.digest))),
+        rawManifest: top.bytes,
+        rawConfig: undefined,
+      };
     }
     // By digest: the image shown is the one just read, even if the tag moves meanwhile.
     const image = await inspectImage(client, this.repository, top.digest, { noTags: true });
@@ -100,10 +104,13 @@ export class InspectPanel extends Disposable {
     const sizes = new Map<string, number | undefined>();
     const client = this.ctx.clients.for(this.host);
     await runPool([...new Set(digests)], this.ctx.config.concurrency, async (digest, signal) => {
-      sizes.set(digest, await imageSize(client, this.repository, digest, signal).catch((error: unknown) => {
-        this.ctx.log.warn(`inspect ${this.name}: no size for ${digest}: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      }));
+      sizes.set(
+        digest,
+        await imageSize(client, this.repository, digest, signal).catch((error: unknown) => {
+          this.ctx.log.warn(`inspect ${this.name}: no size for ${digest}: ${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        }),
+      );
     });
     return sizes;
   }
@@ -114,8 +121,18 @@ export class InspectPanel extends Disposable {
   private async postSupplyChain(): Promise<void> {
     this.supplyChain ??= this.loaded.then(async ({ view }) => {
       const chains = this.ctx.tree.supplyChains;
-      const [found, gpg] = await Promise.all([chains.get(this.host, this.repository, view.digest), chains.simpleSignatures(this.host, this.repository, view.digest)]);
-      const judgement = (): Promise<Judgement> => this.ctx.tree.verdicts.settledJudgement({ registry: this.host, repository: this.repository, reference: this.reference, digest: view.digest, rowId: '' });
+      const [found, gpg] = await Promise.all([
+        chains.get(this.host, this.repository, view.digest),
+        chains.simpleSignatures(this.host, this.repository, view.digest),
+      ]);
+      const judgement = (): Promise<Judgement> =>
+        this.ctx.tree.verdicts.settledJudgement({
+          registry: this.host,
+          repository: this.repository,
+          reference: this.reference,
+          digest: view.digest,
+          rowId: '',
+        });
       const judged = gpg.length ? await judgement() : undefined;
       const simple = judged ? { rows: gpg, check: (index: number) => simpleSignatureCheck(judged, index) } : undefined;
       return supplyChainRows(this.host, this.repository, view.digest, found, await this.signatureChecks(found.discovery.root, view.digest), simple);
@@ -140,7 +157,10 @@ export class InspectPanel extends Disposable {
     await Promise.all(
       subjects.map(async (s) => {
         const reference = s === root ? this.reference : s.digest;
-        judged.set(s.digest, await verdicts.settledJudgement({ registry: this.host, repository: this.repository, reference, digest: s === root ? digest : s.digest, rowId: '' }));
+        judged.set(
+          s.digest,
+          await verdicts.settledJudgement({ registry: this.host, repository: this.repository, reference, digest: s === root ? digest : s.digest, rowId: '' }),
+        );
       }),
     );
     return (subject) => (item) => signatureCheck(judged.get(subject.digest) ?? { kind: 'pending' }, item);
@@ -189,7 +209,8 @@ export class InspectPanel extends Disposable {
         case 'inspectPlatform': {
           const { view } = await this.loaded;
           // Only a digest this index lists: the page asks, the extension decides what is read.
-          if (view.kind === 'index' && view.platforms.some((p) => p.digest === message.digest)) InspectPanel.show(this.ctx, this.host, this.repository, message.digest);
+          if (view.kind === 'index' && view.platforms.some((p) => p.digest === message.digest))
+            InspectPanel.show(this.ctx, this.host, this.repository, message.digest);
           return;
         }
       }

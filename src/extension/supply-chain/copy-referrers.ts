@@ -21,7 +21,13 @@ export interface Travelling {
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** With registries.d, GPG simple signatures (lookaside or the registry's signature API) count as signatures too. */
-export async function countTravelling(client: RegistryClient, repository: string, digest: string, jobs: number, registries?: RegistriesConfig): Promise<Travelling> {
+export async function countTravelling(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  jobs: number,
+  registries?: RegistriesConfig,
+): Promise<Travelling> {
   const top = await client.getManifest(repository, digest);
   const [discovery, simple] = await Promise.all([
     discoverReferrers(client, repository, top, { jobs, limits: treeDiscoverLimits }),
@@ -38,7 +44,11 @@ export async function countTravelling(client: RegistryClient, repository: string
 
 /** "1 signature and 2 attestations/SBOMs" (what travels). */
 export function travellingText(t: Travelling): string {
-  return [t.signatures ? plural(t.signatures, 'signature') : undefined, t.others ? plural(t.others, 'attestation/SBOM', 'attestations/SBOMs') : undefined, t.inIndex ? `${plural(t.inIndex, 'BuildKit attestation')} in the index` : undefined]
+  return [
+    t.signatures ? plural(t.signatures, 'signature') : undefined,
+    t.others ? plural(t.others, 'attestation/SBOM', 'attestations/SBOMs') : undefined,
+    t.inIndex ? `${plural(t.inIndex, 'BuildKit attestation')} in the index` : undefined,
+  ]
     .filter(Boolean)
     .join(' and ');
 }

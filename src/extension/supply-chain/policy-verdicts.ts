@@ -119,16 +119,29 @@ export class PolicyVerdicts extends Disposable {
   private async judge(image: JudgedImage, signal: AbortSignal): Promise<Judgement> {
     const trust = await this.trustNow();
     if (trust.kind !== 'policy') return this.quick() ?? pending;
-    const ref: ImageReference = { registry: hostOf(image), repository: image.repository, ...(image.reference.includes(':') ? { digest: image.reference } : { tag: image.reference }) };
+    const ref: ImageReference = {
+      registry: hostOf(image),
+      repository: image.repository,
+      ...(image.reference.includes(':') ? { digest: image.reference } : { tag: image.reference }),
+    };
     try {
       const policyImage = dockerPolicyImage(this.ctx.clients.for(image.registry), ref, trust.registries, { signal });
       const verdict = await evaluatePolicy(trust.policy, policyImage, sigstoreVerifier);
-      return { kind: 'judged', verdict, requirements: requirementsFor(trust.policy, policyImage).requirements, policyPath: trust.path, attachments: useSigstoreAttachments(trust.registries, ref) };
+      return {
+        kind: 'judged',
+        verdict,
+        requirements: requirementsFor(trust.policy, policyImage).requirements,
+        policyPath: trust.path,
+        attachments: useSigstoreAttachments(trust.registries, ref),
+      };
     } catch (error) {
       const message = this.ctx.log.redact(error instanceof Error ? error.message : String(error));
       this.ctx.log.warn(`${keyOf(image)}: the trust policy could not judge it: ${message}`);
       // A key file or registries.d the policy names is the user's to fix; a registry that failed to answer is not.
-      return { kind: 'failed', text: failedJudgementText(message, trust.path, error instanceof RegxError && (error.reason === 'usage' || error.reason === 'signing-key')) };
+      return {
+        kind: 'failed',
+        text: failedJudgementText(message, trust.path, error instanceof RegxError && (error.reason === 'usage' || error.reason === 'signing-key')),
+      };
     }
   }
 

@@ -49,33 +49,66 @@ export function itemText(item: SupplyItem, check: SignatureCheck = notChecked): 
       if (s.signer) lines.unshift(`Signer: ${s.signer}`);
       if (s.keyId) lines.unshift(`Key: ${s.keyId}`);
       else if (check.signer) lines.unshift(`Key: ${check.signer}`);
-      return { label: s.scheme, description: [who, check.state, where].join(' · '), tooltip: [`${s.scheme} signature, ${check.state}: ${check.detail}`, ...lines].join('\n') };
+      return {
+        label: s.scheme,
+        description: [who, check.state, where].join(' · '),
+        tooltip: [`${s.scheme} signature, ${check.state}: ${check.detail}`, ...lines].join('\n'),
+      };
     }
     case 'sbom': {
       const s = item.sbom;
       const label = `${item.format}${s?.version ? ` ${s.version}` : ''}`;
       const count = s?.packages === undefined ? (item.note ?? 'packages not counted') : plural(s.packages, 'package');
-      return { label, description: [count, where].join(' · '), tooltip: [`SBOM: ${label}${s?.name ? ` (${s.name})` : ''}`, count, ...lines, 'Click to open it as a read-only document.'].join('\n') };
+      return {
+        label,
+        description: [count, where].join(' · '),
+        tooltip: [`SBOM: ${label}${s?.name ? ` (${s.name})` : ''}`, count, ...lines, 'Click to open it as a read-only document.'].join('\n'),
+      };
     }
     case 'provenance': {
       const p = item.provenance;
-      const source = p.sourceRepository ? `${p.sourceRepository}${p.commit ? `@${p.commit.slice(0, 12)}` : ''}` : p.commit ? `commit ${p.commit.slice(0, 12)}` : 'source not recorded';
+      const source = p.sourceRepository
+        ? `${p.sourceRepository}${p.commit ? `@${p.commit.slice(0, 12)}` : ''}`
+        : p.commit
+          ? `commit ${p.commit.slice(0, 12)}`
+          : 'source not recorded';
       return {
         label: p.builderId ?? 'builder not recorded',
         description: [source, where].join(' · '),
-        tooltip: [`Provenance (${p.predicateType})`, `Builder: ${p.builderId ?? 'not recorded'}`, `Source: ${p.sourceRepository ?? 'not recorded'}`, `Commit: ${p.commit ?? 'not recorded'}`, ...lines].join('\n'),
+        tooltip: [
+          `Provenance (${p.predicateType})`,
+          `Builder: ${p.builderId ?? 'not recorded'}`,
+          `Source: ${p.sourceRepository ?? 'not recorded'}`,
+          `Commit: ${p.commit ?? 'not recorded'}`,
+          ...lines,
+        ].join('\n'),
       };
     }
     case 'attestation':
       return { label: item.predicateType, description: where, tooltip: [`Attestation (${item.predicateType})`, ...lines].join('\n') };
     case 'artifact':
-      return { label: shortDigest(r.descriptor.digest), description: [item.note, where].filter(Boolean).join(' · '), tooltip: [item.artifactType, ...(item.note ? [item.note] : []), ...lines].join('\n') };
+      return {
+        label: shortDigest(r.descriptor.digest),
+        description: [item.note, where].filter(Boolean).join(' · '),
+        tooltip: [item.artifactType, ...(item.note ? [item.note] : []), ...lines].join('\n'),
+      };
   }
 }
 
 const groupOrder: SupplyGroupKind[] = ['signatures', 'sboms', 'provenance', 'attestations', 'artifacts'];
-const groupLabels: Record<Exclude<SupplyGroupKind, 'artifacts'>, string> = { signatures: 'Signatures', sboms: 'SBOMs', provenance: 'Provenance', attestations: 'Attestations' };
-const groupOf: Record<SupplyItemNode['itemKind'], SupplyGroupKind> = { signature: 'signatures', sbom: 'sboms', provenance: 'provenance', attestation: 'attestations', artifact: 'artifacts' };
+const groupLabels: Record<Exclude<SupplyGroupKind, 'artifacts'>, string> = {
+  signatures: 'Signatures',
+  sboms: 'SBOMs',
+  provenance: 'Provenance',
+  attestations: 'Attestations',
+};
+const groupOf: Record<SupplyItemNode['itemKind'], SupplyGroupKind> = {
+  signature: 'signatures',
+  sbom: 'sboms',
+  provenance: 'provenance',
+  attestation: 'attestations',
+  artifact: 'artifacts',
+};
 
 interface Owner {
   /** The tag's or platform's row id: one image under two tags shows its rows twice, with ids of their own. */
@@ -84,7 +117,14 @@ interface Owner {
   repository: string;
 }
 
-function itemRows(owner: Owner, parentId: string, referrers: readonly ReferrerNode[], items: DescribedItems, depth: number, checks: SignatureChecks | undefined): { item: SupplyItem; row: SupplyItemNode }[] {
+function itemRows(
+  owner: Owner,
+  parentId: string,
+  referrers: readonly ReferrerNode[],
+  items: DescribedItems,
+  depth: number,
+  checks: SignatureChecks | undefined,
+): { item: SupplyItem; row: SupplyItemNode }[] {
   const out: { item: SupplyItem; row: SupplyItemNode }[] = [];
   for (const r of referrers) {
     const described = items.get(r.descriptor.digest) ?? [];
@@ -95,7 +135,18 @@ function itemRows(owner: Owner, parentId: string, referrers: readonly ReferrerNo
       const check = item.kind === 'signature' ? (checks?.(item) ?? notChecked) : undefined;
       out.push({
         item,
-        row: { kind: 'supplyItem', id, registry: owner.registry, repository: owner.repository, itemKind: itemKindOf(item), ...itemText(item, check), digest: r.descriptor.digest, sbomBlob: item.kind === 'sbom' ? item.layer?.digest : undefined, state: check?.state, children },
+        row: {
+          kind: 'supplyItem',
+          id,
+          registry: owner.registry,
+          repository: owner.repository,
+          itemKind: itemKindOf(item),
+          ...itemText(item, check),
+          digest: r.descriptor.digest,
+          sbomBlob: item.kind === 'sbom' ? item.layer?.digest : undefined,
+          state: check?.state,
+          children,
+        },
       });
     });
   }
@@ -107,8 +158,26 @@ const simpleStorage = { lookaside: 'lookaside', 'signature-api': 'signature API'
 /** The row of one GPG simple signature: stored beside the image, not a referrer of it. */
 export function simpleSignatureRow(owner: Owner, parentId: string, subject: string, s: SimpleSignatureRow, check: SignatureCheck): SupplyItemNode {
   const who = check.signer ?? (s.keyId ? `key ${s.keyId}` : 'unnamed key');
-  const tooltip = [`simple-signing (GPG) signature, ${check.state}: ${check.detail}`, ...(s.keyId ? [`Key: ${s.keyId}`] : []), `signature ${s.index} of ${subject}`, `stored in ${s.where}`].join('\n');
-  return { kind: 'supplyItem', id: `${parentId}/simple-signing#${s.index}`, registry: owner.registry, repository: owner.repository, itemKind: 'signature', label: 'simple-signing', description: [who, check.state, simpleStorage[s.storage]].join(' · '), tooltip, digest: subject, sbomBlob: undefined, state: check.state, children: [] };
+  const tooltip = [
+    `simple-signing (GPG) signature, ${check.state}: ${check.detail}`,
+    ...(s.keyId ? [`Key: ${s.keyId}`] : []),
+    `signature ${s.index} of ${subject}`,
+    `stored in ${s.where}`,
+  ].join('\n');
+  return {
+    kind: 'supplyItem',
+    id: `${parentId}/simple-signing#${s.index}`,
+    registry: owner.registry,
+    repository: owner.repository,
+    itemKind: 'signature',
+    label: 'simple-signing',
+    description: [who, check.state, simpleStorage[s.storage]].join(' · '),
+    tooltip,
+    digest: subject,
+    sbomBlob: undefined,
+    state: check.state,
+    children: [],
+  };
 }
 
 /** "2 signatures · 1 SBOM · 1 provenance · 1 other". */
@@ -125,7 +194,14 @@ export function countsText(counts: Record<SupplyGroupKind, number>): string {
 }
 
 /** The Supply chain row of one subject, or undefined when nothing refers to it. */
-export function supplyChainRow(owner: Owner, subject: string, referrers: readonly ReferrerNode[], items: DescribedItems, checks?: SignatureChecks, simple?: SimpleSignatures): SupplyChainNode | undefined {
+export function supplyChainRow(
+  owner: Owner,
+  subject: string,
+  referrers: readonly ReferrerNode[],
+  items: DescribedItems,
+  checks?: SignatureChecks,
+  simple?: SimpleSignatures,
+): SupplyChainNode | undefined {
   if (!referrers.length && !simple?.rows.length) return undefined;
   const base = `supply:${owner.id}`;
   const rows = itemRows(owner, base, referrers, items, 0, checks);
@@ -138,7 +214,14 @@ export function supplyChainRow(owner: Owner, subject: string, referrers: readonl
     counts[group] = inGroup.length + extra.length;
     if (!counts[group]) continue;
     if (group !== 'artifacts') {
-      groups.push({ kind: 'supplyGroup', id: `${base}/${group}`, registry: owner.registry, group, label: groupLabels[group], items: [...inGroup.map((r) => r.row), ...extra] });
+      groups.push({
+        kind: 'supplyGroup',
+        id: `${base}/${group}`,
+        registry: owner.registry,
+        group,
+        label: groupLabels[group],
+        items: [...inGroup.map((r) => r.row), ...extra],
+      });
       continue;
     }
     // Other artifacts, one group per artifact type.
@@ -147,7 +230,8 @@ export function supplyChainRow(owner: Owner, subject: string, referrers: readonl
       const type = item.kind === 'artifact' ? item.artifactType : 'unknown';
       byType.set(type, [...(byType.get(type) ?? []), row]);
     }
-    for (const [type, list] of [...byType].sort(([a], [b]) => a.localeCompare(b))) groups.push({ kind: 'supplyGroup', id: `${base}/artifacts:${type}`, registry: owner.registry, group, label: type, items: list });
+    for (const [type, list] of [...byType].sort(([a], [b]) => a.localeCompare(b)))
+      groups.push({ kind: 'supplyGroup', id: `${base}/artifacts:${type}`, registry: owner.registry, group, label: type, items: list });
   }
   return { kind: 'supplyChain', id: base, registry: owner.registry, repository: owner.repository, subject, description: countsText(counts), groups };
 }

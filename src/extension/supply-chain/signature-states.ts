@@ -45,7 +45,10 @@ function keyName(req: Requirement | undefined): string | undefined {
 }
 
 /** Verdicts on one signature by every requirement that judged it, with the requirement. */
-function verdictsOn(j: Extract<Judgement, { kind: 'judged' }>, matches: (s: SignatureVerdict) => boolean): { v: SignatureVerdict; req: Requirement | undefined }[] {
+function verdictsOn(
+  j: Extract<Judgement, { kind: 'judged' }>,
+  matches: (s: SignatureVerdict) => boolean,
+): { v: SignatureVerdict; req: Requirement | undefined }[] {
   return j.verdict.requirements.flatMap((r, i) => r.signatures.filter(matches).map((v) => ({ v, req: j.requirements[i] })));
 }
 
@@ -55,11 +58,13 @@ function fromVerdicts(found: { v: SignatureVerdict; req: Requirement | undefined
   const broken = found.find((f) => !f.v.untrustedKey);
   if (broken) return { state: 'invalid', detail: broken.v.reason ?? 'rejected by the policy', signer: broken.v.key };
   const first = found[0];
-  if (first) return { state: 'unverified', detail: `not made by a key the policy trusts${first.v.key ? ` (made by ${first.v.key})` : ''}`, signer: first.v.key };
+  if (first)
+    return { state: 'unverified', detail: `not made by a key the policy trusts${first.v.key ? ` (made by ${first.v.key})` : ''}`, signer: first.v.key };
   return undefined;
 }
 
-const cosignSignature = (item: SupplyItem): boolean => item.kind === 'signature' && item.referrer.storage === 'cosign-tag' && item.signature.scheme === 'cosign';
+const cosignSignature = (item: SupplyItem): boolean =>
+  item.kind === 'signature' && item.referrer.storage === 'cosign-tag' && item.signature.scheme === 'cosign';
 
 /** The state of every signature while there is no verdict to read it from. */
 function withoutVerdict(j: Exclude<Judgement, { kind: 'judged' }>): SignatureCheck {
@@ -79,7 +84,8 @@ export function simpleSignatureCheck(j: Judgement, index: number): SignatureChec
   if (j.kind !== 'judged') return withoutVerdict(j);
   const checked = fromVerdicts(verdictsOn(j, (s) => s.kind === 'simple-signing' && s.index === index));
   if (checked) return checked;
-  if (!j.requirements.some((r) => r.type === 'signedBy')) return { state: 'unverified', detail: `the policy (${j.policyPath}, ${j.verdict.scope}) does not check GPG signatures` };
+  if (!j.requirements.some((r) => r.type === 'signedBy'))
+    return { state: 'unverified', detail: `the policy (${j.policyPath}, ${j.verdict.scope}) does not check GPG signatures` };
   const why = j.verdict.requirements.find((r) => r.type === 'signedBy' && r.reason && !r.signatures.length)?.reason;
   return { state: 'unverified', detail: why ?? `not judged by the policy (${j.policyPath}, ${j.verdict.scope})` };
 }
@@ -90,14 +96,26 @@ export function signatureCheck(j: Judgement, item: SupplyItem): SignatureCheck {
   const scope = `${j.policyPath}, ${j.verdict.scope}`;
   if (!cosignSignature(item)) {
     const format = item.kind === 'signature' ? item.signature.scheme : 'this';
-    return { state: 'unverified', detail: `the trust policy does not cover ${format} signatures (containers-policy.json checks sigstore .sig attachments and GPG simple signatures)` };
+    return {
+      state: 'unverified',
+      detail: `the trust policy does not cover ${format} signatures (containers-policy.json checks sigstore .sig attachments and GPG simple signatures)`,
+    };
   }
   const layer = item.layer;
-  const checked = fromVerdicts(verdictsOn(j, (s) => s.kind === 'sigstore' && s.layer?.digest === layer?.digest && s.layer?.signature === layer?.annotations?.[SIGSTORE_SIGNATURE_ANNOTATION]));
+  const checked = fromVerdicts(
+    verdictsOn(
+      j,
+      (s) => s.kind === 'sigstore' && s.layer?.digest === layer?.digest && s.layer?.signature === layer?.annotations?.[SIGSTORE_SIGNATURE_ANNOTATION],
+    ),
+  );
   if (checked) return checked;
   const sigstoreReqs = j.requirements.filter((r) => r.type === 'sigstoreSigned');
   if (!sigstoreReqs.length) return { state: 'unverified', detail: `the policy (${scope}) does not check sigstore signatures` };
-  if (!j.attachments) return { state: 'unverified', detail: `not read by the policy: registries.d does not set use-sigstore-attachments for this repository (${registriesDirectorySetting})` };
+  if (!j.attachments)
+    return {
+      state: 'unverified',
+      detail: `not read by the policy: registries.d does not set use-sigstore-attachments for this repository (${registriesDirectorySetting})`,
+    };
   const why = j.verdict.requirements.find((r) => r.type === 'sigstoreSigned' && r.reason && !r.signatures.length)?.reason;
   return { state: 'unverified', detail: why ?? `not judged by the policy (${scope})` };
 }

@@ -18,7 +18,13 @@ export interface SimpleSignatureRow {
   readonly where: string;
 }
 
-export async function readSimpleSignatureRows(client: RegistryClient, repository: string, digest: string, registries: RegistriesConfig, signal?: AbortSignal): Promise<SimpleSignatureRow[]> {
+export async function readSimpleSignatureRows(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  registries: RegistriesConfig,
+  signal?: AbortSignal,
+): Promise<SimpleSignatureRow[]> {
   const stored = await readSimpleSignatures({ client, ref: { registry: client.registry, repository }, registries, signal }, digest);
   return Promise.all(stored.signatures.map(async (s, i) => ({ index: i + 1, keyId: await signatureKeyId(s), storage: stored.storage, where: stored.where })));
 }

@@ -91,6 +91,14 @@ export class SupplyChains {
 }
 
 /** The Supply chain row of `subject` (the image, or one platform of an index) under the row `ownerId`. */
-export function subjectRow(ownerId: string, registry: ConfiguredRegistry, repository: string, subject: SubjectNode, found: SupplyChainFound, checks?: SignatureChecks, simple?: SimpleSignatures): SupplyChainNode | undefined {
+export function subjectRow(
+  ownerId: string,
+  registry: ConfiguredRegistry,
+  repository: string,
+  subject: SubjectNode,
+  found: SupplyChainFound,
+  checks?: SignatureChecks,
+  simple?: SimpleSignatures,
+): SupplyChainNode | undefined {
   return supplyChainRow({ id: ownerId, registry, repository }, subject.digest, subject.referrers, found.items, checks, simple);
 }

@@ -47,11 +47,17 @@ export async function registriesForCopy(registriesDirectory: string, env: NodeJS
   try {
     return await loadRegistriesSetting(registriesDirectory, env);
   } catch (error) {
-    throw new RegxError('usage', `signatures cannot be carried: ${error instanceof Error ? error.message : String(error)}. Fix the setting ${registriesDirectorySetting}.`);
+    throw new RegxError(
+      'usage',
+      `signatures cannot be carried: ${error instanceof Error ? error.message : String(error)}. Fix the setting ${registriesDirectorySetting}.`,
+    );
   }
 }
 
-export async function loadTrust(settings: { policyFile: PolicyFileSetting; registriesDirectory: string }, env: NodeJS.ProcessEnv = process.env): Promise<Trust> {
+export async function loadTrust(
+  settings: { policyFile: PolicyFileSetting; registriesDirectory: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Trust> {
   let registries: RegistriesConfig;
   try {
     registries = await loadRegistriesSetting(settings.registriesDirectory, env);

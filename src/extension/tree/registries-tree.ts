@@ -290,14 +290,31 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const tagImage = this.judgedTag(node, details.digest);
     const simple: SimpleSignatures | undefined = gpg.length ? { rows: gpg, check: (index) => simpleSignatureCheck(judge(tagImage), index) } : undefined;
     const root: SubjectNode = found?.discovery.root ?? { digest: details.digest, mediaType: details.mediaType, referrers: [], manifests: [] };
-    const own = found || simple ? judgedRow(node.id, root, found ?? { discovery: { root, api: undefined, tagIndexes: new Map() }, items: new Map() }, tagImage, simple) : undefined;
+    const own =
+      found || simple
+        ? judgedRow(node.id, root, found ?? { discovery: { root, api: undefined, tagIndexes: new Map() }, items: new Map() }, tagImage, simple)
+        : undefined;
     if (own) rows.push(this.intern(own));
     // The tag is part of the id: two tags naming one index show the same platforms twice.
     details.platforms.forEach((p, i) => {
       const id = platformId(node.registry.host, node.repository, node.tag, p.digest);
       const subject = found?.discovery.root.manifests.find((m) => m.digest === p.digest);
-      const supplyChain = subject && found ? judgedRow(id, subject, found, { registry: node.registry, repository: node.repository, reference: p.digest, digest: p.digest, rowId: node.id }) : undefined;
-      rows.push(this.intern({ kind: 'platform', id, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i], ...(supplyChain ? { supplyChain } : {}) }));
+      const supplyChain =
+        subject && found
+          ? judgedRow(id, subject, found, { registry: node.registry, repository: node.repository, reference: p.digest, digest: p.digest, rowId: node.id })
+          : undefined;
+      rows.push(
+        this.intern({
+          kind: 'platform',
+          id,
+          registry: node.registry,
+          repository: node.repository,
+          tag: node.tag,
+          ...p,
+          imageSize: sizes[i],
+          ...(supplyChain ? { supplyChain } : {}),
+        }),
+      );
     });
     if (!rows.length && !details.isIndex) rows.push(this.message(node.registry, 'Nothing refers to this image', []));
     return [...[...problems].map((text) => this.message(node.registry, text, [])), ...rows];
@@ -366,7 +383,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       return [this.errorRow(registryNode, registry, loaded.failure, 'catalog')];
     }
     const inside = loaded.items.filter((repo) => repo.startsWith(`${namespace}/`));
-    return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/`, ['watch'])];
+    return inside.length
+      ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace))
+      : [this.message(registry, `No repositories in ${namespace}/`, ['watch'])];
   }
 
   /** A watched namespace of a Quay or Harbor registry, listed through its own API (a bounded number of pages). */
@@ -385,7 +404,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       return [this.errorRow(registryNode, registry, error, 'catalog')];
     }
     const inside = repositories.filter((repo) => repo.startsWith(`${namespace}/`));
-    return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/ that ${registry.host} shows`, ['watch'])];
+    return inside.length
+      ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace))
+      : [this.message(registry, `No repositories in ${namespace}/ that ${registry.host} shows`, ['watch'])];
   }
 
   private async tagChildren(node: RepositoryNode): Promise<Node[]> {
@@ -398,7 +419,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const matching = tagFilter ? loaded.sorted.filter((tag) => matchesFilter(tag, tagFilter)) : loaded.sorted;
     const page = tagPage(matching, loaded.shown, loaded.next !== undefined);
     // Only the rows shown get nodes, and only they have their manifests read.
-    const tags = page.visible.map((tag) => this.intern<TagNode>({ kind: 'tag', id: tagId(node.registry.host, node.repository, tag), registry: node.registry, repository: node.repository, tag }));
+    const tags = page.visible.map((tag) =>
+      this.intern<TagNode>({ kind: 'tag', id: tagId(node.registry.host, node.repository, tag), registry: node.registry, repository: node.repository, tag }),
+    );
     this.scheduleDetails(tags);
     const rows: Node[] = [...tags];
     if (page.more) rows.push(this.intern({ kind: 'loadMore', id: loadMoreId(node.id), parent: node, left: page.left }));
@@ -521,7 +544,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
         let created: string | undefined;
         if (json.config) {
           try {
-            created = (JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, maxConfigBytes, signal)).toString('utf8')) as { created?: string }).created;
+            created = (
+              JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, maxConfigBytes, signal)).toString('utf8')) as { created?: string }
+            ).created;
           } catch (error) {
             this.ctx.log.debug(`no config for ${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
           }
