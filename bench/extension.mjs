@@ -185,7 +185,19 @@ async function oneRun(registry, tagsRegistry, authDir) {
     const firstTagPage = await readClock(bench.page);
     const activation = await runningExtensionsActivation(bench);
     const logged = await loggedActivation(server);
-    return { activation: activation.ms, startup: activation.startup, logged: logged.ms, requestedToDone: logged.requestedToDone, settled, viewOpen: viewOpen.ms, firstPage: firstPage.ms, rows: firstPage.rows, loadMore: loadMore > 0, firstTagPage: firstTagPage.ms, tagRows: firstTagPage.rows };
+    return {
+      activation: activation.ms,
+      startup: activation.startup,
+      logged: logged.ms,
+      requestedToDone: logged.requestedToDone,
+      settled,
+      viewOpen: viewOpen.ms,
+      firstPage: firstPage.ms,
+      rows: firstPage.rows,
+      loadMore: loadMore > 0,
+      firstTagPage: firstTagPage.ms,
+      tagRows: firstTagPage.rows,
+    };
   } catch (error) {
     await bench?.screenshot('bench-extension-failed').catch(() => undefined);
     throw error;
@@ -231,7 +243,9 @@ async function main() {
     for (let i = 0; i < runs; i++) {
       const r = await oneRun(registry, tagsRegistry, authDir);
       results.push(r);
-      console.log(`run ${i + 1}/${runs}: activation ${r.activation} ms (activate() itself ${fmt(r.logged)} ms, host request -> done ${fmt(r.requestedToDone)} ms${r.settled ? '' : ', host never settled'}), view open -> registry row ${fmt(r.viewOpen)} ms, expand -> first page ${fmt(r.firstPage)} ms (${r.rows} rows shown${r.loadMore ? ', Load more' : ''}), expand ${tagCount} tags -> first page ${fmt(r.firstTagPage)} ms (${r.tagRows} rows)`);
+      console.log(
+        `run ${i + 1}/${runs}: activation ${r.activation} ms (activate() itself ${fmt(r.logged)} ms, host request -> done ${fmt(r.requestedToDone)} ms${r.settled ? '' : ', host never settled'}), view open -> registry row ${fmt(r.viewOpen)} ms, expand -> first page ${fmt(r.firstPage)} ms (${r.rows} rows shown${r.loadMore ? ', Load more' : ''}), expand ${tagCount} tags -> first page ${fmt(r.firstTagPage)} ms (${r.tagRows} rows)`,
+      );
     }
   } finally {
     await stopAll();
@@ -245,7 +259,11 @@ async function main() {
     ['open the view -> registry row shown (activation included)', col('viewOpen'), undefined],
     [`expand the registry -> first page of ${repositoryCount.toLocaleString('en')} repositories shown`, col('firstPage'), targets.firstPage],
     ['open the view + expand -> first page (sum)', results.map((r) => r.viewOpen + r.firstPage), undefined],
-    [`expand a repository whose registry sends ${tagCount.toLocaleString('en')} tags in one answer -> first page of tags shown`, col('firstTagPage'), targets.firstTagPage],
+    [
+      `expand a repository whose registry sends ${tagCount.toLocaleString('en')} tags in one answer -> first page of tags shown`,
+      col('firstTagPage'),
+      targets.firstTagPage,
+    ],
   ];
   const cpu = cpus();
   const machine = `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${load.toFixed(2)} at start; Node ${process.version}`;
@@ -253,7 +271,10 @@ async function main() {
   const table = [
     '| measure | median (ms) | target (ms) | median / target | runs (ms) |',
     '| --- | ---: | ---: | ---: | --- |',
-    ...rows.map(([name, xs, target]) => `| ${name} | ${fmt(median(xs))} | ${target ?? ''} | ${target ? `${(median(xs) / target).toFixed(2)}x ${median(xs) <= target ? '(met)' : '(missed)'}` : ''} | ${xs.map(fmt).join(', ')} |`),
+    ...rows.map(
+      ([name, xs, target]) =>
+        `| ${name} | ${fmt(median(xs))} | ${target ?? ''} | ${target ? `${(median(xs) / target).toFixed(2)}x ${median(xs) <= target ? '(met)' : '(missed)'}` : ''} | ${xs.map(fmt).join(', ')} |`,
+    ),
   ];
   const section = [
     '## Extension',

@@ -43,7 +43,9 @@ function timed(cmd, args, env = {}, onStderr = () => {}) {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? (onStderr(err), resolve((performance.now() - start) / 1000)) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? (onStderr(err), resolve((performance.now() - start) / 1000)) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -78,13 +80,18 @@ async function writeLayer(dir, i) {
   const gz = createHash('sha256');
   let gzSize = 0;
   const out = createWriteStream(tmp);
-  await pipeline(tar, createGzip({ level: 1 }), async function* (src) {
-    for await (const c of src) {
-      gz.update(c);
-      gzSize += c.length;
-      yield c;
-    }
-  }, out);
+  await pipeline(
+    tar,
+    createGzip({ level: 1 }),
+    async function* (src) {
+      for await (const c of src) {
+        gz.update(c);
+        gzSize += c.length;
+        yield c;
+      }
+    },
+    out,
+  );
   const digest = `sha256:${gz.digest('hex')}`;
   renameSync(tmp, join(dir, 'blobs', 'sha256', digest.slice(7)));
   return { digest, size: gzSize, diffId: `sha256:${diff.digest('hex')}` };
@@ -103,7 +110,10 @@ try {
   mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
   const layers = [];
   for (let i = 0; i < LAYERS; i++) layers.push(await writeLayer(layout, i));
-  const config = writeBlob(layout, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } })));
+  const config = writeBlob(
+    layout,
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } })),
+  );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -114,7 +124,13 @@ try {
   );
   const m = writeBlob(layout, manifest);
   writeFileSync(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] }));
+  writeFileSync(
+    join(layout, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
+    }),
+  );
   const root = join(scratch, 'store', 'root');
   const runroot = join(scratch, 'store', 'run');
   const spec = `[vfs@${root}+${runroot}]`;
@@ -136,7 +152,11 @@ try {
       for (const dir of BLOB_INFO_CACHES) rmSync(dir, { recursive: true, force: true });
       if (who === 'regx') {
         const args = ['copy', '--debug', '--dest-tls-verify=false', `containers-storage:${spec}${image}`, dest];
-        regxRuns.push(await timed(process.execPath, [h.regxBundle, ...args], env, (err) => routes.add(/podman pushes the image from its store itself/.test(err) ? 'podman push' : 'export')));
+        regxRuns.push(
+          await timed(process.execPath, [h.regxBundle, ...args], env, (err) =>
+            routes.add(/podman pushes the image from its store itself/.test(err) ? 'podman push' : 'export'),
+          ),
+        );
       } else {
         skopeoRuns.push(await timed('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `containers-storage:${spec}${image}`, dest]));
       }
@@ -173,14 +193,14 @@ try {
     'containers/image code as skopeo, reading the store and compressing while it uploads; what regx adds is starting',
     'and stopping the private service, the tag read before, and the tag read back after.',
     '',
-    'Where the rest goes (measured by hand on this image, same machine, 2026-12-03, load 3 to 5): podman\'s push through',
-    'the API alone takes what skopeo\'s whole copy takes (3.14 / 3.12 s, 2.64 / 2.44 s, 2.93 / 3.27 s alternating, same',
-    'blob-info cache handling). On top of it regx pays Node\'s start and its own modules (0.18 to 0.2 s idle; 0.2 s of',
+    "Where the rest goes (measured by hand on this image, same machine, 2026-12-03, load 3 to 5): podman's push through",
+    "the API alone takes what skopeo's whole copy takes (3.14 / 3.12 s, 2.64 / 2.44 s, 2.93 / 3.27 s alternating, same",
+    "blob-info cache handling). On top of it regx pays Node's start and its own modules (0.18 to 0.2 s idle; 0.2 s of",
     'CPU) and the private `podman system service` (0.19 to 0.35 s to answer idle, about 0.5 s at load 4 to 5); the',
     'service is spawned before the registry clients load and the tag is read while it starts, and the tag read back',
     'after the push costs about 50 ms. A podman socket already running for the default store (podman.socket) saves the',
     'service start. So at equal footing regx stays a few tenths of a second behind skopeo per push: the target needs',
-    'a quiet machine\'s run-to-run luck, or a running podman socket.',
+    "a quiet machine's run-to-run luck, or a running podman socket.",
     '',
   ].join('\n');
   writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SECTION, md));

@@ -87,10 +87,25 @@ try {
   const yaml = join(scratch, 'sync.yml');
   writeFileSync(
     yaml,
-    [`${wa.host}:`, '  tls-verify: false', '  images:', ...Array.from({ length: REPOS }, (_, r) => `    bench/app-${r}: [${Array.from({ length: TAGS_PER_REPO }, (_, t) => `v${t + 1}`).join(', ')}]`), ''].join('\n'),
+    [
+      `${wa.host}:`,
+      '  tls-verify: false',
+      '  images:',
+      ...Array.from({ length: REPOS }, (_, r) => `    bench/app-${r}: [${Array.from({ length: TAGS_PER_REPO }, (_, t) => `v${t + 1}`).join(', ')}]`),
+      '',
+    ].join('\n'),
   );
   const yamlArgs = (prefix) => ['--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', yaml, `${wb.host}/${prefix}`];
-  const manyArgs = (prefix) => ['--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${wa.host}/bench/many`, `${wb.host}/${prefix}`];
+  const manyArgs = (prefix) => [
+    '--src',
+    'docker',
+    '--dest',
+    'docker',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `${wa.host}/bench/many`,
+    `${wb.host}/${prefix}`,
+  ];
 
   console.log(`24 images into an empty destination, ${RUNS} runs each...`);
   const cold = await compare({ regx: () => regx(yamlArgs(fresh('cold-regx'))), skopeo: () => skopeo(yamlArgs(fresh('cold-skopeo'))) });
@@ -116,7 +131,10 @@ try {
   const table = [
     '| scenario | regx (s) | skopeo (s) | ratio | target | met |',
     '| --- | ---: | ---: | ---: | ---: | :---: |',
-    ...rows.map((r) => `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`,
+    ),
     '',
     '| measure | value | target | met |',
     '| --- | ---: | ---: | :---: |',

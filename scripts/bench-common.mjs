@@ -32,7 +32,8 @@ export function startRunner({ timeoutMs = 600_000 } = {}) {
       pending.set(id, (m) => {
         if (m.error) reject(new Error(`${cmd} could not be started: ${m.error}`));
         // A tool that hangs (it has happened to skopeo) ends the run with an error rather than never.
-        else if (m.code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${m.signal ? `killed by ${m.signal}` : `exit ${m.code}`}): ${m.err.trim().slice(-2000)}`));
+        else if (m.code !== 0)
+          reject(new Error(`${cmd} ${args.join(' ')} failed (${m.signal ? `killed by ${m.signal}` : `exit ${m.code}`}): ${m.err.trim().slice(-2000)}`));
         else resolve(m);
       });
       runner.send({ id, cmd, args, env: childEnv, timeoutMs });

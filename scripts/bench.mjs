@@ -5,9 +5,12 @@
 // Also: the same blobs PUT in parallel by curl with no client logic (the machine's limit), and the
 // peak RSS of regx during the cold copy and during a copy of one 1 GiB layer. Generated images and
 // registry storage live in temp dirs that are removed at the end. Results go to their own section of
-// bench/RESULTS.md (other benchmarks keep theirs).
+// bench/RESULTS.md (other benchmarks keep theirs). Then the cost of carrying referrers and signatures
+// (scripts/bench-supply-chain.mjs), in its own section; `node scripts/bench.mjs supply-chain` (or
+// BENCH_ONLY=supply-chain) runs that part alone.
 import { execFileSync } from 'node:child_process';
 import { mergeSection, startRunner } from './bench-common.mjs';
+import { SUPPLY_CHAIN_SECTION, supplyChainBench } from './bench-supply-chain.mjs';
 import { createHash, randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,11 @@ const SKOPEO_CACHE = '/var/lib/containers/cache';
 const SKOPEO_CACHES = [SKOPEO_CACHE, join(homedir(), '.local', 'share', 'containers', 'cache')];
 const RESULTS = join('bench', 'RESULTS.md');
 const SECTION = '## Copy engine: regx CLI vs skopeo (`npm run bench`)';
+const ONLY = process.argv[2] ?? process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'supply-chain') {
+  console.error(`unknown part "${ONLY}": the only part that runs alone is supply-chain`);
+  process.exit(2);
+}
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -132,7 +140,9 @@ async function writeBigLayout(dir, mib) {
   });
   const layerDigest = `sha256:${gzHash.digest('hex')}`;
   renameSync(tmp, join(dir, 'blobs', 'sha256', layerDigest.slice(7)));
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.digest('hex')}`] }, config: {} }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.digest('hex')}`] }, config: {} }),
+  );
   const configDigest = h.sha256(config);
   writeFileSync(join(dir, 'blobs', 'sha256', configDigest.slice(7)), config);
   const manifest = Buffer.from(
@@ -148,7 +158,17 @@ async function writeBigLayout(dir, mib) {
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   writeFileSync(
     join(dir, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'big' },
+        },
+      ],
+    }),
   );
 }
 
@@ -170,6 +190,25 @@ async function curlPut(reg, repo, files) {
   return timed('bash', ['-c', `xargs -P ${JOBS} -n 1 bash ${script} < ${list}`]);
 }
 
+/** Carrying referrers and signatures: its table on the console, its section in bench/RESULTS.md. */
+async function runSupplyChain() {
+  const { md, table } = await supplyChainBench(h, (args) => regx(args), RUNS);
+  console.log(`\n${table.join('\n')}`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SUPPLY_CHAIN_SECTION, md));
+}
+
+if (ONLY === 'supply-chain') {
+  try {
+    await runSupplyChain();
+  } finally {
+    stopRunner();
+    await h.stopAll();
+    h.removeAllTempDirs();
+  }
+  process.exit(0);
+}
+
 const loadAtStart = loadavg()[0];
 const scratch = h.makeTempDir('bench');
 const rows = [];
@@ -184,23 +223,33 @@ try {
   const src = `docker://${a.host}/bench/src:v1`;
 
   console.log('cold copy between registries...');
-  const cold = await compare({
-    regx: () => regx(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-regx')}:v1`]),
-    skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-skopeo')}:v1`]),
-  }, { source: a, destination: b });
+  const cold = await compare(
+    {
+      regx: () => regx(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-regx')}:v1`]),
+      skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${b.host}/${fresh('cold-skopeo')}:v1`]),
+    },
+    { source: a, destination: b },
+  );
   rows.push({ name: `cold copy, ${LAYERS} x ${LAYER_MIB} MiB layers, registry -> registry`, ...cold, target: 0.7 });
 
   console.log('promotion between repositories of one registry...');
-  const promo = await compare({
-    regx: () => regx(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-regx')}:v1`]),
-    skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-skopeo')}:v1`]),
-  }, { registry: a });
+  const promo = await compare(
+    {
+      regx: () => regx(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-regx')}:v1`]),
+      skopeo: () => skopeo(['copy', '-q', ...insecure, src, `docker://${a.host}/${fresh('promo-skopeo')}:v1`]),
+    },
+    { registry: a },
+  );
   rows.push({ name: 'promotion, two repositories of one registry', ...promo, target: 0.5 });
 
   // The commands where start-up counts, as functions of how regx is started (see NODE_EXTRA_CA_CERTS below).
   const noopDst = `docker://${b.host}/${fresh('noop')}:v1`;
   const noopRun = (opts) =>
-    compare({ regx: () => regx(['copy', '-q', ...insecure, src, noopDst], opts), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) }, {}, SHORT_RUNS);
+    compare(
+      { regx: () => regx(['copy', '-q', ...insecure, src, noopDst], opts), skopeo: () => skopeo(['copy', '-q', ...insecure, src, noopDst]) },
+      {},
+      SHORT_RUNS,
+    );
   const pushRun = (opts) =>
     compare(
       {
@@ -295,7 +344,8 @@ try {
       return `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(ratio)}x | <= ${r.target}x | ${ratio <= r.target ? 'yes' : 'no'} |`;
     }),
   ];
-  const ratioRow = (r) => `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`;
+  const ratioRow = (r) =>
+    `| ${r.name} | ${fmt(r.regx)} | ${fmt(r.skopeo)} | ${fmt(r.regx / r.skopeo)}x | <= ${r.target}x | ${r.regx / r.skopeo <= r.target ? 'yes' : 'no'} |`;
   const cleanTable = withoutCa.length
     ? [
         `Where NODE_EXTRA_CA_CERTS is set (here: ${extraCa}), Node parses those certificates at start-up: \`node -e 0\` takes ${fmt(median(startNode))} s with it and ${fmt(median(startNodeClean))} s without. The commands where start-up counts, once more with regx started without it (skopeo as it is):`,
@@ -310,7 +360,9 @@ try {
   const cores = cpus().length;
   const cpuRow = (name, used, wall) => {
     const total = Object.values(used).reduce((x, y) => x + y, 0);
-    const parts = Object.entries(used).map(([k, v]) => `${k === 'tool' ? 'tool' : k === 'registry' ? 'registry' : `${k} registry`} ${fmt(v)}`).join(', ');
+    const parts = Object.entries(used)
+      .map(([k, v]) => `${k === 'tool' ? 'tool' : k === 'registry' ? 'registry' : `${k} registry`} ${fmt(v)}`)
+      .join(', ');
     return `| ${name} | ${parts} | ${fmt(total)} | ${fmt(total / cores)} | ${fmt(wall)} |`;
   };
   const cpuTable = [
@@ -372,6 +424,7 @@ try {
   console.log(`\n${table.join('\n')}\n\n${extra.join('\n')}\n\n${[...cleanTable, ...cpuTable].join('\n')}`);
   mkdirSync('bench', { recursive: true });
   writeFileSync(RESULTS, mergeSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', SECTION, md));
+  await runSupplyChain();
   console.log('written to bench/RESULTS.md');
 } finally {
   stopRunner();

@@ -14,13 +14,20 @@ const undiciLite = {
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-lite', namespace: 'undici-lite' }));
     // Agent and request speak HTTP/1.1 only (allowH2 stays off), but undici's client loads node:http2
     // at start for its constants: ~2 ms of every run. Its h2 code is never reached, so it gets none.
-    b.onResolve({ filter: /^node:http2$/ }, (a) => (/undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(a.importer) ? { path: 'no-http2', namespace: 'undici-lite' } : undefined));
+    b.onResolve({ filter: /^node:http2$/ }, (a) =>
+      /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(a.importer) ? { path: 'no-http2', namespace: 'undici-lite' } : undefined,
+    );
     // Likewise node:http (~1 ms), for two names: the default header limit (Node's own default, 16 KiB;
     // regx does not read --max-http-header-size) and IncomingMessage, which undici only compares
     // request bodies against (ours are Buffers and Readables of our own).
-    b.onResolve({ filter: /^node:http$/ }, (a) => (/undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util)\.js$/.test(a.importer) ? { path: 'no-http', namespace: 'undici-lite' } : undefined));
+    b.onResolve({ filter: /^node:http$/ }, (a) =>
+      /undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util)\.js$/.test(a.importer) ? { path: 'no-http', namespace: 'undici-lite' } : undefined,
+    );
     b.onLoad({ filter: /^no-http2$/, namespace: 'undici-lite' }, () => ({ loader: 'js', contents: 'module.exports = { constants: {} };' }));
-    b.onLoad({ filter: /^no-http$/, namespace: 'undici-lite' }, () => ({ loader: 'js', contents: 'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} };' }));
+    b.onLoad({ filter: /^no-http$/, namespace: 'undici-lite' }, () => ({
+      loader: 'js',
+      contents: 'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} };',
+    }));
     b.onLoad({ filter: /^undici-lite$/, namespace: 'undici-lite' }, () => ({
       resolveDir: process.cwd(),
       loader: 'js',
@@ -64,13 +71,23 @@ const openpgpBeside = {
 };
 
 // A cache of the previous bundle would only be rejected (V8 checks the source): start clean.
-for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []).filter((e) => /^regx-main\..*\.cache$/.test(e.name))) rmSync(`dist/${f.name}`);
+for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []).filter((e) => /^regx-main\..*\.cache$/.test(e.name)))
+  rmSync(`dist/${f.name}`);
 
 await Promise.all([
   // Minified: activation is mostly the editor reading and compiling this file (activate() itself takes ~3 ms),
   // and minifying takes it from ~660 KB to ~400 KB. keepNames, because error classes name themselves after
   // their class (new.target.name) in logs and messages; the source map keeps stack traces readable.
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', format: 'cjs', minify: true, keepNames: true, external: ['vscode', '@napi-rs/keyring'], plugins: [undiciBeside, openpgpBeside] }),
+  build({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    external: ['vscode', '@napi-rs/keyring'],
+    plugins: [undiciBeside, openpgpBeside],
+  }),
   build({ ...common, entryPoints: ['node_modules/openpgp/dist/node/openpgp.min.cjs'], outfile: 'dist/openpgp.js', format: 'cjs', sourcemap: false }),
   build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.js', format: 'cjs', plugins: [undiciLite] }),
   build({ ...common, entryPoints: ['yaml'], outfile: 'dist/yaml.js', format: 'cjs' }),
@@ -78,9 +95,23 @@ await Promise.all([
   // Webview scripts run in the browser side of the editor: one self-contained file each, no node.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/inspect/main.ts'], outfile: 'dist/webview/inspect.js' }),
   // Its stylesheet is imported by the script, so esbuild writes it beside it (dist/webview/describe-image-stream.css).
-  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/describe-image-stream/main.ts'], outfile: 'dist/webview/describe-image-stream.js' }),
+  build({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['src/webview/describe-image-stream/main.ts'],
+    outfile: 'dist/webview/describe-image-stream.js',
+  }),
   // The CLI: dist/regx.js is the launcher (src/cli/launcher.ts) that runs the bundle dist/regx-main.js
   // from V8's code cache, dist/regx-main.VERB.cache, written by the first run of each verb after a build.
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/regx-main.js', format: 'cjs', external: ['@napi-rs/keyring'], plugins: [undiciLite, openpgpBeside] }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/regx-main.js',
+    format: 'cjs',
+    external: ['@napi-rs/keyring'],
+    plugins: [undiciLite, openpgpBeside],
+  }),
   build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/regx.js', format: 'cjs', sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -11,7 +11,9 @@ import ts from 'typescript';
 const idsFile = 'src/extension/commands/command-ids.ts';
 
 function loadCommandIds() {
-  const { outputText } = ts.transpileModule(readFileSync(idsFile, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const { outputText } = ts.transpileModule(readFileSync(idsFile, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
   const module = { exports: {} };
   new Function('module', 'exports', outputText)(module, module.exports);
   return Object.values(module.exports.commandIds);
@@ -49,7 +51,8 @@ for (const view of manifest.contributes?.viewsWelcome ?? []) {
 // holding sync files, whose CodeLens and problems must show without the view being opened first; an
 // event for every YAML file (onLanguage:yaml) would load the extension for any Kubernetes manifest.
 const allowedActivation = new Set(['workspaceContains:**/*.regx-sync.yaml', 'workspaceContains:**/*.regx-sync.yml']);
-for (const e of manifest.activationEvents ?? []) if (!allowedActivation.has(e)) problems.push(`activation event ${e} is not allowed (lazy activation; only folders with sync files activate it)`);
+for (const e of manifest.activationEvents ?? [])
+  if (!allowedActivation.has(e)) problems.push(`activation event ${e} is not allowed (lazy activation; only folders with sync files activate it)`);
 
 if (problems.length) {
   console.error('Commands in package.json and the code disagree:\n  ' + problems.join('\n  '));

@@ -28,10 +28,12 @@ function walkCore(dir) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walkCore(p);
     else if (name.endsWith('.ts')) {
-      readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-        if (/^\s*(\/\/|\/?\*)/.test(line) || allowed.some((re) => re.test(line))) return;
-        if (flagText.test(line)) offenders.push(`${p}:${i + 1} (core text names a CLI flag or verb: ${line.trim().slice(0, 100)})`);
-      });
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^\s*(\/\/|\/?\*)/.test(line) || allowed.some((re) => re.test(line))) return;
+          if (flagText.test(line)) offenders.push(`${p}:${i + 1} (core text names a CLI flag or verb: ${line.trim().slice(0, 100)})`);
+        });
     }
   }
 }

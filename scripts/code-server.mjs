@@ -37,14 +37,31 @@ function configFile(home) {
 }
 
 export async function installExtension({ bin, home, userDataDir, extensionsDir, vsix, env }) {
-  await run(bin, ['--config', configFile(home), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], { env });
+  await run(bin, ['--config', configFile(home), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+    env,
+  });
 }
 
 /** Starts code-server on 127.0.0.1 (port 0: the kernel picks a free one; code-server says which). */
 export function launchCodeServer({ bin, home, userDataDir, extensionsDir, folder, env, port = 0 }) {
   const child = spawn(
     bin,
-    ['--config', configFile(home), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder],
+    [
+      '--config',
+      configFile(home),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      folder,
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {

@@ -45,8 +45,16 @@ if (onPath('docker-registry')) {
   const platforms = [await image({ architecture: 'amd64' }), await image({ architecture: 'arm64', variant: 'v8' })];
   for (const p of platforms) await harness.pushImage(registry, 'demo/multiarch', p.manifestDigest, p);
   const mediaType = 'application/vnd.oci.image.index.v1+json';
-  const index = { schemaVersion: 2, mediaType, manifests: platforms.map((p) => ({ mediaType: p.manifestMediaType, digest: p.manifestDigest, size: p.manifestSize, platform: p.platform })) };
-  await harness.registryFetch(registry, '/v2/demo/multiarch/manifests/latest', { method: 'PUT', body: JSON.stringify(index), headers: { 'content-type': mediaType } });
+  const index = {
+    schemaVersion: 2,
+    mediaType,
+    manifests: platforms.map((p) => ({ mediaType: p.manifestMediaType, digest: p.manifestDigest, size: p.manifestSize, platform: p.platform })),
+  };
+  await harness.registryFetch(registry, '/v2/demo/multiarch/manifests/latest', {
+    method: 'PUT',
+    body: JSON.stringify(index),
+    headers: { 'content-type': mediaType },
+  });
   registrySetting = { url: `http://${registry.host}`, name: sampleRegistryName };
   console.log(`  registry: ${registry.url} (demo/hello, demo/web, demo/multiarch, tools/shell)`);
 } else {
@@ -69,13 +77,18 @@ try {
   // First run, or a file with comments: start from the defaults.
 }
 const others = (settings['registryExplorer.registries'] ?? []).filter((r) => r?.name !== sampleRegistryName);
-writeFileSync(settingsFile, JSON.stringify({ ...quietSettings, ...settings, 'registryExplorer.registries': registrySetting ? [registrySetting, ...others] : others }, null, 2));
+writeFileSync(
+  settingsFile,
+  JSON.stringify({ ...quietSettings, ...settings, 'registryExplorer.registries': registrySetting ? [registrySetting, ...others] : others }, null, 2),
+);
 
 step('starting code-server with the extension');
 const dirs = { bin, home, userDataDir, extensionsDir, env: process.env };
 await installExtension({ ...dirs, vsix });
 const { port, child } = await launchCodeServer({ ...dirs, folder, port: Number(process.env.PORT ?? 0) });
-console.log(`\nRegistry Explorer is running in code-server. Open:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}\n\nThen click "Registries" in the activity bar. Ctrl-C stops code-server${registrySetting ? ' and the registry' : ''}.`);
+console.log(
+  `\nRegistry Explorer is running in code-server. Open:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}\n\nThen click "Registries" in the activity bar. Ctrl-C stops code-server${registrySetting ? ' and the registry' : ''}.`,
+);
 
 // On any exit (Ctrl-C, SIGTERM, or the harness exiting on a signal first) code-server goes too.
 process.on('exit', () => child.kill('SIGTERM'));

@@ -11,19 +11,36 @@ const wanted = layers.length ? layers : ['unit', 'integration', 'e2e'];
 // installs them all; under CI that line is the failure (a skipped test is no pass), locally the tests
 // that need them skip with the same advice.
 const debianTools = {
-  'docker-registry': 'docker-registry', skopeo: 'skopeo', umoci: 'umoci', podman: 'podman', htpasswd: 'apache2-utils',
-  openssl: 'openssl', curl: 'curl', 'gnome-keyring-daemon': 'gnome-keyring', 'dbus-run-session': 'dbus',
-  'secret-tool': 'libsecret-tools', rg: 'ripgrep', chromium: 'chromium', gpg: 'gnupg',
+  'docker-registry': 'docker-registry',
+  skopeo: 'skopeo',
+  umoci: 'umoci',
+  podman: 'podman',
+  htpasswd: 'apache2-utils',
+  openssl: 'openssl',
+  curl: 'curl',
+  'gnome-keyring-daemon': 'gnome-keyring',
+  'dbus-run-session': 'dbus',
+  'secret-tool': 'libsecret-tools',
+  rg: 'ripgrep',
+  chromium: 'chromium',
+  gpg: 'gnupg',
 };
-const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((dir) => {
-  try {
-    accessSync(join(dir, cmd), constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
-const missing = [...new Set(Object.entries(debianTools).filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg))];
+const onPath = (cmd) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+const missing = [
+  ...new Set(
+    Object.entries(debianTools)
+      .filter(([cmd]) => !onPath(cmd))
+      .map(([, pkg]) => pkg),
+  ),
+];
 if (missing.length && (wanted.includes('integration') || wanted.includes('e2e'))) {
   const line = `apt-get install -y ${missing.join(' ')}`;
   if (process.env.CI) {
@@ -44,7 +61,11 @@ execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const files = [];
 function walk(dir) {
   let names;
-  try { names = readdirSync(dir); } catch { return; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const name of names.sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);

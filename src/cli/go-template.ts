@@ -46,7 +46,13 @@ export function unescapeFormat(format: string): string {
 
 // ---- lexing the inside of one {{ }} ----
 
-type Token = { t: 'field'; value: string } | { t: 'var'; value: string } | { t: 'ident'; value: string } | { t: 'string'; value: string } | { t: 'int'; value: number } | { t: 'punct'; value: string };
+type Token =
+  | { t: 'field'; value: string }
+  | { t: 'var'; value: string }
+  | { t: 'ident'; value: string }
+  | { t: 'string'; value: string }
+  | { t: 'int'; value: number }
+  | { t: 'punct'; value: string };
 
 function unquote(lit: string): string {
   if (lit.startsWith('`')) return lit.slice(1, -1);
@@ -231,7 +237,8 @@ function parseNodes(template: string): Node[] {
       top().nodes = b.node.otherwise;
     } else if (word === 'range' || word === 'if') {
       if (!after.trim()) throw templateError(`missing value for ${word}`);
-      const node: Extract<Node, { t: 'range' | 'if' }> = word === 'range' ? { t: 'range', ...parseRangeHead(after), body: [], otherwise: [] } : { t: 'if', pipe: parsePipe(after), body: [], otherwise: [] };
+      const node: Extract<Node, { t: 'range' | 'if' }> =
+        word === 'range' ? { t: 'range', ...parseRangeHead(after), body: [], otherwise: [] } : { t: 'if', pipe: parsePipe(after), body: [], otherwise: [] };
       top().nodes.push(node);
       stack.push({ block: { kind: word, node, inElse: false }, nodes: node.body });
     } else if (UNSUPPORTED_KEYWORDS.includes(word) || word === 'else' || word === 'end') {
@@ -342,7 +349,7 @@ function field(val: Val, name: string, check: boolean): Val {
   if (type.kind === 'struct') {
     const t = type.fields[name];
     if (!t) throw templateError(`can't evaluate field ${name} in type ${type.name}`);
-    return { type: t, v: check ? checking : (val.v as Record<string, unknown> | null)?.[name] ?? null };
+    return { type: t, v: check ? checking : ((val.v as Record<string, unknown> | null)?.[name] ?? null) };
   }
   if (type.kind === 'map') {
     if (check) return { type: type.elem, v: checking };
@@ -388,7 +395,10 @@ function callFunction(name: string, args: Val[], scope: Scope): Val {
     if (!['slice', 'map', 'string'].includes(a.type.kind)) throw templateError(`error calling len: len of type ${typeName(a.type)}`);
     if (check) return { type: { kind: 'int' }, v: checking };
     const v = a.v === NO_VALUE ? null : a.v;
-    return { type: { kind: 'int' }, v: v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : Array.isArray(v) ? v.length : Object.keys(v as object).length };
+    return {
+      type: { kind: 'int' },
+      v: v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : Array.isArray(v) ? v.length : Object.keys(v as object).length,
+    };
   }
   // index X k1 k2...
   if (args.length < 1) throw templateError('wrong number of args for index: want at least 1 got 0');
@@ -473,7 +483,11 @@ function execute(nodes: Node[], scope: Scope, out: string[]): void {
         continue;
       }
       const v = val.v === NO_VALUE ? null : val.v;
-      const entries: [unknown, unknown][] = Array.isArray(v) ? v.map((e, i) => [i, e]) : v ? goSortedKeys(v as object).map((k) => [k, (v as Record<string, unknown>)[k]]) : [];
+      const entries: [unknown, unknown][] = Array.isArray(v)
+        ? v.map((e, i) => [i, e])
+        : v
+          ? goSortedKeys(v as object).map((k) => [k, (v as Record<string, unknown>)[k]])
+          : [];
       if (entries.length === 0) execute(node.otherwise, scope, out);
       for (const [k, e] of entries) each(k, e);
     }

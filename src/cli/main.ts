@@ -8,7 +8,13 @@ import type { RegistrySides } from './remedies';
 import { commands } from './commands/index';
 
 /** skopeo's global flags regx takes before the verb, and what each sets. */
-const globalValueFlags: Record<string, keyof GlobalFlags> = { 'override-os': 'overrideOs', 'override-arch': 'overrideArch', 'override-variant': 'overrideVariant', policy: 'policy', 'registries.d': 'registriesD' };
+const globalValueFlags: Record<string, keyof GlobalFlags> = {
+  'override-os': 'overrideOs',
+  'override-arch': 'overrideArch',
+  'override-variant': 'overrideVariant',
+  policy: 'policy',
+  'registries.d': 'registriesD',
+};
 /** skopeo's global flags regx does not implement yet: refused by name rather than taken for a verb. */
 const unsupportedGlobalFlags = ['tmpdir', 'command-timeout', 'user-agent', 'tls-verify'];
 
@@ -38,14 +44,25 @@ export function parseGlobalFlags(argv: readonly string[]): { globals: GlobalFlag
     } else if (unsupportedGlobalFlags.includes(name)) {
       const where = name === 'tls-verify' ? ': give it after the verb (regx inspect --tls-verify=false ...)' : '';
       throw new UsageError(`the global flag --${name} is not supported yet${where}`);
-    } else throw new UsageError(`unknown global flag: --${name} (regx takes --debug, --policy, --insecure-policy, --registries.d and --override-os/--override-arch/--override-variant before the command)`);
+    } else
+      throw new UsageError(
+        `unknown global flag: --${name} (regx takes --debug, --policy, --insecure-policy, --registries.d and --override-os/--override-arch/--override-variant before the command)`,
+      );
   }
   return { globals, rest: argv.slice(i) };
 }
 
 function help(list: readonly CliCommand[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
-  return ['Usage: regx COMMAND [OPTIONS]', '', 'Commands:', ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Run `regx COMMAND --help` for its options.', ''].join('\n');
+  return [
+    'Usage: regx COMMAND [OPTIONS]',
+    '',
+    'Commands:',
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `regx COMMAND --help` for its options.',
+    '',
+  ].join('\n');
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -20,7 +20,9 @@ export async function readPassphraseFile(path: string): Promise<string> {
       await fh.close();
     }
   } catch (err) {
-    throw new RegxError('signing-key', `cannot read the passphrase file "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new RegxError('signing-key', `cannot read the passphrase file "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      cause: err,
+    });
   }
   const s = text.toString('utf8');
   const nl = s.indexOf('\n');

@@ -23,7 +23,11 @@ export function platformOverrides(p: ParsedArgs, io: CliIO): Partial<PlatformWan
 }
 
 /** regx's own spelling, as copy takes it: `--platform linux/arm64/v8`. */
-export const platformFlag: FlagSpec = { name: 'platform', kind: 'string', help: 'pick OS/ARCH[/VARIANT] out of an index (the same as the three --override flags)' };
+export const platformFlag: FlagSpec = {
+  name: 'platform',
+  kind: 'string',
+  help: 'pick OS/ARCH[/VARIANT] out of an index (the same as the three --override flags)',
+};
 
 /** --platform or the --override-* flags (not both): the platform fields the user chose. */
 export function platformChoice(p: ParsedArgs, io: CliIO): Partial<PlatformWanted> {

@@ -10,9 +10,21 @@ import { flagBool, flagString } from './args';
 import type { FlagSpec, ParsedArgs } from './args';
 import type { CliIO } from './io';
 
-export const policyFlag: FlagSpec = { name: 'policy', kind: 'string', help: 'the trust policy (containers-policy.json) to judge the image by (default: ~/.config/containers/policy.json, else /etc/containers/policy.json)' };
-export const insecurePolicyFlag: FlagSpec = { name: 'insecure-policy', kind: 'boolean', help: 'judge no policy: accept any image (as skopeo --insecure-policy)' };
-export const registriesDFlag: FlagSpec = { name: 'registries.d', kind: 'string', help: 'folder of registries.d files saying where signatures are stored (default: ~/.config/containers/registries.d, else /etc/containers/registries.d)' };
+export const policyFlag: FlagSpec = {
+  name: 'policy',
+  kind: 'string',
+  help: 'the trust policy (containers-policy.json) to judge the image by (default: ~/.config/containers/policy.json, else /etc/containers/policy.json)',
+};
+export const insecurePolicyFlag: FlagSpec = {
+  name: 'insecure-policy',
+  kind: 'boolean',
+  help: 'judge no policy: accept any image (as skopeo --insecure-policy)',
+};
+export const registriesDFlag: FlagSpec = {
+  name: 'registries.d',
+  kind: 'string',
+  help: 'folder of registries.d files saying where signatures are stored (default: ~/.config/containers/registries.d, else /etc/containers/registries.d)',
+};
 
 /** registries.d from --registries.d (after or before the verb), else the default folder. */
 export async function registriesChoice(p: ParsedArgs, io: CliIO): Promise<RegistriesConfig> {

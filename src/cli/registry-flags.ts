@@ -25,7 +25,11 @@ export function registryFlagSpecs(prefix = ''): FlagSpec[] {
   ];
 }
 
-export const authFileFlag: FlagSpec = { name: 'authfile', kind: 'string', help: 'auth.json to read credentials from (default: the containers auth.json chain)' };
+export const authFileFlag: FlagSpec = {
+  name: 'authfile',
+  kind: 'string',
+  help: 'auth.json to read credentials from (default: the containers auth.json chain)',
+};
 export const debugFlag: FlagSpec = { name: 'debug', kind: 'boolean', help: 'print where credentials came from and retries, with secrets redacted' };
 
 export function formatFlagHelp(specs: readonly FlagSpec[]): string {
@@ -48,13 +52,21 @@ export function dockerReferenceArg(value: string | undefined, what: string): Ima
   return location.ref;
 }
 
-export function clientFor(registry: string, repository: string | undefined, p: ParsedArgs, io: CliIO, prefix = '', extra: Pick<RegistryClientOptions, 'gate'> = {}): RegistryClient {
+export function clientFor(
+  registry: string,
+  repository: string | undefined,
+  p: ParsedArgs,
+  io: CliIO,
+  prefix = '',
+  extra: Pick<RegistryClientOptions, 'gate'> = {},
+): RegistryClient {
   const creds = flagString(p, `${prefix}creds`);
   const username = flagString(p, `${prefix}username`);
   const password = flagString(p, `${prefix}password`);
   const noCreds = flagBool(p, `${prefix}no-creds`, false);
   const token = flagString(p, `${prefix}registry-token`);
-  if (noCreds && (creds || username || token)) throw new UsageError(`--${prefix}no-creds cannot be combined with --${prefix}creds, --${prefix}username or --${prefix}registry-token`);
+  if (noCreds && (creds || username || token))
+    throw new UsageError(`--${prefix}no-creds cannot be combined with --${prefix}creds, --${prefix}username or --${prefix}registry-token`);
   if (creds && (username || password)) throw new UsageError(`--${prefix}creds and --${prefix}username/--${prefix}password cannot be used together`);
   const explicit = creds
     ? parseCredsFlag(creds, `--${prefix}creds`)

@@ -75,15 +75,24 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
     case 'keychain':
       return has(flags, 'keychain') ? ['without --keychain the login is kept in the containers auth.json instead'] : [];
     case 'signing-key':
-      return has(flags, 'sign-passphrase-file') ? ["give the key's passphrase with --sign-passphrase-file FILE (its first line), the one the key was made with"] : [];
+      return has(flags, 'sign-passphrase-file')
+        ? ["give the key's passphrase with --sign-passphrase-file FILE (its first line), the one the key was made with"]
+        : [];
     case 'policy-rejected': {
       const lines: string[] = [];
-      if (has(flags, 'registries.d')) lines.push('signatures are read from the registry\'s signature API or the lookaside registries.d names: point --registries.d DIR at the folder that says where they are');
+      if (has(flags, 'registries.d'))
+        lines.push(
+          "signatures are read from the registry's signature API or the lookaside registries.d names: point --registries.d DIR at the folder that says where they are",
+        );
       if (has(flags, 'policy')) lines.push('`regx verify --policy FILE docker://IMAGE` shows each signature and why it was refused');
       return lines;
     }
     case 'signing-failed':
-      return has(flags, 'sign-by') ? ['--sign-by takes a key fingerprint from `gpg --list-secret-keys` (GNUPGHOME picks the keyring); a key with a passphrase needs --sign-passphrase-file FILE or a gpg-agent that can ask'] : [];
+      return has(flags, 'sign-by')
+        ? [
+            '--sign-by takes a key fingerprint from `gpg --list-secret-keys` (GNUPGHOME picks the keyring); a key with a passphrase needs --sign-passphrase-file FILE or a gpg-agent that can ask',
+          ]
+        : [];
     case 'confirmation-required':
       return has(flags, 'confirm') ? ['run again with --confirm to go ahead'] : [];
     case 'referrers-invalidated': {
@@ -91,7 +100,7 @@ export function remediesFor(err: unknown, flags: readonly FlagSpec[], sides?: Re
       return drop.length ? [`leave them behind with ${drop.join(' and ')}, or copy without changing the image (--preserve-digests)`] : [];
     }
     case 'engine-unavailable':
-      return ['start podman\'s API socket with `systemctl --user start podman.socket` (as root: `systemctl start podman.socket`), or install podman'];
+      return ["start podman's API socket with `systemctl --user start podman.socket` (as root: `systemctl start podman.socket`), or install podman"];
     case 'unreachable':
       return prefixes.some((p) => has(flags, `${p}tls-verify`)) ? ['check the registry name and port, and that it is up'] : [];
     default:

@@ -15,11 +15,23 @@ import type { CliIO } from './io';
 import { askPassphrase, readPassphraseFile } from './passphrase';
 
 export const signingFlags: FlagSpec[] = [
-  { name: 'sign-by', kind: 'string', help: "sign the copy with this GPG key (a fingerprint) through gpg and GNUPGHOME; stored in the registry's signature API, else the lookaside registries.d names (lookaside-staging, file://)" },
-  { name: 'sign-by-sigstore-private-key', kind: 'string', help: "sign the copy with this cosign-format private key; the signature joins the image's sha256-<hex>.sig attachment (registries.d must set use-sigstore-attachments: true for the destination)" },
+  {
+    name: 'sign-by',
+    kind: 'string',
+    help: "sign the copy with this GPG key (a fingerprint) through gpg and GNUPGHOME; stored in the registry's signature API, else the lookaside registries.d names (lookaside-staging, file://)",
+  },
+  {
+    name: 'sign-by-sigstore-private-key',
+    kind: 'string',
+    help: "sign the copy with this cosign-format private key; the signature joins the image's sha256-<hex>.sig attachment (registries.d must set use-sigstore-attachments: true for the destination)",
+  },
   { name: 'sign-passphrase-file', kind: 'string', help: "the signing key's passphrase: the first line of this file (default: asked on the terminal)" },
   { name: 'sign-identity', kind: 'string', help: 'the identity the signature claims, a full REGISTRY/REPOSITORY:TAG or @DIGEST (default: the destination)' },
-  { name: 'registries.d', kind: 'string', help: 'folder of registries.d files saying where signatures are stored (default: ~/.config/containers/registries.d, else /etc/containers/registries.d)' },
+  {
+    name: 'registries.d',
+    kind: 'string',
+    help: 'folder of registries.d files saying where signatures are stored (default: ~/.config/containers/registries.d, else /etc/containers/registries.d)',
+  },
 ];
 
 export interface SigningChoice {
@@ -42,7 +54,8 @@ export async function signingChoice(p: ParsedArgs, io: CliIO): Promise<SigningCh
   const identity = flagString(p, 'sign-identity');
   const signers: ImageSigner[] = [];
   const gpgKey = flagString(p, 'sign-by');
-  if (gpgKey !== undefined && sigstoreKey !== undefined && passphraseFile !== undefined) throw new UsageError('only one of --sign-by and --sign-by-sigstore-private-key can be used with --sign-passphrase-file');
+  if (gpgKey !== undefined && sigstoreKey !== undefined && passphraseFile !== undefined)
+    throw new UsageError('only one of --sign-by and --sign-by-sigstore-private-key can be used with --sign-passphrase-file');
   if (gpgKey !== undefined) {
     // Without a passphrase file gpg asks through its own agent and pinentry, as skopeo's gpgme does.
     const passphrase = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile) : undefined;

@@ -130,7 +130,10 @@ export function failureClassOf(reason: ErrorReason | undefined): FailureClass {
 
 /** A reference string that does not follow the grammar; `message` is Distribution's own wording. */
 export class InvalidReferenceError extends RegxError {
-  constructor(message: string, readonly input: string) {
+  constructor(
+    message: string,
+    readonly input: string,
+  ) {
     super('invalid-reference', message);
   }
 }
@@ -138,7 +141,10 @@ export class InvalidReferenceError extends RegxError {
 /** A transport skopeo knows but we do not (sif:, tarball:, ...). */
 export class UnsupportedTransportError extends RegxError {
   constructor(readonly transport: string) {
-    super('unsupported-transport', `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE`);
+    super(
+      'unsupported-transport',
+      `transport "${transport}" not supported: use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE`,
+    );
   }
 }
 
@@ -185,14 +191,23 @@ export class RegistryError extends RegxError {
 
 /** The image or repository is not there (exit status 2 in the CLI, as skopeo does). */
 export class NotFoundError extends RegxError {
-  constructor(message: string, readonly url?: string, options: RegxErrorOptions = {}) {
+  constructor(
+    message: string,
+    readonly url?: string,
+    options: RegxErrorOptions = {},
+  ) {
     super('not-found', message, options);
   }
 }
 
 /** The registry wants credentials (`auth-required`) or refused the ones sent (`auth-refused`). */
 export class AuthenticationError extends RegxError {
-  constructor(message: string, readonly registry: string, reason: 'auth-required' | 'auth-refused' = 'auth-refused', options: RegxErrorOptions = {}) {
+  constructor(
+    message: string,
+    readonly registry: string,
+    reason: 'auth-required' | 'auth-refused' = 'auth-refused',
+    options: RegxErrorOptions = {},
+  ) {
     super(reason, message, options);
   }
 }
@@ -206,7 +221,11 @@ export class TagDeleteUnsupportedError extends RegistryError {
 
 /** The TLS handshake failed; `reason` says whether the CA is untrusted, the name wrong, or the dates. */
 export class TlsError extends RegxError {
-  constructor(message: string, readonly host: string, options: { cause?: unknown; reason?: 'tls-untrusted' | 'tls-hostname' | 'tls-expired' | 'tls-failed' } = {}) {
+  constructor(
+    message: string,
+    readonly host: string,
+    options: { cause?: unknown; reason?: 'tls-untrusted' | 'tls-hostname' | 'tls-expired' | 'tls-failed' } = {},
+  ) {
     super(options.reason ?? 'tls-failed', message, options);
   }
 }
@@ -220,7 +239,11 @@ export class NetworkError extends RegxError {
 
 /** Bytes did not hash to the digest they were fetched by. */
 export class DigestMismatchError extends RegxError {
-  constructor(readonly expected: string, readonly actual: string, what: string) {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    what: string,
+  ) {
     super('digest-mismatch', `digest mismatch for ${what}: expected ${expected}, got ${actual}`);
   }
 }
@@ -228,13 +251,20 @@ export class DigestMismatchError extends RegxError {
 /** A digest that is malformed or uses an algorithm we cannot verify (so it is never trusted or used as a file name). */
 export class InvalidDigestError extends RegxError {
   constructor(readonly digest: string) {
-    super('invalid-digest', `invalid or unsupported digest "${sanitizeRemoteText(digest.slice(0, 150))}": expected sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>`);
+    super(
+      'invalid-digest',
+      `invalid or unsupported digest "${sanitizeRemoteText(digest.slice(0, 150))}": expected sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>`,
+    );
   }
 }
 
 /** A blob longer or shorter than its descriptor said. */
 export class SizeMismatchError extends RegxError {
-  constructor(what: string, readonly expected: number, actual: string) {
+  constructor(
+    what: string,
+    readonly expected: number,
+    actual: string,
+  ) {
     super('size-mismatch', `size mismatch for ${what}: expected ${expected} bytes, got ${actual}`);
   }
 }
@@ -248,28 +278,41 @@ export class ManifestInvalidError extends RegxError {
 
 /** An OCI image layout folder that is missing, malformed, or has no image by the name asked for. */
 export class OciLayoutError extends RegxError {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super('layout-invalid', message);
   }
 }
 
 /** An image archive (`oci-archive:`, `docker-archive:`) or `dir:` folder that is corrupt, truncated or hostile. */
 export class ArchiveError extends RegxError {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super('layout-invalid', message);
   }
 }
 
 /** A manifest larger than we accept (4 MiB, as containers/image). */
 export class ManifestTooLargeError extends RegxError {
-  constructor(readonly size: number, readonly limit: number, what = 'manifest') {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    what = 'manifest',
+  ) {
     super('too-large', `${what} is ${size} bytes, more than the ${limit}-byte limit`);
   }
 }
 
 /** An archive being written (a local engine's export spooled to a temp file) passed its cap. */
 export class ArchiveTooLargeError extends RegxError {
-  constructor(readonly what: string, readonly limit: number) {
+  constructor(
+    readonly what: string,
+    readonly limit: number,
+  ) {
     super('too-large', `${what} passed ${limit} bytes, more than the image can hold: stopped, and the partial archive removed`);
   }
 }
@@ -283,14 +326,22 @@ export class CancelledError extends RegxError {
 
 /** An auth.json / config.json that cannot be read or written; names the file, never its secrets. */
 export class AuthFileError extends RegxError {
-  constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
     super('auth-file', message, options);
   }
 }
 
 /** A docker-credential-* helper that is missing, failed, or answered something unreadable. */
 export class CredentialHelperError extends RegxError {
-  constructor(message: string, readonly helper: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly helper: string,
+    options?: { cause?: unknown },
+  ) {
     super('credential-helper', message, options);
   }
 }
@@ -355,8 +406,10 @@ export class UntrustedCertificateError extends TlsError {
  * `create` something that does not exist, or `update` something that is set up otherwise.
  */
 export class ConfirmationRequiredError extends RegxError {
-  constructor(message: string, readonly change: 'create' | 'update' = 'update') {
+  constructor(
+    message: string,
+    readonly change: 'create' | 'update' = 'update',
+  ) {
     super('confirmation-required', message);
   }
 }
-

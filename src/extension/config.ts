@@ -9,6 +9,15 @@ const section = 'registryExplorer';
 export interface ConfigChange {
   readonly registries: boolean;
   readonly browsing: boolean;
+  /** The trust policy or registries.d folder: signatures are judged again. */
+  readonly trust: boolean;
+}
+
+/** `registryExplorer.policyFile`: unset follows skopeo's default lookup; "" turns checking off. */
+export interface PolicyFileSetting {
+  readonly path: string;
+  /** Set by the user (a missing file is then an error), not the default (a missing file is no policy). */
+  readonly explicit: boolean;
 }
 
 /** Typed view of the `registryExplorer.*` settings, with one change listener. */
@@ -24,6 +33,7 @@ export class Config extends Disposable {
         this.changed.fire({
           registries: e.affectsConfiguration(`${section}.registries`),
           browsing: ['pageSize', 'tagPageSize', 'concurrency', 'showSupplyChainTags'].some((s) => e.affectsConfiguration(`${section}.${s}`)),
+          trust: ['policyFile', 'registriesDirectory'].some((s) => e.affectsConfiguration(`${section}.${s}`)),
         });
       }),
     );
@@ -55,6 +65,18 @@ export class Config extends Disposable {
   /** List cosign `.sig/.att/.sbom` and referrers-index `sha256-<hex>` tags as ordinary tags. */
   get showSupplyChainTags(): boolean {
     return this.settings.get<boolean>('showSupplyChainTags', false);
+  }
+
+  /** The trust policy (containers-policy.json) signatures are judged by. Application scope: a workspace cannot loosen it. */
+  get policyFile(): PolicyFileSetting {
+    const set = this.settings.inspect<string>('policyFile')?.globalValue;
+    return typeof set === 'string' ? { path: set.trim(), explicit: true } : { path: '', explicit: false };
+  }
+
+  /** registries.d (where GPG signatures are stored, whether sigstore attachments are used); '' = containers/image's default. */
+  get registriesDirectory(): string {
+    const set = this.settings.inspect<string>('registriesDirectory')?.globalValue;
+    return typeof set === 'string' ? set.trim() : '';
   }
 
   get shareLoginsWithAuthFile(): boolean {

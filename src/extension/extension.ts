@@ -12,7 +12,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   ctx = new Ctx(context);
   context.subscriptions.push(ctx);
-  ctx.tree.view = ctx.own(vscode.window.createTreeView(registriesViewId, { treeDataProvider: ctx.tree, showCollapseAll: true, dragAndDropController: new RegistriesAndLocalDragAndDrop(), canSelectMany: true }));
+  ctx.tree.view = ctx.own(
+    vscode.window.createTreeView(registriesViewId, {
+      treeDataProvider: ctx.tree,
+      showCollapseAll: true,
+      dragAndDropController: new RegistriesAndLocalDragAndDrop(),
+      canSelectMany: true,
+    }),
+  );
   ctx.own(ctx.local.createView());
   ctx.own(vscode.window.createTreeView(clustersViewId, { treeDataProvider: ctx.openshift.tree, showCollapseAll: true }));
   registerCommands(ctx);

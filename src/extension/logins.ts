@@ -79,7 +79,10 @@ export class Logins extends Disposable {
   async remove(host: string): Promise<{ removedHere: boolean; removedFromAuthFile: boolean }> {
     const removedHere = this.hosts.includes(host) || (await this.secrets.get(secretKey(host))) !== undefined;
     await this.state.update(usernameKey(host), undefined);
-    await this.state.update(hostsKey, this.hosts.filter((h) => h !== host));
+    await this.state.update(
+      hostsKey,
+      this.hosts.filter((h) => h !== host),
+    );
     await this.secrets.delete(secretKey(host));
     const removedFromAuthFile = this.config.shareLoginsWithAuthFile ? await removeAuthEntry(defaultAuthFilePath(process.env), host, process.env) : false;
     this.changed.fire(host);

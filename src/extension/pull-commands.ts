@@ -32,7 +32,12 @@ export function pullCommands(s: PullSource): PullCommand[] {
   const dockerCa = s.caFile && !s.unverified ? ` Docker needs the CA in /etc/docker/certs.d/${s.host}/ca.crt.` : '';
   const out: PullCommand[] = [];
   for (const { by, ref } of refs) {
-    out.push({ tool: 'podman', by, command: `podman pull ${s.unverified ? '--tls-verify=false ' : ''}${ref}`, detail: `${s.unverified ? 'Skips TLS verification for this pull only.' : 'Verifies TLS.'}${caNote}` });
+    out.push({
+      tool: 'podman',
+      by,
+      command: `podman pull ${s.unverified ? '--tls-verify=false ' : ''}${ref}`,
+      detail: `${s.unverified ? 'Skips TLS verification for this pull only.' : 'Verifies TLS.'}${caNote}`,
+    });
     out.push({
       tool: 'docker',
       by,

@@ -55,7 +55,9 @@ export function parseRegistrySettings(value: unknown): ConfiguredRegistry[] {
       caFile: typeof r.caFile === 'string' && r.caFile ? r.caFile : undefined,
       tlsVerify: r.tlsVerify !== false,
       insecureHttp: parsed.insecureHttp,
-      repositories: Array.isArray(r.repositories) ? r.repositories.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : [],
+      repositories: Array.isArray(r.repositories)
+        ? r.repositories.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim())
+        : [],
     });
   }
   return [...byHost.values()];

@@ -42,7 +42,10 @@ test('Add Registry from the welcome view writes the registry to the settings and
   await bench.pick('What kind of registry is it?', 'Distribution (OCI)');
   await bench.treeRow('Registries', 'Example registry').waitFor();
   const rows = await bench.readTreeRows('Registries');
-  assert.deepEqual(rows.map((r) => [r.label, r.level, r.expanded]), [['Example registry', 1, false]]);
+  assert.deepEqual(
+    rows.map((r) => [r.label, r.level, r.expanded]),
+    [['Example registry', 1, false]],
+  );
   const settings = JSON.parse(readFileSync(join(server.userDataDir, 'User/settings.json'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual(settings['registryExplorer.registries'], [{ url: 'registry.example.test:5000', kind: 'generic', name: 'Example registry' }]);
   await bench.screenshot('activation-registries');

@@ -85,7 +85,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const { installExtension, launchCodeServer, quietSettings } = await launcher();
   const writeSettings = (settings: Record<string, unknown>): void => {
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...quietSettings, 'workbench.colorTheme': 'Default Dark Modern', ...settings }, null, 2));
+    writeFileSync(
+      join(userDataDir, 'User/settings.json'),
+      JSON.stringify({ ...quietSettings, 'workbench.colorTheme': 'Default Dark Modern', ...settings }, null, 2),
+    );
   };
   writeSettings(options.settings ?? {});
   const dirs = { bin: codeServerBin, home, userDataDir, extensionsDir, env: { ...process.env, ...options.env } };

@@ -19,7 +19,8 @@ const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl` : undefined);
 }
 
@@ -62,7 +63,12 @@ before(async () => {
   const dir = makeTempDir('e2e-ux');
   double.writeKubeconfig(join(dir, 'kubeconfig'), 'developer', 'myproject');
   server = await startCodeServer({
-    settings: { 'registryExplorer.registries': [{ url: `http://${source.host}`, name: 'Source registry' }, { url: `http://${target.host}`, name: 'Target registry' }] },
+    settings: {
+      'registryExplorer.registries': [
+        { url: `http://${source.host}`, name: 'Source registry' },
+        { url: `http://${target.host}`, name: 'Target registry' },
+      ],
+    },
     env: { KUBECONFIG: join(dir, 'kubeconfig'), REGISTRY_AUTH_FILE: join(dir, 'auth.json') },
   });
   bench = await Workbench.open(server.url);
@@ -101,9 +107,14 @@ test('Copy Image To onto a tag naming another image asks to replace it, and Canc
   const dialog = bench.page.locator('.monaco-dialog-box');
   await dialog.waitFor();
   const message = await dialog.locator('.dialog-message-container').innerText();
-  assert.match(message, new RegExp(`^Replace tag v1 \\(${short(old.manifestDigest)}\\.\\.\\.\\) with ${source.host.replace(/\./g, '\\.')}/team/app:v1 \\(${short(v1.manifestDigest)}\\.\\.\\.\\)\\?`));
+  assert.match(
+    message,
+    new RegExp(
+      `^Replace tag v1 \\(${short(old.manifestDigest)}\\.\\.\\.\\) with ${source.host.replace(/\./g, '\\.')}/team/app:v1 \\(${short(v1.manifestDigest)}\\.\\.\\.\\)\\?`,
+    ),
+  );
   assert.match(message, new RegExp(`names ${old.manifestDigest} now`));
-  await bench.screenshot('copy-replace-confirmation');
+  await bench.screenshot('copy-replace-confirmation', 'copy-replace-confirmation.png');
   await bench.dialogButton('Keep v1');
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await digestAt(target, 'team/app', 'v1'), old.manifestDigest, 'Keep left the tag naming the image it named');
@@ -132,7 +143,9 @@ test('Copy Image To onto a tag naming another image asks to replace it, and Canc
 test('Copy Image To onto a tag that already names the image says so and writes nothing', { skip }, async () => {
   await sourceAppOpen();
   await copyTo('same');
-  await bench.waitForNotification(`${target.host}/team/app:same already names ${source.host}/team/app:v1 (${short(v1.manifestDigest)}...): nothing was written.`);
+  await bench.waitForNotification(
+    `${target.host}/team/app:same already names ${source.host}/team/app:v1 (${short(v1.manifestDigest)}...): nothing was written.`,
+  );
   assert.equal(await bench.page.locator('.monaco-dialog-box').count(), 0, 'no question when there is nothing to write');
   await bench.clearNotifications();
 });
@@ -141,7 +154,12 @@ test('a drop always asks first, naming the destination tag; Cancel copies nothin
   await sourceAppOpen();
   await bench.treeRow(view, 'v2').dragTo(bench.treeRow(view, 'Target registry'));
   const message = await bench.dialogButton('Cancel');
-  assert.match(message, new RegExp(`^Copy ${source.host.replace(/\./g, '\\.')}/team/app:v2 \\(${short(v2.manifestDigest)}\\.\\.\\.\\) to ${target.host.replace(/\./g, '\\.')}/team/app:v2\\?`));
+  assert.match(
+    message,
+    new RegExp(
+      `^Copy ${source.host.replace(/\./g, '\\.')}/team/app:v2 \\(${short(v2.manifestDigest)}\\.\\.\\.\\) to ${target.host.replace(/\./g, '\\.')}/team/app:v2\\?`,
+    ),
+  );
   assert.match(message, /does not exist yet: the copy creates the tag v2/);
   assert.equal(await digestAt(target, 'team/app', 'v2'), null, 'Cancel copied nothing');
   await bench.treeRow(view, 'v2').dragTo(bench.treeRow(view, 'Target registry'));
@@ -157,8 +175,13 @@ test("platform rows under an index show each image's size (config + layers), as 
   await bench.pane(view).locator('.monaco-list-row', { hasText: '2 platforms' }).first().waitFor();
   await bench.expand(view, 'multi');
   await bench.treeRow(view, 'linux/arm64/v8').waitFor();
-  const expected = new Map([['linux/amd64', `${short(amd.manifestDigest).slice(7)} · ${formatSize(imageSize(amd))}`], ['linux/arm64/v8', `${short(arm.manifestDigest).slice(7)} · ${formatSize(imageSize(arm))}`]]);
-  await bench.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-list-row .label-description')).some((d) => /kB$/.test(d.textContent ?? '')));
+  const expected = new Map([
+    ['linux/amd64', `${short(amd.manifestDigest).slice(7)} · ${formatSize(imageSize(amd))}`],
+    ['linux/arm64/v8', `${short(arm.manifestDigest).slice(7)} · ${formatSize(imageSize(arm))}`],
+  ]);
+  await bench.page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('.monaco-list-row .label-description')).some((d) => /kB$/.test(d.textContent ?? '')),
+  );
   const rows = (await bench.readTreeRows(view)).filter((r) => expected.has(r.label));
   assert.deepEqual(new Map(rows.slice(0, 2).map((r) => [r.label, r.description])), expected);
   assert.notEqual(formatSize(imageSize(amd)), formatSize(amd.manifestSize), 'the test tells image size from manifest size');
@@ -190,10 +213,16 @@ test('Open raw manifest and Open config show read-only JSON documents titled by 
   await bench.page.locator('.tabs-container .tab', { hasText: 'app:v1 (config)' }).first().waitFor();
   assert.equal(await tab.count(), 1, 'opening the raw manifest again reuses its document');
   await tab.first().click();
-  const editor = bench.page.locator('.editor-instance .monaco-editor').filter({ has: bench.page.locator('.view-lines', { hasText: v1.configDigest }) }).first();
+  const editor = bench.page
+    .locator('.editor-instance .monaco-editor')
+    .filter({ has: bench.page.locator('.view-lines', { hasText: v1.configDigest }) })
+    .first();
   await editor.click();
   await bench.page.keyboard.type('typed');
-  await bench.page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor();
+  await bench.page
+    .locator('.monaco-editor-overlaymessage', { hasText: /read-only/i })
+    .first()
+    .waitFor();
   assert.equal(await bench.page.locator('.tabs-container .tab.dirty').count(), 0, 'no document is dirty');
   assert.equal(await bench.page.locator('.monaco-editor .view-lines', { hasText: 'typed' }).count(), 0, 'nothing typed reached the document');
   await bench.runCommand('View: Close All Editors');
@@ -204,7 +233,9 @@ test('two tags naming one index show their platforms with unique ids, and the Op
   await sourceAppOpen();
   await bench.expand(view, 'multi');
   await bench.expand(view, 'also-multi');
-  await bench.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-list-row .label-name')).filter((l) => (l.textContent ?? '').trim() === 'linux/amd64').length === 2);
+  await bench.page.waitForFunction(
+    () => Array.from(document.querySelectorAll('.monaco-list-row .label-name')).filter((l) => (l.textContent ?? '').trim() === 'linux/amd64').length === 2,
+  );
   assert.equal(await bench.page.locator('.notifications-toasts .notification-toast', { hasText: /already registered/ }).count(), 0, 'no duplicate-id error');
 
   const projectLists = (): number => double.requests.filter((r) => r.method === 'GET' && /\/projects$/.test(r.path)).length;
@@ -218,12 +249,15 @@ test('two tags naming one index show their platforms with unique ids, and the Op
   assert.equal((await bench.readTreeRows(clusters)).find((r) => r.label === 'myproject')?.level, 2);
 });
 
-test('Registry Explorer: Show Log opens the extension\'s log from the palette', { skip }, async () => {
+test("Registry Explorer: Show Log opens the extension's log from the palette", { skip }, async () => {
   await bench.runCommand('Registry Explorer: Show Log');
   await bench.page.waitForFunction(() => {
     // The panel's first select is the output channel picker.
     const select = document.querySelector<HTMLSelectElement>('.part.panel select.monaco-select-box');
     return select?.options[select.selectedIndex]?.text === 'Registry Explorer';
   });
-  await bench.page.locator('.part.panel .monaco-editor .view-lines', { hasText: /\[(info|debug)\]/ }).first().waitFor();
+  await bench.page
+    .locator('.part.panel .monaco-editor .view-lines', { hasText: /\[(info|debug)\]/ })
+    .first()
+    .waitFor();
 });

@@ -25,7 +25,8 @@ const sourceUrl = 'https://git.example/team/app';
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl` : undefined);
 }
 
@@ -55,7 +56,11 @@ async function pushManyTags(reg: TestRegistry, repository: string, count: number
     Array.from({ length: 16 }, async () => {
       while (next < names.length) {
         const tag = names[next++]!;
-        const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: image.manifest, headers: { 'content-type': image.manifestMediaType } });
+        const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, {
+          method: 'PUT',
+          body: image.manifest,
+          headers: { 'content-type': image.manifestMediaType },
+        });
         await res.arrayBuffer();
         assert.equal(res.status, 201, `PUT ${repository}:${tag} answered ${res.status}`);
       }
@@ -84,7 +89,15 @@ before(async () => {
     layerSizes: [24_000, 6_000, 1_500],
     labels: { 'org.opencontainers.image.source': sourceUrl, 'org.opencontainers.image.title': 'app', 'com.example.evil': 'javascript:alert(1)' },
     env: ['PATH=/usr/bin:/bin', 'APP_MODE=production'],
-    runConfig: { Entrypoint: ['/usr/bin/app'], Cmd: ['serve', '--port', '8080'], User: '1001:0', WorkingDir: '/srv/app', ExposedPorts: { '8080/tcp': {} }, Volumes: { '/data': {} }, StopSignal: 'SIGQUIT' },
+    runConfig: {
+      Entrypoint: ['/usr/bin/app'],
+      Cmd: ['serve', '--port', '8080'],
+      User: '1001:0',
+      WorkingDir: '/srv/app',
+      ExposedPorts: { '8080/tcp': {} },
+      Volumes: { '/data': {} },
+      StopSignal: 'SIGQUIT',
+    },
     history: [
       { created_by: 'ADD rootfs.tar.gz /' },
       { created_by: 'ENV APP_MODE=production', empty_layer: true },
@@ -164,8 +177,7 @@ test('Inspect shows how the image runs, a labelled chart of layer sizes, and his
     ['Volumes', '/data'],
     ['Stop signal', 'SIGQUIT'],
   ];
-  for (const [name, value] of expected)
-    assert.match(runText, new RegExp(`${name}\\s+${escape(value)}`), `${name} shows ${value}`);
+  for (const [name, value] of expected) assert.match(runText, new RegExp(`${name}\\s+${escape(value)}`), `${name} shows ${value}`);
 
   // One bar per layer, base first, each labelled with its size; the largest fills its row.
   const bars = frame.locator('#layer-chart li.bar-row');
@@ -181,7 +193,10 @@ test('Inspect shows how the image runs, a labelled chart of layer sizes, and his
   assert.ok(widths[0]! > widths[1]! && widths[1]! > widths[2]! && widths[2]! > 0, `bars follow the sizes (${widths.join(', ')})`);
   // The text alternative says the same in a sentence, and names the chart.
   const summary = await frame.locator('#layer-chart figcaption').innerText();
-  assert.equal(summary, `3 layers, ${formatSize(total)} in all; the largest is layer 1, ${formatSize(app.layers[0]!.size)} (${Math.round((app.layers[0]!.size / total) * 100)}% of the image's layers).`);
+  assert.equal(
+    summary,
+    `3 layers, ${formatSize(total)} in all; the largest is layer 1, ${formatSize(app.layers[0]!.size)} (${Math.round((app.layers[0]!.size / total) * 100)}% of the image's layers).`,
+  );
   assert.equal(await frame.locator('#layer-chart').getAttribute('aria-labelledby'), 'layer-chart-summary');
   assert.equal(await bars.nth(1).getAttribute('title'), 'RUN install app', 'a bar names the step that made it');
 
@@ -205,7 +220,7 @@ test('Inspect shows how the image runs, a labelled chart of layer sizes, and his
   await bench.runCommand('View: Toggle Primary Side Bar Visibility');
   await frame.locator('#section-run').evaluate((e) => e.scrollIntoView());
   await bench.page.mouse.move(5, 790);
-  await bench.screenshot('inspect-layer-chart');
+  await bench.screenshot('inspect-layer-chart', 'inspect-layer-chart.png');
   await bench.runCommand('View: Toggle Primary Side Bar Visibility');
   await closeEditors();
 });
@@ -221,7 +236,10 @@ test('an http(s) label value is a link the editor offers to open; a javascript: 
   assert.equal(await link.innerText(), sourceUrl);
   // The page cannot navigate (its CSP and the webview forbid it): the extension asks the editor to open
   // the address, and the editor's own link protection names it before anything opens.
-  const popup = bench.page.context().waitForEvent('page', { timeout: 60_000 }).catch(() => undefined);
+  const popup = bench.page
+    .context()
+    .waitForEvent('page', { timeout: 60_000 })
+    .catch(() => undefined);
   await link.click();
   const dialog = bench.page.locator('.monaco-dialog-box');
   const opened = await Promise.race([dialog.waitFor().then(() => 'dialog' as const), popup.then((p) => (p ? ('page' as const) : undefined))]);
@@ -290,60 +308,84 @@ test('Describe Image Stream opens its text, JSON and YAML as read-only documents
   await bench.page.locator('.monaco-editor .view-lines', { hasText: '"kind": "ImageStream"' }).first().waitFor();
   await bench.page.locator('.tabs-container .tab', { hasText: 'Image Stream bar' }).first().click();
   await frame.locator('vscode-button', { hasText: 'Open YAML' }).click();
-  await bench.page.locator('.tabs-container .tab', { hasText: /^bar\.yaml$/ }).first().waitFor();
+  await bench.page
+    .locator('.tabs-container .tab', { hasText: /^bar\.yaml$/ })
+    .first()
+    .waitFor();
   await bench.page.locator('.monaco-editor .view-lines', { hasText: 'kind: ImageStream' }).first().waitFor();
   await bench.page.locator('.tabs-container .tab', { hasText: 'Image Stream bar' }).first().click();
   await frame.locator('vscode-button', { hasText: 'Open JSON' }).click();
-  await bench.page.locator('.tabs-container .tab.active', { hasText: /^bar\.json$/ }).first().waitFor();
+  await bench.page
+    .locator('.tabs-container .tab.active', { hasText: /^bar\.json$/ })
+    .first()
+    .waitFor();
   assert.equal(await jsonTab.count(), 1, 'opening the JSON again reuses its document');
   assert.equal(await bench.page.locator('.tabs-container .tab', { hasText: /^Untitled/ }).count(), 0, 'no Untitled editor');
-  const editor = bench.page.locator('.editor-instance .monaco-editor').filter({ has: bench.page.locator('.view-lines', { hasText: '"kind": "ImageStream"' }) }).first();
+  const editor = bench.page
+    .locator('.editor-instance .monaco-editor')
+    .filter({ has: bench.page.locator('.view-lines', { hasText: '"kind": "ImageStream"' }) })
+    .first();
   await editor.click();
   await bench.page.keyboard.type('typed');
-  await bench.page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor();
+  await bench.page
+    .locator('.monaco-editor-overlaymessage', { hasText: /read-only/i })
+    .first()
+    .waitFor();
   assert.equal(await bench.page.locator('.tabs-container .tab.dirty').count(), 0, 'nothing is dirty');
   await closeEditors();
   assert.equal(await bench.page.locator('.monaco-dialog-box').count(), 0, 'closing asks nothing');
 });
 
-test(`a repository with ${tagCount.toLocaleString('en')} tags in one answer shows its first page, reads details only for it, and Load more shows the next`, { skip }, async () => {
-  await bench.openView(view);
-  await bench.collapse(view, 'team/app').catch(() => undefined);
-  await bench.expand(view, registryName);
-  const before = manifestReads('big/tags');
-  const row = bench.treeRow(view, 'big/tags');
-  await row.waitFor();
-  const started = Date.now();
-  await row.locator('.monaco-tl-twistie').click();
-  await bench.treeRow(view, 'v1').waitFor();
-  console.log(`# time to first page of ${tagCount} tags (click to first tag row, automation included): ${Date.now() - started} ms`);
-  const more = bench.pane(view).locator('.monaco-list-row').filter({ has: bench.page.locator('.label-name', { hasText: /^Load more \(/ }) });
-  // The tree draws only the rows in view: go to the last one with the keyboard. A left click on a tag
-  // would inspect it (more manifest reads): a right click focuses it, Escape closes its menu.
-  await focusRow('v1');
-  await bench.page.keyboard.press('End');
-  await more.first().waitFor();
-  assert.equal((await more.first().innerText()).trim(), 'Load more (2,900 left)');
-  assert.equal(await more.first().getAttribute('aria-posinset'), '101', '100 tags, then Load more');
-  assert.equal(await bench.treeRow(view, 'v100').count(), 1, 'natural order: v1 ... v100 first');
-  // Details (digest, size) are read for the 100 rows shown, never for the 2,900 not shown.
-  await bench.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-list-row .label-description')).some((d) => /^[0-9a-f]{12} · /.test(d.textContent ?? '')));
-  const deadline = Date.now() + 60_000;
-  while (manifestReads('big/tags') - before < 100 && Date.now() < deadline) await bench.page.waitForTimeout(250);
-  await bench.page.waitForTimeout(1000);
-  assert.equal(manifestReads('big/tags') - before, 100, 'one manifest read per tag shown');
+test(
+  `a repository with ${tagCount.toLocaleString('en')} tags in one answer shows its first page, reads details only for it, and Load more shows the next`,
+  { skip },
+  async () => {
+    await bench.openView(view);
+    await bench.collapse(view, 'team/app').catch(() => undefined);
+    await bench.expand(view, registryName);
+    const before = manifestReads('big/tags');
+    const row = bench.treeRow(view, 'big/tags');
+    await row.waitFor();
+    const started = Date.now();
+    await row.locator('.monaco-tl-twistie').click();
+    await bench.treeRow(view, 'v1').waitFor();
+    console.log(`# time to first page of ${tagCount} tags (click to first tag row, automation included): ${Date.now() - started} ms`);
+    const more = bench
+      .pane(view)
+      .locator('.monaco-list-row')
+      .filter({ has: bench.page.locator('.label-name', { hasText: /^Load more \(/ }) });
+    // The tree draws only the rows in view: go to the last one with the keyboard. A left click on a tag
+    // would inspect it (more manifest reads): a right click focuses it, Escape closes its menu.
+    await focusRow('v1');
+    await bench.page.keyboard.press('End');
+    await more.first().waitFor();
+    assert.equal((await more.first().innerText()).trim(), 'Load more (2,900 left)');
+    assert.equal(await more.first().getAttribute('aria-posinset'), '101', '100 tags, then Load more');
+    assert.equal(await bench.treeRow(view, 'v100').count(), 1, 'natural order: v1 ... v100 first');
+    // Details (digest, size) are read for the 100 rows shown, never for the 2,900 not shown.
+    await bench.page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.monaco-list-row .label-description')).some((d) => /^[0-9a-f]{12} · /.test(d.textContent ?? '')),
+    );
+    const deadline = Date.now() + 60_000;
+    while (manifestReads('big/tags') - before < 100 && Date.now() < deadline) await bench.page.waitForTimeout(250);
+    await bench.page.waitForTimeout(1000);
+    assert.equal(manifestReads('big/tags') - before, 100, 'one manifest read per tag shown');
 
-  await more.first().click();
-  await bench.treeRow(view, 'v101').waitFor();
-  // The row clicked is gone (replaced by the next page): focus a tag row again before going to the end.
-  await focusRow('v101');
-  const next = bench.pane(view).locator('.monaco-list-row').filter({ has: bench.page.locator('.label-name', { hasText: /^Load more \(2,800 left\)$/ }) });
-  await bench.page.keyboard.press('End');
-  await next.first().waitFor();
-  assert.equal(await next.first().getAttribute('aria-posinset'), '201');
-  await bench.treeRow(view, 'v200').waitFor();
-  const deadline2 = Date.now() + 60_000;
-  while (manifestReads('big/tags') - before < 200 && Date.now() < deadline2) await bench.page.waitForTimeout(250);
-  await bench.page.waitForTimeout(1000);
-  assert.equal(manifestReads('big/tags') - before, 200, 'the next 100 rows have their manifests read, and no more');
-});
+    await more.first().click();
+    await bench.treeRow(view, 'v101').waitFor();
+    // The row clicked is gone (replaced by the next page): focus a tag row again before going to the end.
+    await focusRow('v101');
+    const next = bench
+      .pane(view)
+      .locator('.monaco-list-row')
+      .filter({ has: bench.page.locator('.label-name', { hasText: /^Load more \(2,800 left\)$/ }) });
+    await bench.page.keyboard.press('End');
+    await next.first().waitFor();
+    assert.equal(await next.first().getAttribute('aria-posinset'), '201');
+    await bench.treeRow(view, 'v200').waitFor();
+    const deadline2 = Date.now() + 60_000;
+    while (manifestReads('big/tags') - before < 200 && Date.now() < deadline2) await bench.page.waitForTimeout(250);
+    await bench.page.waitForTimeout(1000);
+    assert.equal(manifestReads('big/tags') - before, 200, 'the next 100 rows have their manifests read, and no more');
+  },
+);

@@ -21,7 +21,8 @@ const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.dock
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'podman'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry podman); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry podman); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry podman` : undefined);
 }
 
@@ -62,7 +63,11 @@ async function registryImage(repository: string, tag: string): Promise<{ config:
 
 /** `podman system service` on a socket in the test's own folder, serving the private store. */
 async function startService(socket: string): Promise<ChildProcess> {
-  const child = spawn('podman', ['--root', store.root, '--runroot', store.runroot, '--storage-driver', 'vfs', 'system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore' });
+  const child = spawn(
+    'podman',
+    ['--root', store.root, '--runroot', store.runroot, '--storage-driver', 'vfs', 'system', 'service', '--time=0', `unix://${socket}`],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 400; i++) {
     const ping = await run('curl', ['-s', '--unix-socket', socket, 'http://d/_ping'], { timeoutMs: 2000 }).catch(() => undefined);
     if (ping?.stdout === 'OK') return child;
@@ -96,7 +101,10 @@ before(async () => {
   await pushImage(registry, 'seed/web', 'v1', web);
   await pushImage(registry, 'team/api', 'v3', api);
   await pushImage(registry, 'team/api', 'v4', web);
-  for (const [seed, names] of [['seed/app:v1', ['localhost/demo/app:1.0', 'localhost/demo/app:latest']], ['seed/web:v1', ['localhost/demo/web:2.1']]] as const) {
+  for (const [seed, names] of [
+    ['seed/app:v1', ['localhost/demo/app:1.0', 'localhost/demo/app:latest']],
+    ['seed/web:v1', ['localhost/demo/web:2.1']],
+  ] as const) {
     await podmanOk(['pull', '-q', '--tls-verify=false', `${registry.host}/${seed}`]);
     for (const name of names) await podmanOk(['tag', `${registry.host}/${seed}`, name]);
     await podmanOk(['untag', `${registry.host}/${seed}`, `${registry.host}/${seed}`]);
@@ -139,12 +147,15 @@ test("Local Images lists podman's store by repository: tag, short image ID, size
       ['1.0', expected],
       ['latest', expected],
       ['localhost/demo/web', '1 image'],
-      ['2.1', `${web.configDigest.slice(7, 19)} · ${formatSize(Number((await podmanOk(['image', 'inspect', '--format', '{{.Size}}', 'localhost/demo/web:2.1'])).trim()))} · 1 week ago`],
+      [
+        '2.1',
+        `${web.configDigest.slice(7, 19)} · ${formatSize(Number((await podmanOk(['image', 'inspect', '--format', '{{.Size}}', 'localhost/demo/web:2.1'])).trim()))} · 1 week ago`,
+      ],
     ],
   );
   await bench.expand(registries, 'Test registry');
   await bench.treeRow(registries, 'team/api').waitFor();
-  await bench.screenshot('local-images');
+  await bench.screenshot('local-images', 'local-images.png');
 });
 
 test('Push to Registry pushes a local image to the chosen registry, repository and tag (same config and diff_ids)', { skip }, async () => {
@@ -170,7 +181,10 @@ test('Pull into Local Images on a registry tag stores it under its registry name
   await bench.waitForNotification(`Pulled ${registry.host}/team/api:v3 into Local Images`);
   assert.equal(await localId(`${registry.host}/team/api:v3`), api.configDigest, 'podman lists it, with the config of the registry image');
   const diffIds = (await podmanOk(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', `${registry.host}/team/api:v3`])).trim();
-  assert.deepEqual(JSON.parse(diffIds), api.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    JSON.parse(diffIds),
+    api.layers.map((l) => l.diffId),
+  );
   await bench.treeRow(local, `${registry.host}/team/api`).waitFor();
   await bench.clearNotifications();
 });
@@ -178,7 +192,10 @@ test('Pull into Local Images on a registry tag stores it under its registry name
 test('a local image dropped on a registry row asks first, then pushes it under its own repository and tag', { skip }, async () => {
   await bench.treeRow(local, '2.1').dragTo(bench.treeRow(registries, 'Test registry'));
   const message = await bench.dialogButton('Cancel');
-  assert.match(message, new RegExp(`^Copy localhost/demo/web:2\\.1 \\(${web.configDigest.slice(0, 19)}\\.\\.\\.\\) to ${registry.host.replace(/\./g, '\\.')}/demo/web:2\\.1\\?`));
+  assert.match(
+    message,
+    new RegExp(`^Copy localhost/demo/web:2\\.1 \\(${web.configDigest.slice(0, 19)}\\.\\.\\.\\) to ${registry.host.replace(/\./g, '\\.')}/demo/web:2\\.1\\?`),
+  );
   assert.equal(await registryImage('demo/web', '2.1'), undefined, 'Cancel pushed nothing');
   await bench.treeRow(local, '2.1').dragTo(bench.treeRow(registries, 'Test registry'));
   await bench.dialogButton('Copy');
@@ -201,8 +218,14 @@ test('a registry tag dropped on Local Images asks first, then pulls it', { skip 
 
 test("Inspect Local Image opens the engine's view of the image as read-only JSON", { skip }, async () => {
   await bench.contextMenu(bench.treeRow(local, '1.0'), 'Inspect Local Image');
-  await bench.page.locator('.tabs-container .tab', { hasText: /^app:1\.0$/ }).first().waitFor();
-  await bench.page.locator('.monaco-editor .view-lines', { hasText: app.layers[0]!.diffId.slice(7, 40) }).first().waitFor();
+  await bench.page
+    .locator('.tabs-container .tab', { hasText: /^app:1\.0$/ })
+    .first()
+    .waitFor();
+  await bench.page
+    .locator('.monaco-editor .view-lines', { hasText: app.layers[0]!.diffId.slice(7, 40) })
+    .first()
+    .waitFor();
 });
 
 test('Remove Local Image asks with Keep Image focused (Enter removes nothing), then removes the image', { skip }, async () => {
@@ -210,7 +233,10 @@ test('Remove Local Image asks with Keep Image focused (Enter removes nothing), t
   await bench.contextMenu(bench.treeRow(local, 'v3'), 'Remove Local Image...');
   const dialog = bench.page.locator('.monaco-dialog-box');
   await dialog.waitFor();
-  assert.match(await dialog.locator('.dialog-message-container').innerText(), new RegExp(`Remove ${registry.host.replace(/\./g, '\\.')}/team/api:v3 \\(image ${api.configDigest.slice(7, 19)}\\) from podman's store\\?`));
+  assert.match(
+    await dialog.locator('.dialog-message-container').innerText(),
+    new RegExp(`Remove ${registry.host.replace(/\./g, '\\.')}/team/api:v3 \\(image ${api.configDigest.slice(7, 19)}\\) from podman's store\\?`),
+  );
   assert.equal((await dialog.locator('.monaco-button:focus').innerText()).trim(), 'Keep Image', 'the focused button keeps the image');
   await bench.page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'detached' });

@@ -25,7 +25,8 @@ const registries = 'Registries';
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl` : undefined);
 }
 
@@ -55,7 +56,10 @@ async function expand(label: string, pane = clusters): Promise<void> {
     await row.waitFor();
     if ((await row.getAttribute('aria-expanded')) === 'true') return;
     await row.locator('.monaco-tl-twistie').click();
-    const expanded = bench.pane(pane).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: bench.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
+    const expanded = bench
+      .pane(pane)
+      .locator('.monaco-list-row[aria-expanded="true"]')
+      .filter({ has: bench.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
     try {
       await expanded.first().waitFor({ timeout: attempt < 4 ? 5_000 : 60_000 });
       return;
@@ -103,7 +107,8 @@ before(async () => {
 });
 
 afterEach(async (t) => {
-  if (!skip && bench && (t as { passed?: boolean }).passed === false) await bench.screenshot(`failed-openshift-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => undefined);
+  if (!skip && bench && (t as { passed?: boolean }).passed === false)
+    await bench.screenshot(`failed-openshift-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => undefined);
 });
 
 after(async () => {
@@ -128,11 +133,20 @@ test('the tree shows cluster -> project -> image stream -> tag -> history, the c
   await bench.treeRow(clusters, '* sha256:4bd26aef1ce7').waitFor();
   const rows = await bench.readTreeRows(clusters);
   const level = (label: string): number | undefined => rows.find((r) => r.label === label)?.level;
-  assert.deepEqual([level(clusterLabel), level('myproject'), level('bar'), level('default'), level('* sha256:4bd26aef1ce7'), level('sha256:062b80555a5d')], [1, 2, 3, 4, 5, 5]);
+  assert.deepEqual(
+    [level(clusterLabel), level('myproject'), level('bar'), level('default'), level('* sha256:4bd26aef1ce7'), level('sha256:062b80555a5d')],
+    [1, 2, 3, 4, 5, 5],
+  );
   assert.match(rows.find((r) => r.label === '* sha256:4bd26aef1ce7')?.description ?? '', /^\d+ years ago · current$/);
   assert.match(rows.find((r) => r.label === 'sha256:062b80555a5d')?.description ?? '', /^\d+ years ago$/);
   // Registry access comes first, then the streams by name.
-  assert.deepEqual(rows.filter((r) => r.level === 3).map((r) => r.label).slice(0, 3), ['Registry access', 'bar', 'os-test-image']);
+  assert.deepEqual(
+    rows
+      .filter((r) => r.level === 3)
+      .map((r) => r.label)
+      .slice(0, 3),
+    ['Registry access', 'bar', 'os-test-image'],
+  );
   await expand('os-test-image');
   const failed = bench.treeRow(clusters, 'latest');
   await failed.waitFor();
@@ -144,7 +158,9 @@ test('the tree shows cluster -> project -> image stream -> tag -> history, the c
 test('Expose Internal Registry as a developer explains that it needs a cluster administrator', { skip }, async () => {
   await bench.runCommand('Registry Explorer: Expose Internal Registry...');
   await bench.dialogButton('Expose');
-  await bench.waitForNotification(/Expose Internal Registry: Exposing the internal registry needs a cluster administrator.*is forbidden: User "developer" cannot patch/);
+  await bench.waitForNotification(
+    /Expose Internal Registry: Exposing the internal registry needs a cluster administrator.*is forbidden: User "developer" cannot patch/,
+  );
   await bench.clearNotifications();
   assert.equal(double.state.registryConfig.spec.defaultRoute, false);
 });
@@ -156,7 +172,10 @@ test('Import Image through the palette asks to create the stream, then creates t
   await bench.typeAndAccept('Image stream in myproject', 'web');
   await bench.pickMany(/Options/, []);
   await bench.typeAndAccept('Tag of web', 'v1');
-  assert.match(await bench.dialogButton('Create and Import'), /^No image stream named "web" exists\.\s+The image stream web does not exist in myproject: create it and import /);
+  assert.match(
+    await bench.dialogButton('Create and Import'),
+    /^No image stream named "web" exists\.\s+The image stream web does not exist in myproject: create it and import /,
+  );
   await bench.waitForNotification(`Imported ${team.host}/team/app:v1 into myproject/web:v1 (${image.manifestDigest}).`);
   assert.equal(double.state.statusTag('myproject', 'web', 'v1')?.items?.[0]?.image, image.manifestDigest);
   await bench.treeRow(clusters, 'web').waitFor();
@@ -191,70 +210,82 @@ test('Grant Registry Role creates the RoleBinding oc would create, and Registry 
   assert.deepEqual(binding?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' });
   assert.deepEqual(binding?.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }]);
   await expandTo('Registry access', 'alice');
-  await bench.treeRow(clusters, 'alice').locator('.label-description', { hasText: /^system:image-puller$/ }).waitFor();
+  await bench
+    .treeRow(clusters, 'alice')
+    .locator('.label-description', { hasText: /^system:image-puller$/ })
+    .waitFor();
   await bench.clearNotifications();
 });
 
-test('promotion: log in to the internal registry with the cluster token, Copy Image To it from the team registry, pull secret, import; same digest on both sides', { skip }, async () => {
-  const admin = new OpenShiftClient({ server: double.url, caPem: double.caPem, token: double.tokenFor('kubeadmin') });
-  try {
-    await exposeInternalRegistry(admin);
-  } finally {
-    await admin.close();
-  }
-  // Log In to Internal Registry: the route is found, its certificate is signed by the cluster's CA.
-  await bench.runCommand('Registry Explorer: Log In to Internal Registry');
-  await bench.dialogButton("Trust the Cluster's CA");
-  await bench.waitForNotification(`Logged in to ${internal.host} as developer.`);
-  await bench.clearNotifications();
-  const registryLabel = `Internal registry (${clusterLabel})`;
+test(
+  'promotion: log in to the internal registry with the cluster token, Copy Image To it from the team registry, pull secret, import; same digest on both sides',
+  { skip },
+  async () => {
+    const admin = new OpenShiftClient({ server: double.url, caPem: double.caPem, token: double.tokenFor('kubeadmin') });
+    try {
+      await exposeInternalRegistry(admin);
+    } finally {
+      await admin.close();
+    }
+    // Log In to Internal Registry: the route is found, its certificate is signed by the cluster's CA.
+    await bench.runCommand('Registry Explorer: Log In to Internal Registry');
+    await bench.dialogButton("Trust the Cluster's CA");
+    await bench.waitForNotification(`Logged in to ${internal.host} as developer.`);
+    await bench.clearNotifications();
+    const registryLabel = `Internal registry (${clusterLabel})`;
 
-  // The copy engine (Copy Image To on the team registry's tag) pushes into the internal registry.
-  await expand('Team registry', registries);
-  await expand('team/app', registries);
-  await bench.contextMenu(bench.treeRow(registries, 'v1'), 'Copy Image To...');
-  await bench.pick('Which registry?', registryLabel);
-  await bench.typeAndAccept('Destination repository', 'myproject/app');
-  await bench.typeAndAccept('Destination tag', 'v1');
-  await bench.waitForNotification(`Copied ${team.host}/team/app:v1 to ${internal.host}/myproject/app:v1.`);
-  const head = await registryFetch(internal, '/v2/myproject/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } });
-  assert.equal(head.headers.get('docker-content-digest'), image.manifestDigest, 'the copy kept the digest');
-  await bench.clearNotifications();
-  await bench.collapse(registries, 'Team registry');
-  await expand(registryLabel, registries);
-  await expand('myproject/app', registries);
-  await bench.pane(registries).locator('.monaco-list-row', { hasText: image.manifestDigest.slice(7, 19) }).waitFor();
+    // The copy engine (Copy Image To on the team registry's tag) pushes into the internal registry.
+    await expand('Team registry', registries);
+    await expand('team/app', registries);
+    await bench.contextMenu(bench.treeRow(registries, 'v1'), 'Copy Image To...');
+    await bench.pick('Which registry?', registryLabel);
+    await bench.typeAndAccept('Destination repository', 'myproject/app');
+    await bench.typeAndAccept('Destination tag', 'v1');
+    await bench.waitForNotification(`Copied ${team.host}/team/app:v1 to ${internal.host}/myproject/app:v1.`);
+    const head = await registryFetch(internal, '/v2/myproject/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } });
+    assert.equal(head.headers.get('docker-content-digest'), image.manifestDigest, 'the copy kept the digest');
+    await bench.clearNotifications();
+    await bench.collapse(registries, 'Team registry');
+    await expand(registryLabel, registries);
+    await expand('myproject/app', registries);
+    await bench
+      .pane(registries)
+      .locator('.monaco-list-row', { hasText: image.manifestDigest.slice(7, 19) })
+      .waitFor();
 
-  // The importer pulls from the internal registry with the project's pull secret, made from that login.
-  await bench.runCommand('Registry Explorer: Create Pull Secret...');
-  await bench.pick('Which project?', 'myproject');
-  await bench.pick('Which registry login', internal.host);
-  await bench.typeAndAccept('Secret name in myproject', 'internal-pull');
-  await bench.pickMany(/Link to service accounts/, ['default']);
-  await bench.waitForNotification(`Created pull secret internal-pull in myproject for ${internal.host}, linked to default (pull).`);
-  const secret = double.state.secret('myproject', 'internal-pull');
-  assert.equal(secret?.type, dockerConfigJsonType);
-  assert.deepEqual(decodePullSecret(secret!), { [internal.host]: { username: 'developer', password: token, auth: Buffer.from(`developer:${token}`).toString('base64') } });
-  assert.ok(double.state.serviceAccount('myproject', 'default')?.imagePullSecrets?.some((s) => s.name === 'internal-pull'));
-  await bench.clearNotifications();
+    // The importer pulls from the internal registry with the project's pull secret, made from that login.
+    await bench.runCommand('Registry Explorer: Create Pull Secret...');
+    await bench.pick('Which project?', 'myproject');
+    await bench.pick('Which registry login', internal.host);
+    await bench.typeAndAccept('Secret name in myproject', 'internal-pull');
+    await bench.pickMany(/Link to service accounts/, ['default']);
+    await bench.waitForNotification(`Created pull secret internal-pull in myproject for ${internal.host}, linked to default (pull).`);
+    const secret = double.state.secret('myproject', 'internal-pull');
+    assert.equal(secret?.type, dockerConfigJsonType);
+    assert.deepEqual(decodePullSecret(secret!), {
+      [internal.host]: { username: 'developer', password: token, auth: Buffer.from(`developer:${token}`).toString('base64') },
+    });
+    assert.ok(double.state.serviceAccount('myproject', 'default')?.imagePullSecrets?.some((s) => s.name === 'internal-pull'));
+    await bench.clearNotifications();
 
-  await bench.runCommand('Registry Explorer: Import Image...');
-  await bench.pick('Which project?', 'myproject');
-  await bench.typeAndAccept('Image to import', `${internal.host}/myproject/app:v1`);
-  await bench.typeAndAccept('Image stream in myproject', 'app');
-  await bench.pickMany(/Options/, []);
-  await bench.typeAndAccept('Tag of app', 'v1');
-  await bench.dialogButton('Create and Import');
-  await bench.waitForNotification(`Imported ${internal.host}/myproject/app:v1 into myproject/app:v1 (${image.manifestDigest}).`);
-  assert.equal(double.state.statusTag('myproject', 'app', 'v1')?.items?.[0]?.image, image.manifestDigest);
-  await bench.clearNotifications();
+    await bench.runCommand('Registry Explorer: Import Image...');
+    await bench.pick('Which project?', 'myproject');
+    await bench.typeAndAccept('Image to import', `${internal.host}/myproject/app:v1`);
+    await bench.typeAndAccept('Image stream in myproject', 'app');
+    await bench.pickMany(/Options/, []);
+    await bench.typeAndAccept('Tag of app', 'v1');
+    await bench.dialogButton('Create and Import');
+    await bench.waitForNotification(`Imported ${internal.host}/myproject/app:v1 into myproject/app:v1 (${image.manifestDigest}).`);
+    assert.equal(double.state.statusTag('myproject', 'app', 'v1')?.items?.[0]?.image, image.manifestDigest);
+    await bench.clearNotifications();
 
-  await expand('app');
-  await expand('v1');
-  await bench.treeRow(clusters, `* ${short(image.manifestDigest)}`).waitFor();
-  await bench.resizeSideBar(560);
-  await bench.screenshot('openshift-tree');
-});
+    await expand('app');
+    await expand('v1');
+    await bench.treeRow(clusters, `* ${short(image.manifestDigest)}`).waitFor();
+    await bench.resizeSideBar(560);
+    await bench.screenshot('openshift-tree', 'openshift-tree.png');
+  },
+);
 
 test('Describe Image Stream shows what oc describe is prints, with Copy pull spec for both repositories', { skip }, async () => {
   await bench.contextMenu(bench.treeRow(clusters, 'app'), 'Describe Image Stream');
@@ -265,8 +296,11 @@ test('Describe Image Stream shows what oc describe is prints, with Copy pull spe
   assert.match(summary, /Internal repository\s+image-registry\.openshift-image-registry\.svc:5000\/myproject\/app/);
   assert.equal(await frame.locator('vscode-button', { hasText: 'Copy pull spec' }).count(), 2);
   const tag = frame.locator('section.tag[data-tag="v1"]');
-  assert.match(await tag.innerText(), new RegExp(`tagged from ${internal.host}/myproject/app:v1[\\s\\S]*\\*\\s+${internal.host}/myproject/app@${image.manifestDigest}`));
-  await bench.screenshot('openshift-describe');
+  assert.match(
+    await tag.innerText(),
+    new RegExp(`tagged from ${internal.host}/myproject/app:v1[\\s\\S]*\\*\\s+${internal.host}/myproject/app@${image.manifestDigest}`),
+  );
+  await bench.screenshot('openshift-describe', 'openshift-describe.png');
   // The editor part alone, for the README: the webview without the tree (and its hovers) beside it.
   mkdirSync(screenshotDir, { recursive: true });
   await bench.page.locator('#workbench\\.parts\\.editor').screenshot({ path: join(screenshotDir, 'openshift-describe-webview.png') });
@@ -285,7 +319,10 @@ test('Tag Image Stream Tag pins the image the source points at now; Delete Image
   await bench.contextMenu(bench.treeRow(clusters, 'prod'), 'Delete Image Stream Tag...');
   assert.match(await bench.dialogButton('Delete Tag'), /^Delete app:prod from project myproject\?/);
   await bench.waitForNotification('Deleted tag myproject/app:prod.');
-  assert.equal(double.state.imageStream('myproject', 'app')?.spec.tags?.some((t) => t.name === 'prod'), false);
+  assert.equal(
+    double.state.imageStream('myproject', 'app')?.spec.tags?.some((t) => t.name === 'prod'),
+    false,
+  );
   await bench.treeRow(clusters, 'prod').waitFor({ state: 'detached' });
   await bench.clearNotifications();
 });
@@ -314,11 +351,23 @@ test('Log In to Cluster with a token shows the unknown CA by fingerprint, saves 
   assert.match(dialog, new RegExp(`The certificate of ${second.host.replace(/\./g, '\\.')} is not trusted`));
   assert.ok(dialog.includes(fingerprint), `the dialog shows the CA's fingerprint ${fingerprint}: ${dialog}`);
   await bench.waitForNotification(`Logged in to ${second.url} as developer. Using project "myproject".`);
-  const written = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context': string; clusters: { name: string; cluster: Record<string, string> }[]; contexts: { name: string }[] };
+  const written = parse(readFileSync(kubeconfig, 'utf8')) as {
+    'current-context': string;
+    clusters: { name: string; cluster: Record<string, string> }[];
+    contexts: { name: string }[];
+  };
   const nick = second.host.replace(/\./g, '-');
   assert.equal(written['current-context'], `myproject/${nick}/developer`);
-  assert.equal(Buffer.from(written.clusters.find((c) => c.name === nick)?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8').trim(), second.caPem!.trim());
-  assert.ok(written.contexts.some((c) => c.name === `myproject/${double.host.replace(/\./g, '-')}/developer`), 'the other context is kept');
+  assert.equal(
+    Buffer.from(written.clusters.find((c) => c.name === nick)?.cluster['certificate-authority-data'] ?? '', 'base64')
+      .toString('utf8')
+      .trim(),
+    second.caPem!.trim(),
+  );
+  assert.ok(
+    written.contexts.some((c) => c.name === `myproject/${double.host.replace(/\./g, '-')}/developer`),
+    'the other context is kept',
+  );
   await bench.treeRow(clusters, `developer @ ${second.host}`).waitFor();
   await bench.clearNotifications();
 });
@@ -337,27 +386,39 @@ test("Log In to Cluster takes the web console's whole `oc login --token=... --se
   await bench.clearNotifications();
 });
 
-test('Log In to Cluster with a username and password goes through OAuth; skipping TLS verification is explicit and saved for that cluster only', { skip }, async () => {
-  const third = await startOpenShiftDouble();
-  extraDoubles.push(third);
-  await bench.runCommand('Registry Explorer: Log In to Cluster...');
-  await bench.typeAndAccept('API server URL', third.url);
-  await bench.pick('How do you log in?', 'Username and password');
-  await bench.typeAndAccept('Username', 'alice');
-  const { password: masked } = await bench.typeAndAccept(/Password for alice/, 'alice');
-  assert.equal(masked, true);
-  await bench.dialogButton('Skip TLS Verification for This Cluster');
-  await bench.waitForNotification(`Logged in to ${third.url} as alice.`);
-  const written = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context': string; clusters: { name: string; cluster: Record<string, unknown> }[]; users: { name: string; user: Record<string, string> }[] };
-  const nick = third.host.replace(/\./g, '-');
-  assert.deepEqual(written.clusters.find((c) => c.name === nick)?.cluster, { 'insecure-skip-tls-verify': true, server: third.url });
-  assert.equal(written.clusters.find((c) => c.name === double.host.replace(/\./g, '-'))?.cluster['insecure-skip-tls-verify'], undefined, 'the other cluster stays verified');
-  const oauthToken = written.users.find((u) => u.name === `alice/${nick}`)?.user.token ?? '';
-  assert.match(oauthToken, /^sha256~/, 'the OAuth token is saved for the user, as oc saves it');
-  extraTokens.push(oauthToken);
-  await bench.treeRow(clusters, `alice @ ${third.host}`).waitFor();
-  await bench.clearNotifications();
-});
+test(
+  'Log In to Cluster with a username and password goes through OAuth; skipping TLS verification is explicit and saved for that cluster only',
+  { skip },
+  async () => {
+    const third = await startOpenShiftDouble();
+    extraDoubles.push(third);
+    await bench.runCommand('Registry Explorer: Log In to Cluster...');
+    await bench.typeAndAccept('API server URL', third.url);
+    await bench.pick('How do you log in?', 'Username and password');
+    await bench.typeAndAccept('Username', 'alice');
+    const { password: masked } = await bench.typeAndAccept(/Password for alice/, 'alice');
+    assert.equal(masked, true);
+    await bench.dialogButton('Skip TLS Verification for This Cluster');
+    await bench.waitForNotification(`Logged in to ${third.url} as alice.`);
+    const written = parse(readFileSync(kubeconfig, 'utf8')) as {
+      'current-context': string;
+      clusters: { name: string; cluster: Record<string, unknown> }[];
+      users: { name: string; user: Record<string, string> }[];
+    };
+    const nick = third.host.replace(/\./g, '-');
+    assert.deepEqual(written.clusters.find((c) => c.name === nick)?.cluster, { 'insecure-skip-tls-verify': true, server: third.url });
+    assert.equal(
+      written.clusters.find((c) => c.name === double.host.replace(/\./g, '-'))?.cluster['insecure-skip-tls-verify'],
+      undefined,
+      'the other cluster stays verified',
+    );
+    const oauthToken = written.users.find((u) => u.name === `alice/${nick}`)?.user.token ?? '';
+    assert.match(oauthToken, /^sha256~/, 'the OAuth token is saved for the user, as oc saves it');
+    extraTokens.push(oauthToken);
+    await bench.treeRow(clusters, `alice @ ${third.host}`).waitFor();
+    await bench.clearNotifications();
+  },
+);
 
 test('a context added to the kubeconfig on disk shows up; a plain Kubernetes server is shown as such', { skip }, async () => {
   const k8s = await startOpenShiftDouble({ openshiftApis: false });
@@ -389,8 +450,15 @@ test('a cluster whose CA the kubeconfig lacks is an error row; its Trust Cluster
   const dialog = await bench.dialogButton('Trust this CA');
   assert.ok(dialog.includes(new X509Certificate(fourth.caPem!).fingerprint256), dialog);
   await bench.treeRow(clusters, 'openshift-image-registry').waitFor();
-  const saved = (parse(readFileSync(kubeconfig, 'utf8')) as { clusters: { name: string; cluster: Record<string, string> }[] }).clusters.find((c) => c.name === 'no-ca');
-  assert.equal(Buffer.from(saved?.cluster['certificate-authority-data'] ?? '', 'base64').toString('utf8').trim(), fourth.caPem!.trim());
+  const saved = (parse(readFileSync(kubeconfig, 'utf8')) as { clusters: { name: string; cluster: Record<string, string> }[] }).clusters.find(
+    (c) => c.name === 'no-ca',
+  );
+  assert.equal(
+    Buffer.from(saved?.cluster['certificate-authority-data'] ?? '', 'base64')
+      .toString('utf8')
+      .trim(),
+    fourth.caPem!.trim(),
+  );
 });
 
 test('the cluster token reaches neither the settings nor the logs', { skip }, async () => {

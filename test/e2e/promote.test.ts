@@ -5,7 +5,7 @@
 // named button that is never the default), run with each row showing what happened, and cancellable.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { OpenShiftClient } from '../../src/core/openshift/api';
@@ -17,7 +17,7 @@ import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
-import { e2eSkipReasonWithTools, repoRoot, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
@@ -113,7 +113,17 @@ after(async () => {
 });
 
 function syncConfig(tags: string[]): string {
-  return ['version: 1', 'destinations:', '  - name: qa', `    registry: ${target.host}/qa`, 'sources:', `  - repository: ${source.host}/team/app`, '    tags:', ...tags, ''].join('\n');
+  return [
+    'version: 1',
+    'destinations:',
+    '  - name: qa',
+    `    registry: ${target.host}/qa`,
+    'sources:',
+    `  - repository: ${source.host}/team/app`,
+    '    tags:',
+    ...tags,
+    '',
+  ].join('\n');
 }
 
 /** The Sync Plan row `label` under the group `group`, or the only one so named. */
@@ -154,7 +164,8 @@ async function promote(row: string, a: PromoteAnswers): Promise<void> {
   if (a.path !== undefined) await bench.typeAndAccept('Path under which the repositories go', a.path);
   if (a.tag !== undefined) await bench.typeAndAccept('Destination tag', a.tag);
   if (a.tags !== undefined) await bench.pick('which tags?', a.tags);
-  if (a.prune !== undefined) await bench.pick('tags the source no longer has?', a.prune ? 'Also delete destination tags the source no longer has' : 'Copy only');
+  if (a.prune !== undefined)
+    await bench.pick('tags the source no longer has?', a.prune ? 'Also delete destination tags the source no longer has' : 'Copy only');
 }
 
 const dialog = (): ReturnType<Workbench['page']['locator']> => bench.page.locator('.monaco-dialog-box');
@@ -164,102 +175,120 @@ async function dialogText(): Promise<string> {
   return dialog().locator('.dialog-message-container').innerText();
 }
 
-test('a *.regx-sync.yaml in the folder activates the extension: a schema error is a problem on its line, and the CodeLens Dry Run fills the Sync Plan', { skip }, async () => {
-  await bench.openView('Explorer');
-  await bench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: syncFile }).first().click();
-  await bench.page.locator('.tabs-container .tab', { hasText: syncFile }).first().waitFor();
-  const lens = bench.page.locator('.monaco-editor .codelens-decoration').filter({ hasText: 'Dry Run' }).first();
-  await lens.waitFor();
-  assert.deepEqual((await lens.locator('a').allInnerTexts()).map((t) => t.trim()), ['Dry Run', 'Sync']);
-  // The schema's rule (newest is at least 1), as a problem on the value, from the extension (not a YAML extension).
-  await bench.page.locator('.monaco-editor .squiggly-error').first().waitFor();
-  await bench.page.keyboard.press('Control+Shift+M');
-  const problem = bench.page.locator('.markers-panel .monaco-list-row', { hasText: 'sources[0].tags.newest' }).first();
-  await problem.waitFor();
-  assert.match(await problem.innerText(), /sources\[0\]\.tags\.newest: .*1/);
-  assert.match(await problem.innerText(), /regx sync/);
+test(
+  'a *.regx-sync.yaml in the folder activates the extension: a schema error is a problem on its line, and the CodeLens Dry Run fills the Sync Plan',
+  { skip },
+  async () => {
+    await bench.openView('Explorer');
+    await bench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: syncFile }).first().click();
+    await bench.page.locator('.tabs-container .tab', { hasText: syncFile }).first().waitFor();
+    const lens = bench.page.locator('.monaco-editor .codelens-decoration').filter({ hasText: 'Dry Run' }).first();
+    await lens.waitFor();
+    assert.deepEqual(
+      (await lens.locator('a').allInnerTexts()).map((t) => t.trim()),
+      ['Dry Run', 'Sync'],
+    );
+    // The schema's rule (newest is at least 1), as a problem on the value, from the extension (not a YAML extension).
+    await bench.page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await bench.page.keyboard.press('Control+Shift+M');
+    const problem = bench.page.locator('.markers-panel .monaco-list-row', { hasText: 'sources[0].tags.newest' }).first();
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /sources\[0\]\.tags\.newest: .*1/);
+    assert.match(await problem.innerText(), /regx sync/);
 
-  // Fixed on disk, the problem goes; Dry Run plans it into the Sync Plan view and writes nothing.
-  writeFileSync(join(server.workspace, syncFile), syncConfig(['      list: [v1]']));
-  await bench.page.locator('.markers-panel .monaco-list-row', { hasText: 'sources[0].tags.newest' }).first().waitFor({ state: 'detached' });
-  await bench.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Dry Run' }).first().click();
-  await bench.waitForNotification(`${syncFile}: 1 to copy, 0 unchanged, 0 to remove.`);
-  assert.equal((await planRow(`${target.host}/qa/app`)).level, 1);
-  assert.equal(await planState('v1', 'copy'), `copy · ${formatSize(imageSize(v1))} · ${abbreviatedDigest(v1.manifestDigest)}`);
-  assert.equal(await registryDigest(target, 'qa/app', 'v1'), undefined, 'a dry run writes nothing');
-  await bench.clearNotifications();
-  await bench.runCommand('View: Close All Editors');
-  await bench.page.locator('.part.panel .codicon-panel-close, .part.panel .codicon-close').first().click();
-});
+    // Fixed on disk, the problem goes; Dry Run plans it into the Sync Plan view and writes nothing.
+    writeFileSync(join(server.workspace, syncFile), syncConfig(['      list: [v1]']));
+    await bench.page.locator('.markers-panel .monaco-list-row', { hasText: 'sources[0].tags.newest' }).first().waitFor({ state: 'detached' });
+    await bench.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Dry Run' }).first().click();
+    await bench.waitForNotification(`${syncFile}: 1 to copy, 0 unchanged, 0 to remove.`);
+    assert.equal((await planRow(`${target.host}/qa/app`)).level, 1);
+    assert.equal(await planState('v1', 'copy'), `copy · ${formatSize(imageSize(v1))} · ${abbreviatedDigest(v1.manifestDigest)}`);
+    assert.equal(await registryDigest(target, 'qa/app', 'v1'), undefined, 'a dry run writes nothing');
+    await bench.clearNotifications();
+    await bench.runCommand('View: Close All Editors');
+    await bench.page.locator('.part.panel .codicon-panel-close, .part.panel .codicon-close').first().click();
+  },
+);
 
-test('Promote... on a repository: the plan shows copy / unchanged / remove per tag with sizes; the question names the count and its default deletes nothing', { skip }, async () => {
-  await bench.openView(view);
-  // Folded, the other panes leave the side bar's height to the Registries tree and the plan.
-  await bench.collapsePane('Local Images');
-  await bench.collapsePane('OpenShift Clusters');
-  await bench.resizeSideBar(520);
-  await bench.expand(view, 'Source registry');
-  await bench.expand(view, 'team/app');
-  await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
-  const message = await dialogText();
-  assert.match(message, new RegExp(`^Copy 1 image to ${target.host}/prod and delete 1 tag the source no longer has\\?`));
-  assert.match(message, /To delete: prod\/app:old\. .*1 is there already/s);
-  assert.equal((await planRow(`${target.host}/prod/app`)).description, '1 to copy, 1 unchanged, 1 to remove');
-  assert.equal(await planState('v2', 'copy'), `copy · ${formatSize(imageSize(v2))} · ${abbreviatedDigest(v2.manifestDigest)}`);
-  assert.equal(await planState('v1', 'unchanged'), `unchanged · ${formatSize(imageSize(v1))} · ${abbreviatedDigest(v1.manifestDigest)}`);
-  assert.equal(await planState('old', 'remove'), `remove (no source selects it) · ${abbreviatedDigest(old.manifestDigest)}`);
-  await bench.dismissHover();
-  // The planning notification fades out by itself; the picture is clearer without it.
-  await bench.page.locator('.notifications-toasts .notification-toast', { hasText: 'checked' }).first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
-  const shot = await bench.screenshot('promote-plan');
-  if (process.env.UPDATE_README_SCREENSHOTS) copyFileSync(shot, join(repoRoot, 'media', 'promote.png'));
-  // Enter takes the first button, Copy Only: deleting is never the default.
-  await bench.page.keyboard.press('Enter');
-  await dialog().waitFor({ state: 'detached' });
-  await bench.waitForNotification(`team/app to ${target.host}/prod: 1 copied, 1 unchanged.`);
-  assert.match(await planState('v2', 'copied'), /^copied · /);
-  assert.equal(await planState('old', 'kept'), `kept (deleting was not chosen) · ${abbreviatedDigest(old.manifestDigest)}`);
-  assert.equal(await registryDigest(target, 'prod/app', 'v2'), v2.manifestDigest);
-  assert.equal(await registryDigest(target, 'prod/app', 'old'), old.manifestDigest, 'Enter deleted nothing');
-  await bench.clearNotifications();
+test(
+  'Promote... on a repository: the plan shows copy / unchanged / remove per tag with sizes; the question names the count and its default deletes nothing',
+  { skip },
+  async () => {
+    await bench.openView(view);
+    // Folded, the other panes leave the side bar's height to the Registries tree and the plan.
+    await bench.collapsePane('Local Images');
+    await bench.collapsePane('OpenShift Clusters');
+    await bench.resizeSideBar(520);
+    await bench.expand(view, 'Source registry');
+    await bench.expand(view, 'team/app');
+    await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
+    const message = await dialogText();
+    assert.match(message, new RegExp(`^Copy 1 image to ${target.host}/prod and delete 1 tag the source no longer has\\?`));
+    assert.match(message, /To delete: prod\/app:old\. .*1 is there already/s);
+    assert.equal((await planRow(`${target.host}/prod/app`)).description, '1 to copy, 1 unchanged, 1 to remove');
+    assert.equal(await planState('v2', 'copy'), `copy · ${formatSize(imageSize(v2))} · ${abbreviatedDigest(v2.manifestDigest)}`);
+    assert.equal(await planState('v1', 'unchanged'), `unchanged · ${formatSize(imageSize(v1))} · ${abbreviatedDigest(v1.manifestDigest)}`);
+    assert.equal(await planState('old', 'remove'), `remove (no source selects it) · ${abbreviatedDigest(old.manifestDigest)}`);
+    await bench.dismissHover();
+    // The planning notification fades out by itself; the picture is clearer without it.
+    await bench.page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'checked' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 5000 })
+      .catch(() => undefined);
+    await bench.screenshot('promote-plan', 'promote.png');
+    // Enter takes the first button, Copy Only: deleting is never the default.
+    await bench.page.keyboard.press('Enter');
+    await dialog().waitFor({ state: 'detached' });
+    await bench.waitForNotification(`team/app to ${target.host}/prod: 1 copied, 1 unchanged.`);
+    assert.match(await planState('v2', 'copied'), /^copied · /);
+    assert.equal(await planState('old', 'kept'), `kept (deleting was not chosen) · ${abbreviatedDigest(old.manifestDigest)}`);
+    assert.equal(await registryDigest(target, 'prod/app', 'v2'), v2.manifestDigest);
+    assert.equal(await registryDigest(target, 'prod/app', 'old'), old.manifestDigest, 'Enter deleted nothing');
+    await bench.clearNotifications();
 
-  // Without the choice, nothing is planned for removal.
-  await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: false });
-  await bench.waitForNotification(`team/app: every image is at ${target.host}/prod already.`);
-  await bench.treeRow(plan, 'old').waitFor({ state: 'detached' });
-  assert.match(await planState('v2', 'unchanged'), /^unchanged/, 'no removal row without the choice, the rest unchanged');
-  await bench.clearNotifications();
-});
+    // Without the choice, nothing is planned for removal.
+    await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: false });
+    await bench.waitForNotification(`team/app: every image is at ${target.host}/prod already.`);
+    await bench.treeRow(plan, 'old').waitFor({ state: 'detached' });
+    assert.match(await planState('v2', 'unchanged'), /^unchanged/, 'no removal row without the choice, the rest unchanged');
+    await bench.clearNotifications();
+  },
+);
 
-test('deleting tags the source no longer has: the question with nothing to copy keeps them on Enter, deletes on its named button; a re-run is all unchanged', { skip }, async () => {
-  await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
-  const message = await dialogText();
-  assert.match(message, new RegExp(`^Delete 1 tag from ${target.host}/prod that the source no longer has\\?`));
-  // The view held the last plan's rows until this one is drawn: wait for the new row first.
-  await planState('old', 'remove');
-  assert.equal((await planRow(`${target.host}/prod/app`)).description, '2 unchanged, 1 to remove');
-  await bench.page.keyboard.press('Enter');
-  await dialog().waitFor({ state: 'detached' });
-  assert.equal(await registryDigest(target, 'prod/app', 'old'), old.manifestDigest, 'Enter (Keep Tags) deleted nothing');
+test(
+  'deleting tags the source no longer has: the question with nothing to copy keeps them on Enter, deletes on its named button; a re-run is all unchanged',
+  { skip },
+  async () => {
+    await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
+    const message = await dialogText();
+    assert.match(message, new RegExp(`^Delete 1 tag from ${target.host}/prod that the source no longer has\\?`));
+    // The view held the last plan's rows until this one is drawn: wait for the new row first.
+    await planState('old', 'remove');
+    assert.equal((await planRow(`${target.host}/prod/app`)).description, '2 unchanged, 1 to remove');
+    await bench.page.keyboard.press('Enter');
+    await dialog().waitFor({ state: 'detached' });
+    assert.equal(await registryDigest(target, 'prod/app', 'old'), old.manifestDigest, 'Enter (Keep Tags) deleted nothing');
 
-  await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
-  await dialogText();
-  await bench.dialogButton('Delete 1 Tag');
-  await bench.waitForNotification(`team/app to ${target.host}/prod: 0 copied, 2 unchanged, 1 removed.`);
-  assert.match(await planState('old', 'removed'), /^removed/);
-  assert.equal(await registryDigest(target, 'prod/app', 'old'), undefined, 'the tag is gone');
-  assert.equal(await registryDigest(target, 'prod/app', 'v1'), v1.manifestDigest, 'the kept tags stay');
-  await bench.clearNotifications();
+    await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
+    await dialogText();
+    await bench.dialogButton('Delete 1 Tag');
+    await bench.waitForNotification(`team/app to ${target.host}/prod: 0 copied, 2 unchanged, 1 removed.`);
+    assert.match(await planState('old', 'removed'), /^removed/);
+    assert.equal(await registryDigest(target, 'prod/app', 'old'), undefined, 'the tag is gone');
+    assert.equal(await registryDigest(target, 'prod/app', 'v1'), v1.manifestDigest, 'the kept tags stay');
+    await bench.clearNotifications();
 
-  // Nothing left to do: said at once, every row unchanged, no question asked.
-  await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
-  await bench.waitForNotification(`team/app: every image is at ${target.host}/prod already.`);
-  assert.equal(await dialog().count(), 0);
-  await bench.treeRow(plan, 'old').waitFor({ state: 'detached' });
-  assert.match(await planState('v1', 'unchanged'), /^unchanged/);
-  assert.match(await planState('v2', 'unchanged'), /^unchanged/);
-  await bench.clearNotifications();
-});
+    // Nothing left to do: said at once, every row unchanged, no question asked.
+    await promote('team/app', { to: 'Target registry', path: 'prod', tags: 'All tags', prune: true });
+    await bench.waitForNotification(`team/app: every image is at ${target.host}/prod already.`);
+    assert.equal(await dialog().count(), 0);
+    await bench.treeRow(plan, 'old').waitFor({ state: 'detached' });
+    assert.match(await planState('v1', 'unchanged'), /^unchanged/);
+    assert.match(await planState('v2', 'unchanged'), /^unchanged/);
+    await bench.clearNotifications();
+  },
+);
 
 test('an image refused mid-run fails with its reason on its row while the others land', { skip }, async () => {
   await promote('Source registry', { to: 'Guarded registry', path: 'mirror', tags: 'All tags', prune: false });
@@ -297,15 +326,19 @@ test('a running promotion is cancelled from its progress notification: rows not 
   assert.equal(await registryDigest(target, 'stall/app', 'v2'), undefined);
 });
 
-test('Promote... on a tag into "cluster / project": a new tag name, the internal registry logged in with the cluster token, the image lands there', { skip }, async () => {
-  // The route is not in the Registries view yet: Log In to Internal Registry settles its certificate first.
-  await promote('v1', { to: `${clusterLabel} / myproject`, trustClusterCa: true, tag: 'stable' });
-  const message = await dialogText();
-  assert.match(message, new RegExp(`^Copy 1 image to ${clusterLabel.replace(/[.]/g, '\\.')} / myproject \\(${internal.host}/myproject\\)\\?`));
-  assert.match(await planState('stable', 'copy'), new RegExp(`^copy · ${formatSize(imageSize(v1)).replace('.', '\\.')} · `));
-  assert.equal((await planRow(`${internal.host}/myproject/app`)).level, 1);
-  await bench.dialogButton('Promote');
-  await bench.waitForNotification(`team/app:v1 to ${clusterLabel} / myproject (${internal.host}/myproject): 1 copied, 0 unchanged.`);
-  assert.equal(await registryDigest(internal, 'myproject/app', 'stable'), v1.manifestDigest);
-  assert.equal(await registryDigest(internal, 'myproject/app', 'v1'), undefined, 'the tag went under its new name only');
-});
+test(
+  'Promote... on a tag into "cluster / project": a new tag name, the internal registry logged in with the cluster token, the image lands there',
+  { skip },
+  async () => {
+    // The route is not in the Registries view yet: Log In to Internal Registry settles its certificate first.
+    await promote('v1', { to: `${clusterLabel} / myproject`, trustClusterCa: true, tag: 'stable' });
+    const message = await dialogText();
+    assert.match(message, new RegExp(`^Copy 1 image to ${clusterLabel.replace(/[.]/g, '\\.')} / myproject \\(${internal.host}/myproject\\)\\?`));
+    assert.match(await planState('stable', 'copy'), new RegExp(`^copy · ${formatSize(imageSize(v1)).replace('.', '\\.')} · `));
+    assert.equal((await planRow(`${internal.host}/myproject/app`)).level, 1);
+    await bench.dialogButton('Promote');
+    await bench.waitForNotification(`team/app:v1 to ${clusterLabel} / myproject (${internal.host}/myproject): 1 copied, 0 unchanged.`);
+    assert.equal(await registryDigest(internal, 'myproject/app', 'stable'), v1.manifestDigest);
+    assert.equal(await registryDigest(internal, 'myproject/app', 'v1'), undefined, 'the tag went under its new name only');
+  },
+);

@@ -15,7 +15,8 @@ const password = 'e2e-Pa55word-not-in-any-log';
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'htpasswd', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry apache2-utils openssl); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry apache2-utils openssl); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry apache2-utils openssl` : undefined);
 }
 
@@ -34,13 +35,21 @@ before(async () => {
   v1 = await buildImage({ mediaType: 'oci', layers: 2, layerSize: 2048, created: '2024-03-01T10:00:00Z' });
   await pushImage(secure, 'team/app', 'v1', v1);
   await pushImage(secure, 'team/app', 'v2', await buildImage({ mediaType: 'oci', layerSize: 512 }));
-  indexDigest = await pushIndex(secure, 'team/app', 'multi', [await buildImage({ mediaType: 'oci', architecture: 'amd64' }), await buildImage({ mediaType: 'oci', architecture: 'arm64', variant: 'v8' })]);
+  indexDigest = await pushIndex(secure, 'team/app', 'multi', [
+    await buildImage({ mediaType: 'oci', architecture: 'amd64' }),
+    await buildImage({ mediaType: 'oci', architecture: 'arm64', variant: 'v8' }),
+  ]);
   await pushImage(secure, 'library/base', '1.0', await buildImage());
   await pushImage(plain, 'mirror/tool', 'latest', await buildImage());
   // The only auth file the extension may read is this empty one: no login of the machine leaks in.
   const home = makeTempDir('e2e-auth');
   server = await startCodeServer({
-    settings: { 'registryExplorer.registries': [{ url: secure.host, name: 'Secure registry', caFile: secure.caFile }, { url: `http://${plain.host}`, name: 'Plain registry' }] },
+    settings: {
+      'registryExplorer.registries': [
+        { url: secure.host, name: 'Secure registry', caFile: secure.caFile },
+        { url: `http://${plain.host}`, name: 'Plain registry' },
+      ],
+    },
     env: { REGISTRY_AUTH_FILE: join(home, 'auth.json') },
   });
   bench = await Workbench.open(server.url);
@@ -118,23 +127,32 @@ test('logging in through the palette validates, saves, and the tree lists reposi
   await bench.treeRow(view, 'team/app').waitFor();
   const registryRow = (await bench.readTreeRows(view)).find((r) => r.label === 'Secure registry');
   assert.equal(registryRow?.description, `${secure.host} · alice (VS Code secret storage)`);
-  assert.deepEqual((await bench.readTreeRows(view)).filter((r) => r.level === 2).map((r) => r.label), ['library/base', 'team/app']);
+  assert.deepEqual(
+    (await bench.readTreeRows(view)).filter((r) => r.level === 2).map((r) => r.label),
+    ['library/base', 'team/app'],
+  );
 
   await bench.expand(view, 'team/app');
   const shortV1 = v1.manifestDigest.slice('sha256:'.length, 'sha256:'.length + 12);
   await bench.pane(view).locator('.monaco-list-row', { hasText: shortV1 }).waitFor();
   const tags = (await bench.readTreeRows(view)).filter((r) => r.level === 3);
-  assert.deepEqual(tags.map((r) => r.label), ['multi', 'v1', 'v2']);
+  assert.deepEqual(
+    tags.map((r) => r.label),
+    ['multi', 'v1', 'v2'],
+  );
   assert.match(tags[1]?.description ?? '', new RegExp(`^${shortV1} · \\d+(\\.\\d)? kB · \\d+ (year|month)s? ago$`));
 
   await bench.pane(view).locator('.monaco-list-row', { hasText: '2 platforms' }).waitFor();
   await bench.expand(view, 'multi');
   await bench.treeRow(view, 'linux/arm64/v8').waitFor();
-  assert.deepEqual((await bench.readTreeRows(view)).filter((r) => r.level === 4).map((r) => r.label), ['linux/amd64', 'linux/arm64/v8']);
+  assert.deepEqual(
+    (await bench.readTreeRows(view)).filter((r) => r.level === 4).map((r) => r.label),
+    ['linux/amd64', 'linux/arm64/v8'],
+  );
   assert.match((await bench.readTreeRows(view)).find((r) => r.label === 'multi')?.description ?? '', new RegExp(`^${indexDigest.slice(7, 19)} · 2 platforms`));
   await bench.resizeSideBar(520);
   await bench.treeRow(view, 'v1').hover();
-  await bench.screenshot('registries-tree');
+  await bench.screenshot('registries-tree', 'screenshot-registries.png');
 });
 
 test('Inspect on a tag opens a webview with the layers, and the raw manifest opens as JSON in an editor', { skip }, async () => {

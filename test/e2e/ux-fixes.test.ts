@@ -20,7 +20,8 @@ const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.
 
 function skipReason(): string | undefined {
   const missing = ['docker-registry', 'htpasswd', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry apache2-utils openssl); under CI this is a failure`);
+  if (missing.length && process.env.CI)
+    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry apache2-utils openssl); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry apache2-utils openssl` : undefined);
 }
 
@@ -140,7 +141,10 @@ async function tagsShownUnder(repository: string, ready: (tags: string[]) => boo
     const at = rows.findIndex((r) => r.label === repository);
     const level = (rows[at]?.level ?? 0) + 1;
     const end = rows.findIndex((r, j) => j > at && r.level < level);
-    tags = rows.slice(at + 1, end < 0 ? undefined : end).filter((r) => r.level === level).map((r) => r.label);
+    tags = rows
+      .slice(at + 1, end < 0 ? undefined : end)
+      .filter((r) => r.level === level)
+      .map((r) => r.label);
     if (at >= 0 && ready(tags)) return tags;
     await bench.page.waitForTimeout(200);
   }
@@ -206,42 +210,49 @@ test('a wrong password keeps the username, offers Try Again, and stores nothing'
   await bench.collapse(view, 'Auth registry');
 });
 
-test("trusting a registry's certificate shows the presented CA's fingerprint, subject, issuer and validity, and trusts it for that registry only", { skip }, async () => {
-  const ca = new X509Certificate(readFileSync((await sharedCerts()).caFile));
-  await bench.openView(view);
-  await bench.expand(view, 'Untrusted registry');
-  const row = bench.treeRow(view, `The certificate of ${untrusted.host} is not trusted`);
-  await row.waitFor();
-  await bench.dismissHover();
-  await row.click();
-  const dialog = bench.page.locator('.monaco-dialog-box');
-  await dialog.waitFor();
-  const text = await dialog.locator('.dialog-message-container').innerText();
-  assert.match(text, new RegExp(escape(ca.fingerprint256)), 'the SHA-256 fingerprint of the CA');
-  assert.match(text, /Subject: CN=Registry Explorer Test CA/);
-  assert.match(text, /Issuer: CN=Registry Explorer Test CA/);
-  const iso = (d: string): string => new Date(d).toISOString().replace('.000Z', 'Z');
-  assert.match(text, new RegExp(`Valid from ${escape(iso(ca.validFrom))} to ${escape(iso(ca.validTo))}`));
-  // VS Code orders a dialog's buttons by platform; what counts is which ones there are.
-  const buttons = (await dialog.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).sort();
-  assert.deepEqual(buttons, ['Cancel', 'Skip Verification for This Registry Only', 'Trust this CA', 'Use a CA File...']);
-  await bench.screenshot('registry-trust-certificate');
-  await bench.dialogButton('Trust this CA');
-  await bench.treeRow(view, 'trusted/app').waitFor();
+test(
+  "trusting a registry's certificate shows the presented CA's fingerprint, subject, issuer and validity, and trusts it for that registry only",
+  { skip },
+  async () => {
+    const ca = new X509Certificate(readFileSync((await sharedCerts()).caFile));
+    await bench.openView(view);
+    await bench.expand(view, 'Untrusted registry');
+    const row = bench.treeRow(view, `The certificate of ${untrusted.host} is not trusted`);
+    await row.waitFor();
+    await bench.dismissHover();
+    await row.click();
+    const dialog = bench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    const text = await dialog.locator('.dialog-message-container').innerText();
+    assert.match(text, new RegExp(escape(ca.fingerprint256)), 'the SHA-256 fingerprint of the CA');
+    assert.match(text, /Subject: CN=Registry Explorer Test CA/);
+    assert.match(text, /Issuer: CN=Registry Explorer Test CA/);
+    const iso = (d: string): string => new Date(d).toISOString().replace('.000Z', 'Z');
+    assert.match(text, new RegExp(`Valid from ${escape(iso(ca.validFrom))} to ${escape(iso(ca.validTo))}`));
+    // VS Code orders a dialog's buttons by platform; what counts is which ones there are.
+    const buttons = (await dialog.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).sort();
+    assert.deepEqual(buttons, ['Cancel', 'Skip Verification for This Registry Only', 'Trust this CA', 'Use a CA File...']);
+    await bench.screenshot('registry-trust-certificate');
+    await bench.dialogButton('Trust this CA');
+    await bench.treeRow(view, 'trusted/app').waitFor();
 
-  const saved = registrySetting(untrusted.host);
-  assert.ok(typeof saved?.caFile === 'string' && saved.caFile.startsWith(join(server.userDataDir, 'User', 'globalStorage')), `the CA is kept in the extension's storage (${String(saved?.caFile)})`);
-  assert.notEqual(saved?.tlsVerify, false);
-  assert.equal(new X509Certificate(readFileSync(String(saved?.caFile))).fingerprint256, ca.fingerprint256);
-  // The same CA signs the other registry, which the user has not trusted: it stays untrusted.
-  assert.equal(registrySetting(other.host)?.caFile, undefined);
-  await bench.expand(view, 'Other untrusted registry');
-  await bench.treeRow(view, `The certificate of ${other.host} is not trusted`).waitFor();
-  const untrustedRow = (await bench.readTreeRows(view)).find((r) => r.label === 'Untrusted registry');
-  assert.equal(untrustedRow?.description.includes('TLS not verified'), false, 'a trusted CA keeps TLS verified');
-  await bench.collapse(view, 'Other untrusted registry');
-  await bench.collapse(view, 'Untrusted registry');
-});
+    const saved = registrySetting(untrusted.host);
+    assert.ok(
+      typeof saved?.caFile === 'string' && saved.caFile.startsWith(join(server.userDataDir, 'User', 'globalStorage')),
+      `the CA is kept in the extension's storage (${String(saved?.caFile)})`,
+    );
+    assert.notEqual(saved?.tlsVerify, false);
+    assert.equal(new X509Certificate(readFileSync(String(saved?.caFile))).fingerprint256, ca.fingerprint256);
+    // The same CA signs the other registry, which the user has not trusted: it stays untrusted.
+    assert.equal(registrySetting(other.host)?.caFile, undefined);
+    await bench.expand(view, 'Other untrusted registry');
+    await bench.treeRow(view, `The certificate of ${other.host} is not trusted`).waitFor();
+    const untrustedRow = (await bench.readTreeRows(view)).find((r) => r.label === 'Untrusted registry');
+    assert.equal(untrustedRow?.description.includes('TLS not verified'), false, 'a trusted CA keeps TLS verified');
+    await bench.collapse(view, 'Other untrusted registry');
+    await bench.collapse(view, 'Untrusted registry');
+  },
+);
 
 test('a copy to a registry with an untrusted certificate offers the same trust choice, and skipping it is said in the row', { skip }, async () => {
   await showPlain('team/app');
@@ -256,7 +267,11 @@ test('a copy to a registry with an untrusted certificate offers the same trust c
   await bench.waitForNotification(`Copied ${plain.host}/team/app:v1 to ${other.host}/copied/app:v1.`);
   assert.equal(await digestAt(other, 'copied/app', 'v1'), v1.manifestDigest);
   assert.equal(registrySetting(other.host)?.tlsVerify, false);
-  await bench.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-list-row')).some((r) => (r.textContent ?? '').includes('Other untrusted registry') && (r.textContent ?? '').includes('TLS not verified')));
+  await bench.page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('.monaco-list-row')).some(
+      (r) => (r.textContent ?? '').includes('Other untrusted registry') && (r.textContent ?? '').includes('TLS not verified'),
+    ),
+  );
   const row = (await bench.readTreeRows(view)).find((r) => r.label === 'Other untrusted registry');
   assert.match(row?.description ?? '', new RegExp(`^${escape(other.host)} · TLS not verified`));
   assert.match((await bench.readTreeRows(view)).find((r) => r.label === 'Plain registry')?.description ?? '', /plain HTTP/);
@@ -265,7 +280,11 @@ test('a copy to a registry with an untrusted certificate offers the same trust c
 
 test('Copy Pull Command offers podman, docker and skopeo, by tag and by digest, with what a plain-HTTP registry needs', { skip }, async () => {
   await showPlain('team/app');
-  await bench.pane(view).locator('.monaco-list-row', { hasText: v1.manifestDigest.slice(7, 19) }).first().waitFor();
+  await bench
+    .pane(view)
+    .locator('.monaco-list-row', { hasText: v1.manifestDigest.slice(7, 19) })
+    .first()
+    .waitFor();
   await bench.contextMenu(bench.treeRow(view, 'v1'), 'Copy Pull Command');
   await bench.waitForQuickInput('Which tool and reference?');
   const rows = bench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
@@ -274,51 +293,70 @@ test('Copy Pull Command offers podman, docker and skopeo, by tag and by digest, 
   const labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? ''));
   const byTag = `${plain.host}/team/app:v1`;
   const byDigest = `${plain.host}/team/app@${v1.manifestDigest}`;
-  assert.deepEqual(labels.map((l) => l.trim()), [
-    `podman pull --tls-verify=false ${byTag}`,
-    `docker pull ${byTag}`,
-    `skopeo copy --src-tls-verify=false docker://${byTag} containers-storage:${byTag}`,
-    `podman pull --tls-verify=false ${byDigest}`,
-    `docker pull ${byDigest}`,
-    `skopeo copy --src-tls-verify=false docker://${byDigest} containers-storage:${byTag}`,
-  ]);
+  assert.deepEqual(
+    labels.map((l) => l.trim()),
+    [
+      `podman pull --tls-verify=false ${byTag}`,
+      `docker pull ${byTag}`,
+      `skopeo copy --src-tls-verify=false docker://${byTag} containers-storage:${byTag}`,
+      `podman pull --tls-verify=false ${byDigest}`,
+      `docker pull ${byDigest}`,
+      `skopeo copy --src-tls-verify=false docker://${byDigest} containers-storage:${byTag}`,
+    ],
+  );
   const docker = rows.filter({ hasText: `docker pull ${byTag}` }).first();
   assert.match(await docker.innerText(), new RegExp(`insecure-registries.*daemon\\.json`));
   await bench.screenshot('copy-pull-command');
-  await rows.filter({ hasText: `podman pull --tls-verify=false ${byDigest}` }).first().click();
+  await rows
+    .filter({ hasText: `podman pull --tls-verify=false ${byDigest}` })
+    .first()
+    .click();
   await statusBarSays(`Copied podman pull --tls-verify=false ${byDigest}`);
   assert.equal(await clipboard(), `podman pull --tls-verify=false ${byDigest}`);
 });
 
-test('Delete on a tag offers Remove Tag Only; Enter deletes nothing; Distribution 2 refuses a tag delete and the image delete names every tag', { skip }, async () => {
-  await showPlain('team/del');
-  await bench.treeRow(view, 'gone').waitFor();
-  await bench.contextMenu(bench.treeRow(view, 'gone'), 'Delete Image...');
-  const dialog = bench.page.locator('.monaco-dialog-box');
-  await dialog.waitFor();
-  assert.deepEqual((await dialog.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).sort(), ['Cancel', 'Delete Image and 2 Tags', 'Keep gone', 'Remove Tag gone Only']);
-  assert.equal((await dialog.locator('.monaco-button:focus').innerText()).trim(), 'Keep gone', 'the destructive buttons are not the default');
-  await bench.screenshot('delete-tag-confirmation');
-  // The focused button keeps the image: Enter deletes nothing.
-  await bench.page.keyboard.press('Enter');
-  await dialog.waitFor({ state: 'detached' });
-  await logSays(/or remove only its tag gone\? answered Keep gone/);
-  assert.equal(await digestAt(plain, 'team/del', 'gone'), kept.manifestDigest, 'Enter deleted nothing');
+test(
+  'Delete on a tag offers Remove Tag Only; Enter deletes nothing; Distribution 2 refuses a tag delete and the image delete names every tag',
+  { skip },
+  async () => {
+    await showPlain('team/del');
+    await bench.treeRow(view, 'gone').waitFor();
+    await bench.contextMenu(bench.treeRow(view, 'gone'), 'Delete Image...');
+    const dialog = bench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.deepEqual((await dialog.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).sort(), [
+      'Cancel',
+      'Delete Image and 2 Tags',
+      'Keep gone',
+      'Remove Tag gone Only',
+    ]);
+    assert.equal((await dialog.locator('.monaco-button:focus').innerText()).trim(), 'Keep gone', 'the destructive buttons are not the default');
+    await bench.screenshot('delete-tag-confirmation');
+    // The focused button keeps the image: Enter deletes nothing.
+    await bench.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await logSays(/or remove only its tag gone\? answered Keep gone/);
+    assert.equal(await digestAt(plain, 'team/del', 'gone'), kept.manifestDigest, 'Enter deleted nothing');
 
-  await bench.contextMenu(bench.treeRow(view, 'gone'), 'Delete Image...');
-  await bench.dialogButton('Remove Tag gone Only');
-  // Distribution 2.8 answers a tag DELETE with 400 DIGEST_INVALID: the extension asks again, naming both tags.
-  const again = await bench.dialogButton('Delete Image and 2 Tags');
-  assert.match(again, new RegExp(`${escape(plain.host)} cannot remove the tag gone on its own`));
-  assert.match(again, /every tag naming this image goes with it: gone, keep\./);
-  assert.match(plain.log(), /"DELETE \/v2\/team\/del\/manifests\/gone HTTP/, 'the tag delete was tried first');
-  await bench.treeRow(view, 'No tags').waitFor();
-  assert.equal(await digestAt(plain, 'team/del', kept.manifestDigest), null, 'the image is deleted');
-});
+    await bench.contextMenu(bench.treeRow(view, 'gone'), 'Delete Image...');
+    await bench.dialogButton('Remove Tag gone Only');
+    // Distribution 2.8 answers a tag DELETE with 400 DIGEST_INVALID: the extension asks again, naming both tags.
+    const again = await bench.dialogButton('Delete Image and 2 Tags');
+    assert.match(again, new RegExp(`${escape(plain.host)} cannot remove the tag gone on its own`));
+    assert.match(again, /every tag naming this image goes with it: gone, keep\./);
+    assert.match(plain.log(), /"DELETE \/v2\/team\/del\/manifests\/gone HTTP/, 'the tag delete was tried first');
+    await bench.treeRow(view, 'No tags').waitFor();
+    assert.equal(await digestAt(plain, 'team/del', kept.manifestDigest), null, 'the image is deleted');
+  },
+);
 
 test('a click or Enter on a tag inspects it; the Delete key starts Delete with its confirmation; rows read without full digests', { skip }, async () => {
   await showPlain('team/app');
-  await bench.pane(view).locator('.monaco-list-row', { hasText: v2.manifestDigest.slice(7, 19) }).first().waitFor();
+  await bench
+    .pane(view)
+    .locator('.monaco-list-row', { hasText: v2.manifestDigest.slice(7, 19) })
+    .first()
+    .waitFor();
   const v2Row = bench.treeRow(view, 'v2');
   const label = (await v2Row.getAttribute('aria-label')) ?? '';
   assert.match(label, new RegExp(`^tag v2, ${v2.manifestDigest.slice(7, 19)}, `), label);
@@ -410,6 +448,10 @@ test('the Enter that accepts the destination tag, or one on the Replace Tag moda
     await logSays(new RegExp(`(${escape(question)} Keep v1[^]*){${round}}`));
     assert.doesNotMatch(server.readLogs(), new RegExp(`${escape(question)} Replace Tag`), `round ${round}: nothing replaced the tag`);
     assert.equal(await digestAt(plain, 'team/app', 'v1'), v1.manifestDigest, `round ${round}: the tag names what it named`);
-    assert.equal(await bench.page.locator('.tabs-container .tab', { hasText: /^Inspect / }).count(), 0, `round ${round}: the Enter did not reach the tree (where it would inspect)`);
+    assert.equal(
+      await bench.page.locator('.tabs-container .tab', { hasText: /^Inspect / }).count(),
+      0,
+      `round ${round}: the Enter did not reach the tree (where it would inspect)`,
+    );
   }
 });

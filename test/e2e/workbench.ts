@@ -1,7 +1,7 @@
 // Drives the VS Code workbench in headless Chromium the way a user does: activity bar, command
 // palette, quick inputs, tree rows, context menus, notifications, webviews. Every wait is on
 // something visible in the page, never on a clock.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
@@ -59,21 +59,21 @@ export class Workbench {
    */
   async openView(label: string): Promise<Locator> {
     const sidebar = this.page.locator('#workbench\\.parts\\.sidebar');
-    const entry = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`a[aria-label^="${label}"]`) }).first();
+    const entry = this.page
+      .locator('.activitybar .action-item')
+      .filter({ has: this.page.locator(`a[aria-label^="${label}"]`) })
+      .first();
     await entry.waitFor();
     const title = sidebar.locator('.composite.title h2').filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') });
     if (await title.isVisible()) return sidebar;
     await entry.locator('a').first().click();
     // Settled: either our container is shown, or the side bar is hidden.
-    await this.page.waitForFunction(
-      (name) => {
-        const bar = document.getElementById('workbench.parts.sidebar');
-        const h2 = bar?.querySelector('.composite.title h2');
-        const visible = !!bar && bar.offsetParent !== null && bar.getBoundingClientRect().width > 0;
-        return !visible || (h2?.textContent ?? '').trim().toLowerCase() === name.toLowerCase();
-      },
-      label,
-    );
+    await this.page.waitForFunction((name) => {
+      const bar = document.getElementById('workbench.parts.sidebar');
+      const h2 = bar?.querySelector('.composite.title h2');
+      const visible = !!bar && bar.offsetParent !== null && bar.getBoundingClientRect().width > 0;
+      return !visible || (h2?.textContent ?? '').trim().toLowerCase() === name.toLowerCase();
+    }, label);
     if (!(await title.isVisible())) await this.runCommand(`View: Show ${label}`);
     await title.waitFor();
     return sidebar;
@@ -96,7 +96,13 @@ export class Workbench {
     const header = this.pane(name).locator('.pane-header').first();
     await header.waitFor();
     if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    await this.page.waitForFunction((n) => Array.from(document.querySelectorAll('.pane-header')).some((h) => (h.getAttribute('aria-label') ?? '').startsWith(n) && h.getAttribute('aria-expanded') === 'false'), name);
+    await this.page.waitForFunction(
+      (n) =>
+        Array.from(document.querySelectorAll('.pane-header')).some(
+          (h) => (h.getAttribute('aria-label') ?? '').startsWith(n) && h.getAttribute('aria-expanded') === 'false',
+        ),
+      name,
+    );
   }
 
   /** The pane (view) inside the side bar whose header says `name`. */
@@ -106,7 +112,10 @@ export class Workbench {
 
   /** Runs a command by its palette title ("Registry Explorer: Log In"), as a user would with F1. */
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, force: true }).catch(() => undefined);
+    await this.page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 400 }, force: true })
+      .catch(() => undefined);
     await this.page.keyboard.press('F1');
     const input = this.quickInputBox();
     await input.waitFor();
@@ -138,7 +147,12 @@ export class Workbench {
       const widget = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget')).find((w) => w.style.display !== 'none');
       const input = widget?.querySelector<HTMLInputElement>('.quick-input-box input');
       if (!widget || !input) return false;
-      const texts = [input.placeholder, input.getAttribute('aria-label') ?? '', widget.querySelector('.quick-input-message')?.textContent ?? '', widget.querySelector('.quick-input-title')?.textContent ?? ''];
+      const texts = [
+        input.placeholder,
+        input.getAttribute('aria-label') ?? '',
+        widget.querySelector('.quick-input-message')?.textContent ?? '',
+        widget.querySelector('.quick-input-title')?.textContent ?? '',
+      ];
       return texts.some((t) => new RegExp(re).test(t));
     }, source);
     return { password: (await this.quickInputBox().getAttribute('type')) === 'password' };
@@ -151,6 +165,52 @@ export class Workbench {
     await input.fill(text);
     await input.press('Enter');
     return info;
+  }
+
+  /**
+   * Answers an Open dialog with a file's path. In the browser the workbench draws it as a quick input
+   * (its "simple" file dialog) whose box holds a path: the path is typed there and accepted.
+   */
+  async chooseFile(title: string | RegExp, path: string): Promise<void> {
+    await this.waitForQuickInput(title);
+    const input = this.quickInputBox();
+    const rows = this.quickInputWidget().locator('.quick-input-list .monaco-list-row');
+    const boxHolds = (p: string): Promise<unknown> =>
+      this.page.waitForFunction((v) => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value === v, p, {
+        timeout: 10_000,
+      });
+    // The dialog fills the box with its starting folder and lists it (".." first) after it shows; what is
+    // typed before that is lost. It can still redo that once, so a path it dropped is typed again.
+    await rows.filter({ hasText: '..' }).first().waitFor();
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(path);
+      try {
+        await boxHolds(path);
+        // The list shows the folder's files once the dialog has caught up with what was typed.
+        await rows.filter({ hasText: name }).first().waitFor({ timeout: 10_000 });
+        await boxHolds(path);
+        // Its OK button (labelled with the dialog's openLabel) accepts the path in the box.
+        await this.quickInputWidget().locator('.monaco-button').filter({ visible: true }).first().click();
+        await this.waitForQuickInputTitleGone(title, 10_000);
+        return;
+      } catch (error) {
+        if (attempt >= 2) throw error;
+      }
+    }
+  }
+
+  /** Waits until no visible quick input has `title` as its title (the next prompt may open at once). */
+  private async waitForQuickInputTitleGone(title: string | RegExp, timeout?: number): Promise<void> {
+    const source = typeof title === 'string' ? escapeRegExp(title) : title.source;
+    await this.page.waitForFunction(
+      (re) => {
+        const widget = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget')).find((w) => w.style.display !== 'none');
+        return !widget || !new RegExp(re).test(widget.querySelector('.quick-input-title')?.textContent ?? '');
+      },
+      source,
+      timeout === undefined ? {} : { timeout },
+    );
   }
 
   /** Picks the item labelled `label` in the open QuickPick. */
@@ -166,14 +226,18 @@ export class Workbench {
   async pickMany(prompt: string | RegExp, labels: string[]): Promise<void> {
     await this.waitForQuickInput(prompt);
     // VS Code 1.100 draws the checkbox as .monaco-checkbox; older builds as an input.
-    for (const label of labels) await this.quickPickRow(label).first().locator('.monaco-checkbox, .quick-input-list-checkbox, input[type=checkbox]').first().click();
+    for (const label of labels)
+      await this.quickPickRow(label).first().locator('.monaco-checkbox, .quick-input-list-checkbox, input[type=checkbox]').first().click();
     await this.quickInputBox().press('Enter');
   }
 
   async waitForQuickInputClosed(): Promise<void> {
-    await this.quickInputWidget().filter({ visible: true }).waitFor({ state: 'detached' }).catch(async () => {
-      await this.quickInputWidget().waitFor({ state: 'hidden' });
-    });
+    await this.quickInputWidget()
+      .filter({ visible: true })
+      .waitFor({ state: 'detached' })
+      .catch(async () => {
+        await this.quickInputWidget().waitFor({ state: 'hidden' });
+      });
   }
 
   /** The rows a tree view currently renders (virtualized: only what fits in the pane). */
@@ -205,14 +269,22 @@ export class Workbench {
       await this.dismissHover();
       await row.locator('.monaco-tl-twistie').click();
     }
-    await this.pane(paneName).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
+    await this.pane(paneName)
+      .locator('.monaco-list-row[aria-expanded="true"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) })
+      .first()
+      .waitFor();
   }
 
   /** Collapses an expanded tree row. */
   async collapse(paneName: string, label: string): Promise<void> {
     const row = this.treeRow(paneName, label);
     if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
-    await this.pane(paneName).locator('.monaco-list-row[aria-expanded="false"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor();
+    await this.pane(paneName)
+      .locator('.monaco-list-row[aria-expanded="false"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) })
+      .first()
+      .waitFor();
   }
 
   /**
@@ -239,7 +311,12 @@ export class Workbench {
    */
   async dismissHover(): Promise<void> {
     await this.page.mouse.move(150, 15);
-    await this.page.locator('.context-view .hover-contents, .monaco-hover, .workbench-hover').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await this.page
+      .locator('.context-view .hover-contents, .monaco-hover, .workbench-hover')
+      .filter({ visible: true })
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => undefined);
   }
 
   /** Clicks an inline action (the icons on a hovered row), found by its title. */
@@ -281,7 +358,10 @@ export class Workbench {
     const dialog = this.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     const message = await dialog.locator('.dialog-message-container').innerText();
-    await dialog.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
+    await dialog
+      .locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
+      .first()
+      .click();
     return message;
   }
 
@@ -301,10 +381,15 @@ export class Workbench {
     await this.screenshot(`failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * Saves a screenshot in test-output/; with `readme` (a file in media/), UPDATE_README_SCREENSHOTS=1 also
+   * makes it the README's picture, so the README shows what the suite last saw.
+   */
+  async screenshot(name: string, readme?: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
     const path = join(screenshotDir, `${name}.png`);
     await this.page.screenshot({ path });
+    if (readme && process.env.UPDATE_README_SCREENSHOTS) copyFileSync(path, join(repoRoot, 'media', readme));
     return path;
   }
 }

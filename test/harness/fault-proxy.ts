@@ -69,11 +69,7 @@ interface MessageHead {
   raw: Buffer;
 }
 
-type Segment =
-  | { type: 'head'; head: MessageHead }
-  | { type: 'data'; data: Buffer }
-  | { type: 'framing'; data: Buffer }
-  | { type: 'end' };
+type Segment = { type: 'head'; head: MessageHead } | { type: 'data'; data: Buffer } | { type: 'framing'; data: Buffer } | { type: 'end' };
 
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -222,7 +218,8 @@ interface Pending {
 }
 
 function syntheticResponse(action: Extract<FaultAction, { kind: 'status' }>): Buffer {
-  const body = action.body ?? JSON.stringify({ errors: [{ code: action.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN', message: `injected ${action.status}` }] });
+  const body =
+    action.body ?? JSON.stringify({ errors: [{ code: action.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN', message: `injected ${action.status}` }] });
   const lines = [`HTTP/1.1 ${action.status} Injected`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
   if (action.retryAfter !== undefined) lines.push(`Retry-After: ${action.retryAfter}`);
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`);

@@ -94,7 +94,10 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
     caFile = certs.caFile;
     certDir = certs.certDir;
     // The whole chain, CA included, as a registry behind a corporate CA often sends it.
-    server = createHttpsServer({ cert: Buffer.concat([readFileSync(certs.certFile), readFileSync(certs.caFile)]), key: readFileSync(certs.keyFile) }, (req, res) => void listener(req, res));
+    server = createHttpsServer(
+      { cert: Buffer.concat([readFileSync(certs.certFile), readFileSync(certs.caFile)]), key: readFileSync(certs.keyFile) },
+      (req, res) => void listener(req, res),
+    );
   } else {
     server = createHttpServer((req, res) => void listener(req, res));
   }

@@ -311,7 +311,7 @@ export interface PushOptions {
  * --preserve-digests makes it fail rather than silently convert. Throws with skopeo's stderr on failure.
  */
 export async function pushWithSkopeo(layoutDir: string, tag: string, registry: TestRegistry, repoAndTag: string, opts: PushOptions = {}): Promise<RunResult> {
-  const args = ['copy', '--quiet', '--preserve-digests', ...(opts.all ?? true ? ['--all'] : []), ...skopeoFlags(registry, 'dest'), ...(opts.extraArgs ?? [])];
+  const args = ['copy', '--quiet', '--preserve-digests', ...((opts.all ?? true) ? ['--all'] : []), ...skopeoFlags(registry, 'dest'), ...(opts.extraArgs ?? [])];
   args.push(skopeoSource(layoutDir, tag), `docker://${registry.host}/${repoAndTag}`);
   const r = await run('skopeo', args, { timeoutMs: 300_000 });
   if (r.code !== 0) throw new Error(`skopeo copy to ${registry.host}/${repoAndTag} failed (exit ${r.code}): ${r.stderr.trim()}`);

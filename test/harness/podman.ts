@@ -22,7 +22,13 @@ export function privateStore(): { flags: string[]; spec: string; root: string; r
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const runtime = makeTempDir('xdg-runtime');
   // regx's own temp files (spooled archives, the private service's socket) go here, to be checked for leftovers.
-  return { TMPDIR: makeTempDir('regx-tmp'), XDG_RUNTIME_DIR: runtime, CONTAINER_HOST: `unix://${join(runtime, 'none.sock')}`, DOCKER_HOST: `unix://${join(runtime, 'none-docker.sock')}`, ...extra };
+  return {
+    TMPDIR: makeTempDir('regx-tmp'),
+    XDG_RUNTIME_DIR: runtime,
+    CONTAINER_HOST: `unix://${join(runtime, 'none.sock')}`,
+    DOCKER_HOST: `unix://${join(runtime, 'none-docker.sock')}`,
+    ...extra,
+  };
 }
 
 /** Runs podman with a store's flags; fails the test on a non-zero exit. */

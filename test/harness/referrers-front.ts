@@ -51,7 +51,12 @@ interface Entry {
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const MANIFEST_TYPES = [OCI_INDEX, 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
+const MANIFEST_TYPES = [
+  OCI_INDEX,
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
 
 /** The descriptor a referrers list holds for `bytes` (spec: artifactType, else the config's media type; annotations). */
 function entryOf(bytes: Buffer, mediaType: string, digest: string): { entry: Entry; subject?: string } | undefined {
@@ -177,7 +182,8 @@ export async function startReferrersFront(upstream: TestRegistry, opts: Referrer
       return up.status;
     }
     const up = await passThrough(req);
-    if (manifest && req.method === 'DELETE' && up.status === 202) for (const list of store.get(manifest[1] as string)?.values() ?? []) list.delete(decodeURIComponent(manifest[2] as string));
+    if (manifest && req.method === 'DELETE' && up.status === 202)
+      for (const list of store.get(manifest[1] as string)?.values() ?? []) list.delete(decodeURIComponent(manifest[2] as string));
     res.writeHead(up.status, up.headers);
     up.upstream.pipe(res);
     await once(res, 'finish');

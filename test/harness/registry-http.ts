@@ -79,7 +79,11 @@ export async function pushImage(reg: TestRegistry, repository: string, reference
 export async function pushIndex(reg: TestRegistry, repository: string, tags: string | string[], images: BuiltImage[]): Promise<string> {
   for (const image of images) await pushImage(reg, repository, image.manifestDigest, image);
   const mediaType = 'application/vnd.oci.image.index.v1+json';
-  const body = JSON.stringify({ schemaVersion: 2, mediaType, manifests: images.map((i) => ({ mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize, platform: i.platform })) });
+  const body = JSON.stringify({
+    schemaVersion: 2,
+    mediaType,
+    manifests: images.map((i) => ({ mediaType: i.manifestMediaType, digest: i.manifestDigest, size: i.manifestSize, platform: i.platform })),
+  });
   let digest = '';
   for (const tag of typeof tags === 'string' ? [tags] : tags) {
     const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });

@@ -95,7 +95,11 @@ class RunningRegistry {
   exited: Promise<void> = Promise.resolve();
   api!: TestRegistry;
 
-  constructor(readonly configFile: string, readonly url: string, readonly caFile: string | undefined) {}
+  constructor(
+    readonly configFile: string,
+    readonly url: string,
+    readonly caFile: string | undefined,
+  ) {}
 
   tail(lines = 20): string {
     return this.logText.trimEnd().split('\n').slice(-lines).join('\n');

@@ -44,7 +44,9 @@ export function signSchema1Payload(payload: Buffer, signatures: number | Record<
   const sigs = extras.map((extra) => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
-    const prot = Buffer.from(JSON.stringify({ formatLength, formatTail: tail.toString('base64url'), time: '2024-01-01T00:00:00Z', ...extra })).toString('base64url');
+    const prot = Buffer.from(JSON.stringify({ formatLength, formatTail: tail.toString('base64url'), time: '2024-01-01T00:00:00Z', ...extra })).toString(
+      'base64url',
+    );
     const signature = sign('sha256', Buffer.from(`${prot}.${payload.toString('base64url')}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
     return { header: { jwk: { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }, alg: 'ES256' }, signature: signature.toString('base64url'), protected: prot };
   });
@@ -62,7 +64,12 @@ export function signSchema1(payload: string, headers?: Array<Record<string, unkn
  * A schema 1 image of `layers` random layers, its v1 history chained by id/parent as Docker wrote
  * it; `repeatTop` repeats the top entry (same v1 id, as old Docker did for an empty layer).
  */
-export async function buildSchema1Image(opts: { name: string; tag: string; layers?: number; labels?: Record<string, string>; env?: string[]; architecture?: string } = { name: 'test/app', tag: 'latest' }): Promise<Schema1Image> {
+export async function buildSchema1Image(
+  opts: { name: string; tag: string; layers?: number; labels?: Record<string, string>; env?: string[]; architecture?: string } = {
+    name: 'test/app',
+    tag: 'latest',
+  },
+): Promise<Schema1Image> {
   const count = opts.layers ?? 2;
   const created = '2019-05-06T07:08:09.123456789Z';
   const blobs = new Map<string, Buffer>();
@@ -77,7 +84,12 @@ export async function buildSchema1Image(opts: { name: string; tag: string; layer
   // history[0] and fsLayers[0] are the top: reversed against `layers`.
   const history = layers
     .map((_, i) => {
-      const v1: Record<string, unknown> = { id: ids[i], ...(i > 0 ? { parent: ids[i - 1] } : {}), created, container_config: { Cmd: [`/bin/sh -c #(nop) layer ${i}`] } };
+      const v1: Record<string, unknown> = {
+        id: ids[i],
+        ...(i > 0 ? { parent: ids[i - 1] } : {}),
+        created,
+        container_config: { Cmd: [`/bin/sh -c #(nop) layer ${i}`] },
+      };
       if (i === layers.length - 1) {
         Object.assign(v1, {
           architecture: opts.architecture ?? 'amd64',

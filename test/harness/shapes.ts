@@ -66,7 +66,11 @@ async function dockerLinuxImage(blobs: Map<string, Buffer>, architecture = 'amd6
   const layers = await Promise.all([gzipLayer('bin/busybox', 2048), gzipLayer('etc/os-release', 256)]);
   const config = compactJson({
     architecture,
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['sh'], Labels: { 'org.opencontainers.image.source': 'https://example.com/team/app' } },
+    config: {
+      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      Cmd: ['sh'],
+      Labels: { 'org.opencontainers.image.source': 'https://example.com/team/app' },
+    },
     created,
     history: layers.map((_, i) => ({ created, created_by: `/bin/sh -c #(nop) ADD file:${i} in / ` })),
     os: 'linux',
@@ -99,7 +103,10 @@ async function dockerWindowsImage(blobs: Map<string, Buffer>, foreign: string[],
     architecture: 'amd64',
     config: { Env: ['APP_HOME=C:\\app'], Cmd: ['c:\\windows\\system32\\cmd.exe'], WorkingDir: 'C:\\app' },
     created,
-    history: [{ created: '2024-02-29T17:05:12.6423611Z', created_by: 'Apply image 10.0' }, { created, created_by: 'cmd /S /C #(nop) COPY dir:abc in C:\\app ' }],
+    history: [
+      { created: '2024-02-29T17:05:12.6423611Z', created_by: 'Apply image 10.0' },
+      { created, created_by: 'cmd /S /C #(nop) COPY dir:abc in C:\\app ' },
+    ],
     os: 'windows',
     'os.version': osVersion,
     rootfs: { type: 'layers', diff_ids: [baseDiffId, top.diffId] },
@@ -111,7 +118,12 @@ async function dockerWindowsImage(blobs: Map<string, Buffer>, foreign: string[],
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
       config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: sha256(config) },
       layers: [
-        { mediaType: ShapeMediaTypes.dockerForeignLayer, size: 1_698_764_432, digest: baseDigest, urls: [`https://mcr.microsoft.com/v2/windows/servercore/blobs/${baseDigest}`] },
+        {
+          mediaType: ShapeMediaTypes.dockerForeignLayer,
+          size: 1_698_764_432,
+          digest: baseDigest,
+          urls: [`https://mcr.microsoft.com/v2/windows/servercore/blobs/${baseDigest}`],
+        },
         { mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: top.blob.length, digest: top.digest },
       ],
     }),
@@ -133,7 +145,12 @@ export async function windowsManifestList(): Promise<Shape & { linux: ShapeManif
   const foreign: string[] = [];
   const linux = await dockerLinuxImage(blobs);
   const windows = [await dockerWindowsImage(blobs, foreign, '10.0.17763.5576'), await dockerWindowsImage(blobs, foreign, '10.0.20348.2340')];
-  const entry = (m: ShapeManifest, platform: Record<string, string>): Record<string, unknown> => ({ mediaType: m.mediaType, size: m.bytes.length, digest: m.digest, platform });
+  const entry = (m: ShapeManifest, platform: Record<string, string>): Record<string, unknown> => ({
+    mediaType: m.mediaType,
+    size: m.bytes.length,
+    digest: m.digest,
+    platform,
+  });
   const top = manifestOf(
     dockerJson({
       schemaVersion: 2,
@@ -154,7 +171,12 @@ async function buildkitImage(blobs: Map<string, Buffer>, architecture: string, v
   const layers = await Promise.all([gzipLayer('lib/apk/db/installed', 1024), gzipLayer('app/server', 3072)]);
   const config = compactJson({
     architecture,
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['/app/server'], WorkingDir: '/app', Labels: { 'org.opencontainers.image.revision': 'f00dfeed' } },
+    config: {
+      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      Entrypoint: ['/app/server'],
+      WorkingDir: '/app',
+      Labels: { 'org.opencontainers.image.revision': 'f00dfeed' },
+    },
     created,
     history: [
       { created: '2024-01-26T23:44:57Z', created_by: '/bin/sh -c #(nop) ADD file:37a76ec18f9887751cd8473744917d08b7431fc4085097bb6a09d81b41775473 in / ' },
@@ -183,11 +205,35 @@ function attestationManifest(blobs: Map<string, Buffer>, image: ShapeManifest, p
   const statements = [
     {
       predicateType: 'https://spdx.dev/Document',
-      body: { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document', subject, predicate: { spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'sbom', packages: [{ name: 'busybox', versionInfo: '1.36.1-r15', SPDXID: 'SPDXRef-Package-apk-busybox' }] } },
+      body: {
+        _type: 'https://in-toto.io/Statement/v0.1',
+        predicateType: 'https://spdx.dev/Document',
+        subject,
+        predicate: {
+          spdxVersion: 'SPDX-2.3',
+          dataLicense: 'CC0-1.0',
+          SPDXID: 'SPDXRef-DOCUMENT',
+          name: 'sbom',
+          packages: [{ name: 'busybox', versionInfo: '1.36.1-r15', SPDXID: 'SPDXRef-Package-apk-busybox' }],
+        },
+      },
     },
     {
       predicateType: 'https://slsa.dev/provenance/v0.2',
-      body: { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', subject, predicate: { builder: { id: '' }, buildType: 'https://mobyproject.org/buildkit@v1', metadata: { buildInvocationID: randomBytes(13).toString('hex'), completeness: { parameters: false, environment: true, materials: false }, reproducible: false } } },
+      body: {
+        _type: 'https://in-toto.io/Statement/v0.1',
+        predicateType: 'https://slsa.dev/provenance/v0.2',
+        subject,
+        predicate: {
+          builder: { id: '' },
+          buildType: 'https://mobyproject.org/buildkit@v1',
+          metadata: {
+            buildInvocationID: randomBytes(13).toString('hex'),
+            completeness: { parameters: false, environment: true, materials: false },
+            reproducible: false,
+          },
+        },
+      },
     },
   ];
   const layers = statements.map((s) => {
@@ -198,7 +244,12 @@ function attestationManifest(blobs: Map<string, Buffer>, image: ShapeManifest, p
   const config = compactJson({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } });
   blobs.set(sha256(config), config);
   return manifestOf(
-    buildkitJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers }),
+    buildkitJson({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+      layers,
+    }),
     'application/vnd.oci.image.manifest.v1+json',
   );
 }
@@ -244,18 +295,39 @@ export function cosignSignatureTag(digest: string): string {
  */
 export function cosignSignature(host: string, repository: string, digest: string): Shape {
   const blobs = new Map<string, Buffer>();
-  const payload = compactJson({ critical: { identity: { 'docker-reference': `${host}/${repository}` }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null });
+  const payload = compactJson({
+    critical: {
+      identity: { 'docker-reference': `${host}/${repository}` },
+      image: { 'docker-manifest-digest': digest },
+      type: 'cosign container image signature',
+    },
+    optional: null,
+  });
   blobs.set(sha256(payload), payload);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const signature = sign('sha256', payload, privateKey).toString('base64');
-  const config = compactJson({ architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '', rootfs: { type: 'layers', diff_ids: [sha256(payload)] }, config: {} });
+  const config = compactJson({
+    architecture: '',
+    created: '0001-01-01T00:00:00Z',
+    history: [{ created: '0001-01-01T00:00:00Z' }],
+    os: '',
+    rootfs: { type: 'layers', diff_ids: [sha256(payload)] },
+    config: {},
+  });
   blobs.set(sha256(config), config);
   const top = manifestOf(
     compactJson({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: { mediaType: 'application/vnd.oci.image.config.v1+json', size: config.length, digest: sha256(config) },
-      layers: [{ mediaType: ShapeMediaTypes.cosignSimpleSigning, size: payload.length, digest: sha256(payload), annotations: { 'dev.cosignproject.cosign/signature': signature } }],
+      layers: [
+        {
+          mediaType: ShapeMediaTypes.cosignSimpleSigning,
+          size: payload.length,
+          digest: sha256(payload),
+          annotations: { 'dev.cosignproject.cosign/signature': signature },
+        },
+      ],
     }),
     'application/vnd.oci.image.manifest.v1+json',
   );
@@ -268,7 +340,14 @@ export function cosignSignature(host: string, repository: string, digest: string
  */
 export function orasReferrer(subject: ShapeManifest): Shape {
   const blobs = new Map<string, Buffer>([[sha256(EMPTY_JSON), EMPTY_JSON]]);
-  const envelope = compactJson({ payload: Buffer.from(JSON.stringify({ targetArtifact: { digest: subject.digest, mediaType: subject.mediaType, size: subject.bytes.length } })).toString('base64url'), protected: 'eyJhbGciOiJQUzI1NiJ9', header: { 'io.cncf.notary.signingAgent': 'Notation/1.0.0' }, signature: randomBytes(256).toString('base64url') });
+  const envelope = compactJson({
+    payload: Buffer.from(JSON.stringify({ targetArtifact: { digest: subject.digest, mediaType: subject.mediaType, size: subject.bytes.length } })).toString(
+      'base64url',
+    ),
+    protected: 'eyJhbGciOiJQUzI1NiJ9',
+    header: { 'io.cncf.notary.signingAgent': 'Notation/1.0.0' },
+    signature: randomBytes(256).toString('base64url'),
+  });
   blobs.set(sha256(envelope), envelope);
   const top = manifestOf(
     compactJson({
@@ -278,7 +357,10 @@ export function orasReferrer(subject: ShapeManifest): Shape {
       config: { mediaType: ShapeMediaTypes.ociEmpty, digest: sha256(EMPTY_JSON), size: 2, data: 'e30=' },
       layers: [{ mediaType: 'application/jose+json', digest: sha256(envelope), size: envelope.length }],
       subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length },
-      annotations: { 'io.cncf.notary.x509chain.thumbprint#S256': `["${randomBytes(32).toString('hex')}"]`, 'org.opencontainers.image.created': '2024-03-12T09:45:00Z' },
+      annotations: {
+        'io.cncf.notary.x509chain.thumbprint#S256': `["${randomBytes(32).toString('hex')}"]`,
+        'org.opencontainers.image.created': '2024-03-12T09:45:00Z',
+      },
     }),
     'application/vnd.oci.image.manifest.v1+json',
   );
@@ -289,7 +371,13 @@ export function orasReferrer(subject: ShapeManifest): Shape {
  * An OCI 1.1 artifact about `subject` as `oras attach --artifact-type T` writes one: the empty config, one
  * layer holding `doc`, and a `subject`. `layerAnnotations` go on the layer, `annotations` on the manifest.
  */
-export function attachedArtifact(subject: ShapeManifest, artifactType: string, layerType: string, doc: Buffer, opts: { layerAnnotations?: Record<string, string>; annotations?: Record<string, string> } = {}): Shape {
+export function attachedArtifact(
+  subject: ShapeManifest,
+  artifactType: string,
+  layerType: string,
+  doc: Buffer,
+  opts: { layerAnnotations?: Record<string, string>; annotations?: Record<string, string> } = {},
+): Shape {
   const blobs = new Map<string, Buffer>([
     [sha256(EMPTY_JSON), EMPTY_JSON],
     [sha256(doc), doc],
@@ -321,9 +409,18 @@ export function referrersIndex(referrers: Shape[]): Shape {
   const children = referrers.map((r) => r.top);
   const entries = children.map((m) => {
     const json = JSON.parse(m.bytes.toString('utf8')) as { artifactType?: string; annotations?: Record<string, string> };
-    return { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length, ...(json.artifactType ? { artifactType: json.artifactType } : {}), ...(json.annotations ? { annotations: json.annotations } : {}) };
+    return {
+      mediaType: m.mediaType,
+      digest: m.digest,
+      size: m.bytes.length,
+      ...(json.artifactType ? { artifactType: json.artifactType } : {}),
+      ...(json.annotations ? { annotations: json.annotations } : {}),
+    };
   });
-  const top = manifestOf(compactJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries }), 'application/vnd.oci.image.index.v1+json');
+  const top = manifestOf(
+    compactJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries }),
+    'application/vnd.oci.image.index.v1+json',
+  );
   const blobs = new Map<string, Buffer>();
   for (const r of referrers) for (const [d, b] of r.blobs) blobs.set(d, b);
   return { top, children, blobs, foreign: [] };
@@ -334,14 +431,22 @@ export function sbomArtifact(): Shape {
   const blobs = new Map<string, Buffer>();
   const config = compactJson({ generator: 'syft-1.0.1', format: 'spdx-json' });
   blobs.set(sha256(config), config);
-  const sbom = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'team/app', packages: [{ name: 'openssl', versionInfo: '3.1.4-r5' }] }, null, 1));
+  const sbom = Buffer.from(
+    JSON.stringify(
+      { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'team/app', packages: [{ name: 'openssl', versionInfo: '3.1.4-r5' }] },
+      null,
+      1,
+    ),
+  );
   blobs.set(sha256(sbom), sbom);
   const top = manifestOf(
     compactJson({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: { mediaType: 'application/vnd.example.sbom.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/spdx+json', digest: sha256(sbom), size: sbom.length, annotations: { 'org.opencontainers.image.title': 'sbom.spdx.json' } }],
+      layers: [
+        { mediaType: 'application/spdx+json', digest: sha256(sbom), size: sbom.length, annotations: { 'org.opencontainers.image.title': 'sbom.spdx.json' } },
+      ],
       annotations: { 'org.opencontainers.image.created': '2024-03-12T09:45:00Z' },
     }),
     'application/vnd.oci.image.manifest.v1+json',
@@ -358,7 +463,13 @@ export async function hugeIndex(entries: number, distinct: number): Promise<Shap
   const blobs = new Map<string, Buffer>();
   const layer = await gzipLayer('data.bin', 512);
   blobs.set(layer.digest, layer.blob);
-  const config = compactJson({ architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/bin:/bin'] }, created, rootfs: { type: 'layers', diff_ids: [layer.diffId] } });
+  const config = compactJson({
+    architecture: 'amd64',
+    os: 'linux',
+    config: { Env: ['PATH=/usr/bin:/bin'] },
+    created,
+    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+  });
   blobs.set(sha256(config), config);
   const children = Array.from({ length: distinct }, (_, i) =>
     manifestOf(
@@ -377,7 +488,10 @@ export async function hugeIndex(entries: number, distinct: number): Promise<Shap
     const platform = i % distinct === 0 ? { architecture: 'amd64', os: 'linux' } : { architecture: `arch${i % distinct}`, os: 'linux' };
     return { mediaType: child.mediaType, digest: child.digest, size: child.bytes.length, platform };
   });
-  const top = manifestOf(compactJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), 'application/vnd.oci.image.index.v1+json');
+  const top = manifestOf(
+    compactJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }),
+    'application/vnd.oci.image.index.v1+json',
+  );
   return { top, children, blobs, foreign: [] };
 }
 

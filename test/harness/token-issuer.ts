@@ -88,7 +88,10 @@ export function parseScope(scope: string): TokenAccess | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first < 0 || last === first) return undefined;
-  const actions = scope.slice(last + 1).split(',').filter(Boolean);
+  const actions = scope
+    .slice(last + 1)
+    .split(',')
+    .filter(Boolean);
   return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions };
 }
 
@@ -172,8 +175,7 @@ export async function startTokenIssuer(opts: TokenIssuerOptions = {}): Promise<T
       return actions.length ? [{ ...wanted, actions }] : [];
     });
 
-  const accepts = (user: string, pass: string): boolean =>
-    (username === undefined || user === username) && (password === undefined || pass === password);
+  const accepts = (user: string, pass: string): boolean => (username === undefined || user === username) && (password === undefined || pass === password);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -210,7 +212,13 @@ export async function startTokenIssuer(opts: TokenIssuerOptions = {}): Promise<T
       const refresh = randomUUID();
       refreshTokens.set(refresh, account);
       const token = issue(account, grantFor(account, rec.scopes));
-      return reply(200, { access_token: token, expires_in: defaultExpiry, issued_at: new Date().toISOString(), refresh_token: refresh, scope: rec.scopes.join(' ') });
+      return reply(200, {
+        access_token: token,
+        expires_in: defaultExpiry,
+        issued_at: new Date().toISOString(),
+        refresh_token: refresh,
+        scope: rec.scopes.join(' '),
+      });
     }
     if (req.method !== 'GET') return reply(405, { error: 'method_not_allowed' });
     rec.scopes = (query.scope ?? []).flatMap((s) => s.split(' ')).filter(Boolean);

@@ -26,7 +26,12 @@ const aptPackages: Record<string, string> = {
 
 /** True when `cmd` is an executable file on PATH (or an absolute/relative path to one). */
 export function hasTool(cmd: string): boolean {
-  const candidates = cmd.includes('/') ? [cmd] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, cmd));
+  const candidates = cmd.includes('/')
+    ? [cmd]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, cmd));
   for (const p of candidates) {
     try {
       accessSync(p, constants.X_OK);

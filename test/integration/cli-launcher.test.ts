@@ -34,7 +34,10 @@ test('the first run of a command writes its cache; the next run, from the cache,
   // Another command has a cache of its own; no temp file is left beside them.
   assert.equal((await regx('--version')).code, 0);
   assert.equal(existsSync(join(dir, 'regx-main.other.cache')), true);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });
 
 test('a cache that is garbage (or from another build) is rejected, the command still answers, and the cache is made anew', async () => {

@@ -62,13 +62,25 @@ test('dir: a two-platform index regx wrote is read by skopeo with every digest, 
   if (!requireTools(t, ['docker-registry', 'skopeo'])) return;
   const reg = await startRegistry();
   const layout = makeTempDir('dir-src');
-  const idx = await writeMultiPlatformLayout(layout, 'm', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], { mediaType: 'oci', layers: 2, layerSize: 8 * 1024 });
+  const idx = await writeMultiPlatformLayout(
+    layout,
+    'm',
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ],
+    { mediaType: 'oci', layers: 2, layerSize: 8 * 1024 },
+  );
   await pushWithSkopeo(layout, 'm', reg, 'multi/app:m');
   const dir = join(makeTempDir('dir-out'), 'img');
   await regx(['copy', ...insecure, `docker://${reg.host}/multi/app:m`, `dir:${dir}`]);
   // skopeo's layout: version, manifest.json (the index), <hex>.manifest.json per image, blobs by hex.
   assert.equal(readFileSync(join(dir, 'version'), 'utf8'), 'Directory Transport Version: 1.1\n');
-  const expected = new Set(['version', 'manifest.json', ...idx.images.flatMap((i) => [`${hex(i.manifestDigest)}.manifest.json`, ...[...i.blobs.keys()].map(hex)])]);
+  const expected = new Set([
+    'version',
+    'manifest.json',
+    ...idx.images.flatMap((i) => [`${hex(i.manifestDigest)}.manifest.json`, ...[...i.blobs.keys()].map(hex)]),
+  ]);
   assert.deepEqual(new Set(readdirSync(dir)), expected);
   assert.equal(sha256(Buffer.from(await skopeo(['inspect', '--raw', `dir:${dir}`]))), idx.indexDigest);
   await skopeo(['copy', '--all', '--preserve-digests', ...skopeoFlags(reg, 'dest'), `dir:${dir}`, `docker://${reg.host}/back/app:m`]);
@@ -80,7 +92,15 @@ test('dir: a folder skopeo wrote is read by regx (inspect and copy) with the ind
   if (!requireTools(t, ['docker-registry', 'skopeo'])) return;
   const reg = await startRegistry();
   const layout = makeTempDir('dir-sk');
-  const idx = await writeMultiPlatformLayout(layout, 'm', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], { mediaType: 'oci', layers: 1 });
+  const idx = await writeMultiPlatformLayout(
+    layout,
+    'm',
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ],
+    { mediaType: 'oci', layers: 1 },
+  );
   const skDir = join(makeTempDir('dir-sk-out'), 'img');
   await skopeo(['copy', '--all', `oci:${layout}:m`, `dir:${skDir}`]);
   const raw = await regx(['inspect', '--raw', `dir:${skDir}`]);
@@ -140,14 +160,23 @@ test('oci-archive: skopeo reads what regx wrote from a registry, digests kept, a
   if (!requireTools(t, ['docker-registry', 'skopeo'])) return;
   const reg = await startRegistry();
   const layout = makeTempDir('oa-src');
-  const idx = await writeMultiPlatformLayout(layout, 'm', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], { mediaType: 'oci', layers: 2, layerSize: 300 * 1024 });
+  const idx = await writeMultiPlatformLayout(
+    layout,
+    'm',
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ],
+    { mediaType: 'oci', layers: 2, layerSize: 300 * 1024 },
+  );
   await pushWithSkopeo(layout, 'm', reg, 'oa/app:m');
   const file = join(makeTempDir('oa-out'), 'app.tar');
   await regx(['copy', ...insecure, `docker://${reg.host}/oa/app:m`, `oci-archive:${file}:v1`]);
   assert.equal(sha256(Buffer.from(await skopeo(['inspect', '--raw', `oci-archive:${file}:v1`]))), idx.indexDigest);
   const unpacked = makeTempDir('oa-unpacked');
   await skopeo(['copy', '--all', '--preserve-digests', `oci-archive:${file}:v1`, `oci:${unpacked}:v1`]);
-  for (const image of idx.images) for (const [digest, bytes] of image.blobs) assert.deepEqual(readFileSync(join(unpacked, 'blobs', 'sha256', hex(digest))), bytes, digest);
+  for (const image of idx.images)
+    for (const [digest, bytes] of image.blobs) assert.deepEqual(readFileSync(join(unpacked, 'blobs', 'sha256', hex(digest))), bytes, digest);
   assert.deepEqual(readdirSync(join(file, '..')), ['app.tar'], 'no temp file left beside the archive');
 
   const skFile = join(makeTempDir('oa-sk'), 'sk.tar');
@@ -194,10 +223,17 @@ test('docker-archive: regx writes what skopeo and podman load read, with the con
   await regx(['copy', ...insecure, '--additional-tag', 'extra/name:two', `docker://${reg.host}/da/app:v1`, `docker-archive:${file}:da/app:v1`]);
   const items = JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json']).toString()) as Array<{ Config: string; RepoTags: string[]; Layers: string[] }>;
   assert.deepEqual(items[0]?.RepoTags, ['docker.io/da/app:v1', 'docker.io/extra/name:two']);
-  assert.deepEqual(items[0]?.Layers, img.layers.map((l) => `${hex(l.diffId)}.tar`), 'layers stored uncompressed, named by diff_id');
+  assert.deepEqual(
+    items[0]?.Layers,
+    img.layers.map((l) => `${hex(l.diffId)}.tar`),
+    'layers stored uncompressed, named by diff_id',
+  );
   const skConfig = await skopeo(['inspect', '--config', '--raw', `docker-archive:${file}:da/app:v1`]);
   assert.equal(sha256(Buffer.from(skConfig)), img.configDigest);
-  assert.deepEqual(config(skConfig).rootfs.diff_ids, img.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    config(skConfig).rootfs.diff_ids,
+    img.layers.map((l) => l.diffId),
+  );
   assert.deepEqual(JSON.parse(await skopeo(['list-tags', `docker-archive:${file}`])), JSON.parse((await regx(['list-tags', `docker-archive:${file}`])).stdout));
 
   // podman (rootful, a private store on vfs) loads it under both names.
@@ -210,7 +246,10 @@ test('docker-archive: regx writes what skopeo and podman load read, with the con
   assert.deepEqual(listed.stdout.trim().split('\n').sort(), ['docker.io/da/app:v1', 'docker.io/extra/name:two']);
   const inspected = JSON.parse((await podman(['image', 'inspect', 'docker.io/da/app:v1'])).stdout) as Array<{ Id: string; RootFS: { Layers: string[] } }>;
   assert.equal(`sha256:${inspected[0]?.Id}`, img.configDigest, 'podman names the image by its config digest');
-  assert.deepEqual(inspected[0]?.RootFS.Layers, img.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    inspected[0]?.RootFS.Layers,
+    img.layers.map((l) => l.diffId),
+  );
 });
 
 test('docker-archive: regx reads what skopeo wrote and pushes a valid image (layers compressed, digests changed, said so)', async (t) => {
@@ -221,13 +260,24 @@ test('docker-archive: regx reads what skopeo wrote and pushes a valid image (lay
   const file = join(makeTempDir('da-sk-out'), 'sk.tar');
   await skopeo(['copy', `oci:${layout}:v1`, `docker-archive:${file}:sk/app:v1`]);
   const ours = JSON.parse((await regx(['inspect', `docker-archive:${file}`])).stdout) as { Layers: string[]; LayersData: Array<{ MIMEType: string }> };
-  assert.deepEqual(ours.Layers, img.layers.map((l) => l.diffId), 'the layers are the uncompressed ones, by diff_id');
-  assert.ok(ours.LayersData.every((l) => l.MIMEType === 'application/vnd.docker.image.rootfs.diff.tar'), 'and say they are uncompressed');
+  assert.deepEqual(
+    ours.Layers,
+    img.layers.map((l) => l.diffId),
+    'the layers are the uncompressed ones, by diff_id',
+  );
+  assert.ok(
+    ours.LayersData.every((l) => l.MIMEType === 'application/vnd.docker.image.rootfs.diff.tar'),
+    'and say they are uncompressed',
+  );
   assert.equal(sha256(Buffer.from((await regx(['inspect', '--config', '--raw', `docker-archive:${file}:sk/app:v1`])).stdout)), img.configDigest);
 
   const pushed = await regx(['copy', ...insecure, `docker-archive:${file}`, `docker://${reg.host}/sk/app:v1`]);
   assert.match(pushed.stderr, /2 layers recompressed with gzip \(new layer digests\): its digest is sha256:[0-9a-f]{64}, the source's sha256:[0-9a-f]{64}/);
-  const manifest = JSON.parse((await inspectRawWithSkopeo(reg, 'sk/app:v1')).toString()) as { mediaType: string; config: { digest: string }; layers: Array<{ mediaType: string; digest: string }> };
+  const manifest = JSON.parse((await inspectRawWithSkopeo(reg, 'sk/app:v1')).toString()) as {
+    mediaType: string;
+    config: { digest: string };
+    layers: Array<{ mediaType: string; digest: string }>;
+  };
   assert.equal(manifest.config.digest, img.configDigest);
   assert.ok(manifest.layers.every((l) => l.mediaType === 'application/vnd.docker.image.rootfs.diff.tar.gzip'));
   // The pushed layers are gzip streams of exactly the archive's layer tars: pulled back, their diff_ids hold.
@@ -240,7 +290,10 @@ test('docker-archive: regx reads what skopeo wrote and pushes a valid image (lay
   // Kept uncompressed when asked to keep digests: the archive's own manifest, pushed as is.
   await regx(['copy', ...insecure, '--preserve-digests', `docker-archive:${file}`, `docker://${reg.host}/sk/raw:v1`]);
   const raw = JSON.parse((await inspectRawWithSkopeo(reg, 'sk/raw:v1')).toString()) as { layers: Array<{ digest: string }> };
-  assert.deepEqual(raw.layers.map((l) => l.digest), img.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    raw.layers.map((l) => l.digest),
+    img.layers.map((l) => l.diffId),
+  );
 });
 
 test('docker-archive: several images in one archive are picked by @N or by tag, and none without one', async (t) => {
@@ -267,7 +320,11 @@ test('docker-archive: several images in one archive are picked by @N or by tag, 
   assert.equal(await configOf(`docker-archive:${file}:@1`), imgs[1]?.configDigest);
   assert.equal(await configOf(`docker-archive:${file}:two/app:v2`), imgs[1]?.configDigest);
   assert.equal(await configOf(`docker-archive:${file}:docker.io/one/app:v1`), imgs[0]?.configDigest);
-  assert.equal(sha256(Buffer.from(await skopeo(['inspect', '--config', '--raw', `docker-archive:${file}:@1`]))), imgs[1]?.configDigest, 'skopeo reads the same archive alike');
+  assert.equal(
+    sha256(Buffer.from(await skopeo(['inspect', '--config', '--raw', `docker-archive:${file}:@1`]))),
+    imgs[1]?.configDigest,
+    'skopeo reads the same archive alike',
+  );
   await refused(['inspect', `docker-archive:${file}`], /holds 2 images: pick one with docker-archive:.*:REFERENCE or :@N/);
   await refused(['inspect', `docker-archive:${file}:@2`], /has 2 images; there is no @2/);
   await refused(['inspect', `docker-archive:${file}:three/app`], /no image tagged docker\.io\/three\/app:latest/);
@@ -300,19 +357,34 @@ test('docker-archive: a layer file stored gzip-compressed is described as gzip b
   execFileSync('tar', ['-cf', file, '-C', tree, '.']);
   const info = JSON.parse((await regx(['inspect', `docker-archive:${file}`])).stdout) as { Layers: string[]; LayersData: Array<{ MIMEType: string }> };
   assert.deepEqual(info.Layers, [sha256(gz), img.layers[1]?.diffId]);
-  assert.deepEqual(info.LayersData.map((l) => l.MIMEType), ['application/vnd.docker.image.rootfs.diff.tar.gzip', 'application/vnd.docker.image.rootfs.diff.tar']);
+  assert.deepEqual(
+    info.LayersData.map((l) => l.MIMEType),
+    ['application/vnd.docker.image.rootfs.diff.tar.gzip', 'application/vnd.docker.image.rootfs.diff.tar'],
+  );
   const out = join(base, 'out');
   await regx(['copy', `docker-archive:${file}`, `oci:${out}:v1`]);
   assert.deepEqual(readFileSync(join(out, 'blobs', 'sha256', hex(sha256(gz)))), gz, 'the gzip layer kept byte for byte');
   // And read back by skopeo with the image's diff_ids.
-  assert.deepEqual(config(await skopeo(['inspect', '--config', '--raw', `oci:${out}:v1`])).rootfs.diff_ids, img.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    config(await skopeo(['inspect', '--config', '--raw', `oci:${out}:v1`])).rootfs.diff_ids,
+    img.layers.map((l) => l.diffId),
+  );
 });
 
-test('docker-archive: an index is written as one of its images (this machine\'s, or --platform\'s); --all is refused', async (t) => {
+test("docker-archive: an index is written as one of its images (this machine's, or --platform's); --all is refused", async (t) => {
   if (!requireTools(t, ['skopeo'])) return;
   const base = makeTempDir('da-index');
   const layout = join(base, 'layout');
-  const idx = await writeMultiPlatformLayout(layout, 'm', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 's390x' }], { mediaType: 'oci', layers: 1 });
+  const idx = await writeMultiPlatformLayout(
+    layout,
+    'm',
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+      { os: 'linux', architecture: 's390x' },
+    ],
+    { mediaType: 'oci', layers: 1 },
+  );
   const host = { x64: 'amd64', arm64: 'arm64', s390x: 's390x' }[process.arch as string];
   if (host) {
     const mine = join(base, 'host.tar');
@@ -324,7 +396,10 @@ test('docker-archive: an index is written as one of its images (this machine\'s,
   await regx(['copy', '--platform', 'linux/s390x', `oci:${layout}:m`, `docker-archive:${s390}:app:m`]);
   assert.equal(sha256(Buffer.from(await skopeo(['inspect', '--config', '--raw', `docker-archive:${s390}`]))), idx.images[2]?.configDigest);
   await refused(['copy', '--all', `oci:${layout}:m`, `docker-archive:${join(base, 'all.tar')}`], /a docker-archive holds a single image, not an index/);
-  await refused(['copy', '--dest-compress-format', 'gzip', `oci:${layout}:m`, `docker-archive:${join(base, 'gz.tar')}`], /stores layers uncompressed; a layer compression cannot be chosen/);
+  await refused(
+    ['copy', '--dest-compress-format', 'gzip', `oci:${layout}:m`, `docker-archive:${join(base, 'gz.tar')}`],
+    /stores layers uncompressed; a layer compression cannot be chosen/,
+  );
   assert.ok(!existsSync(join(base, 'all.tar')) && !existsSync(join(base, 'gz.tar')));
 });
 
@@ -332,7 +407,10 @@ test('docker-archive: an index is written as one of its images (this machine\'s,
 
 /** A tar made by Python's tarfile, to get entries no sane writer makes. */
 function pythonTar(file: string, script: string): void {
-  execFileSync('python3', ['-c', `import tarfile, io\nt = tarfile.open(${JSON.stringify(file)}, 'w', format=tarfile.PAX_FORMAT)\ndef add(name, data=b'', **kw):\n    i = tarfile.TarInfo(name); i.size = len(data)\n    for k, v in kw.items(): setattr(i, k, v)\n    t.addfile(i, io.BytesIO(data))\n${script}\nt.close()`]);
+  execFileSync('python3', [
+    '-c',
+    `import tarfile, io\nt = tarfile.open(${JSON.stringify(file)}, 'w', format=tarfile.PAX_FORMAT)\ndef add(name, data=b'', **kw):\n    i = tarfile.TarInfo(name); i.size = len(data)\n    for k, v in kw.items(): setattr(i, k, v)\n    t.addfile(i, io.BytesIO(data))\n${script}\nt.close()`,
+  ]);
 }
 
 test('archives: truncated or corrupt ones are refused with a clear error, and nothing is written', async (t) => {
@@ -383,12 +461,27 @@ test('archives: an entry with ../ or an absolute name, a symlink out, a hard lin
   if (!requireTools(t, ['skopeo'])) return;
   const base = makeTempDir('evil');
   const cases: Array<[string, string, string, RegExp]> = [
-    ['dotdot', 'docker-archive', "add('../../etc/cron.d/x', b'boom')\nadd('manifest.json', b'[]')", /the entry "\.\.\/\.\.\/etc\/cron\.d\/x" has a "\.\." component/],
+    [
+      'dotdot',
+      'docker-archive',
+      "add('../../etc/cron.d/x', b'boom')\nadd('manifest.json', b'[]')",
+      /the entry "\.\.\/\.\.\/etc\/cron\.d\/x" has a "\.\." component/,
+    ],
     ['dotdot-inner', 'oci-archive', "add('blobs/../../x', b'boom')", /has a "\.\." component/],
     ['absolute', 'docker-archive', "add('/etc/passwd', b'boom')", /the entry "\/etc\/passwd" is absolute/],
-    ['symlink-out', 'docker-archive', "add('manifest.json', type=tarfile.SYMTYPE, linkname='/etc/passwd')", /the symlink "manifest\.json" points outside the archive \(to "\/etc\/passwd"\)/],
+    [
+      'symlink-out',
+      'docker-archive',
+      "add('manifest.json', type=tarfile.SYMTYPE, linkname='/etc/passwd')",
+      /the symlink "manifest\.json" points outside the archive \(to "\/etc\/passwd"\)/,
+    ],
     ['symlink-up', 'docker-archive', "add('a/layer.tar', type=tarfile.SYMTYPE, linkname='../../secret')", /points outside the archive/],
-    ['symlink-oci', 'oci-archive', "add('index.json', type=tarfile.SYMTYPE, linkname='other.json')", /the entry "index\.json" is a symlink, which this format never needs/],
+    [
+      'symlink-oci',
+      'oci-archive',
+      "add('index.json', type=tarfile.SYMTYPE, linkname='other.json')",
+      /the entry "index\.json" is a symlink, which this format never needs/,
+    ],
     ['hardlink', 'docker-archive', "add('manifest.json', type=tarfile.LNKTYPE, linkname='etc/passwd')", /the entry "manifest\.json" is a hard link/],
     ['device', 'oci-archive', "add('dev', type=tarfile.CHRTYPE, devmajor=1, devminor=3)", /the entry "dev" is a device/],
     ['twice', 'oci-archive', "add('index.json', b'{}')\nadd('index.json', b'{\"manifests\": []}')", /"index\.json" appears more than once/],

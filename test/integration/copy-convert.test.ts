@@ -94,11 +94,18 @@ async function canonicalImage(format: 'docker' | 'oci', opts: { gzipLayers?: boo
 
 async function manifestStatus(reg: TestRegistry, repoAndRef: string): Promise<number> {
   const [repo, ref] = repoAndRef.split(':') as [string, string];
-  return (await registryFetch(reg, `/v2/${repo}/manifests/${ref}`, { method: 'HEAD', headers: { accept: [MediaTypes.ociIndex, MediaTypes.dockerList, MediaTypes.ociManifest, MediaTypes.dockerManifest].join(', ') } })).status;
+  return (
+    await registryFetch(reg, `/v2/${repo}/manifests/${ref}`, {
+      method: 'HEAD',
+      headers: { accept: [MediaTypes.ociIndex, MediaTypes.dockerList, MediaTypes.ociManifest, MediaTypes.dockerManifest].join(', ') },
+    })
+  ).status;
 }
 
 async function layoutEntry(dir: string, tag: string): Promise<{ mediaType: string; digest: string; size: number }> {
-  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }[] };
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as {
+    manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }[];
+  };
   const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag);
   assert.ok(entry, `${dir} has ${tag}`);
   return entry;
@@ -159,7 +166,9 @@ test('--preserve-digests keeps a Docker image as it is through oci: and back; wi
   assert.equal(r.stderr, '');
   const entry = await layoutEntry(out, 'v1');
   const theirs = join(makeTempDir('preserve-skopeo'), 'layout');
-  const sk = await run('skopeo', ['copy', '-q', '--preserve-digests', ...skopeoFlags(a, 'src'), `docker://${a.host}/team/app:v1`, `oci:${theirs}:v1`], { timeoutMs: 120_000 });
+  const sk = await run('skopeo', ['copy', '-q', '--preserve-digests', ...skopeoFlags(a, 'src'), `docker://${a.host}/team/app:v1`, `oci:${theirs}:v1`], {
+    timeoutMs: 120_000,
+  });
   assert.equal(sk.code, 0, sk.stderr);
   const skEntry = await layoutEntry(theirs, 'v1');
   assert.deepEqual([entry.mediaType, entry.digest], [skEntry.mediaType, skEntry.digest], 'the Docker manifest as it is, as skopeo writes it');
@@ -168,7 +177,15 @@ test('--preserve-digests keeps a Docker image as it is through oci: and back; wi
   assert.equal(back.code, 0, back.stderr);
   assert.equal(sha256(await inspectRawWithSkopeo(b, 'back/app:v1')), img.manifestDigest);
 
-  const refused = await runRegx(['copy', '--format', 'oci', '--preserve-digests', ...insecure, `docker://${a.host}/team/app:v1`, `docker://${b.host}/never/app:v1`]);
+  const refused = await runRegx([
+    'copy',
+    '--format',
+    'oci',
+    '--preserve-digests',
+    ...insecure,
+    `docker://${a.host}/team/app:v1`,
+    `docker://${b.host}/never/app:v1`,
+  ]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /converting it to OCI would change the digest of manifest sha256:[0-9a-f]{64}, which is to be kept/);
   assert.equal(await manifestStatus(b, 'never/app:v1'), 404);
@@ -189,7 +206,20 @@ test('--format converts to the very bytes skopeo writes: OCI to v2s2, and v2s2 t
   ] as const) {
     const ours = await runRegx(['copy', '--format', format, ...insecure, `docker://${a.host}/${repo}:v1`, `docker://${a.host}/regx/${format}:v1`]);
     assert.equal(ours.code, 0, ours.stderr);
-    const theirs = await run('skopeo', ['copy', '-q', '--format', format, ...skopeoFlags(a, 'src'), ...skopeoFlags(a, 'dest'), `docker://${a.host}/${repo}:v1`, `docker://${a.host}/skopeo/${format}:v1`], { timeoutMs: 120_000 });
+    const theirs = await run(
+      'skopeo',
+      [
+        'copy',
+        '-q',
+        '--format',
+        format,
+        ...skopeoFlags(a, 'src'),
+        ...skopeoFlags(a, 'dest'),
+        `docker://${a.host}/${repo}:v1`,
+        `docker://${a.host}/skopeo/${format}:v1`,
+      ],
+      { timeoutMs: 120_000 },
+    );
     assert.equal(theirs.code, 0, theirs.stderr);
     const regxBytes = await inspectRawWithSkopeo(a, `regx/${format}:v1`);
     assert.equal(regxBytes.toString(), (await inspectRawWithSkopeo(a, `skopeo/${format}:v1`)).toString(), `--format ${format}: byte for byte`);
@@ -203,14 +233,18 @@ test('--format converts to the very bytes skopeo writes: OCI to v2s2, and v2s2 t
   assert.match(bogus.stderr, /unknown format "v3". Choose one of the supported formats: 'oci', 'v2s1', or 'v2s2'/);
 });
 
-test('--multi-arch: system copies this machine\'s image, index-only the index alone (failing where the children are missing, as with skopeo)', async (t) => {
+test("--multi-arch: system copies this machine's image, index-only the index alone (failing where the children are missing, as with skopeo)", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo'])) return;
   const a = await startRegistry();
   const b = await startRegistry();
   const host = hostPlatform();
   const other = host.architecture === 'amd64' ? { os: 'linux', architecture: 'arm64' } : { os: 'linux', architecture: 'amd64' };
   const layout = makeTempDir('multi');
-  const idx = await writeMultiPlatformLayout(layout, 'v1', [{ os: host.os, architecture: host.architecture }, other], { mediaType: 'docker', layers: 1, layerSize: 4096 });
+  const idx = await writeMultiPlatformLayout(layout, 'v1', [{ os: host.os, architecture: host.architecture }, other], {
+    mediaType: 'docker',
+    layers: 1,
+    layerSize: 4096,
+  });
   await pushWithSkopeo(layout, 'v1', a, 'multi/app:v1');
   const mine = idx.images.find((i) => i.platform.architecture === host.architecture) as BuiltImage;
   const src = `docker://${a.host}/multi/app:v1`;
@@ -223,7 +257,16 @@ test('--multi-arch: system copies this machine\'s image, index-only the index al
   const missing = await runRegx(['copy', '--multi-arch', 'index-only', ...insecure, src, `docker://${b.host}/bare/app:v1`]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /manifest blob unknown: blob unknown to registry/);
-  const skMissing = await run('skopeo', ['copy', '-q', '--multi-arch', 'index-only', ...skopeoFlags(a, 'src'), ...skopeoFlags(b, 'dest'), src, `docker://${b.host}/bare/skopeo:v1`]);
+  const skMissing = await run('skopeo', [
+    'copy',
+    '-q',
+    '--multi-arch',
+    'index-only',
+    ...skopeoFlags(a, 'src'),
+    ...skopeoFlags(b, 'dest'),
+    src,
+    `docker://${b.host}/bare/skopeo:v1`,
+  ]);
   assert.equal(skMissing.code, 1);
   assert.match(skMissing.stderr, /manifest blob unknown/);
   assert.equal(await manifestStatus(b, 'bare/app:v1'), 404);
@@ -254,8 +297,18 @@ test('--multi-arch: system copies this machine\'s image, index-only the index al
   const index = await layoutEntry(whole, 'v1');
   assert.equal(index.mediaType, MediaTypes.ociIndex);
   const children = (await layoutJson(whole, index.digest)).manifests as { mediaType: string; platform: { architecture: string } }[];
-  assert.deepEqual(children.map((c) => [c.mediaType, c.platform.architecture]), [[MediaTypes.ociManifest, host.architecture], [MediaTypes.ociManifest, other.architecture]]);
-  const push = await run('skopeo', ['copy', '-q', '--all', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${whole}:v1`, `docker://${b.host}/from/layout:v1`], { timeoutMs: 120_000 });
+  assert.deepEqual(
+    children.map((c) => [c.mediaType, c.platform.architecture]),
+    [
+      [MediaTypes.ociManifest, host.architecture],
+      [MediaTypes.ociManifest, other.architecture],
+    ],
+  );
+  const push = await run(
+    'skopeo',
+    ['copy', '-q', '--all', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${whole}:v1`, `docker://${b.host}/from/layout:v1`],
+    { timeoutMs: 120_000 },
+  );
   assert.equal(push.code, 0, push.stderr);
   assert.equal(sha256(await inspectRawWithSkopeo(b, 'from/layout:v1')), index.digest);
 
@@ -274,20 +327,49 @@ test('--dest-compress-format gzip compresses uncompressed layers (new digests, s
   const b = await startRegistry();
   const plain = await canonicalImage('oci', { gzipLayers: false });
   await pushImage(a, 'plain/app', 'v1', plain);
-  const r = await runRegx(['copy', '--dest-compress-format', 'gzip', '--dest-compress-level', '6', ...insecure, `docker://${a.host}/plain/app:v1`, `docker://${b.host}/gz/app:v1`]);
+  const r = await runRegx([
+    'copy',
+    '--dest-compress-format',
+    'gzip',
+    '--dest-compress-level',
+    '6',
+    ...insecure,
+    `docker://${a.host}/plain/app:v1`,
+    `docker://${b.host}/gz/app:v1`,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /2 layers recompressed with gzip \(new layer digests\): its digest is sha256:/);
-  const manifest = JSON.parse((await inspectRawWithSkopeo(b, 'gz/app:v1')).toString()) as { config: { digest: string }; layers: { mediaType: string; digest: string }[] };
+  const manifest = JSON.parse((await inspectRawWithSkopeo(b, 'gz/app:v1')).toString()) as {
+    config: { digest: string };
+    layers: { mediaType: string; digest: string }[];
+  };
   assert.equal(manifest.config.digest, plain.configDigest, 'the config is untouched');
   for (const [i, layer] of manifest.layers.entries()) {
     assert.equal(layer.mediaType, MediaTypes.ociLayerGzip);
     const blob = Buffer.from(await (await registryFetch(b, `/v2/gz/app/blobs/${layer.digest}`)).arrayBuffer());
     assert.equal(sha256(gunzipSync(blob)), plain.layers[i]?.diffId, 'the content still matches its diff_id');
   }
-  const sk = await run('skopeo', ['copy', '-q', '--dest-compress-format', 'gzip', ...skopeoFlags(a, 'src'), ...skopeoFlags(b, 'dest'), `docker://${a.host}/plain/app:v1`, `docker://${b.host}/gz/skopeo:v1`], { timeoutMs: 120_000 });
+  const sk = await run(
+    'skopeo',
+    [
+      'copy',
+      '-q',
+      '--dest-compress-format',
+      'gzip',
+      ...skopeoFlags(a, 'src'),
+      ...skopeoFlags(b, 'dest'),
+      `docker://${a.host}/plain/app:v1`,
+      `docker://${b.host}/gz/skopeo:v1`,
+    ],
+    { timeoutMs: 120_000 },
+  );
   assert.equal(sk.code, 0, sk.stderr);
   const skManifest = JSON.parse((await inspectRawWithSkopeo(b, 'gz/skopeo:v1')).toString()) as typeof manifest;
-  assert.deepEqual(skManifest.layers.map((l) => l.mediaType), manifest.layers.map((l) => l.mediaType), 'skopeo compresses the same layers the same way');
+  assert.deepEqual(
+    skManifest.layers.map((l) => l.mediaType),
+    manifest.layers.map((l) => l.mediaType),
+    'skopeo compresses the same layers the same way',
+  );
   // umoci checks every layer against the config's diff_ids when it unpacks.
   const out = join(makeTempDir('gz-layout'), 'layout');
   assert.equal((await runRegx(['copy', '--src-tls-verify=false', `docker://${b.host}/gz/app:v1`, `oci:${out}:v1`])).code, 0);
@@ -301,12 +383,22 @@ test('--dest-compress-format gzip compresses uncompressed layers (new digests, s
     ['regx', ['--dest-compress-format', 'gzip', '--dest-compress-level', '9']],
     ['skopeo', ['-q', '--dest-compress-format', 'gzip', '--dest-compress-level', '9', ...skopeoFlags(a, 'src'), ...skopeoFlags(b, 'dest')]],
   ] as const) {
-    const res = tool === 'regx' ? await runRegx(['copy', ...args, ...insecure, `docker://${a.host}/gz/app:v1`, `docker://${b.host}/kept/${tool}:v1`]) : await run('skopeo', ['copy', ...args, `docker://${a.host}/gz/app:v1`, `docker://${b.host}/kept/${tool}:v1`]);
+    const res =
+      tool === 'regx'
+        ? await runRegx(['copy', ...args, ...insecure, `docker://${a.host}/gz/app:v1`, `docker://${b.host}/kept/${tool}:v1`])
+        : await run('skopeo', ['copy', ...args, `docker://${a.host}/gz/app:v1`, `docker://${b.host}/kept/${tool}:v1`]);
     assert.equal(res.code, 0, res.stderr);
     assert.equal(sha256(await inspectRawWithSkopeo(b, `kept/${tool}:v1`)), gz.manifestDigest, `${tool} keeps the gzip layers and the digest`);
   }
 
-  const preserve = await runRegx(['copy', '--preserve-digests', '--dest-compress', ...insecure, `docker://${a.host}/plain/app:v1`, `docker://${b.host}/never/app:v1`]);
+  const preserve = await runRegx([
+    'copy',
+    '--preserve-digests',
+    '--dest-compress',
+    ...insecure,
+    `docker://${a.host}/plain/app:v1`,
+    `docker://${b.host}/never/app:v1`,
+  ]);
   assert.equal(preserve.code, 2);
   assert.match(preserve.stderr, /compressing layer sha256:[0-9a-f]{64} would change its digest and the image's, which are to be kept/);
   assert.equal(await manifestStatus(b, 'never/app:v1'), 404);
@@ -318,21 +410,47 @@ test('--dest-compress-format gzip compresses uncompressed layers (new digests, s
   assert.equal((await runRegx(['copy', '--dest-compress-level', 'high', `docker://${a.host}/gz/app:v1`, 'oci:/tmp/never'])).code, 2);
 });
 
-test('skopeo\'s spellings: --screds/--dcreds are --src-creds/--dest-creds; --additional-tag is refused, as skopeo applies it to docker-archive only', async (t) => {
+test("skopeo's spellings: --screds/--dcreds are --src-creds/--dest-creds; --additional-tag is refused, as skopeo applies it to docker-archive only", async (t) => {
   if (!requireTools(t, ['docker-registry', 'openssl'])) return;
   const a = await startRegistry({ tls: true, htpasswd: { username: 'alice', password: 'a-secret' } });
   const b = await startRegistry({ tls: true, htpasswd: { username: 'bob', password: 'b-secret' } });
   const img = await buildImage({ layers: 1, mediaType: 'oci' });
   await pushImage(a, 'team/app', 'v1', img);
   const certs = [`--src-cert-dir=${a.certDir}`, `--dest-cert-dir=${b.certDir}`];
-  const ok = await runRegx(['copy', ...certs, '--screds', 'alice:a-secret', '--dcreds=bob:b-secret', `docker://${a.host}/team/app:v1`, `docker://${b.host}/team/app:v1`]);
+  const ok = await runRegx([
+    'copy',
+    ...certs,
+    '--screds',
+    'alice:a-secret',
+    '--dcreds=bob:b-secret',
+    `docker://${a.host}/team/app:v1`,
+    `docker://${b.host}/team/app:v1`,
+  ]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(sha256(await inspectRawWithSkopeo(b, 'team/app:v1')), img.manifestDigest);
-  const wrong = await runRegx(['copy', ...certs, '--screds', 'alice:a-secret', '--dcreds=bob:wrong', `docker://${a.host}/team/app:v1`, `docker://${b.host}/team/app:v2`]);
+  const wrong = await runRegx([
+    'copy',
+    ...certs,
+    '--screds',
+    'alice:a-secret',
+    '--dcreds=bob:wrong',
+    `docker://${a.host}/team/app:v1`,
+    `docker://${b.host}/team/app:v2`,
+  ]);
   assert.equal(wrong.code, 1, 'the --dcreds password is the one used');
   const twice = await runRegx(['copy', '--screds', 'a:b', '--src-creds', 'a:b', `docker://${a.host}/team/app:v1`, 'oci:/tmp/never']);
   assert.equal(twice.code, 2);
-  const tag = await runRegx(['copy', '--additional-tag', 'extra:1', ...certs, '--screds', 'alice:a-secret', '--dcreds=bob:b-secret', `docker://${a.host}/team/app:v1`, `docker://${b.host}/team/app:v3`]);
+  const tag = await runRegx([
+    'copy',
+    '--additional-tag',
+    'extra:1',
+    ...certs,
+    '--screds',
+    'alice:a-secret',
+    '--dcreds=bob:b-secret',
+    `docker://${a.host}/team/app:v1`,
+    `docker://${b.host}/team/app:v3`,
+  ]);
   assert.equal(tag.code, 2);
   assert.match(tag.stderr, /--additional-tag applies to docker-archive: destinations only/);
   assert.equal(await manifestStatus(b, 'team/app:v3'), 404);

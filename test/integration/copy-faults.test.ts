@@ -26,7 +26,8 @@ async function seeded(layers = 4, layerSize = 256 * 1024): Promise<{ reg: TestRe
 }
 
 async function manifestStatus(reg: TestRegistry, repo: string, ref: string): Promise<number> {
-  return (await registryFetch(reg, `/v2/${repo}/manifests/${ref}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).status;
+  return (await registryFetch(reg, `/v2/${repo}/manifests/${ref}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } }))
+    .status;
 }
 
 async function servedDigest(reg: TestRegistry, repo: string, ref: string): Promise<string | null> {

@@ -56,7 +56,8 @@ test('an image regx copied between registries is read back whole by skopeo with 
   const out = makeTempDir('readback');
   const back = await run('skopeo', ['copy', ...skopeoFlags(b, 'src'), `docker://${b.host}/prod/app:v1`, `oci:${out}:v1`], { timeoutMs: 120_000 });
   assert.equal(back.code, 0, back.stderr);
-  for (const layer of img.layers) assert.deepEqual(await readFile(join(out, 'blobs', 'sha256', layer.digest.slice(7))), img.blobs.get(layer.digest), `layer ${layer.digest} came back whole`);
+  for (const layer of img.layers)
+    assert.deepEqual(await readFile(join(out, 'blobs', 'sha256', layer.digest.slice(7))), img.blobs.get(layer.digest), `layer ${layer.digest} came back whole`);
 });
 
 test('a two-platform index is copied whole with its digest, and --platform linux/arm64 copies just that image', async (t) => {
@@ -64,7 +65,15 @@ test('a two-platform index is copied whole with its digest, and --platform linux
   const a = await startRegistry();
   const b = await startRegistry();
   const layout = makeTempDir('multi');
-  const idx = await writeMultiPlatformLayout(layout, 'v2', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }], { mediaType: 'oci', layers: 2, layerSize: 16 * 1024 });
+  const idx = await writeMultiPlatformLayout(
+    layout,
+    'v2',
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ],
+    { mediaType: 'oci', layers: 2, layerSize: 16 * 1024 },
+  );
   await pushWithSkopeo(layout, 'v2', a, 'multi/app:v2');
   const whole = await runRegx(['copy', ...insecure, `docker://${a.host}/multi/app:v2`, `docker://${b.host}/multi/app`]);
   assert.equal(whole.code, 0, whole.stderr);
@@ -99,7 +108,9 @@ test('oci: folders regx writes are valid layouts that skopeo and umoci read; oci
   const unpacked = join(makeTempDir('bundle'), 'b');
   const unpack = await run('umoci', ['unpack', '--rootless', '--image', `${out}:v3`, unpacked]);
   assert.equal(unpack.code, 0, unpack.stderr);
-  const push = await run('skopeo', ['copy', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${out}:v3`, `docker://${b.host}/from/skopeo:v3`], { timeoutMs: 120_000 });
+  const push = await run('skopeo', ['copy', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${out}:v3`, `docker://${b.host}/from/skopeo:v3`], {
+    timeoutMs: 120_000,
+  });
   assert.equal(push.code, 0, push.stderr);
   assert.equal(sha256(await inspectRawWithSkopeo(b, 'from/skopeo:v3')), img.manifestDigest);
   // And regx pushes its own folder back: oci -> docker, digest preserved.
@@ -115,7 +126,10 @@ test('oci -> oci keeps other images in the destination folder and adds a name', 
   await writeImageLayout(dst, { tag: 'keep', layers: 1, mediaType: 'oci' });
   const r = await runRegx(['copy', `oci:${src}:one`, `oci:${dst}:two`]);
   assert.equal(r.code, 0, r.stderr);
-  const names = JSON.parse(await readFile(join(dst, 'index.json'), 'utf8')).manifests.map((m: { annotations: Record<string, string>; digest: string }) => [m.annotations['org.opencontainers.image.ref.name'], m.digest]);
+  const names = JSON.parse(await readFile(join(dst, 'index.json'), 'utf8')).manifests.map((m: { annotations: Record<string, string>; digest: string }) => [
+    m.annotations['org.opencontainers.image.ref.name'],
+    m.digest,
+  ]);
   assert.deepEqual(names.map((n: string[]) => n[0]).sort(), ['keep', 'two']);
   assert.equal(names.find((n: string[]) => n[0] === 'two')[1], img.manifestDigest);
 });
@@ -146,14 +160,22 @@ test('a registry that refuses monolithic PUTs gets a chunked upload; forced chun
   const r = await runRegx(['copy', '--jobs=1', ...insecure, `docker://${a.host}/src/app:v1`, `docker://${pb.host}/dst/app:v1`]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(pb.count('PATCH', /\/blobs\/uploads\//) >= 1, 'fell back to PATCH');
-  assert.equal((await registryFetch(b, '/v2/dst/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } })).headers.get('docker-content-digest'), image.manifestDigest);
+  assert.equal(
+    (await registryFetch(b, '/v2/dst/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } })).headers.get('docker-content-digest'),
+    image.manifestDigest,
+  );
 
   // In-process, forced chunked with 128 KiB chunks against the real registry.
   const pc = await startFaultProxy({ target: b.host });
   const srcClient = new RegistryClient(a.host, { tlsVerify: false });
   const dstClient = new RegistryClient(pc.host, { tlsVerify: false });
   try {
-    const res = await copyImage(parseImageLocation(`docker://${a.host}/src/app:v1`), parseImageLocation(`docker://${pc.host}/chunked/app:v1`), { srcClient, dstClient, uploadMode: 'chunked', chunkSize: 128 * 1024 });
+    const res = await copyImage(parseImageLocation(`docker://${a.host}/src/app:v1`), parseImageLocation(`docker://${pc.host}/chunked/app:v1`), {
+      srcClient,
+      dstClient,
+      uploadMode: 'chunked',
+      chunkSize: 128 * 1024,
+    });
     assert.equal(res.digest, image.manifestDigest);
     const layerSize = image.layers[0]?.size as number;
     assert.ok(pc.count('PATCH', /\/blobs\/uploads\//) >= Math.ceil(layerSize / (128 * 1024)), 'the layer went in 128 KiB chunks');
@@ -180,8 +202,19 @@ test('TLS with a CA folder and Basic auth on one side, Bearer tokens on the othe
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stderr.includes('secret') && !r.stdout.includes('secret'), 'no secret is printed');
-  assert.equal((await registryFetch(b, '/v2/tok/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } })).headers.get('docker-content-digest'), image.manifestDigest);
-  const denied = await runRegx(['copy', `--src-cert-dir=${a.certDir}`, '--src-creds=alice:wrong', '--dest-tls-verify=false', '--dest-creds=bob:b-secret', `docker://${a.host}/team/app:v1`, `docker://${b.host}/tok/app:v2`]);
+  assert.equal(
+    (await registryFetch(b, '/v2/tok/app/manifests/v1', { method: 'HEAD', headers: { accept: image.manifestMediaType } })).headers.get('docker-content-digest'),
+    image.manifestDigest,
+  );
+  const denied = await runRegx([
+    'copy',
+    `--src-cert-dir=${a.certDir}`,
+    '--src-creds=alice:wrong',
+    '--dest-tls-verify=false',
+    '--dest-creds=bob:b-secret',
+    `docker://${a.host}/team/app:v1`,
+    `docker://${b.host}/tok/app:v2`,
+  ]);
   assert.equal(denied.code, 1);
   assert.match(denied.stderr, /alice/);
 });
@@ -227,11 +260,15 @@ test('credentials come from --authfile (containers auth.json) when no flag gives
   const authfile = join(makeTempDir('auth'), 'auth.json');
   await writeFile(authfile, JSON.stringify({ auths: { [a.host]: { auth: Buffer.from('carol:c-secret').toString('base64') } } }));
   const out = makeTempDir('authfile-out');
-  const r = await runRegx(['copy', `--authfile=${authfile}`, `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v1`], { env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home') } });
+  const r = await runRegx(['copy', `--authfile=${authfile}`, `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v1`], {
+    env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home') },
+  });
   assert.equal(r.code, 0, r.stderr);
   const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8'));
   assert.equal(index.manifests[0].digest, image.manifestDigest);
-  const denied = await runRegx(['copy', `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v2`], { env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home'), XDG_RUNTIME_DIR: makeTempDir('xdg') } });
+  const denied = await runRegx(['copy', `--src-cert-dir=${a.certDir}`, `docker://${a.host}/team/app:v1`, `oci:${out}:v2`], {
+    env: { REGISTRY_AUTH_FILE: '/nonexistent', HOME: makeTempDir('home'), XDG_RUNTIME_DIR: makeTempDir('xdg') },
+  });
   assert.equal(denied.code, 1, 'without the file there are no credentials');
 });
 
@@ -240,7 +277,15 @@ test('a two-platform index copied into an oci: folder is read back whole by skop
   const a = await startRegistry();
   const b = await startRegistry();
   const layout = makeTempDir('multi-oci-src');
-  const idx = await writeMultiPlatformLayout(layout, 'v4', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], { mediaType: 'oci', layers: 1, layerSize: 8 * 1024 });
+  const idx = await writeMultiPlatformLayout(
+    layout,
+    'v4',
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ],
+    { mediaType: 'oci', layers: 1, layerSize: 8 * 1024 },
+  );
   await pushWithSkopeo(layout, 'v4', a, 'multi/oci:v4');
   const out = join(makeTempDir('multi-oci-out'), 'layout');
   const r = await runRegx(['copy', '--src-tls-verify=false', `docker://${a.host}/multi/oci:v4`, `oci:${out}:v4`]);
@@ -248,7 +293,9 @@ test('a two-platform index copied into an oci: folder is read back whole by skop
   const entry = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')).manifests[0];
   assert.equal(entry.digest, idx.indexDigest);
   assert.equal(entry.mediaType, 'application/vnd.oci.image.index.v1+json');
-  const push = await run('skopeo', ['copy', '--all', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${out}:v4`, `docker://${b.host}/multi/back:v4`], { timeoutMs: 120_000 });
+  const push = await run('skopeo', ['copy', '--all', '--preserve-digests', ...skopeoFlags(b, 'dest'), `oci:${out}:v4`, `docker://${b.host}/multi/back:v4`], {
+    timeoutMs: 120_000,
+  });
   assert.equal(push.code, 0, push.stderr);
   assert.equal(sha256(await inspectRawWithSkopeo(b, 'multi/back:v4')), idx.indexDigest);
 });

@@ -11,7 +11,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeTempDir, pushImage, buildImage, registryFetch, regxBundle, removeAllTempDirs, repoRoot, requireTools, startRegistry, stopAll, writeImageLayout } from '../harness';
+import {
+  makeTempDir,
+  pushImage,
+  buildImage,
+  registryFetch,
+  regxBundle,
+  removeAllTempDirs,
+  repoRoot,
+  requireTools,
+  startRegistry,
+  stopAll,
+  writeImageLayout,
+} from '../harness';
 import type { RunResult, TestRegistry } from '../harness';
 import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
@@ -104,7 +116,13 @@ test('a push aborted by its AbortSignal mid-upload cancels the upload session wi
   });
   const client = new RegistryClient(proxy.host, { tlsVerify: false });
   t.after(() => client.close());
-  await assert.rejects(copyImage(parseImageLocation(`oci:${src.dir}:v1`), parseImageLocation(`docker://${proxy.host}/dst/app:v1`), { dstClient: client, signal: controller.signal }), CancelledError);
+  await assert.rejects(
+    copyImage(parseImageLocation(`oci:${src.dir}:v1`), parseImageLocation(`docker://${proxy.host}/dst/app:v1`), {
+      dstClient: client,
+      signal: controller.signal,
+    }),
+    CancelledError,
+  );
   const fate = await sessionFate(proxy, reg, src.layer);
   assert.ok(fate.deleted, `DELETE sent for upload ${fate.id}: ${JSON.stringify(proxy.log.map((e) => `${e.method} ${e.path} ${e.status}`))}`);
   assert.equal(fate.registryStatus, 404, 'the registry no longer holds the session');
@@ -142,14 +160,21 @@ test('an upload the registry refuses mid-way is cancelled too, and the original 
   const reg = await startRegistry();
   const proxy = await startFaultProxy({ target: reg.host });
   const src = await sourceLayout(1 << 20);
-  proxy.addRule({ method: 'PUT', path: new RegExp(`digest=${encodeURIComponent(src.layer)}`), action: { kind: 'status', status: 403, body: '{"errors":[{"code":"DENIED","message":"quota exceeded"}]}' } });
+  proxy.addRule({
+    method: 'PUT',
+    path: new RegExp(`digest=${encodeURIComponent(src.layer)}`),
+    action: { kind: 'status', status: 403, body: '{"errors":[{"code":"DENIED","message":"quota exceeded"}]}' },
+  });
   const client = new RegistryClient(proxy.host, { tlsVerify: false });
   t.after(() => client.close());
-  await assert.rejects(copyImage(parseImageLocation(`oci:${src.dir}:v1`), parseImageLocation(`docker://${proxy.host}/dst/app:v1`), { dstClient: client }), (err: unknown) => {
-    assert.ok(err instanceof RegxError);
-    assert.equal(err.reason, 'denied');
-    return true;
-  });
+  await assert.rejects(
+    copyImage(parseImageLocation(`oci:${src.dir}:v1`), parseImageLocation(`docker://${proxy.host}/dst/app:v1`), { dstClient: client }),
+    (err: unknown) => {
+      assert.ok(err instanceof RegxError);
+      assert.equal(err.reason, 'denied');
+      return true;
+    },
+  );
   const fate = await sessionFate(proxy, reg, src.layer);
   assert.ok(fate.deleted, `DELETE sent for upload ${fate.id}`);
   assert.equal(fate.registryStatus, 404);
@@ -205,7 +230,13 @@ test('an upload session a declined mount opened is cancelled when the copy fails
   const proxy = await startFaultProxy({ target: reg.host });
   const client = new RegistryClient(proxy.host, { tlsVerify: false });
   t.after(() => client.close());
-  await assert.rejects(copyImage(parseImageLocation(`docker://${proxy.host}/src/app:v1`), parseImageLocation(`docker://${proxy.host}/dst/app:v1`), { srcClient: client, dstClient: client }), (err: unknown) => err instanceof RegxError && err.reason === 'not-found');
+  await assert.rejects(
+    copyImage(parseImageLocation(`docker://${proxy.host}/src/app:v1`), parseImageLocation(`docker://${proxy.host}/dst/app:v1`), {
+      srcClient: client,
+      dstClient: client,
+    }),
+    (err: unknown) => err instanceof RegxError && err.reason === 'not-found',
+  );
   const mount = proxy.log.find((e) => e.method === 'POST' && e.path.includes(`mount=${encodeURIComponent(image.configDigest)}`));
   assert.equal(mount?.status, 202, 'the mount was declined with a session');
   const deletes = proxy.log.filter((e) => e.method === 'DELETE' && e.path.includes('/v2/dst/app/blobs/uploads/'));

@@ -99,8 +99,14 @@ test('a no-op copy costs its manifest and a look for referrers at the source, on
   // Told to leave referrers behind, the no-op is one request on each side.
   const lean = await runRegx([...args, '--remove-signatures', '--no-referrers', `docker://${pa.host}/team/app:v1`, `docker://${pb.host}/prod/app:v1`]);
   assert.equal(lean.code, 0, lean.stderr);
-  assert.deepEqual(pa.log.slice(beforeA + src.length).map((e) => `${e.method} ${e.path}`), ['GET /v2/team/app/manifests/v1']);
-  assert.deepEqual(pb.log.slice(beforeB + dst.length).map((e) => `${e.method} ${e.path}`), ['HEAD /v2/prod/app/manifests/v1']);
+  assert.deepEqual(
+    pa.log.slice(beforeA + src.length).map((e) => `${e.method} ${e.path}`),
+    ['GET /v2/team/app/manifests/v1'],
+  );
+  assert.deepEqual(
+    pb.log.slice(beforeB + dst.length).map((e) => `${e.method} ${e.path}`),
+    ['HEAD /v2/prod/app/manifests/v1'],
+  );
 });
 
 test('SIGINT in the middle of a copy stops it cleanly and leaves no tag', async (t) => {
@@ -124,7 +130,11 @@ test('SIGINT in the middle of a copy stops it cleanly and leaves no tag', async 
       },
     },
   });
-  const child = (proc.child = spawn(process.execPath, [regxBundle, 'copy', '--jobs=1', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${a.host}/team/app:v1`, `docker://${pb.host}/prod/app:v1`], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = (proc.child = spawn(
+    process.execPath,
+    [regxBundle, 'copy', '--jobs=1', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${a.host}/team/app:v1`, `docker://${pb.host}/prod/app:v1`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  ));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));

@@ -41,7 +41,9 @@ test('a copy plan says whether the destination tag is new, already names the sou
   assert.equal(taken.state.kind, 'replace');
   assert.equal(taken.state.kind === 'replace' && taken.state.currentDigest, other.manifestDigest);
   // A source named by digest plans the same way.
-  assert.deepEqual((await copyTarget({ ...src, reference: image.manifestDigest }, { client: dst, repository: 'team/app', reference: 'same' })).state, { kind: 'same' });
+  assert.deepEqual((await copyTarget({ ...src, reference: image.manifestDigest }, { client: dst, repository: 'team/app', reference: 'same' })).state, {
+    kind: 'same',
+  });
   // A repository that does not exist at the destination is a new tag, not an error.
   assert.deepEqual((await copyTarget(src, { client: dst, repository: 'nobody/here', reference: 'v1' })).state, { kind: 'new' });
   await assert.rejects(copyTarget({ ...src, reference: 'missing' }, { client: dst, repository: 'team/app', reference: 'v1' }), NotFoundError);

@@ -55,12 +55,18 @@ function seed(db: Record<string, { Username: string; Secret: string }>): void {
   writeFileSync(log, '');
 }
 function calls(): { action: string; input: string }[] {
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 test('credHelpers routes a registry to docker-credential-<name>; the registry goes on stdin alone', async () => {
   seed({ 'reg.example:5000': { Username: 'helper-user', Secret: 'helper:secret' } });
-  writeFileSync(authJson, JSON.stringify({ auths: { 'reg.example:5000': { auth: Buffer.from('file:pw').toString('base64') } }, credHelpers: { 'reg.example:5000': 'test' } }));
+  writeFileSync(
+    authJson,
+    JSON.stringify({ auths: { 'reg.example:5000': { auth: Buffer.from('file:pw').toString('base64') } }, credHelpers: { 'reg.example:5000': 'test' } }),
+  );
   const c = await resolveCredentials('reg.example:5000', 'ns/app', { env, keychain: false });
   assert.deepEqual(c, { username: 'helper-user', password: 'helper:secret', source: 'docker-credential-test' });
   assert.deepEqual(calls(), [{ action: 'get', input: 'reg.example:5000' }], 'helpers get the registry, never the repository, and no newline');
@@ -86,14 +92,24 @@ test('"credentials not found" from the helper lets the next file answer', async 
 test('a failing helper is a CredentialHelperError with its own words; a missing one says so', async () => {
   seed({});
   writeFileSync(authJson, JSON.stringify({ credHelpers: { 'broken.example': 'test', 'gone.example': 'absent' } }));
-  await assert.rejects(resolveCredentials('broken.example', undefined, { env, keychain: false }), (e: unknown) => e instanceof CredentialHelperError && /exit status 3\): the vault is sealed/.test(e.message));
-  await assert.rejects(resolveCredentials('gone.example', undefined, { env, keychain: false }), (e: unknown) => e instanceof CredentialHelperError && /docker-credential-absent was not found on PATH/.test(e.message));
+  await assert.rejects(
+    resolveCredentials('broken.example', undefined, { env, keychain: false }),
+    (e: unknown) => e instanceof CredentialHelperError && /exit status 3\): the vault is sealed/.test(e.message),
+  );
+  await assert.rejects(
+    resolveCredentials('gone.example', undefined, { env, keychain: false }),
+    (e: unknown) => e instanceof CredentialHelperError && /docker-credential-absent was not found on PATH/.test(e.message),
+  );
 });
 
-test('credsStore, Docker\'s global helper, answers when auths has no usable entry', async () => {
+test("credsStore, Docker's global helper, answers when auths has no usable entry", async () => {
   seed({ 'desk.example': { Username: 'd-user', Secret: 'd-pw' } });
   writeFileSync(authJson, JSON.stringify({ auths: { 'desk.example': {} }, credsStore: 'test' }));
-  assert.deepEqual(await resolveCredentials('desk.example', undefined, { env, keychain: false }), { username: 'd-user', password: 'd-pw', source: 'docker-credential-test' });
+  assert.deepEqual(await resolveCredentials('desk.example', undefined, { env, keychain: false }), {
+    username: 'd-user',
+    password: 'd-pw',
+    source: 'docker-credential-test',
+  });
   writeFileSync(authJson, JSON.stringify({ auths: {}, credsStore: 'absent' }));
   assert.equal(await resolveCredentials('desk.example', undefined, { env, keychain: false }), undefined, 'a missing global helper is skipped');
 });

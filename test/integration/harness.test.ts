@@ -2,7 +2,16 @@
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { buildImage, inspectRawWithSkopeo, MediaTypes, pushWithSkopeo, sha256, skopeoFlags, writeImageLayout, writeMultiPlatformLayout } from '../harness/images';
+import {
+  buildImage,
+  inspectRawWithSkopeo,
+  MediaTypes,
+  pushWithSkopeo,
+  sha256,
+  skopeoFlags,
+  writeImageLayout,
+  writeMultiPlatformLayout,
+} from '../harness/images';
 import type { TestRegistry } from '../harness/registry';
 import { startRegistry, stopAll } from '../harness/registry';
 import { closeRegistryAgents, pushImage, registryFetch } from '../harness/registry-http';
@@ -99,7 +108,10 @@ test('token auth: skopeo pushes and inspects through the harness issuer, which s
   assert.notEqual(anonymous.code, 0, 'an anonymous token carries no access');
   const wrong = await inspect(reg, 'tok/app:v1', ['--tls-verify=false', '--creds=bob:nope']);
   assert.notEqual(wrong.code, 0);
-  assert.ok(issuer.requests.some((r) => r.account === 'bob' && r.status === 401), 'the issuer refused the wrong password');
+  assert.ok(
+    issuer.requests.some((r) => r.account === 'bob' && r.status === 401),
+    'the issuer refused the wrong password',
+  );
 });
 
 test('token issuer: OAuth2 POST (password, then refresh_token) gives tokens the registry accepts', async (t) => {
@@ -107,9 +119,15 @@ test('token issuer: OAuth2 POST (password, then refresh_token) gives tokens the 
   const reg = await startRegistry({ token: true, tokenIssuer: { username: 'carol', password: 'pw', responseFields: 'access_token' } });
   const issuer = reg.tokenIssuer;
   assert.ok(issuer);
-  const form = (fields: Record<string, string>): Promise<Response> =>
-    fetch(issuer.realm, { method: 'POST', body: new URLSearchParams(fields) });
-  const first = await form({ grant_type: 'password', username: 'carol', password: 'pw', service: issuer.service, scope: 'registry:catalog:*', client_id: 'regx' });
+  const form = (fields: Record<string, string>): Promise<Response> => fetch(issuer.realm, { method: 'POST', body: new URLSearchParams(fields) });
+  const first = await form({
+    grant_type: 'password',
+    username: 'carol',
+    password: 'pw',
+    service: issuer.service,
+    scope: 'registry:catalog:*',
+    client_id: 'regx',
+  });
   assert.equal(first.status, 200);
   const body = (await first.json()) as { access_token: string; refresh_token: string; expires_in: number };
   const catalog = await fetch(`${reg.url}/v2/_catalog`, { headers: { authorization: `Bearer ${body.access_token}` } });
@@ -132,7 +150,10 @@ test('multi-platform: an index (Docker list and OCI index) is pushed with --all 
   if (!requireTools(t, registryTools)) return;
   const reg = await startRegistry();
   const layout = makeTempDir('layout');
-  const platforms = [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }];
+  const platforms = [
+    { os: 'linux', architecture: 'amd64' },
+    { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  ];
   for (const mediaType of ['docker', 'oci'] as const) {
     const idx = await writeMultiPlatformLayout(layout, `multi-${mediaType}`, platforms, { mediaType });
     await pushWithSkopeo(layout, idx.tag, reg, `multi/app:${mediaType}`);
@@ -140,7 +161,10 @@ test('multi-platform: an index (Docker list and OCI index) is pushed with --all 
     assert.equal(sha256(raw), idx.indexDigest);
     const parsed = JSON.parse(raw.toString()) as { mediaType: string; manifests: { platform: { architecture: string } }[] };
     assert.equal(parsed.mediaType, mediaType === 'docker' ? MediaTypes.dockerList : MediaTypes.ociIndex);
-    assert.deepEqual(parsed.manifests.map((m) => m.platform.architecture), ['amd64', 'arm64']);
+    assert.deepEqual(
+      parsed.manifests.map((m) => m.platform.architecture),
+      ['amd64', 'arm64'],
+    );
     for (const img of idx.images) {
       const child = await inspectRawWithSkopeo(reg, `multi/app@${img.manifestDigest}`);
       assert.equal(sha256(child), img.manifestDigest);

@@ -75,17 +75,25 @@ describe('a hostile registry', () => {
         return true;
       }
       if (!req.headers.authorization) {
-        res.writeHead(401, { 'www-authenticate': `Bearer realm="${h.url}/token",service="hostile",scope="repository:app:pull"`, 'content-type': 'application/json' });
+        res.writeHead(401, {
+          'www-authenticate': `Bearer realm="${h.url}/token",service="hostile",scope="repository:app:pull"`,
+          'content-type': 'application/json',
+        });
         res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
         return true;
       }
       if (!url.pathname.includes('/manifests/')) return false;
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'DENIED', message: `token ${token} is not good enough (you sent ${req.headers.authorization})` }] }));
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ code: 'DENIED', message: `token ${token} is not good enough (you sent ${req.headers.authorization})` }] }));
       return true;
     });
     const r = await runRegx(['inspect', `--cert-dir=${h.certDir}`, `--creds=alice:${secret}`, `docker://${h.host}/app:t`], { env: cleanEnv() });
     assert.equal(r.code, 1);
-    assert.ok(h.requests.some((q) => q.headers.authorization === `Bearer ${token}`), 'the token was used with the registry itself');
+    assert.ok(
+      h.requests.some((q) => q.headers.authorization === `Bearer ${token}`),
+      'the token was used with the registry itself',
+    );
     assert.match(r.stderr, /denied: token \*\*\* is not good enough \(you sent Bearer \*\*\*\)/);
     assert.ok(!r.stderr.includes('c2lnbmF0dXJlLXNlY3JldA') && !r.stderr.includes(secret) && !r.stderr.includes(basic), r.stderr);
   });
@@ -102,10 +110,18 @@ describe('a hostile registry', () => {
       return false;
     });
     const out = makeTempDir('regx-hostile-oci-');
-    const r = await runRegx(['copy', `--src-cert-dir=${h.certDir}`, `--src-creds=alice:${secret}`, `docker://${h.host}/app:t`, `oci:${out}:t`], { env: cleanEnv() });
+    const r = await runRegx(['copy', `--src-cert-dir=${h.certDir}`, `--src-creds=alice:${secret}`, `docker://${h.host}/app:t`, `oci:${out}:t`], {
+      env: cleanEnv(),
+    });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(storage.requests.some((q) => q.path.endsWith(layer)), 'the redirect was followed');
-    assert.ok(storage.requests.every((q) => q.headers.authorization === undefined), 'no Authorization header went to the other origin');
+    assert.ok(
+      storage.requests.some((q) => q.path.endsWith(layer)),
+      'the redirect was followed',
+    );
+    assert.ok(
+      storage.requests.every((q) => q.headers.authorization === undefined),
+      'no Authorization header went to the other origin',
+    );
   });
 
   test('a redirect from https down to http is refused, and nothing is sent there', async () => {
@@ -131,10 +147,18 @@ describe('a hostile registry', () => {
       res.on('close', () => clearInterval(timer));
       return true;
     });
-    const client = new RegistryClient(h.host, { tlsVerify: false, deadlineMs: 1500, bodyTimeoutMs: 60_000, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const client = new RegistryClient(h.host, {
+      tlsVerify: false,
+      deadlineMs: 1500,
+      bodyTimeoutMs: 60_000,
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
     const started = Date.now();
     try {
-      await assert.rejects(client.getManifest('app', 't'), (e: unknown) => e instanceof NetworkError && e.reason === 'timeout' && /did not finish within 1\.5 s|1500 ms/.test(e.message));
+      await assert.rejects(
+        client.getManifest('app', 't'),
+        (e: unknown) => e instanceof NetworkError && e.reason === 'timeout' && /did not finish within 1\.5 s|1500 ms/.test(e.message),
+      );
       assert.ok(Date.now() - started < 10_000, 'it ended near its deadline');
     } finally {
       await client.close();
@@ -183,7 +207,10 @@ describe('a hostile registry', () => {
     });
     const client = new RegistryClient(h.host, { tlsVerify: false, paging: { maxPages: 40, maxItems: 1_000_000 } });
     try {
-      await assert.rejects(client.listTags('app', 10), (e: unknown) => e instanceof RegxError && e.reason === 'paging-limit' && /more than 40 pages/.test(e.message));
+      await assert.rejects(
+        client.listTags('app', 10),
+        (e: unknown) => e instanceof RegxError && e.reason === 'paging-limit' && /more than 40 pages/.test(e.message),
+      );
       assert.equal(served, 40);
     } finally {
       await client.close();
@@ -196,12 +223,17 @@ describe('a hostile registry', () => {
       if (url.pathname !== '/v2/app/tags/list') return false;
       const last = Number(url.searchParams.get('last') ?? 0);
       res.setHeader('link', `</v2/app/tags/list?last=${last + 1000}>; rel="next"`);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'app', tags: Array.from({ length: 1000 }, (_, i) => `t${last + i}`) }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ name: 'app', tags: Array.from({ length: 1000 }, (_, i) => `t${last + i}`) }));
       return true;
     });
     const client = new RegistryClient(h.host, { tlsVerify: false, paging: { maxPages: 1_000_000, maxItems: 5_000 } });
     try {
-      await assert.rejects(client.listTags('app'), (e: unknown) => e instanceof RegxError && e.reason === 'paging-limit' && /more than 5000 entries/.test(e.message));
+      await assert.rejects(
+        client.listTags('app'),
+        (e: unknown) => e instanceof RegxError && e.reason === 'paging-limit' && /more than 5000 entries/.test(e.message),
+      );
     } finally {
       await client.close();
     }
@@ -222,7 +254,11 @@ describe('a hostile registry', () => {
     const r = await runRegx(['copy', '--src-tls-verify=false', `docker://${h.host}/app:evil`, `oci:${out}:t`], { env: cleanEnv() });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /invalid or unsupported digest/);
-    assert.deepEqual(readdirSync(parent).filter((n) => n !== 'layout'), [], 'nothing written beside the layout');
+    assert.deepEqual(
+      readdirSync(parent).filter((n) => n !== 'layout'),
+      [],
+      'nothing written beside the layout',
+    );
     assert.ok(!existsSync(join(parent, 'escaped-by-regx')) && !existsSync('/tmp/escaped-by-regx'));
   });
 
@@ -230,7 +266,13 @@ describe('a hostile registry', () => {
     const h = await hostile();
     h.on((req, res, url) => {
       if (url.pathname !== '/v2/app/manifests/t' || req.method !== 'HEAD') return false;
-      res.writeHead(200, { 'content-type': image.manifestMediaType, 'docker-content-digest': 'sha256:../../other/manifests/victim', 'content-length': String(image.manifest.length) }).end();
+      res
+        .writeHead(200, {
+          'content-type': image.manifestMediaType,
+          'docker-content-digest': 'sha256:../../other/manifests/victim',
+          'content-length': String(image.manifest.length),
+        })
+        .end();
       return true;
     });
     const r = await runRegx(['delete', '--tls-verify=false', `docker://${h.host}/app:t`], { env: cleanEnv() });
@@ -252,7 +294,9 @@ describe('a hostile registry', () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bad.length) }).end(bad);
       return true;
     });
-    const r = await runRegx(['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${h.host}/app:t`, `docker://${dest.host}/copied:t`], { env: cleanEnv() });
+    const r = await runRegx(['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${h.host}/app:t`, `docker://${dest.host}/copied:t`], {
+      env: cleanEnv(),
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /digest mismatch/);
     const tag = await registryFetch(dest, '/v2/copied/manifests/t', { method: 'HEAD', headers: { accept: image.manifestMediaType } });

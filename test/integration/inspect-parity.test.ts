@@ -40,12 +40,25 @@ async function putManifest(reg: TestRegistry, repo: string, ref: string, body: B
 async function pushConfigOnly(reg: TestRegistry, repo: string, config: unknown): Promise<void> {
   const blob = Buffer.from(JSON.stringify(config));
   await pushBlob(reg, repo, sha256(blob), blob);
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: { mediaType: MediaTypes.ociConfig, digest: sha256(blob), size: blob.length }, layers: [] }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociManifest,
+      config: { mediaType: MediaTypes.ociConfig, digest: sha256(blob), size: blob.length },
+      layers: [],
+    }),
+  );
   await putManifest(reg, repo, 'v1', manifest, MediaTypes.ociManifest);
 }
 
 function entry(img: BuiltImage, withPlatform: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { mediaType: img.manifestMediaType, digest: img.manifestDigest, size: img.manifestSize, ...(withPlatform ? { platform: img.platform } : {}), ...extra };
+  return {
+    mediaType: img.manifestMediaType,
+    digest: img.manifestDigest,
+    size: img.manifestSize,
+    ...(withPlatform ? { platform: img.platform } : {}),
+    ...extra,
+  };
 }
 
 describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, () => {
@@ -64,37 +77,83 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
     reg = await startRegistry({ extraConfig: { compatibility: { schema1: { enabled: true } } } });
     host = reg.host;
     // Label keys that JS and Go order differently: capitals, digits ("10" before "9"), non-ASCII, HTML characters.
-    const labels = { zeta: '1', alpha: '2', Mid: '3', 'b&c': '<x>', a_b: 'x', 'a.b': 'y', A: 'z', '9': 'nine', '10': 'ten', 'é': 'e' };
+    const labels = { zeta: '1', alpha: '2', Mid: '3', 'b&c': '<x>', a_b: 'x', 'a.b': 'y', A: 'z', '9': 'nine', '10': 'ten', é: 'e' };
     await pushImage(reg, 'lab/app', 'v1', await buildImage({ labels }));
     // Maps inside the config that --config prints: ExposedPorts and Volumes, keys out of order.
-    const ports = { architecture: 'amd64', os: 'linux', config: { ExposedPorts: { '8080/tcp': {}, '443/tcp': {}, '80/tcp': {} }, Volumes: { '/z': {}, '/a': {} }, Labels: { b: '1', a: '2' }, User: 'app' }, rootfs: { type: 'layers', diff_ids: [] } };
+    const ports = {
+      architecture: 'amd64',
+      os: 'linux',
+      config: { ExposedPorts: { '8080/tcp': {}, '443/tcp': {}, '80/tcp': {} }, Volumes: { '/z': {}, '/a': {} }, Labels: { b: '1', a: '2' }, User: 'app' },
+      rootfs: { type: 'layers', diff_ids: [] },
+    };
     await pushConfigOnly(reg, 'cfg/ports', ports);
     // Configs with nothing, no config section, an empty one, and null maps.
     await pushConfigOnly(reg, 'cfg/empty', {});
     await pushConfigOnly(reg, 'cfg/noconfig', { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
     await pushConfigOnly(reg, 'cfg/emptyconfig', { architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] } });
-    await pushConfigOnly(reg, 'cfg/nulls', { architecture: 'amd64', os: 'linux', config: { Labels: null, Env: null }, rootfs: { type: 'layers', diff_ids: [] } });
+    await pushConfigOnly(reg, 'cfg/nulls', {
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: null, Env: null },
+      rootfs: { type: 'layers', diff_ids: [] },
+    });
     // An OCI index with no entry for this machine but one without a platform.
     const s390x = await buildImage({ mediaType: 'oci', os: 'linux', architecture: 's390x' });
     unlabelled = await buildImage({ mediaType: 'oci', os: 'linux', architecture: 'ppc64le' });
     for (const img of [s390x, unlabelled]) await pushImage(reg, 'nop/idx', img.manifestDigest, img);
-    await putManifest(reg, 'nop/idx', 'v1', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [entry(s390x, true), entry(unlabelled, false)] })), MediaTypes.ociIndex);
+    await putManifest(
+      reg,
+      'nop/idx',
+      'v1',
+      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [entry(s390x, true), entry(unlabelled, false)] })),
+      MediaTypes.ociIndex,
+    );
     // A Docker list with only a Windows image (as Microsoft's images are), indented as docker writes them.
     windows = await buildImage({ os: 'windows', architecture: 'amd64' });
     await pushImage(reg, 'win/only', windows.manifestDigest, windows);
-    const winList = { schemaVersion: 2, mediaType: MediaTypes.dockerList, manifests: [{ ...entry(windows, false), platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' } }] };
+    const winList = {
+      schemaVersion: 2,
+      mediaType: MediaTypes.dockerList,
+      manifests: [{ ...entry(windows, false), platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' } }],
+    };
     await putManifest(reg, 'win/only', 'ltsc', Buffer.from(JSON.stringify(winList, null, 3)), MediaTypes.dockerList);
     // A referrers-style index of artifacts: no entry has a platform, and none is an image.
     const empty = Buffer.from('{}');
     await pushBlob(reg, 'art/idx', sha256(empty), empty);
-    const sig = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, artifactType: 'application/vnd.example.sig', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(empty), size: 2 }, layers: [{ mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(empty), size: 2 }] }));
+    const sig = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaTypes.ociManifest,
+        artifactType: 'application/vnd.example.sig',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(empty), size: 2 },
+        layers: [{ mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(empty), size: 2 }],
+      }),
+    );
     await putManifest(reg, 'art/idx', sha256(sig), sig, MediaTypes.ociManifest);
-    await putManifest(reg, 'art/idx', 'sigs', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [{ mediaType: MediaTypes.ociManifest, digest: sha256(sig), size: sig.length, artifactType: 'application/vnd.example.sig' }] })), MediaTypes.ociIndex);
+    await putManifest(
+      reg,
+      'art/idx',
+      'sigs',
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [{ mediaType: MediaTypes.ociManifest, digest: sha256(sig), size: sig.length, artifactType: 'application/vnd.example.sig' }],
+        }),
+      ),
+      MediaTypes.ociIndex,
+    );
     // A Docker list for amd64 and arm64, for the platform flags.
     const amd = await buildImage({ os: 'linux', architecture: 'amd64' });
     arm = await buildImage({ os: 'linux', architecture: 'arm64', labels: { arch: 'arm64' } });
     for (const img of [amd, arm]) await pushImage(reg, 'multi/app', img.manifestDigest, img);
-    await putManifest(reg, 'multi/app', 'm', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.dockerList, manifests: [entry(amd, true), entry(arm, true)] })), MediaTypes.dockerList);
+    await putManifest(
+      reg,
+      'multi/app',
+      'm',
+      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.dockerList, manifests: [entry(amd, true), entry(arm, true)] })),
+      MediaTypes.dockerList,
+    );
   });
   after(() => stopAll());
 
@@ -119,7 +178,10 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
     const empty = await runRegx(['inspect', '--config', '--tls-verify=false', `docker://${host}/cfg/empty:v1`]);
     assert.match(empty.stdout, /\n {4}"config": \{\},\n/);
     const ports = await runRegx(['inspect', '--config', '--tls-verify=false', `docker://${host}/cfg/ports:v1`]);
-    assert.ok(ports.stdout.indexOf('"443/tcp"') < ports.stdout.indexOf('"80/tcp"') && ports.stdout.indexOf('"80/tcp"') < ports.stdout.indexOf('"8080/tcp"'), ports.stdout);
+    assert.ok(
+      ports.stdout.indexOf('"443/tcp"') < ports.stdout.indexOf('"80/tcp"') && ports.stdout.indexOf('"80/tcp"') < ports.stdout.indexOf('"8080/tcp"'),
+      ports.stdout,
+    );
   });
 
   test('an OCI index with no entry for this machine resolves to its entry without a platform, as skopeo does', async () => {
@@ -150,7 +212,10 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
     assert.equal(ours.code, 1);
     assert.equal(ours.stdout, '');
     // The CLI's remedy names only flags inspect accepts (each is tried below and in the next test).
-    assert.match(ours.stderr, /no image for linux\/amd64 in this index \(it has: windows\/amd64\)\nhint: choose another with --override-os, --override-arch and --override-variant, or --platform OS\/ARCH\[\/VARIANT\]; --raw prints the index itself\n$/);
+    assert.match(
+      ours.stderr,
+      /no image for linux\/amd64 in this index \(it has: windows\/amd64\)\nhint: choose another with --override-os, --override-arch and --override-variant, or --platform OS\/ARCH\[\/VARIANT\]; --raw prints the index itself\n$/,
+    );
     const byPlatform = await runRegx(['inspect', '--config', '--raw', '--platform', 'windows/amd64', '--tls-verify=false', `docker://${host}/win/only:ltsc`]);
     assert.equal(byPlatform.code, 0, byPlatform.stderr);
     assert.deepEqual(byPlatform.stdout, windows.config.toString());
@@ -176,7 +241,15 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
 
   test('--override-* before copy copies only the image they pick, as skopeo copy does without --all', async () => {
     const dir = makeTempDir('regx-override-copy-');
-    const r = await runRegx(['--override-arch', 'arm64', 'copy', '--preserve-digests', '--src-tls-verify=false', `docker://${host}/multi/app:m`, `oci:${dir}:arm`]);
+    const r = await runRegx([
+      '--override-arch',
+      'arm64',
+      'copy',
+      '--preserve-digests',
+      '--src-tls-verify=false',
+      `docker://${host}/multi/app:m`,
+      `oci:${dir}:arm`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
     assert.deepEqual(
@@ -214,7 +287,7 @@ describe('inspect against skopeo 1.9.3, shape by shape', { skip: !haveTools }, (
     }
   });
 
-  test('inspect --format json: docker\'s one-line JSON (skopeo 1.9.3 has no json function); bad templates fail before any request', async () => {
+  test("inspect --format json: docker's one-line JSON (skopeo 1.9.3 has no json function); bad templates fail before any request", async () => {
     const r = await runRegx(['inspect', '--tls-verify=false', '--format', '{{json .Labels}}', `docker://${host}/lab/app:v1`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '{"10":"ten","9":"nine","A":"z","Mid":"3","a.b":"y","a_b":"x","alpha":"2","b&c":"<x>","zeta":"1","é":"e"}\n');
@@ -280,7 +353,15 @@ describe('--debug before the verb', { skip: !haveTools }, () => {
       const dir = makeTempDir('regx-debug-');
       const authFile = join(dir, 'auth.json');
       writeFileSync(authFile, JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('dbg:secret-pw').toString('base64') } } }));
-      const copy = await runRegx(['--debug', 'copy', '--authfile', authFile, '--src-tls-verify=false', `docker://${reg.host}/dbg/app:v1`, `oci:${join(dir, 'layout')}:v1`]);
+      const copy = await runRegx([
+        '--debug',
+        'copy',
+        '--authfile',
+        authFile,
+        '--src-tls-verify=false',
+        `docker://${reg.host}/dbg/app:v1`,
+        `oci:${join(dir, 'layout')}:v1`,
+      ]);
       assert.equal(copy.code, 0, copy.stderr);
       assert.match(copy.stderr, /^debug: using credentials for .* from .*auth\.json$/m);
       assert.doesNotMatch(copy.stderr, /secret-pw/);

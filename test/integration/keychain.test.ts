@@ -26,7 +26,18 @@ const SERVICE = 'regx';
 const PASSWORD = 'pa:ss w0rd-\u00e9-7f3a9c';
 
 function busHasSecrets(): boolean {
-  const r = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    'dbus-send',
+    [
+      '--session',
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      'string:org.freedesktop.secrets',
+    ],
+    { env, encoding: 'utf8' },
+  );
   return r.status === 0 && /boolean true/.test(r.stdout);
 }
 
@@ -114,7 +125,11 @@ test('store, read and delete a login in a real Secret Service', (t) => {
 
 test('an entry that regx did not write is reported, not misread', (t) => {
   if (!requireTools(t, TOOLS)) return;
-  const r = spawnSync('secret-tool', ['store', '--label=foreign', 'service', SERVICE, 'username', 'foreign.example', 'target', 'default'], { env, input: 'just-a-password', encoding: 'utf8' });
+  const r = spawnSync('secret-tool', ['store', '--label=foreign', 'service', SERVICE, 'username', 'foreign.example', 'target', 'default'], {
+    env,
+    input: 'just-a-password',
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   // keyring-rs finds entries by service + username (the account): a plain password there is not a login.
   const got = inChild(`return kc.get('foreign.example')`) as { error?: string; message?: string } | null;
@@ -126,7 +141,10 @@ test('regx login --keychain stores in the Secret Service, not in a file; regx lo
   if (!requireTools(t, [...TOOLS, 'docker-registry', 'openssl', 'htpasswd'])) return;
   const reg = await startRegistry({ tls: true, htpasswd: { username: 'kc-user', password: PASSWORD } });
   const cliEnv = { ...env, REGISTRY_AUTH_FILE: '', DOCKER_CONFIG: '', XDG_CONFIG_HOME: '' };
-  const login = await runRegx(['login', '--keychain', `--cert-dir=${reg.certDir}`, '-u', 'kc-user', '--password-stdin', reg.host], { env: cliEnv, stdin: PASSWORD });
+  const login = await runRegx(['login', '--keychain', `--cert-dir=${reg.certDir}`, '-u', 'kc-user', '--password-stdin', reg.host], {
+    env: cliEnv,
+    stdin: PASSWORD,
+  });
   assert.equal(login.code, 0, login.stderr);
   assert.equal(login.stdout, 'Login Succeeded!\n');
   assert.equal(existsSync(join(runtime, 'containers', 'auth.json')), false, 'no auth.json was written');

@@ -36,7 +36,7 @@ async function regx(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: s
   return r;
 }
 
-test('an image podman pulled into its store is pushed by regx copy (podman pushing it) to a registry: config and diff_ids are podman\'s, layers gzip-compressed, and the private service is gone after', async (t) => {
+test("an image podman pulled into its store is pushed by regx copy (podman pushing it) to a registry: config and diff_ids are podman's, layers gzip-compressed, and the private service is gone after", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry();
   const layout = makeTempDir('local-src');
@@ -47,8 +47,14 @@ test('an image podman pulled into its store is pushed by regx copy (podman pushi
   const pulled = await podmanInspect(store.flags, `${reg.host}/src/app:v1`);
 
   const env = isolatedEnv();
-  const r = await regx(['copy', '--dest-tls-verify=false', `containers-storage:${store.spec}${reg.host}/src/app:v1`, `docker://${reg.host}/pushed/app:v1`], env);
-  assert.match(r.stderr, /note: containers-storage keeps layers uncompressed; they were written gzip-compressed, so sha256:[0-9a-f]{64} is not the digest the engine lists/);
+  const r = await regx(
+    ['copy', '--dest-tls-verify=false', `containers-storage:${store.spec}${reg.host}/src/app:v1`, `docker://${reg.host}/pushed/app:v1`],
+    env,
+  );
+  assert.match(
+    r.stderr,
+    /note: containers-storage keeps layers uncompressed; they were written gzip-compressed, so sha256:[0-9a-f]{64} is not the digest the engine lists/,
+  );
   assert.match(r.stdout, /pushed by Podman Engine [\d.]+ from its store/);
   const m = await registryManifest(reg, 'pushed/app:v1');
   assert.equal(m.config.digest, `sha256:${pulled.Id}`, 'the config digest is the image ID podman reports');
@@ -80,19 +86,34 @@ test('a registry image copied by regx into containers-storage is listed by podma
   assert.ok(row, `podman images lists localhost/imported/oci:v2: ${JSON.stringify(listed)}`);
   assert.equal(`sha256:${row.Id}`, oci.configDigest);
   const got = await podmanInspect(store.flags, 'localhost/imported/oci:v2');
-  assert.deepEqual(got.RootFS.Layers, oci.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    got.RootFS.Layers,
+    oci.layers.map((l) => l.diffId),
+  );
   assert.equal(got.Digest, oci.manifestDigest, 'an OCI image keeps its manifest digest in the store');
-  const again = await regx(['copy', '--src-tls-verify=false', `docker://${reg.host}/reg/oci:o1`, `containers-storage:${store.spec}localhost/imported/oci:v2`], env);
+  const again = await regx(
+    ['copy', '--src-tls-verify=false', `docker://${reg.host}/reg/oci:o1`, `containers-storage:${store.spec}localhost/imported/oci:v2`],
+    env,
+  );
   assert.match(again.stdout, /nothing to copy/);
 
   // A Docker schema 2 image goes in as OCI (podman loads OCI archives): the config and diff_ids stay.
-  const d = await regx(['copy', '--src-tls-verify=false', `docker://${reg.host}/reg/docker:d1`, `containers-storage:${store.spec}localhost/imported/docker`], env);
+  const d = await regx(
+    ['copy', '--src-tls-verify=false', `docker://${reg.host}/reg/docker:d1`, `containers-storage:${store.spec}localhost/imported/docker`],
+    env,
+  );
   assert.match(d.stderr, /converted to OCI/);
   const gotDocker = await podmanInspect(store.flags, 'localhost/imported/docker:latest');
   assert.equal(`sha256:${gotDocker.Id}`, docker.configDigest);
-  assert.deepEqual(gotDocker.RootFS.Layers, docker.layers.map((l) => l.diffId));
+  assert.deepEqual(
+    gotDocker.RootFS.Layers,
+    docker.layers.map((l) => l.diffId),
+  );
   // regx reads it back out of the store (inspect goes through the same export).
-  const info = JSON.parse((await regx(['inspect', `containers-storage:${store.spec}localhost/imported/oci:v2`], env)).stdout) as { Layers: string[]; Architecture: string };
+  const info = JSON.parse((await regx(['inspect', `containers-storage:${store.spec}localhost/imported/oci:v2`], env)).stdout) as {
+    Layers: string[];
+    Architecture: string;
+  };
   assert.equal(info.Layers.length, 2);
   // Pushed back out, an image podman keeps as OCI stays OCI, with its config.
   await regx(['copy', '--dest-tls-verify=false', `containers-storage:${store.spec}localhost/imported/oci:v2`, `docker://${reg.host}/out/oci:v2`], env);
@@ -104,7 +125,7 @@ test('a registry image copied by regx into containers-storage is listed by podma
   assert.deepEqual(readdirSync(env.TMPDIR as string), []);
 });
 
-test('docker-daemon: talks to podman\'s Docker-compatible API: a registry image loaded, listed by podman, and pushed back with its config', async (t) => {
+test("docker-daemon: talks to podman's Docker-compatible API: a registry image loaded, listed by podman, and pushed back with its config", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry();
   const layout = makeTempDir('daemon-src');
@@ -121,12 +142,18 @@ test('docker-daemon: talks to podman\'s Docker-compatible API: a registry image 
     await regx(['copy', '--src-tls-verify=false', `docker://${reg.host}/src/app:v1`, 'docker-daemon:localhost/daemon/app:v3'], env);
     const got = await podmanInspect(store.flags, 'localhost/daemon/app:v3');
     assert.equal(`sha256:${got.Id}`, image.configDigest);
-    assert.deepEqual(got.RootFS.Layers, image.layers.map((l) => l.diffId));
+    assert.deepEqual(
+      got.RootFS.Layers,
+      image.layers.map((l) => l.diffId),
+    );
     const r = await regx(['copy', '--dest-tls-verify=false', 'docker-daemon:localhost/daemon/app:v3', `docker://${reg.host}/back/app:v3`], env);
     assert.match(r.stderr, /note: docker-daemon keeps layers uncompressed; they were written gzip-compressed/);
     const m = await registryManifest(reg, 'back/app:v3');
     assert.equal(m.config.digest, image.configDigest);
-    assert.deepEqual((await registryConfig(reg, 'back/app', m.config.digest)).rootfs.diff_ids, image.layers.map((l) => l.diffId));
+    assert.deepEqual(
+      (await registryConfig(reg, 'back/app', m.config.digest)).rootfs.diff_ids,
+      image.layers.map((l) => l.diffId),
+    );
     // The same image by ID, as docker-daemon:sha256:ID.
     const byId = JSON.parse((await regx(['inspect', `docker-daemon:${image.configDigest}`], env)).stdout) as { Layers: string[] };
     assert.equal(byId.Layers.length, 2);
@@ -138,7 +165,11 @@ test('docker-daemon: talks to podman\'s Docker-compatible API: a registry image 
 test('the private podman service: started with the store asked for, answering, and gone after close()', async (t) => {
   if (!requireTools(t, ['podman'])) return;
   const store = privateStore();
-  const engine = await connectLocalEngine({ kind: 'podman', storage: { driver: 'vfs', root: store.root, runroot: store.root.replace(/root$/, 'run') }, env: { ...process.env, ...isolatedEnv() } });
+  const engine = await connectLocalEngine({
+    kind: 'podman',
+    storage: { driver: 'vfs', root: store.root, runroot: store.root.replace(/root$/, 'run') },
+    env: { ...process.env, ...isolatedEnv() },
+  });
   assert.equal(engine.privateService, true);
   assert.match(engine.engine, /^Podman Engine 4\./);
   assert.equal((await engine.readStore())?.graphRoot, store.root);
@@ -154,7 +185,8 @@ test('no engine and no podman: a clear engine-unavailable error, from the API an
   const env = isolatedEnv({ PATH: makeTempDir('empty-path') });
   await assert.rejects(
     connectLocalEngine({ env }),
-    (err: unknown) => err instanceof RegxError && err.reason === 'engine-unavailable' && /no container engine answered/.test(err.message) && /podman\.socket/.test(err.message),
+    (err: unknown) =>
+      err instanceof RegxError && err.reason === 'engine-unavailable' && /no container engine answered/.test(err.message) && /podman\.socket/.test(err.message),
   );
   const r = await runRegx(['inspect', 'containers-storage:busybox'], { env, timeoutMs: 60_000 });
   assert.equal(r.code, 1);
@@ -187,7 +219,9 @@ async function endlessEngine(stall = false): Promise<{ socket: string; sent: () 
     if (req.url === '/_ping') {
       res.writeHead(200, { server: 'Docker/24.0.0', 'api-version': '1.43' }).end('OK');
     } else if (/^\/images\/[^/]+\/json$/.test(req.url ?? '')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Id: `sha256:${'a'.repeat(64)}`, RepoTags: ['app:1'], Size: 1000, Architecture: 'amd64', Os: 'linux', RootFS: { Layers: [] } }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ Id: `sha256:${'a'.repeat(64)}`, RepoTags: ['app:1'], Size: 1000, Architecture: 'amd64', Os: 'linux', RootFS: { Layers: [] } }));
     } else if (/^\/images\/[^/]+\/get$/.test(req.url ?? '')) {
       res.writeHead(200, { 'content-type': 'application/x-tar' });
       if (stall) {
@@ -248,7 +282,10 @@ test('an engine whose export runs past twice the image size it reported is stopp
     }
     // From the CLI: the reason in its words, exit 1, and no spool in its TMPDIR.
     const cliTmp = makeTempDir('regx-tmp');
-    const r = await runRegx(['copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env: { ...env, TMPDIR: cliTmp }, timeoutMs: 60_000 });
+    const r = await runRegx(['copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], {
+      env: { ...env, TMPDIR: cliTmp },
+      timeoutMs: 60_000,
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /export of docker-daemon:docker\.io\/library\/app:1 passed \d+ bytes, more than the image can hold/);
     assert.deepEqual(spools(cliTmp), []);
@@ -264,7 +301,10 @@ test('regx stopped with SIGTERM in the middle of an export removes its spool bef
   const tmp = makeTempDir('regx-tmp');
   try {
     const env = { ...process.env, ...isolatedEnv(), DOCKER_HOST: `unix://${engine.socket}`, TMPDIR: tmp };
-    const child = spawn(process.execPath, [regxBundle, 'copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [regxBundle, 'copy', 'docker-daemon:app:1', `oci:${join(makeTempDir('never'), 'layout')}`], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -51,14 +51,26 @@ async function assertSameImage(reg: TestRegistry, repository: string, tag: strin
   return m.raw;
 }
 
-test('over TLS with Basic auth, podman pushes the image itself with regx\'s credentials: config and diff_ids are the store\'s, the digest file names what the tag names', async (t) => {
+test("over TLS with Basic auth, podman pushes the image itself with regx's credentials: config and diff_ids are the store's, the digest file names what the tag names", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry({ tls: true, htpasswd: account });
   const { store, name, image } = await storedImage(2, 256 * 1024);
   // The test CA as the system's: Node's extra CAs for regx, Go's SSL_CERT_FILE for the podman service regx starts.
   const env = isolatedEnv({ NODE_EXTRA_CA_CERTS: reg.caFile, SSL_CERT_FILE: reg.caFile });
   const digestFile = join(makeTempDir('digestfile'), 'digest');
-  const r = await runRegx(['copy', '--debug', '--dest-creds', `${account.username}:${account.password}`, '--digestfile', digestFile, `containers-storage:${store.spec}${name}`, `docker://${reg.host}/pushed/app:v1`], { env, timeoutMs: 300_000 });
+  const r = await runRegx(
+    [
+      'copy',
+      '--debug',
+      '--dest-creds',
+      `${account.username}:${account.password}`,
+      '--digestfile',
+      digestFile,
+      `containers-storage:${store.spec}${name}`,
+      `docker://${reg.host}/pushed/app:v1`,
+    ],
+    { env, timeoutMs: 300_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.ok(r.stderr.includes(podmanRoute), r.stderr);
   assert.match(r.stdout, /pushed by Podman Engine 4\.\d+\.\d+ from its store, 3 blobs/);
@@ -70,12 +82,24 @@ test('over TLS with Basic auth, podman pushes the image itself with regx\'s cred
   assert.deepEqual(readdirSync(env.TMPDIR as string), [], 'no archive was spooled and no socket folder is left');
 });
 
-test('a wrong password, handed to podman, fails as a credentials failure with podman\'s words, and nothing is tagged', async (t) => {
+test("a wrong password, handed to podman, fails as a credentials failure with podman's words, and nothing is tagged", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry({ tls: true, htpasswd: account });
   const { store, name } = await storedImage(1, 64 * 1024);
   const env = isolatedEnv({ NODE_EXTRA_CA_CERTS: reg.caFile, SSL_CERT_FILE: reg.caFile });
-  const r = await runRegx(['copy', '--debug', '--exit-codes', 'detailed', '--dest-creds', `${account.username}:wrong`, `containers-storage:${store.spec}${name}`, `docker://${reg.host}/denied/app:v1`], { env, timeoutMs: 300_000 });
+  const r = await runRegx(
+    [
+      'copy',
+      '--debug',
+      '--exit-codes',
+      'detailed',
+      '--dest-creds',
+      `${account.username}:wrong`,
+      `containers-storage:${store.spec}${name}`,
+      `docker://${reg.host}/denied/app:v1`,
+    ],
+    { env, timeoutMs: 300_000 },
+  );
   assert.ok(r.stderr.includes(podmanRoute), r.stderr);
   assert.equal(r.code, 77, `exit 77 is a credentials failure: ${r.stderr}`);
   assert.match(r.stderr, /Podman Engine [\d.]+: pushing localhost\/team\/app:v1 to 127\.0\.0\.1:\d+\/denied\/app:v1: .*unauthorized/);
@@ -90,7 +114,19 @@ test('a CA file regx trusts for the registry (podman could not) takes the export
   const reg = await startRegistry({ tls: true, htpasswd: account });
   const { store, name, image } = await storedImage(2, 128 * 1024);
   const env = isolatedEnv();
-  const r = await runRegx(['copy', '--debug', '--dest-cert-dir', reg.certDir as string, '--dest-creds', `${account.username}:${account.password}`, `containers-storage:${store.spec}${name}`, `docker://${reg.host}/exported/app:v1`], { env, timeoutMs: 300_000 });
+  const r = await runRegx(
+    [
+      'copy',
+      '--debug',
+      '--dest-cert-dir',
+      reg.certDir as string,
+      '--dest-creds',
+      `${account.username}:${account.password}`,
+      `containers-storage:${store.spec}${name}`,
+      `docker://${reg.host}/exported/app:v1`,
+    ],
+    { env, timeoutMs: 300_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /debug: the image is exported from the store and pushed by regx: regx trusts a CA file or certificate folder/);
   assert.doesNotMatch(r.stdout, /pushed by Podman/);
@@ -100,11 +136,14 @@ test('a CA file regx trusts for the registry (podman could not) takes the export
   assert.deepEqual(readdirSync(env.TMPDIR as string), [], 'the spooled archive is removed');
 });
 
-test('an option podman\'s push cannot honour (a manifest format) takes the export route and is honoured', async (t) => {
+test("an option podman's push cannot honour (a manifest format) takes the export route and is honoured", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry();
   const { store, name, image } = await storedImage(1, 64 * 1024);
-  const r = await runRegx(['copy', '--debug', '--dest-tls-verify=false', '--format', 'v2s2', `containers-storage:${store.spec}${name}`, `docker://${reg.host}/v2s2/app:v1`], { env: isolatedEnv(), timeoutMs: 300_000 });
+  const r = await runRegx(
+    ['copy', '--debug', '--dest-tls-verify=false', '--format', 'v2s2', `containers-storage:${store.spec}${name}`, `docker://${reg.host}/v2s2/app:v1`],
+    { env: isolatedEnv(), timeoutMs: 300_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /debug: the image is exported from the store and pushed by regx: a manifest format was asked for/);
   const m = await registryManifest(reg, 'v2s2/app:v1');
@@ -114,13 +153,16 @@ test('an option podman\'s push cannot honour (a manifest format) takes the expor
 
 /** The status of HEAD on a tag, asking for every manifest type (Distribution hides an OCI manifest from a client that does not accept it). */
 async function tagStatus(reg: TestRegistry, repository: string, tag: string): Promise<number> {
-  const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json';
+  const accept =
+    'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json';
   return (await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept } })).status;
 }
 
 /** CPU ticks (user + system) a process has used so far. */
 function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 

@@ -32,15 +32,22 @@ function skopeoListTags(reg: TestRegistry, authFile: string): Promise<{ code: nu
   return run('skopeo', ['list-tags', `--authfile=${authFile}`, `--cert-dir=${reg.certDir}`, `docker://${reg.host}/nothing/here`], { timeoutMs: 60_000 });
 }
 
-test('a login skopeo wrote is read here, and ours is byte-identical to skopeo\'s', async (t) => {
+test("a login skopeo wrote is read here, and ours is byte-identical to skopeo's", async (t) => {
   if (!requireTools(t, TOOLS)) return;
   const reg = await basicTls();
   const dir = makeTempDir('login-interop');
   const theirs = join(dir, 'skopeo.json');
-  const login = await run('skopeo', ['login', `--authfile=${theirs}`, `--cert-dir=${reg.certDir}`, '-u', USER, '--password-stdin', reg.host], { stdin: PASSWORD, timeoutMs: 60_000 });
+  const login = await run('skopeo', ['login', `--authfile=${theirs}`, `--cert-dir=${reg.certDir}`, '-u', USER, '--password-stdin', reg.host], {
+    stdin: PASSWORD,
+    timeoutMs: 60_000,
+  });
   assert.equal(login.code, 0, login.stderr);
   assert.match(login.stdout, /Login Succeeded!/);
-  assert.deepEqual(await resolveCredentials(reg.host, 'any/repo', { authFile: theirs, env: {}, keychain: false }), { username: USER, password: PASSWORD, source: theirs });
+  assert.deepEqual(await resolveCredentials(reg.host, 'any/repo', { authFile: theirs, env: {}, keychain: false }), {
+    username: USER,
+    password: PASSWORD,
+    source: theirs,
+  });
 
   const ours = join(dir, 'ours.json');
   await setAuthEntry(ours, reg.host, USER, PASSWORD);
@@ -70,7 +77,11 @@ function sandboxEnv(): { env: NodeJS.ProcessEnv; runtime: string; home: string }
   const runtime = join(root, 'run');
   mkdirSync(home, { recursive: true });
   mkdirSync(runtime, { recursive: true, mode: 0o700 });
-  return { env: { HOME: home, XDG_RUNTIME_DIR: runtime, REGISTRY_AUTH_FILE: '', DOCKER_CONFIG: '', XDG_CONFIG_HOME: '', DBUS_SESSION_BUS_ADDRESS: '' }, runtime, home };
+  return {
+    env: { HOME: home, XDG_RUNTIME_DIR: runtime, REGISTRY_AUTH_FILE: '', DOCKER_CONFIG: '', XDG_CONFIG_HOME: '', DBUS_SESSION_BUS_ADDRESS: '' },
+    runtime,
+    home,
+  };
 }
 
 test('regx login over TLS: checks first, prints Login Succeeded!, writes the podman auth.json 0600', async (t) => {
@@ -153,7 +164,10 @@ test('token auth: the login is checked through the token server; a wrong passwor
   assert.equal(good.code, 0, good.stderr);
   assert.equal(good.stdout, 'Login Succeeded!\n');
   const asked = reg.tokenIssuer?.requests ?? [];
-  assert.ok(asked.some((q) => q.account === 'tok' && q.authenticated && q.status === 200), 'the token server saw the account and accepted it');
+  assert.ok(
+    asked.some((q) => q.account === 'tok' && q.authenticated && q.status === 200),
+    'the token server saw the account and accepted it',
+  );
 });
 
 test('token auth with an http realm behind an https registry is refused before credentials are sent', async (t) => {

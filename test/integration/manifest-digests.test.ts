@@ -61,17 +61,38 @@ async function double(route: (method: string, path: string, body: Buffer) => Ser
 const clientFor = (host: string): RegistryClient => new RegistryClient(host, { tlsVerify: false, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
 const hex = (algorithm: string, bytes: Buffer): string => `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 
-const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: { mediaType: MediaTypes.ociConfig, digest: sha256('c'), size: 1 }, layers: [] }));
-const other = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: { mediaType: MediaTypes.ociConfig, digest: sha256('evil'), size: 4 }, layers: [] }));
+const manifest = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaTypes.ociManifest,
+    config: { mediaType: MediaTypes.ociConfig, digest: sha256('c'), size: 1 },
+    layers: [],
+  }),
+);
+const other = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaTypes.ociManifest,
+    config: { mediaType: MediaTypes.ociConfig, digest: sha256('evil'), size: 4 },
+    layers: [],
+  }),
+);
 
 test('a manifest pinned by a sha512 or sha384 digest is accepted with its bytes only', async () => {
   for (const algorithm of ['sha512', 'sha384', 'sha256']) {
     const pinned = hex(algorithm, manifest);
     let serve = other;
-    const reg = await double((_method, path) => (path === `/v2/team/app/manifests/${pinned}` ? { status: 200, body: serve, headers: { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': pinned } } : undefined));
+    const reg = await double((_method, path) =>
+      path === `/v2/team/app/manifests/${pinned}`
+        ? { status: 200, body: serve, headers: { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': pinned } }
+        : undefined,
+    );
     const client = clientFor(reg.host);
     try {
-      await assert.rejects(client.getManifest('team/app', pinned), (err: unknown) => err instanceof DigestMismatchError && err.expected === pinned && err.actual === hex(algorithm, other));
+      await assert.rejects(
+        client.getManifest('team/app', pinned),
+        (err: unknown) => err instanceof DigestMismatchError && err.expected === pinned && err.actual === hex(algorithm, other),
+      );
       serve = manifest;
       const m = await client.getManifest('team/app', pinned);
       assert.equal(m.digest, pinned);
@@ -91,7 +112,11 @@ test('a malformed or unsupported digest is refused before any request names it',
       await assert.rejects(client.getBlobBytes('team/app', bad), InvalidDigestError);
       await assert.rejects(client.deleteManifest('team/app', bad), InvalidDigestError);
     }
-    assert.deepEqual(reg.seen.filter((s) => s.url !== '/v2/'), [], 'nothing but the ping reached the registry');
+    assert.deepEqual(
+      reg.seen.filter((s) => s.url !== '/v2/'),
+      [],
+      'nothing but the ping reached the registry',
+    );
   } finally {
     await client.close();
   }
@@ -113,7 +138,13 @@ test('a blob pinned by sha512 is accepted with its bytes only', async () => {
 });
 
 test('a Content-Type that contradicts the manifest body is refused as manifest-ambiguous', async () => {
-  const reg = await double((_method, path) => (path === '/v2/team/app/manifests/v1' ? { status: 200, body: manifest, headers: { 'content-type': MediaTypes.ociIndex } } : path === '/v2/team/app/manifests/v2' ? { status: 200, body: manifest, headers: { 'content-type': MediaTypes.dockerManifest } } : undefined));
+  const reg = await double((_method, path) =>
+    path === '/v2/team/app/manifests/v1'
+      ? { status: 200, body: manifest, headers: { 'content-type': MediaTypes.ociIndex } }
+      : path === '/v2/team/app/manifests/v2'
+        ? { status: 200, body: manifest, headers: { 'content-type': MediaTypes.dockerManifest } }
+        : undefined,
+  );
   const client = clientFor(reg.host);
   try {
     await assert.rejects(client.getManifest('team/app', 'v1'), (err: unknown) => err instanceof RegxError && err.reason === 'manifest-ambiguous');
@@ -128,7 +159,8 @@ test('a Docker-Content-Digest header is validated before use: a path in it never
   const victim = sha256(other);
   const hostile = `sha256:${'0'.repeat(64)}/../../../victim/manifests/${victim}`;
   const reg = await double((method, path) => {
-    if (path === '/v2/team/app/manifests/v1') return { status: 200, body: manifest, headers: { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': hostile } };
+    if (path === '/v2/team/app/manifests/v1')
+      return { status: 200, body: manifest, headers: { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': hostile } };
     if (path === '/v2/team/app/tags/list?n=1000') return { status: 200, body: Buffer.from('{"name":"team/app","tags":["v1"]}') };
     if (method === 'DELETE') return { status: 202 };
     return undefined;
@@ -151,7 +183,8 @@ test('delete resolves a tag by the manifest bytes, not by a header that names an
   const real = sha256(manifest);
   const liar = sha256(other);
   const reg = await double((method, path) => {
-    if (path === '/v2/team/app/manifests/v1') return { status: 200, body: manifest, headers: { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': liar } };
+    if (path === '/v2/team/app/manifests/v1')
+      return { status: 200, body: manifest, headers: { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': liar } };
     if (path.startsWith('/v2/team/app/tags/list')) return { status: 200, body: Buffer.from('{"name":"team/app","tags":["v1"]}') };
     if (method === 'DELETE') return { status: 202 };
     return undefined;
@@ -160,7 +193,10 @@ test('delete resolves a tag by the manifest bytes, not by a header that names an
   try {
     const result = await deleteImage(client, 'team/app', 'v1');
     assert.equal(result.digest, real);
-    assert.deepEqual(reg.seen.filter((s) => s.method === 'DELETE').map((s) => s.url), [`/v2/team/app/manifests/${real}`]);
+    assert.deepEqual(
+      reg.seen.filter((s) => s.method === 'DELETE').map((s) => s.url),
+      [`/v2/team/app/manifests/${real}`],
+    );
     // Deleting by digest: the manifest must be the one the digest names.
     await assert.rejects(deleteImage(client, 'team/app', hex('sha512', other)), (err: unknown) => err instanceof RegxError);
     assert.equal(reg.seen.filter((s) => s.method === 'DELETE').length, 1, 'no second DELETE');
@@ -173,7 +209,8 @@ test('a push the registry files under another digest: accepted when it stored ou
   const ours = sha256(manifest);
   let stored = manifest;
   const reg = await double((method, path): Served | undefined => {
-    if (method === 'PUT' && path === '/v2/team/app/manifests/v1') return { status: 201, headers: { 'docker-content-digest': sha256(Buffer.from('registry-specific')) } };
+    if (method === 'PUT' && path === '/v2/team/app/manifests/v1')
+      return { status: 201, headers: { 'docker-content-digest': sha256(Buffer.from('registry-specific')) } };
     if (method === 'GET' && path === '/v2/team/app/manifests/v1') return { status: 200, body: stored, headers: { 'content-type': MediaTypes.ociManifest } };
     return undefined;
   });
@@ -181,7 +218,10 @@ test('a push the registry files under another digest: accepted when it stored ou
   try {
     assert.equal(await client.putManifest('team/app', 'v1', manifest, MediaTypes.ociManifest), ours, 'the header was wrong, the stored bytes are ours');
     stored = other;
-    await assert.rejects(client.putManifest('team/app', 'v1', manifest, MediaTypes.ociManifest), (err: unknown) => err instanceof DigestMismatchError && /team\/app:v1 now names sha256:/.test(err.message));
+    await assert.rejects(
+      client.putManifest('team/app', 'v1', manifest, MediaTypes.ociManifest),
+      (err: unknown) => err instanceof DigestMismatchError && /team\/app:v1 now names sha256:/.test(err.message),
+    );
   } finally {
     await client.close();
   }
@@ -190,7 +230,11 @@ test('a push the registry files under another digest: accepted when it stored ou
 async function pushSchema1(reg: TestRegistry, repository: string, tag: string): Promise<Schema1Image> {
   const image = await buildSchema1Image({ name: repository, tag, layers: 3, labels: { 'org.example.kind': 'schema1' } });
   for (const [digest, data] of image.blobs) await pushBlob(reg, repository, digest, data);
-  const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: image.manifest, headers: { 'content-type': SCHEMA1_SIGNED } });
+  const res = await registryFetch(reg, `/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    body: image.manifest,
+    headers: { 'content-type': SCHEMA1_SIGNED },
+  });
   assert.equal(res.status, 201, await res.text());
   assert.equal(res.headers.get('docker-content-digest'), image.digest, 'Distribution names schema 1 by its payload too');
   return image;
@@ -237,10 +281,22 @@ test('schema 1 copy between registries keeps the payload digest and writes the t
   assert.equal((JSON.parse(theirs.stdout) as { Digest: string; Layers: string[] }).Digest, image.digest);
   assert.deepEqual((JSON.parse(theirs.stdout) as { Layers: string[] }).Layers, image.layers);
   // Again: the destination already names the digest, nothing is written.
-  const again = await runRegx(['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${a.host}/team/old:v1`, `docker://${b.host}/mirror/old:v1`]);
+  const again = await runRegx([
+    'copy',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `docker://${a.host}/team/old:v1`,
+    `docker://${b.host}/mirror/old:v1`,
+  ]);
   assert.equal(again.code, 0, again.stderr);
   // By digest too.
-  const byDigest = await runRegx(['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${a.host}/team/old@${image.digest}`, `docker://${b.host}/mirror/old:pinned`]);
+  const byDigest = await runRegx([
+    'copy',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `docker://${a.host}/team/old@${image.digest}`,
+    `docker://${b.host}/mirror/old:pinned`,
+  ]);
   assert.equal(byDigest.code, 0, byDigest.stderr);
 });
 
@@ -254,7 +310,10 @@ test('sha256 digests on real Distribution: a digest reference is verified, a wro
     assert.equal((await client.getManifest('team/app', image.manifestDigest)).digest, image.manifestDigest);
     await assert.rejects(client.getManifest('team/app', sha256('nothing')), (err: unknown) => err instanceof RegxError && err.reason === 'not-found');
     // Distribution does not serve a manifest by its sha512 digest: a clear not-found, not a wrong image.
-    await assert.rejects(client.getManifest('team/app', hex('sha512', image.manifest)), (err: unknown) => err instanceof RegxError && err.reason !== 'digest-mismatch');
+    await assert.rejects(
+      client.getManifest('team/app', hex('sha512', image.manifest)),
+      (err: unknown) => err instanceof RegxError && err.reason !== 'digest-mismatch',
+    );
   } finally {
     await client.close();
   }

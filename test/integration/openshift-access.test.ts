@@ -53,13 +53,16 @@ test('grant: a taken name gets -0, a repeated grant changes nothing, the grant t
   assert.deepEqual(double.state.roleBinding('shared', group.binding)?.subjects, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'qa' }]);
 
   const grants = await listRegistryGrants(dev, 'shared');
-  assert.deepEqual(grants.map((g) => [g.binding, g.role, g.subjects.map((s) => s.name)]), [
-    ['registry-viewer', 'registry-viewer', ['qa']],
-    ['system:image-puller', 'system:image-puller', ['alice']],
-    ['system:image-puller-0', 'system:image-puller', ['bob']],
-    ['system:image-puller-1', 'system:image-puller', ['carol']],
-    ['system:image-pusher', 'system:image-pusher', ['builder']],
-  ]);
+  assert.deepEqual(
+    grants.map((g) => [g.binding, g.role, g.subjects.map((s) => s.name)]),
+    [
+      ['registry-viewer', 'registry-viewer', ['qa']],
+      ['system:image-puller', 'system:image-puller', ['alice']],
+      ['system:image-puller-0', 'system:image-puller', ['bob']],
+      ['system:image-puller-1', 'system:image-puller', ['carol']],
+      ['system:image-pusher', 'system:image-pusher', ['builder']],
+    ],
+  );
   assert.ok(!grants.some((g) => g.role === 'admin'), 'only the registry roles');
 
   // A member of group qa may now list the project's image streams.
@@ -78,7 +81,10 @@ test('revoke: PUT the binding without the subject, DELETE it when none remain', 
   rb?.subjects?.push({ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'dave' });
   const first = await revokeRole(dev, 'myproject', 'system:image-puller', parseSubject('dave'));
   assert.deepEqual(first, { updated: ['system:image-puller'], deleted: [] });
-  assert.deepEqual(double.state.roleBinding('myproject', 'system:image-puller')?.subjects?.map((s) => s.name), ['alice']);
+  assert.deepEqual(
+    double.state.roleBinding('myproject', 'system:image-puller')?.subjects?.map((s) => s.name),
+    ['alice'],
+  );
   const second = await revokeRole(dev, 'myproject', 'system:image-puller', parseSubject('alice'));
   assert.deepEqual(second, { updated: [], deleted: ['system:image-puller'] });
   assert.equal(double.state.roleBinding('myproject', 'system:image-puller'), undefined);
@@ -91,7 +97,10 @@ test('a view-only user cannot grant: the 403 names the resource, verb and namesp
     assert.ok(e instanceof KubernetesError);
     assert.equal(e.status, 403);
     assert.equal(e.serverCode, 'Forbidden');
-    assert.equal(e.message, 'rolebindings.rbac.authorization.k8s.io is forbidden: User "viewer" cannot list resource "rolebindings" in API group "rbac.authorization.k8s.io" in the namespace "myproject"');
+    assert.equal(
+      e.message,
+      'rolebindings.rbac.authorization.k8s.io is forbidden: User "viewer" cannot list resource "rolebindings" in API group "rbac.authorization.k8s.io" in the namespace "myproject"',
+    );
     return true;
   });
 });
@@ -110,7 +119,9 @@ test('pull secret from a login decodes to the right auths entry; AlreadyExists o
   );
   await assert.rejects(
     createPullSecret(viewer, { namespace: 'myproject', name: 'nope', server: 'quay.io', username: 'x', password: 'y' }),
-    (e: unknown) => e instanceof KubernetesError && e.message === 'secrets is forbidden: User "viewer" cannot create resource "secrets" in API group "" in the namespace "myproject"',
+    (e: unknown) =>
+      e instanceof KubernetesError &&
+      e.message === 'secrets is forbidden: User "viewer" cannot create resource "secrets" in API group "" in the namespace "myproject"',
   );
 });
 
@@ -128,17 +139,33 @@ test('secrets link: pull adds to imagePullSecrets, mount (the default) to secret
   const pulled = await linkSecret(dev, { namespace: 'myproject', serviceAccount: 'default', secret: 'quay-pull', for: ['pull'] });
   assert.equal(pulled.changed, true);
   const sa = double.state.serviceAccount('myproject', 'default');
-  assert.deepEqual(sa?.imagePullSecrets?.map((s) => s.name), ['default-dockercfg-x7k2p', 'quay-pull']);
-  assert.deepEqual(sa?.secrets?.map((s) => s.name), ['default-dockercfg-x7k2p'], 'not mounted');
+  assert.deepEqual(
+    sa?.imagePullSecrets?.map((s) => s.name),
+    ['default-dockercfg-x7k2p', 'quay-pull'],
+  );
+  assert.deepEqual(
+    sa?.secrets?.map((s) => s.name),
+    ['default-dockercfg-x7k2p'],
+    'not mounted',
+  );
   assert.notEqual(sa?.metadata.resourceVersion, before?.metadata.resourceVersion);
   const twice = await linkSecret(dev, { namespace: 'myproject', serviceAccount: 'default', secret: 'quay-pull', for: ['pull'] });
   assert.equal(twice.changed, false);
 
   await linkSecret(dev, { namespace: 'myproject', serviceAccount: 'builder', secret: 'quay-pull' });
   const builder = double.state.serviceAccount('myproject', 'builder');
-  assert.deepEqual(builder?.secrets?.map((s) => s.name), ['builder-dockercfg-x7k2p', 'quay-pull']);
-  assert.deepEqual(builder?.imagePullSecrets?.map((s) => s.name), ['builder-dockercfg-x7k2p']);
-  await assert.rejects(linkSecret(dev, { namespace: 'myproject', serviceAccount: 'builder', secret: 'missing' }), (e: unknown) => e instanceof KubernetesError && e.message === 'secrets "missing" not found');
+  assert.deepEqual(
+    builder?.secrets?.map((s) => s.name),
+    ['builder-dockercfg-x7k2p', 'quay-pull'],
+  );
+  assert.deepEqual(
+    builder?.imagePullSecrets?.map((s) => s.name),
+    ['builder-dockercfg-x7k2p'],
+  );
+  await assert.rejects(
+    linkSecret(dev, { namespace: 'myproject', serviceAccount: 'builder', secret: 'missing' }),
+    (e: unknown) => e instanceof KubernetesError && e.message === 'secrets "missing" not found',
+  );
 });
 
 test('a stale service account PUT is a 409 Conflict', async (t) => {
@@ -147,7 +174,10 @@ test('a stale service account PUT is a 409 Conflict', async (t) => {
   await dev.put('/api/v1/namespaces/myproject/serviceaccounts/deployer', sa);
   await assert.rejects(dev.put('/api/v1/namespaces/myproject/serviceaccounts/deployer', sa), (e: unknown) => {
     assert.ok(e instanceof KubernetesError);
-    assert.equal(e.message, 'Operation cannot be fulfilled on serviceaccounts "deployer": the object has been modified; please apply your changes to the latest version and try again');
+    assert.equal(
+      e.message,
+      'Operation cannot be fulfilled on serviceaccounts "deployer": the object has been modified; please apply your changes to the latest version and try again',
+    );
     return true;
   });
 });
@@ -159,7 +189,11 @@ test('internal registry: a normal user is told a cluster administrator is needed
     assert.ok(e instanceof KubernetesError);
     assert.equal(e.status, 403);
     assert.match(e.message, /^Exposing the internal registry needs a cluster administrator/);
-    assert.ok(e.message.endsWith('The server said: configs.imageregistry.operator.openshift.io "cluster" is forbidden: User "developer" cannot patch resource "configs" in API group "imageregistry.operator.openshift.io" at the cluster scope'));
+    assert.ok(
+      e.message.endsWith(
+        'The server said: configs.imageregistry.operator.openshift.io "cluster" is forbidden: User "developer" cannot patch resource "configs" in API group "imageregistry.operator.openshift.io" at the cluster scope',
+      ),
+    );
     return true;
   });
   assert.equal(double.state.registryConfig.spec.defaultRoute, false);
@@ -181,7 +215,10 @@ test('route discovery uses the cluster image config when the user may read it', 
     const d = new OpenShiftClient({ server: open.url, caPem: open.caPem, token: open.tokenFor('developer') });
     await exposeInternalRegistry(a);
     assert.deepEqual(await discoverRegistryHost(d), { host: 'default-route-openshift-image-registry.apps.example.test', source: 'image-config' });
-    assert.ok(open.requests.some((q) => q.user === 'developer' && q.path.endsWith('/routes/default-route') && q.status === 403), 'the route was tried first');
+    assert.ok(
+      open.requests.some((q) => q.user === 'developer' && q.path.endsWith('/routes/default-route') && q.status === 403),
+      'the route was tried first',
+    );
     await Promise.all([a.close(), d.close()]);
   } finally {
     await open.stop();
@@ -207,10 +244,16 @@ test('the registry route can point at a real registry standing in for the intern
 test('an unknown token is 401 Unauthorized; no token is system:anonymous, forbidden', async (t) => {
   if (!requireTools(t, ['openssl'])) return;
   const bad = new OpenShiftClient({ server: double.url, caPem: double.caPem, token: 'sha256~forged' });
-  await assert.rejects(bad.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'), (e: unknown) => e instanceof KubernetesError && e.status === 401 && e.message === 'Unauthorized' && e.reason === 'auth-refused');
+  await assert.rejects(
+    bad.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'),
+    (e: unknown) => e instanceof KubernetesError && e.status === 401 && e.message === 'Unauthorized' && e.reason === 'auth-refused',
+  );
   await bad.close();
   const anon = new OpenShiftClient({ server: double.url, caPem: double.caPem });
-  await assert.rejects(anon.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'), (e: unknown) => e instanceof KubernetesError && e.status === 403 && /User "system:anonymous" cannot list/.test(e.message));
+  await assert.rejects(
+    anon.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreams'),
+    (e: unknown) => e instanceof KubernetesError && e.status === 403 && /User "system:anonymous" cannot list/.test(e.message),
+  );
   await anon.close();
 });
 

@@ -52,7 +52,11 @@ test('import a missing stream: refused without --confirm before anything is sent
     assert.equal(e.message, 'no image stream named "app" exists');
     return true;
   });
-  assert.deepEqual(double.requests.slice(sent).map((q) => q.method), ['GET'], 'only the GET of the stream');
+  assert.deepEqual(
+    double.requests.slice(sent).map((q) => q.method),
+    ['GET'],
+    'only the GET of the stream',
+  );
   assert.equal(double.state.imageStream('myproject', 'app'), undefined);
   const before = double.requests.length;
   await assert.rejects(importImage(dev, { namespace: 'myproject', stream: 'app', from: `${reg.host}/Team/App:v1`, confirm: true }), (e: unknown) => {
@@ -66,7 +70,14 @@ test('import a missing stream: refused without --confirm before anything is sent
 
 test('import with --confirm creates the stream and tag from the real registry digest', async (t) => {
   if (!requireTools(t, tools)) return;
-  const r = await importImage(dev, { namespace: 'myproject', stream: 'app', tag: 'v1', from: `${reg.host}/team/app:v1`, confirm: true, referencePolicy: 'local' });
+  const r = await importImage(dev, {
+    namespace: 'myproject',
+    stream: 'app',
+    tag: 'v1',
+    from: `${reg.host}/team/app:v1`,
+    confirm: true,
+    referencePolicy: 'local',
+  });
   assert.equal(r.ok, true);
   assert.equal(r.created, true);
   assert.deepEqual(r.images, [{ tag: 'v1', status: 'Success', image: v1.manifestDigest, dockerImageReference: `${reg.host}/team/app@${v1.manifestDigest}` }]);
@@ -77,8 +88,16 @@ test('import with --confirm creates the stream and tag from the real registry di
   assert.deepEqual(spec?.from, { kind: 'DockerImage', name: `${reg.host}/team/app:v1` });
   assert.equal(spec?.referencePolicy?.type, 'Local');
   const text = describeImageStream(is);
-  assert.match(text, new RegExp(`\\nv1\\n  tagged from ${reg.host}/team/app:v1\\n    prefer registry pullthrough when referencing this tag\\n\\n  \\* ${reg.host}/team/app@${v1.manifestDigest}\\n      Less than a second ago\\n$`));
-  assert.deepEqual((await listImageStreams(dev, 'myproject')).map((s) => s.metadata.name), ['app', 'bar', 'os-test-image']);
+  assert.match(
+    text,
+    new RegExp(
+      `\\nv1\\n  tagged from ${reg.host}/team/app:v1\\n    prefer registry pullthrough when referencing this tag\\n\\n  \\* ${reg.host}/team/app@${v1.manifestDigest}\\n      Less than a second ago\\n$`,
+    ),
+  );
+  assert.deepEqual(
+    (await listImageStreams(dev, 'myproject')).map((s) => s.metadata.name),
+    ['app', 'bar', 'os-test-image'],
+  );
 });
 
 test('import of a tag the registry does not have: 201 with the OpenShift failure, condition on the stream', async (t) => {
@@ -86,7 +105,16 @@ test('import of a tag the registry does not have: 201 with the OpenShift failure
   const from = `${reg.host}/team/app:nope`;
   const r = await importImage(dev, { namespace: 'myproject', stream: 'app', tag: 'nope', from });
   assert.equal(r.ok, false);
-  assert.deepEqual(r.images, [{ tag: 'nope', status: 'Failure', message: `dockerimage.image.openshift.io "${from}" not found`, reason: 'NotFound', image: undefined, dockerImageReference: undefined }]);
+  assert.deepEqual(r.images, [
+    {
+      tag: 'nope',
+      status: 'Failure',
+      message: `dockerimage.image.openshift.io "${from}" not found`,
+      reason: 'NotFound',
+      image: undefined,
+      dockerImageReference: undefined,
+    },
+  ]);
   const st = double.state.statusTag('myproject', 'app', 'nope');
   assert.equal(st?.items, null);
   assert.equal(st?.conditions?.[0]?.type, 'ImportSuccess');
@@ -94,7 +122,10 @@ test('import of a tag the registry does not have: 201 with the OpenShift failure
   const model = imageStreamModel(await getImageStream(dev, 'myproject', 'app'));
   const row = model.tags.find((x) => x.tag === 'nope');
   assert.equal(row?.failures[0]?.text, `! error: Import failed (NotFound): dockerimage.image.openshift.io "${from}" not found`);
-  assert.ok(double.state.imageStream('myproject', 'app')?.spec.tags?.some((x) => x.name === 'nope'), 'the spec tag is kept');
+  assert.ok(
+    double.state.imageStream('myproject', 'app')?.spec.tags?.some((x) => x.name === 'nope'),
+    'the spec tag is kept',
+  );
 });
 
 test('re-import with another source needs --confirm; with it, the tag moves to the new image', async (t) => {
@@ -107,10 +138,17 @@ test('re-import with another source needs --confirm; with it, the tag moves to t
   const r = await importImage(dev, { namespace: 'myproject', stream: 'app', tag: 'v1', from: `${reg.host}/team/app:v2`, confirm: true, scheduled: true });
   assert.equal(r.images[0]?.image, v2.manifestDigest);
   const items = double.state.statusTag('myproject', 'app', 'v1')?.items ?? [];
-  assert.deepEqual(items.map((i) => i.image), [v2.manifestDigest, v1.manifestDigest], 'newest first, the old one is history');
+  assert.deepEqual(
+    items.map((i) => i.image),
+    [v2.manifestDigest, v1.manifestDigest],
+    'newest first, the old one is history',
+  );
   const row = imageStreamModel(await getImageStream(dev, 'myproject', 'app')).tags.find((x) => x.tag === 'v1');
   assert.equal(row?.sourceLine, `updates automatically from registry ${reg.host}/team/app:v2`);
-  assert.deepEqual(row?.history.map((h) => h.current), [true, false]);
+  assert.deepEqual(
+    row?.history.map((h) => h.current),
+    [true, false],
+  );
 });
 
 test('only a scheduled tag follows the registry; a plain one stays on its image until imported again', async (t) => {
@@ -126,8 +164,14 @@ test('only a scheduled tag follows the registry; a plain one stays on its image 
   assert.equal(double.state.statusTag('myproject', 'moving', 'pinned')?.items?.[0]?.image, moving.manifestDigest);
   const row = imageStreamModel(await getImageStream(dev, 'myproject', 'moving')).tags.find((x) => x.tag === 'scheduled');
   assert.equal(row?.sourceLine, `updates automatically from registry ${reg.host}/team/moving:latest`);
-  assert.deepEqual(row?.history.map((h) => h.image), [next.manifestDigest, moving.manifestDigest]);
-  await assert.rejects(tagImage(dev, { namespace: 'myproject', source: 'moving:pinned', destination: 'moving:x', scheduled: true }), /only tags from an external image/);
+  assert.deepEqual(
+    row?.history.map((h) => h.image),
+    [next.manifestDigest, moving.manifestDigest],
+  );
+  await assert.rejects(
+    tagImage(dev, { namespace: 'myproject', source: 'moving:pinned', destination: 'moving:x', scheduled: true }),
+    /only tags from an external image/,
+  );
 });
 
 test('a stale resourceVersion answers 409 Conflict', async (t) => {
@@ -165,7 +209,13 @@ test('--all imports every tag of the repository', async (t) => {
   if (!requireTools(t, tools)) return;
   const r = await importImage(dev, { namespace: 'myproject', stream: 'everything', all: true, from: `${reg.host}/team/app`, confirm: true });
   assert.equal(r.ok, true);
-  assert.deepEqual(r.images.map((i) => [i.tag, i.image]), [['v1', v1.manifestDigest], ['v2', v2.manifestDigest]]);
+  assert.deepEqual(
+    r.images.map((i) => [i.tag, i.image]),
+    [
+      ['v1', v1.manifestDigest],
+      ['v2', v2.manifestDigest],
+    ],
+  );
   assert.equal(double.state.imageStream('myproject', 'everything')?.spec.dockerImageRepository, `${reg.host}/team/app`);
 });
 
@@ -181,12 +231,16 @@ test('a private registry: import fails as Unauthorized until a pull secret with 
   assert.equal(ok.images[0]?.image, v1.manifestDigest);
 });
 
-test('tag pins today\'s image; --alias follows the tag; delete removes it; a bad name is refused', async (t) => {
+test("tag pins today's image; --alias follows the tag; delete removes it; a bad name is refused", async (t) => {
   if (!requireTools(t, tools)) return;
   const pinned = await tagImage(dev, { namespace: 'myproject', source: 'app:v1', destination: 'app:stable' });
   assert.equal(pinned.message, `Tag app:stable set to app@${v2.manifestDigest}.`);
   assert.equal(pinned.created, true);
-  assert.deepEqual(double.state.imageStream('myproject', 'app')?.spec.tags?.find((x) => x.name === 'stable')?.from, { kind: 'ImageStreamImage', name: `app@${v2.manifestDigest}`, namespace: 'myproject' });
+  assert.deepEqual(double.state.imageStream('myproject', 'app')?.spec.tags?.find((x) => x.name === 'stable')?.from, {
+    kind: 'ImageStreamImage',
+    name: `app@${v2.manifestDigest}`,
+    namespace: 'myproject',
+  });
   assert.equal((await getImageStreamTag(dev, 'myproject', 'app:stable')).image?.metadata.name, v2.manifestDigest);
 
   const again = await tagImage(dev, { namespace: 'myproject', source: 'app:v1', destination: 'app:stable' });
@@ -209,30 +263,48 @@ test('tag pins today\'s image; --alias follows the tag; delete removes it; a bad
   assert.equal(double.state.statusTag('myproject', 'app', 'external')?.items?.[0]?.image, v1.manifestDigest);
 
   assert.equal(await deleteTag(dev, 'myproject', 'app:stable'), 'Deleted tag myproject/app:stable.');
-  assert.equal(double.state.imageStream('myproject', 'app')?.spec.tags?.some((x) => x.name === 'stable'), false);
+  assert.equal(
+    double.state.imageStream('myproject', 'app')?.spec.tags?.some((x) => x.name === 'stable'),
+    false,
+  );
   assert.equal(double.state.statusTag('myproject', 'app', 'stable'), undefined);
-  await assert.rejects(deleteTag(dev, 'myproject', 'app:stable'), (e: unknown) => e instanceof KubernetesError && e.status === 404 && e.message === 'imagestreamtags.image.openshift.io "app:stable" not found');
+  await assert.rejects(
+    deleteTag(dev, 'myproject', 'app:stable'),
+    (e: unknown) => e instanceof KubernetesError && e.status === 404 && e.message === 'imagestreamtags.image.openshift.io "app:stable" not found',
+  );
   await assert.rejects(tagImage(dev, { namespace: 'myproject', source: 'app:v1', destination: 'app:-bad' }), /invalid tag name "-bad"/);
-  await assert.rejects(dev.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreamtags/app'), (e: unknown) => e instanceof KubernetesError && e.status === 400);
+  await assert.rejects(
+    dev.get('/apis/image.openshift.io/v1/namespaces/myproject/imagestreamtags/app'),
+    (e: unknown) => e instanceof KubernetesError && e.status === 400,
+  );
 });
 
-test('a view-only user reads, and gets the server\'s 403 verbatim on every write', async (t) => {
+test("a view-only user reads, and gets the server's 403 verbatim on every write", async (t) => {
   if (!requireTools(t, tools)) return;
   assert.ok((await listImageStreams(viewer, 'myproject')).length > 0);
   await assert.rejects(importImage(viewer, { namespace: 'myproject', stream: 'app', tag: 'v9', from: `${reg.host}/team/app:v1` }), (e: unknown) => {
     assert.ok(e instanceof KubernetesError);
     assert.equal(e.status, 403);
-    assert.equal(e.message, 'imagestreamimports.image.openshift.io is forbidden: User "viewer" cannot create resource "imagestreamimports" in API group "image.openshift.io" in the namespace "myproject"');
+    assert.equal(
+      e.message,
+      'imagestreamimports.image.openshift.io is forbidden: User "viewer" cannot create resource "imagestreamimports" in API group "image.openshift.io" in the namespace "myproject"',
+    );
     return true;
   });
   await assert.rejects(tagImage(viewer, { namespace: 'myproject', source: 'app:v1', destination: 'app:mine' }), (e: unknown) => {
     assert.ok(e instanceof KubernetesError);
-    assert.equal(e.message, 'imagestreamtags.image.openshift.io "app:mine" is forbidden: User "viewer" cannot update resource "imagestreamtags" in API group "image.openshift.io" in the namespace "myproject"');
+    assert.equal(
+      e.message,
+      'imagestreamtags.image.openshift.io "app:mine" is forbidden: User "viewer" cannot update resource "imagestreamtags" in API group "image.openshift.io" in the namespace "myproject"',
+    );
     return true;
   });
   await assert.rejects(listImageStreams(viewer, 'shared'), (e: unknown) => {
     assert.ok(e instanceof KubernetesError);
-    assert.equal(e.message, 'imagestreams.image.openshift.io is forbidden: User "viewer" cannot list resource "imagestreams" in API group "image.openshift.io" in the namespace "shared"');
+    assert.equal(
+      e.message,
+      'imagestreams.image.openshift.io is forbidden: User "viewer" cannot list resource "imagestreams" in API group "image.openshift.io" in the namespace "shared"',
+    );
     return true;
   });
 });
@@ -241,6 +313,9 @@ test('the seeded openshift/nodejs stream describes exactly as the captured fixtu
   if (!requireTools(t, tools)) return;
   const is = await getImageStream(viewer, 'openshift', 'nodejs');
   const m = imageStreamModel(is);
-  assert.deepEqual(m.tags.map((x) => x.heading), ['10-SCL (latest)']);
+  assert.deepEqual(
+    m.tags.map((x) => x.heading),
+    ['10-SCL (latest)'],
+  );
   assert.equal(m.tags[0]?.history[0]?.current, true);
 });

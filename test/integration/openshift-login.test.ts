@@ -46,13 +46,23 @@ test('token login: whoami, project choice and kubeconfig entries named as oc nam
   const raw = parse(readFileSync(kc.file, 'utf8'));
   assert.equal(raw['current-context'], `myproject/${nick}/developer`);
   assert.deepEqual(raw.users, [{ name: `developer/${nick}`, user: { token } }]);
-  assert.deepEqual(raw.clusters, [{ name: nick, cluster: { 'certificate-authority-data': Buffer.from(double.caPem as string).toString('base64'), server: double.url } }]);
+  assert.deepEqual(raw.clusters, [
+    { name: nick, cluster: { 'certificate-authority-data': Buffer.from(double.caPem as string).toString('base64'), server: double.url } },
+  ]);
   assert.deepEqual(raw.contexts, [{ name: `myproject/${nick}/developer`, context: { cluster: nick, namespace: 'myproject', user: `developer/${nick}` } }]);
 
   // The kubeconfig now drives a client on its own: CA verified, token sent, whoami answers.
   const config = loadKubeconfig({ env: kc.env });
   assert.deepEqual(listClusterContexts(config), [
-    { contextName: `myproject/${nick}/developer`, clusterName: nick, server: double.url, user: 'developer', namespace: 'myproject', current: true, label: `developer @ ${double.host}` },
+    {
+      contextName: `myproject/${nick}/developer`,
+      clusterName: nick,
+      server: double.url,
+      user: 'developer',
+      namespace: 'myproject',
+      current: true,
+      label: `developer @ ${double.host}`,
+    },
   ]);
   const client = OpenShiftClient.fromKubeconfig(config);
   assert.equal(await isOpenShift(client), true);
@@ -89,7 +99,10 @@ test('an untrusted CA is a typed TLS error offering the CA; trusting it saves ce
   });
   assert.equal(offered?.caPem?.replace(/\s+/g, ''), (double.caPem as string).replace(/\s+/g, ''), 'the CA the server presented, as PEM');
   assert.match(offered?.fingerprint256 ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-  assert.match(offered?.message ?? '', /unknown authority \(SELF_SIGNED_CERT_IN_CHAIN\); it presented .* with SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  assert.match(
+    offered?.message ?? '',
+    /unknown authority \(SELF_SIGNED_CERT_IN_CHAIN\); it presented .* with SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/,
+  );
   assert.equal(offered?.reason, 'tls-untrusted');
   // The user chose "trust this CA".
   const r = await login({ server: double.url, token, caPem: offered?.caPem, kubeconfig: kc });
@@ -149,10 +162,10 @@ test('whoami falls back to users/~ where selfsubjectreviews does not exist', asy
   try {
     const client = new OpenShiftClient({ server: old.url, caPem: old.caPem, token: old.tokenFor('viewer') });
     assert.equal(await whoami(client), 'viewer');
-    assert.deepEqual(old.requests.map((q) => `${q.method} ${q.path} ${q.status}`), [
-      'POST /apis/authentication.k8s.io/v1/selfsubjectreviews 404',
-      'GET /apis/user.openshift.io/v1/users/~ 200',
-    ]);
+    assert.deepEqual(
+      old.requests.map((q) => `${q.method} ${q.path} ${q.status}`),
+      ['POST /apis/authentication.k8s.io/v1/selfsubjectreviews 404', 'GET /apis/user.openshift.io/v1/users/~ 200'],
+    );
     await client.close();
   } finally {
     await old.stop();
@@ -163,7 +176,10 @@ test('projects: filtered by the project API; namespaces when the project API is 
   if (!requireTools(t, ['openssl'])) return;
   const viewer = new OpenShiftClient({ server: double.url, caPem: double.caPem, token: double.tokenFor('viewer') });
   const mine = await listProjects(viewer);
-  assert.deepEqual(mine.map((p) => [p.name, p.displayName, p.phase, p.source]), [['myproject', 'My Project', 'Active', 'projects']]);
+  assert.deepEqual(
+    mine.map((p) => [p.name, p.displayName, p.phase, p.source]),
+    [['myproject', 'My Project', 'Active', 'projects']],
+  );
   await viewer.close();
 
   const kube = await startOpenShiftDouble({ projectApi: false });
@@ -171,7 +187,10 @@ test('projects: filtered by the project API; namespaces when the project API is 
     const admin = new OpenShiftClient({ server: kube.url, caPem: kube.caPem, token: kube.tokenFor('kubeadmin') });
     const all = await listProjects(admin);
     assert.ok(all.every((p) => p.source === 'namespaces'));
-    assert.deepEqual(all.map((p) => p.name), ['default', 'myproject', 'openshift', 'openshift-image-registry', 'shared']);
+    assert.deepEqual(
+      all.map((p) => p.name),
+      ['default', 'myproject', 'openshift', 'openshift-image-registry', 'shared'],
+    );
     await admin.close();
     const dev = new OpenShiftClient({ server: kube.url, caPem: kube.caPem, token: kube.tokenFor('developer') });
     await assert.rejects(listProjects(dev), (e: unknown) => {
@@ -212,7 +231,13 @@ test('an OAuth server with its own CA: offered for trust, then trusted alongside
     });
     assert.equal(offered?.host, new URL(split.oauthUrl).host, 'the error names the OAuth server');
     assert.equal(offered?.caPem?.replace(/\s+/g, ''), split.oauthCaPem?.replace(/\s+/g, ''));
-    const r = await login({ server: split.url, username: 'developer', password: 'developer', caPem: mergeCaBundles(split.caPem, offered?.caPem), kubeconfig: kc });
+    const r = await login({
+      server: split.url,
+      username: 'developer',
+      password: 'developer',
+      caPem: mergeCaBundles(split.caPem, offered?.caPem),
+      kubeconfig: kc,
+    });
     assert.equal(r.username, 'developer');
     const saved = resolveContext(loadKubeconfig({ paths: [kc.file] })).caPem ?? '';
     assert.equal(saved.match(/BEGIN CERTIFICATE/g)?.length, 2, 'both CAs saved in one bundle');
@@ -231,7 +256,11 @@ test('logout revokes the token on the server and drops it from the kubeconfig, k
   const out = await logout({ config: loadKubeconfig({ paths: [kc.file] }) });
   assert.deepEqual(out, { message: `Logged "viewer" out on "${double.url}"`, revoked: true, file: kc.file });
   assert.equal(double.state.tokens.has(token), false, 'revoked on the server');
-  assert.ok(double.requests.some((q) => q.method === 'DELETE' && q.path === `/apis/oauth.openshift.io/v1/oauthaccesstokens/${oauthTokenObjectName(token)}` && q.status === 200));
+  assert.ok(
+    double.requests.some(
+      (q) => q.method === 'DELETE' && q.path === `/apis/oauth.openshift.io/v1/oauthaccesstokens/${oauthTokenObjectName(token)}` && q.status === 200,
+    ),
+  );
   const after = loadKubeconfig({ paths: [kc.file] });
   assert.equal(resolveContext(after).token, undefined);
   assert.equal(after.currentContext, r.contextName, 'the context stays, as with oc logout');

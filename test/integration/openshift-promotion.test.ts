@@ -11,7 +11,18 @@ import { getImageStream } from '../../src/core/openshift/imagestreams';
 import { importImage } from '../../src/core/openshift/import';
 import { discoverRegistryHost, exposeInternalRegistry, internalRegistryCredentials } from '../../src/core/openshift/internal-registry';
 import { createPullSecret } from '../../src/core/openshift/secrets';
-import { buildImage, closeRegistryAgents, pushImage, registryFetch, removeAllTempDirs, requireTools, run, skopeoFlags, startRegistry, stopAll } from '../harness';
+import {
+  buildImage,
+  closeRegistryAgents,
+  pushImage,
+  registryFetch,
+  removeAllTempDirs,
+  requireTools,
+  run,
+  skopeoFlags,
+  startRegistry,
+  stopAll,
+} from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
@@ -71,7 +82,10 @@ test('promote: expose the registry, log in with the cluster token, copy, import,
     assert.equal(r.images[0]?.image, image.manifestDigest);
     const is = await getImageStream(dev, 'myproject', 'app');
     assert.equal(is.status?.publicDockerImageRepository, `${internal.host}/myproject/app`);
-    assert.match(describeImageStream(is), new RegExp(`Image Repository:\\t${internal.host}/myproject/app\\n[\\s\\S]*  \\* ${internal.host}/myproject/app@${image.manifestDigest}\\n`));
+    assert.match(
+      describeImageStream(is),
+      new RegExp(`Image Repository:\\t${internal.host}/myproject/app\\n[\\s\\S]*  \\* ${internal.host}/myproject/app@${image.manifestDigest}\\n`),
+    );
   } finally {
     await Promise.all([admin.close(), dev.close()]);
   }

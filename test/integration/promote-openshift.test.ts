@@ -52,22 +52,37 @@ function own<T extends { close(): Promise<void> }>(c: T): T {
 }
 
 function promoteInto(prefix: string): SyncTarget[] {
-  return [{ spec: { ref: parseNormalizedReference(`${team.host}/team/app`), select: { kind: 'all' } }, destinations: [{ map: (src) => syncDestination(src, prefix, false), host: internal.host }] }];
+  return [
+    {
+      spec: { ref: parseNormalizedReference(`${team.host}/team/app`), select: { kind: 'all' } },
+      destinations: [{ map: (src) => syncDestination(src, prefix, false), host: internal.host }],
+    },
+  ];
 }
 
 test('a cluster project as destination: found through the API, pushed with the cluster token, re-run skips', async (t) => {
   if (!requireTools(t, tools)) return;
   const admin = own(new OpenShiftClient({ server: double.url, caPem: double.caPem, token: double.tokenFor('kubeadmin') }));
   const dev = own(new OpenShiftClient({ server: double.url, caPem: double.caPem, token }));
-  await assert.rejects(projectRegistryDestination(dev, 'myproject'), (e: Error & { reason?: string }) => e.reason === 'not-found' && /has no route: a cluster administrator can expose it/.test(e.message), 'not exposed yet: said so, nothing guessed');
+  await assert.rejects(
+    projectRegistryDestination(dev, 'myproject'),
+    (e: Error & { reason?: string }) => e.reason === 'not-found' && /has no route: a cluster administrator can expose it/.test(e.message),
+    'not exposed yet: said so, nothing guessed',
+  );
   await exposeInternalRegistry(admin);
 
   const found = await projectRegistryDestination(dev, 'myproject');
   assert.deepEqual(found, { host: internal.host, prefix: `${internal.host}/myproject`, username: 'developer', password: token });
 
   const source = own(new RegistryClient(team.host, { caFile: team.caFile }));
-  const pushing = own(new RegistryClient(found.host, { caFile: internal.caFile, credentials: { username: found.username, password: found.password, source: 'the cluster token' } }));
-  const sync = (destination: RegistryClient) => runSync(promoteInto(found.prefix), { clients: { source: () => source, destination: () => destination }, all: true, keepGoing: true });
+  const pushing = own(
+    new RegistryClient(found.host, {
+      caFile: internal.caFile,
+      credentials: { username: found.username, password: found.password, source: 'the cluster token' },
+    }),
+  );
+  const sync = (destination: RegistryClient) =>
+    runSync(promoteInto(found.prefix), { clients: { source: () => source, destination: () => destination }, all: true, keepGoing: true });
 
   const first = await sync(pushing);
   assert.deepEqual(first.failures, []);
@@ -80,7 +95,12 @@ test('a cluster project as destination: found through the API, pushed with the c
 
   // A token the registry does not take (an expired login): every image fails with an auth reason, none is written.
   await pushImage(team, 'team/app', 'v3', await buildImage({ labels: { v: '3' } }));
-  const stale = own(new RegistryClient(found.host, { caFile: internal.caFile, credentials: { username: 'developer', password: 'sha256~expired', source: 'the cluster token' } }));
+  const stale = own(
+    new RegistryClient(found.host, {
+      caFile: internal.caFile,
+      credentials: { username: 'developer', password: 'sha256~expired', source: 'the cluster token' },
+    }),
+  );
   const refused = await sync(stale);
   assert.equal(refused.copied, 0);
   assert.ok(refused.failures.length >= 1, 'the new tag failed');

@@ -78,8 +78,10 @@ const layoutHas = (dir: string, digest: string): boolean => existsSync(join(dir,
 /** Every manifest and blob of the shape is in the registry repository under its own digest; foreign layers are not. */
 async function assertRegistryHoldsShape(reg: TestRegistry, repository: string, shape: Shape): Promise<void> {
   for (const m of shape.children) assert.equal(await registryDigest(reg, repository, m.digest), m.digest, `${repository} has child ${m.digest}`);
-  for (const digest of shape.blobs.keys()) assert.equal((await registryFetch(reg, `/v2/${repository}/blobs/${digest}`, { method: 'HEAD' })).status, 200, `${repository} has blob ${digest}`);
-  for (const digest of shape.foreign) assert.equal((await registryFetch(reg, `/v2/${repository}/blobs/${digest}`, { method: 'HEAD' })).status, 404, `foreign layer ${digest} stays foreign`);
+  for (const digest of shape.blobs.keys())
+    assert.equal((await registryFetch(reg, `/v2/${repository}/blobs/${digest}`, { method: 'HEAD' })).status, 200, `${repository} has blob ${digest}`);
+  for (const digest of shape.foreign)
+    assert.equal((await registryFetch(reg, `/v2/${repository}/blobs/${digest}`, { method: 'HEAD' })).status, 404, `foreign layer ${digest} stays foreign`);
 }
 
 /** (a) registry -> registry: the destination serves the same bytes under the same digest, children included. */
@@ -95,7 +97,15 @@ async function assertRegistryRoundTrip(src: TestRegistry, dst: TestRegistry, fro
  * (b) registry -> oci:DIR:TAG -> registry, digest kept all the way (`extra`: --preserve-digests for Docker
  * shapes, which regx would otherwise convert to OCI). Returns the layout folder.
  */
-async function assertLayoutRoundTrip(src: TestRegistry, dst: TestRegistry, from: string, tag: string, back: string, shape: Shape, extra: string[] = []): Promise<string> {
+async function assertLayoutRoundTrip(
+  src: TestRegistry,
+  dst: TestRegistry,
+  from: string,
+  tag: string,
+  back: string,
+  shape: Shape,
+  extra: string[] = [],
+): Promise<string> {
   const dir = join(makeTempDir('shape'), 'layout');
   await regx(['copy', ...insecure, ...extra, `docker://${src.host}/${from}`, `oci:${dir}:${tag}`]);
   const entry = layoutEntry(dir, tag);
@@ -197,7 +207,8 @@ async function assertConvertedLayoutPushes(dir: string, tag: string, reg: TestRe
  * (README), so only those differ.
  */
 function manifestsWithoutConfigDigests(dir: string, tag: string): unknown[] {
-  const read = (digest: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'blobs', 'sha256', hex(digest)), 'utf8')) as Record<string, unknown>;
+  const read = (digest: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(dir, 'blobs', 'sha256', hex(digest)), 'utf8')) as Record<string, unknown>;
   const top = read(layoutEntry(dir, tag).digest);
   const children = ((top.manifests ?? []) as { digest: string }[]).map((d) => read(d.digest));
   return [top, ...children].map((m) => ({
@@ -259,7 +270,9 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     await assertConfigMatchesSkopeo(src, 'win/nano:1809');
     const converted = join(makeTempDir('shape-oci'), 'layout');
     await regx(['copy', ...insecure, `docker://${src.host}/win/nano:1809`, `oci:${converted}:1809`]);
-    const manifest = JSON.parse(readFileSync(join(converted, 'blobs', 'sha256', hex(layoutEntry(converted, '1809').digest)), 'utf8')) as { layers: { mediaType: string; urls?: string[] }[] };
+    const manifest = JSON.parse(readFileSync(join(converted, 'blobs', 'sha256', hex(layoutEntry(converted, '1809').digest)), 'utf8')) as {
+      layers: { mediaType: string; urls?: string[] }[];
+    };
     assert.equal(manifest.layers[0]?.mediaType, 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip');
     assert.equal(manifest.layers[0]?.urls?.length, 1, 'the urls are kept');
     assert.ok(!layoutHas(converted, shape.foreign[0] as string));
@@ -361,7 +374,8 @@ describe('real-world shapes round-trip with their digests', { skip: !haveTools }
     const shape = await hugeIndex(1500, 1500);
     await pushShape(src, 'huge/distinct', 'v1', shape);
     // A small heap: the copy holds each child manifest once (about 0.5 MB here), never the whole index many times over.
-    const bounded = (args: string[]): Promise<RunResult> => run(process.execPath, ['--max-old-space-size=64', regxBundle, ...args], { cwd: repoRoot, timeoutMs: 600_000 });
+    const bounded = (args: string[]): Promise<RunResult> =>
+      run(process.execPath, ['--max-old-space-size=64', regxBundle, ...args], { cwd: repoRoot, timeoutMs: 600_000 });
     const r = await bounded(['copy', ...insecure, `docker://${src.host}/huge/distinct:v1`, `docker://${dst.host}/mirror/distinct:v1`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await registryDigest(dst, 'mirror/distinct', 'v1'), shape.top.digest);

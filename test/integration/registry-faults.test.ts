@@ -54,7 +54,12 @@ describe('reads retry through faults', { skip: !haveTools }, () => {
 
   test('a registry that keeps failing ends in a clear error after the retries', async () => {
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: /\/manifests\/t$/, action: { kind: 'status', status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}' }, times: Infinity });
+    proxy.addRule({
+      method: 'GET',
+      path: /\/manifests\/t$/,
+      action: { kind: 'status', status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk on fire"}]}' },
+      times: Infinity,
+    });
     const seen = proxy.count('GET', /\/manifests\/t$/);
     const r = await runRegx(['inspect', '--tls-verify=false', `docker://${proxy.host}/flaky/app:t`]);
     assert.equal(r.code, 1);
@@ -125,7 +130,14 @@ describe('token scope re-ask', { skip: !haveTools }, () => {
     const layout = makeTempDir('regx-scope-many-');
     await writeImageLayout(layout, { tag: 'many', layers: 6, layerSize: 4096 });
     const seen = reg.tokenIssuer?.requests.length ?? 0;
-    const r = await runRegx(['copy', '--jobs=6', '--dest-tls-verify=false', '--dest-creds=carol:scope-pw', `oci:${layout}:many`, `docker://${reg.host}/scoped/many:many`]);
+    const r = await runRegx([
+      'copy',
+      '--jobs=6',
+      '--dest-tls-verify=false',
+      '--dest-creds=carol:scope-pw',
+      `oci:${layout}:many`,
+      `docker://${reg.host}/scoped/many:many`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const asked = (reg.tokenIssuer?.requests.slice(seen) ?? []).filter((q) => q.scopes.includes('repository:scoped/many:pull,push'));
     assert.equal(asked.length, 1, `one token for six parallel blobs, not ${asked.length}`);

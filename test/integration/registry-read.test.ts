@@ -31,7 +31,8 @@ async function assertInspectMatchesSkopeo(reg: TestRegistry, ref: string, extra:
   const ours = await regxJson(['inspect', ...skopeoFlags(reg, ''), ...extra, `docker://${reg.host}/${ref}`]);
   const theirs = await skopeoJson(['inspect', ...skopeoFlags(reg, ''), ...extra, `docker://${reg.host}/${ref}`]);
   for (const [field, value] of Object.entries(theirs)) assert.deepEqual(ours[field], value, `field ${field} differs from skopeo`);
-  for (const field of ['Name', 'Digest', 'RepoTags', 'Created', 'DockerVersion', 'Labels', 'Architecture', 'Os', 'Layers', 'LayersData', 'Env']) assert.ok(field in ours, `regx prints ${field}`);
+  for (const field of ['Name', 'Digest', 'RepoTags', 'Created', 'DockerVersion', 'Labels', 'Architecture', 'Os', 'Layers', 'LayersData', 'Env'])
+    assert.ok(field in ours, `regx prints ${field}`);
   return ours;
 }
 
@@ -45,7 +46,10 @@ describe('read side on a plain HTTP registry', { skip: !haveTools }, () => {
     await pushWithSkopeo(layout, 'v1', reg, 'team/app:v1.1');
     await writeImageLayout(join(layout, 'oci'), { tag: 'o1', mediaType: 'oci', layers: 2 });
     await pushWithSkopeo(join(layout, 'oci'), 'o1', reg, 'team/oci:o1');
-    await writeMultiPlatformLayout(join(layout, 'multi'), 'm', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }]);
+    await writeMultiPlatformLayout(join(layout, 'multi'), 'm', [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
     await pushWithSkopeo(join(layout, 'multi'), 'm', reg, 'team/multi:m');
   });
   after(() => stopAll());
@@ -249,7 +253,10 @@ describe('Bearer token auth', { skip: !haveTools }, () => {
     assert.equal(ours.Digest, theirs.Digest);
     assert.deepEqual(ours.Layers, theirs.Layers);
     const ourRequests = reg.tokenIssuer?.requests.slice(seen) ?? [];
-    assert.ok(ourRequests.some((q) => q.scopes.includes('repository:tok/app:pull') && q.account === 'bob'), 'a token was asked for repository:tok/app:pull as bob');
+    assert.ok(
+      ourRequests.some((q) => q.scopes.includes('repository:tok/app:pull') && q.account === 'bob'),
+      'a token was asked for repository:tok/app:pull as bob',
+    );
   });
 
   test('a wrong password is refused with a clear error that does not echo it', async () => {

@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { RegxError } from '../../src/core/errors';
 import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from '../../src/core/sigstore/attachment-layout';
 import { decryptPrivateKey } from '../../src/core/sigstore/key-file';
-import { buildSigstorePayload } from '../../src/core/sigstore/payload';
+import { buildPayload, SIGSTORE_SIGNATURE_TYPE } from '../../src/core/signing/payload';
 import { SigstoreKeySigner, sigstoreSignatureLayer } from '../../src/core/sigstore/signer';
 import { loadPublicKeys, verifySigstoreLayer } from '../../src/core/sigstore/verify';
 import { makeTempDir, regxBundle, removeAllTempDirs, runRegx } from '../harness';
@@ -27,7 +27,9 @@ function passphraseFile(dir: string, text: string): string {
 }
 
 async function generate(dir: string, prefix: string, passphrase: string): Promise<{ priv: string; pub: string; stdout: string }> {
-  const r = await runRegx(['generate-sigstore-key', '--output-prefix', join(dir, prefix), '--passphrase-file', passphraseFile(dir, passphrase)], { timeoutMs: 60_000 });
+  const r = await runRegx(['generate-sigstore-key', '--output-prefix', join(dir, prefix), '--passphrase-file', passphraseFile(dir, passphrase)], {
+    timeoutMs: 60_000,
+  });
   assert.equal(r.code, 0, r.stderr);
   return { priv: join(dir, `${prefix}.private`), pub: join(dir, `${prefix}.pub`), stdout: r.stdout };
 }
@@ -53,13 +55,24 @@ describe('regx generate-sigstore-key', () => {
     assert.equal(stdout, `Key written to "${priv}" and "${pub}"\n`);
     assert.equal(statSync(priv).mode & 0o777, 0o600, 'the private key is readable by its owner only');
     const privText = readFileSync(priv, 'utf8');
-    assert.match(privText, /^-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END ENCRYPTED COSIGN PRIVATE KEY-----\n$/);
+    assert.match(
+      privText,
+      /^-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END ENCRYPTED COSIGN PRIVATE KEY-----\n$/,
+    );
     assert.match(readFileSync(pub, 'utf8'), /^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n$/);
 
     // The passphrase is the file's first line without its newline, as skopeo reads it.
     const der = join(dir, 'signer.der');
     const info = await pythonDecryptKey(dir, priv, passphraseFile(dir, 'correct horse'), der);
-    assert.deepEqual(info, { pemType: 'ENCRYPTED COSIGN PRIVATE KEY', keys: ['cipher', 'ciphertext', 'kdf'], kdf: 'scrypt', params: { N: 32768, r: 8, p: 1 }, cipher: 'nacl/secretbox', saltBytes: 32, nonceBytes: 24 });
+    assert.deepEqual(info, {
+      pemType: 'ENCRYPTED COSIGN PRIVATE KEY',
+      keys: ['cipher', 'ciphertext', 'kdf'],
+      kdf: 'scrypt',
+      params: { N: 32768, r: 8, p: 1 },
+      cipher: 'nacl/secretbox',
+      saltBytes: 32,
+      nonceBytes: 24,
+    });
     const text = await openssl(['pkey', '-inform', 'DER', '-in', der, '-noout', '-text']);
     assert.match(text, /prime256v1|P-256/);
     const derivedPub = await openssl(['pkey', '-inform', 'DER', '-in', der, '-pubout']);
@@ -98,7 +111,11 @@ describe('regx generate-sigstore-key', () => {
   test('on a terminal it asks for the passphrase twice, without echo, and refuses two different ones', async (t) => {
     if (!(await requireSigstoreTools(t))) return;
     const dir = makeTempDir('sigkey');
-    const ok = await runOnTerminal(process.execPath, [regxBundle, 'generate-sigstore-key', '--output-prefix', join(dir, 'typed')], ['typed secret', 'typed secret']);
+    const ok = await runOnTerminal(
+      process.execPath,
+      [regxBundle, 'generate-sigstore-key', '--output-prefix', join(dir, 'typed')],
+      ['typed secret', 'typed secret'],
+    );
     assert.equal(ok.code, 0, ok.output);
     assert.match(ok.output, /Enter a passphrase for the private key .*typed\.private: \r\nEnter the same passphrase again: \r\nKey written to/);
     assert.doesNotMatch(ok.output, /typed secret/, 'the passphrase is not echoed');
@@ -165,7 +182,11 @@ describe('sigstore keys written elsewhere, and signatures', () => {
     const text = readFileSync(priv, 'utf8');
     await rejectsWith(decryptPrivateKey(text, 'wrong', 'k.private'), 'signing-key', /cannot decrypt k\.private: wrong passphrase/);
     await rejectsWith(SigstoreKeySigner.fromFile(priv, 'wrong'), 'signing-key', /wrong passphrase/);
-    await rejectsWith(decryptPrivateKey(text.replace(/ENCRYPTED COSIGN PRIVATE KEY/g, 'EC PRIVATE KEY'), 'right', 'k.private'), 'signing-key', /not an encrypted cosign or sigstore private key/);
+    await rejectsWith(
+      decryptPrivateKey(text.replace(/ENCRYPTED COSIGN PRIVATE KEY/g, 'EC PRIVATE KEY'), 'right', 'k.private'),
+      'signing-key',
+      /not an encrypted cosign or sigstore private key/,
+    );
     // A file asking for a far higher scrypt cost is refused before any work (it could take all memory).
     const body = JSON.parse(Buffer.from(text.split('\n').slice(1, -2).join(''), 'base64').toString()) as { kdf: { params: { N: number } } };
     body.kdf.params.N = 1 << 30;
@@ -176,7 +197,10 @@ describe('sigstore keys written elsewhere, and signatures', () => {
   test("openssl's signatures verify with regx (ECDSA P-256/P-384, RSA, ed25519); a tampered payload or another key does not", async (t) => {
     if (!(await requireSigstoreTools(t))) return;
     const dir = makeTempDir('sigkey');
-    const payload = buildSigstorePayload({ manifestDigest: DIGEST, dockerReference: 'registry.example/team/app:1.0', creator: 'openssl', timestamp: 1 });
+    const payload = buildPayload(
+      { manifestDigest: DIGEST, dockerReference: 'registry.example/team/app:1.0', creator: 'openssl', timestamp: 1 },
+      SIGSTORE_SIGNATURE_TYPE,
+    );
     const payloadFile = join(dir, 'payload.json');
     writeFileSync(payloadFile, payload);
     const kinds: [string, string[], string[]][] = [
@@ -194,7 +218,12 @@ describe('sigstore keys written elsewhere, and signatures', () => {
       const pubs = loadPublicKeys(await openssl(['pkey', '-in', key, '-pubout']), `${name}.pub`);
       const sigFile = join(dir, `${name}.sig`);
       await openssl([...signArgs, key, '-out', sigFile, ...(name === 'ed25519' ? ['-in', payloadFile] : [payloadFile])]);
-      const layer = { mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE, payload, annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: readFileSync(sigFile).toString('base64') }, digest: '' };
+      const layer = {
+        mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE,
+        payload,
+        annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: readFileSync(sigFile).toString('base64') },
+        digest: '',
+      };
       const claims = verifySigstoreLayer(layer, pubs);
       assert.deepEqual(claims, { manifestDigest: DIGEST, dockerReference: 'registry.example/team/app:1.0', creator: 'openssl', timestamp: 1 }, name);
       // Any key in the list may be the one.
@@ -206,7 +235,11 @@ describe('sigstore keys written elsewhere, and signatures', () => {
     }
     const anyLayer = { mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE, payload, annotations: {}, digest: '' };
     await rejectsWith(() => verifySigstoreLayer(anyLayer, otherPub), 'signature-invalid', /missing dev\.cosignproject\.cosign\/signature annotation/);
-    await rejectsWith(() => verifySigstoreLayer({ ...anyLayer, mediaType: 'application/vnd.in-toto+json' }, otherPub), 'signature-invalid', /not a sigstore signature/);
+    await rejectsWith(
+      () => verifySigstoreLayer({ ...anyLayer, mediaType: 'application/vnd.in-toto+json' }, otherPub),
+      'signature-invalid',
+      /not a sigstore signature/,
+    );
   });
 
   test('a GPG simple-signing payload signed with a sigstore key is not a sigstore signature', async (t) => {
@@ -214,11 +247,18 @@ describe('sigstore keys written elsewhere, and signatures', () => {
     const dir = makeTempDir('sigkey');
     const pem = join(dir, 'k.pem');
     await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', pem]);
-    const payload = Buffer.from(`{"critical":{"identity":{"docker-reference":"r.example/a:1"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"atomic container signature"},"optional":{}}`);
+    const payload = Buffer.from(
+      `{"critical":{"identity":{"docker-reference":"r.example/a:1"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"atomic container signature"},"optional":{}}`,
+    );
     const payloadFile = join(dir, 'p.json');
     writeFileSync(payloadFile, payload);
     await openssl(['dgst', '-sha256', '-sign', pem, '-out', join(dir, 'p.sig'), payloadFile]);
-    const layer = { mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE, payload, annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: readFileSync(join(dir, 'p.sig')).toString('base64') }, digest: '' };
+    const layer = {
+      mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE,
+      payload,
+      annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: readFileSync(join(dir, 'p.sig')).toString('base64') },
+      digest: '',
+    };
     const pubs = loadPublicKeys(await openssl(['pkey', '-in', pem, '-pubout']), 'k.pub');
     await rejectsWith(() => verifySigstoreLayer(layer, pubs), 'signature-invalid', /unrecognized signature type "atomic container signature"/);
   });

@@ -138,7 +138,13 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     const started = Math.floor(Date.now() / 1000);
     const r = await regx(['copy', ...insecure, ...signFlags(keyA), `docker://${reg.host}/team/app:1.0`, `docker://${reg.host}/prod/app:1.0`]);
     const tag = cosignSignatureTag(image.manifestDigest);
-    assert.match(r.stdout, new RegExp(`^Signed ${image.manifestDigest} with sigstore key alice\\.private, stored in ${reg.host.replace(/\./g, '\\.')}/prod/app:${tag.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Signed ${image.manifestDigest} with sigstore key alice\\.private, stored in ${reg.host.replace(/\./g, '\\.')}/prod/app:${tag.replace(/\./g, '\\.')}$`,
+        'm',
+      ),
+    );
     assert.equal(await registryDigest(reg, 'prod/app', '1.0'), image.manifestDigest);
 
     const { m } = await sigManifest('prod/app');
@@ -158,8 +164,15 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
 
     const payload = await blob('prod/app', layer.digest);
     assert.equal(layer.size, payload.length);
-    const doc = JSON.parse(payload.toString()) as { critical: Record<string, Record<string, string> | string>; optional: { creator: string; timestamp: number } };
-    assert.deepEqual(doc.critical, { identity: { 'docker-reference': `${reg.host}/prod/app:1.0` }, image: { 'docker-manifest-digest': image.manifestDigest }, type: 'cosign container image signature' });
+    const doc = JSON.parse(payload.toString()) as {
+      critical: Record<string, Record<string, string> | string>;
+      optional: { creator: string; timestamp: number };
+    };
+    assert.deepEqual(doc.critical, {
+      identity: { 'docker-reference': `${reg.host}/prod/app:1.0` },
+      image: { 'docker-manifest-digest': image.manifestDigest },
+      type: 'cosign container image signature',
+    });
     assert.equal(doc.optional.creator, 'regx');
     assert.ok(doc.optional.timestamp >= started && doc.optional.timestamp <= started + 300, 'timestamp is now');
 
@@ -170,13 +183,24 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
   test('signing again adds a signature next to the first, which stays byte for byte; --sign-identity names another identity', async (t) => {
     if (skip(t)) return;
     const first = (await sigManifest('prod/app')).m;
-    const r = await regx(['copy', ...insecure, ...signFlags(keyB), '--sign-identity', 'registry.example/team/app:stable', `docker://${reg.host}/team/app:1.0`, `docker://${reg.host}/prod/app:1.0`]);
+    const r = await regx([
+      'copy',
+      ...insecure,
+      ...signFlags(keyB),
+      '--sign-identity',
+      'registry.example/team/app:stable',
+      `docker://${reg.host}/team/app:1.0`,
+      `docker://${reg.host}/prod/app:1.0`,
+    ]);
     assert.match(r.stdout, /Signed .* with sigstore key bob\.private/);
     const { m } = await sigManifest('prod/app');
     assert.equal(m.layers.length, 2);
     assert.deepEqual(m.layers[0], first.layers[0], 'the first signature is kept as it was');
     const config = JSON.parse((await blob('prod/app', m.config.digest)).toString()) as { rootfs: { diff_ids: string[] } };
-    assert.deepEqual(config.rootfs.diff_ids, m.layers.map((l) => l.digest));
+    assert.deepEqual(
+      config.rootfs.diff_ids,
+      m.layers.map((l) => l.digest),
+    );
     const second = m.layers[1] as Descriptor;
     assert.ok(await opensslAccepts('prod/app', second, keyB.pub));
     const doc = JSON.parse((await blob('prod/app', second.digest)).toString()) as { critical: { identity: { 'docker-reference': string } } };
@@ -193,7 +217,10 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
       const bob = loadPublicKeys(readFileSync(keyB.pub, 'utf8'), 'bob.pub');
       assert.equal(verifySigstoreLayer(layers[0]!, alice).dockerReference, `${reg.host}/prod/app:1.0`);
       assert.equal(verifySigstoreLayer(layers[1]!, [...alice, ...bob]).manifestDigest, image.manifestDigest);
-      assert.throws(() => verifySigstoreLayer(layers[1]!, alice), (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid');
+      assert.throws(
+        () => verifySigstoreLayer(layers[1]!, alice),
+        (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid',
+      );
 
       // Someone swaps the payload blob for one naming another image, keeping the signature annotation.
       const { m } = await sigManifest('prod/app');
@@ -203,11 +230,24 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
       await pushImage(reg, 'forged/app', '1.0', image);
       const forgedConfig = Buffer.from(`{"architecture":"","os":"","config":{},"rootfs":{"type":"layers","diff_ids":["${sha256(forged)}"]}}`);
       await pushBlob(reg, 'forged/app', sha256(forgedConfig), forgedConfig);
-      const forgedManifest = Buffer.from(JSON.stringify({ ...m, config: { ...m.config, digest: sha256(forgedConfig), size: forgedConfig.length }, layers: [{ ...m.layers[0], digest: sha256(forged), size: forged.length }] }));
-      const put = await registryFetch(reg, `/v2/forged/app/manifests/${cosignSignatureTag(image.manifestDigest)}`, { method: 'PUT', body: forgedManifest, headers: { 'content-type': OCI_MANIFEST } });
+      const forgedManifest = Buffer.from(
+        JSON.stringify({
+          ...m,
+          config: { ...m.config, digest: sha256(forgedConfig), size: forgedConfig.length },
+          layers: [{ ...m.layers[0], digest: sha256(forged), size: forged.length }],
+        }),
+      );
+      const put = await registryFetch(reg, `/v2/forged/app/manifests/${cosignSignatureTag(image.manifestDigest)}`, {
+        method: 'PUT',
+        body: forgedManifest,
+        headers: { 'content-type': OCI_MANIFEST },
+      });
       assert.equal(put.status, 201);
       const [tampered] = await readSigstoreLayers(client, 'forged/app', image.manifestDigest);
-      assert.throws(() => verifySigstoreLayer(tampered!, alice), (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid' && /verification failed/.test(e.message));
+      assert.throws(
+        () => verifySigstoreLayer(tampered!, alice),
+        (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid' && /verification failed/.test(e.message),
+      );
     } finally {
       await client.close();
     }
@@ -225,7 +265,10 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     try {
       const byAlice = await judge({ type: 'sigstoreSigned', keyPath: keyA.pub }, 'prod/app:1.0');
       assert.equal(byAlice.accepted, true, byAlice.reason);
-      const byBobData = await judge({ type: 'sigstoreSigned', keyData: readFileSync(keyB.pub).toString('base64'), signedIdentity: { type: 'matchRepository' } }, 'prod/app:1.0');
+      const byBobData = await judge(
+        { type: 'sigstoreSigned', keyData: readFileSync(keyB.pub).toString('base64'), signedIdentity: { type: 'matchRepository' } },
+        'prod/app:1.0',
+      );
       // Bob signed as registry.example/team/app:stable: another repository than prod/app.
       assert.equal(byBobData.accepted, false);
       assert.match(byBobData.reason ?? '', /registry\.example\/team\/app:stable/);
@@ -246,12 +289,34 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     if (skip(t)) return;
     const policy = (key: string) => {
       const f = join(dir, `policy-${key.replace(/\W/g, '_')}.json`);
-      writeFileSync(f, JSON.stringify({ default: [{ type: 'reject' }], transports: { docker: { [`${reg.host}/prod`]: [{ type: 'sigstoreSigned', keyPath: key, signedIdentity: { type: 'matchRepoDigestOrExact' } }] } } }));
+      writeFileSync(
+        f,
+        JSON.stringify({
+          default: [{ type: 'reject' }],
+          transports: { docker: { [`${reg.host}/prod`]: [{ type: 'sigstoreSigned', keyPath: key, signedIdentity: { type: 'matchRepoDigestOrExact' } }] } },
+        }),
+      );
       return f;
     };
-    const ok = await runRegx(['verify', '--tls-verify=false', '--policy', policy(keyA.pub), '--registries.d', registriesD, `docker://${reg.host}/prod/app:1.0`]);
+    const ok = await runRegx([
+      'verify',
+      '--tls-verify=false',
+      '--policy',
+      policy(keyA.pub),
+      '--registries.d',
+      registriesD,
+      `docker://${reg.host}/prod/app:1.0`,
+    ]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-    const other = await runRegx(['verify', '--tls-verify=false', '--policy', policy(join(dir, 'other.pub')), '--registries.d', registriesD, `docker://${reg.host}/prod/app:1.0`]);
+    const other = await runRegx([
+      'verify',
+      '--tls-verify=false',
+      '--policy',
+      policy(join(dir, 'other.pub')),
+      '--registries.d',
+      registriesD,
+      `docker://${reg.host}/prod/app:1.0`,
+    ]);
     assert.equal(other.code, 1, other.stdout + other.stderr);
     assert.match(other.stdout + other.stderr, /verification failed/);
   });
@@ -304,10 +369,23 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
       await Promise.all(clients.map((c, i) => attachSigstoreSignatures(c, 'race/app', image.manifestDigest, [layers[i]!])));
       const { m } = await sigManifest('race/app');
       assert.equal(m.layers.length, 4, 'no signature lost to another writer');
-      const refs = await Promise.all(m.layers.map(async (l) => (JSON.parse((await blob('race/app', l.digest)).toString()) as { critical: { identity: { 'docker-reference': string } } }).critical.identity['docker-reference']));
-      assert.deepEqual(refs.sort(), [0, 1, 2, 3].map((i) => `${reg.host}/race/app:${i}`));
+      const refs = await Promise.all(
+        m.layers.map(
+          async (l) =>
+            (JSON.parse((await blob('race/app', l.digest)).toString()) as { critical: { identity: { 'docker-reference': string } } }).critical.identity[
+              'docker-reference'
+            ],
+        ),
+      );
+      assert.deepEqual(
+        refs.sort(),
+        [0, 1, 2, 3].map((i) => `${reg.host}/race/app:${i}`),
+      );
       const config = JSON.parse((await blob('race/app', m.config.digest)).toString()) as { rootfs: { diff_ids: string[] } };
-      assert.deepEqual(config.rootfs.diff_ids, m.layers.map((l) => l.digest));
+      assert.deepEqual(
+        config.rootfs.diff_ids,
+        m.layers.map((l) => l.digest),
+      );
     } finally {
       await Promise.all(clients.map((c) => c.close()));
     }
@@ -317,7 +395,18 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     if (skip(t)) return;
     const tag = cosignSignatureTag(image.manifestDigest);
     const source = await sigManifest('prod/app');
-    const r = await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${reg.host}/prod/app:${tag}`, `docker://${reg.host}/by-skopeo/app:${tag}`], { timeoutMs: 120_000 });
+    const r = await run(
+      'skopeo',
+      [
+        'copy',
+        '--quiet',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        `docker://${reg.host}/prod/app:${tag}`,
+        `docker://${reg.host}/by-skopeo/app:${tag}`,
+      ],
+      { timeoutMs: 120_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const copied = await registryManifest(reg, 'by-skopeo/app', tag);
     assert.ok(copied.equals(source.bytes), 'skopeo kept the manifest bytes');
@@ -329,7 +418,18 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     if (skip(t)) return;
     const wrong = join(dir, 'wrong.pass');
     writeFileSync(wrong, 'not it\n');
-    const r = await runRegx(['copy', ...insecure, '--sign-by-sigstore-private-key', keyA.priv, '--sign-passphrase-file', wrong, '--registries.d', registriesD, `docker://${reg.host}/team/app:1.0`, `docker://${reg.host}/refused/app:1.0`]);
+    const r = await runRegx([
+      'copy',
+      ...insecure,
+      '--sign-by-sigstore-private-key',
+      keyA.priv,
+      '--sign-passphrase-file',
+      wrong,
+      '--registries.d',
+      registriesD,
+      `docker://${reg.host}/team/app:1.0`,
+      `docker://${reg.host}/refused/app:1.0`,
+    ]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /cannot decrypt sigstore private key ".*alice\.private": wrong passphrase/);
     assert.match(r.stderr, /hint: .*--sign-passphrase-file/);
@@ -344,7 +444,14 @@ describe('signing a copy with a sigstore key', { concurrency: false }, () => {
     assert.equal(await registryDigest(reg, 'refused/app', '1.0'), undefined);
     assert.equal(await registryDigest(reg, 'refused/app', cosignSignatureTag(image.manifestDigest)), undefined);
 
-    const r3 = await runRegx(['copy', ...insecure, '--sign-identity', 'registry.example/a:1', `docker://${reg.host}/team/app:1.0`, `docker://${reg.host}/refused/app:1.0`]);
+    const r3 = await runRegx([
+      'copy',
+      ...insecure,
+      '--sign-identity',
+      'registry.example/a:1',
+      `docker://${reg.host}/team/app:1.0`,
+      `docker://${reg.host}/refused/app:1.0`,
+    ]);
     assert.equal(r3.code, 2);
     assert.match(r3.stderr, /--sign-identity needs a signing flag/);
   });

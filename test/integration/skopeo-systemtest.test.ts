@@ -302,7 +302,11 @@ test('010-inspect.bats "inspect: image manifest list w/ diff platform": exit 1 w
   const failed = await runSkopeo(c, 1, ['inspect', img]);
   // Upstream greps containers/image's wording, `no image found in manifest list for architecture "ARCH",
   // variant ...`; regx names the platform it looked for and the ones the list has instead.
-  assert.match(failed.output, new RegExp(`no image for ${formatPlatform(hostPlatform())} in this index \\(it has: amigaos/mc68000/1000\\)`), 'skopeo inspect, without --raw, fails');
+  assert.match(
+    failed.output,
+    new RegExp(`no image for ${formatPlatform(hostPlatform())} in this index \\(it has: amigaos/mc68000/1000\\)`),
+    'skopeo inspect, without --raw, fails',
+  );
 
   const raw = await runSkopeo(c, 0, ['inspect', '--raw', img]);
   assert.match(raw.output, /manifests.*platform.*architecture/s, 'skopeo inspect --raw returns reasonable output');
@@ -326,7 +330,10 @@ test('010-inspect.bats "inspect: image unknown": containers-storage: exits 2 for
   // The store podman would use with this storage.conf (a private vfs root, never the machine's own).
   const conf = join(c.testdir, 'storage.conf');
   writeFileSync(conf, `[storage]\ndriver = "vfs"\ngraphroot = "${join(c.testdir, 'store')}"\nrunroot = "${join(c.testdir, 'run')}"\n`);
-  const r = await runSkopeo({ ...c, env: { ...c.env, CONTAINERS_STORAGE_CONF: conf, TMPDIR: c.testdir } }, 2, ['inspect', 'containers-storage:non-existing-tag']);
+  const r = await runSkopeo({ ...c, env: { ...c.env, CONTAINERS_STORAGE_CONF: conf, TMPDIR: c.testdir } }, 2, [
+    'inspect',
+    'containers-storage:non-existing-tag',
+  ]);
   // Upstream's "does not resolve to an image ID" is containers/storage's wording; regx says it through podman's API.
   assert.match(r.output, /containers-storage:docker\.io\/library\/non-existing-tag:latest: no such image in Podman Engine [\d.]+'s store/);
 });
@@ -458,8 +465,25 @@ async function selfSignedCerts(testdir: string): Promise<TestCerts> {
   mkdirSync(dir);
   const r = await run(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'domain.key', '-out', 'domain.crt', '-days', '2',
-      '-subj', '/CN=registry host certificate', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'domain.key',
+      '-out',
+      'domain.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=registry host certificate',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
     { cwd: dir },
   );
   if (r.code !== 0) throw new Error(`openssl req failed (exit ${r.code}): ${r.stderr}`);
@@ -515,7 +539,13 @@ test('040-local-registry-auth.bats "auth: credentials on command line": exit 1 a
   const noImage = await runSkopeo(c, 2, ['inspect', '--tls-verify=false', `--creds=${testuser}:${testpassword}`, nonesuch]);
   assert.match(noImage.output, /manifest unknown/);
 
-  await runSkopeo(c, 0, ['copy', '--dest-tls-verify=false', `--dcreds=${testuser}:${testpassword}`, `docker://${c.quay}/libpod/busybox:latest`, `docker://${reg.host}/busybox:mine`]);
+  await runSkopeo(c, 0, [
+    'copy',
+    '--dest-tls-verify=false',
+    `--dcreds=${testuser}:${testpassword}`,
+    `docker://${c.quay}/libpod/busybox:latest`,
+    `docker://${reg.host}/busybox:mine`,
+  ]);
   const ok = await runSkopeo(c, 0, ['inspect', '--tls-verify=false', `--creds=${testuser}:${testpassword}`, `docker://${reg.host}/busybox:mine`]);
   assert.ok(ok.output.includes(`${reg.host}/busybox`), ok.output);
 });
@@ -542,7 +572,13 @@ test('040-local-registry-auth.bats "auth: copy with --src-creds and --dest-creds
   const c = setupCase(t, ['htpasswd']);
   if (!c) return;
   const { reg, testuser, testpassword } = await authRegistry();
-  await runSkopeo(c, 0, ['copy', '--dest-tls-verify=false', `--dest-creds=${testuser}:${testpassword}`, `docker://${c.quay}/libpod/busybox:latest`, `docker://${reg.host}/busybox:mine`]);
+  await runSkopeo(c, 0, [
+    'copy',
+    '--dest-tls-verify=false',
+    `--dest-creds=${testuser}:${testpassword}`,
+    `docker://${c.quay}/libpod/busybox:latest`,
+    `docker://${reg.host}/busybox:mine`,
+  ]);
   const dir1 = join(c.testdir, 'dir1');
   // Upstream pulls into dir: and looks for manifest.json; an oci: layout's index.json stands in (issue 11).
   await runSkopeo(c, 0, ['copy', '--src-tls-verify=false', `--src-creds=${testuser}:${testpassword}`, `docker://${reg.host}/busybox:mine`, `oci:${dir1}`]);
@@ -554,7 +590,10 @@ test('040-local-registry-auth.bats "auth: credentials via authfile": copy, inspe
   if (!c) return;
   const { reg, testuser, testpassword } = await authRegistry();
   const authfile = join(c.testdir, 'test.auth');
-  const login = await run('podman', ['login', '--tls-verify=false', '--authfile', authfile, '-u', testuser, '-p', testpassword, reg.host], { env: c.env, timeoutMs: 60_000 });
+  const login = await run('podman', ['login', '--tls-verify=false', '--authfile', authfile, '-u', testuser, '-p', testpassword, reg.host], {
+    env: c.env,
+    timeoutMs: 60_000,
+  });
   assert.equal(login.code, 0, login.stderr);
   const busybox = `docker://${c.quay}/libpod/busybox:latest`;
   const mine = `docker://${reg.host}/busybox:mine`;
@@ -781,7 +820,8 @@ test('copy_test.go TestCopyManifestConversion: v2s2 -> oci -> v2s2 with --format
   const srcDir = `docker://${reg.host}/conv:source`;
   const destDir1 = `docker://${reg.host}/conv:dest1`;
   const destDir2 = `docker://${reg.host}/conv:dest2`;
-  const mediaTypeOf = async (ref: string): Promise<string> => (JSON.parse((await runSkopeo(c, 0, ['inspect', '--tls-verify=false', '--raw', ref])).stdout) as { mediaType: string }).mediaType;
+  const mediaTypeOf = async (ref: string): Promise<string> =>
+    (JSON.parse((await runSkopeo(c, 0, ['inspect', '--tls-verify=false', '--raw', ref])).stdout) as { mediaType: string }).mediaType;
   const insecure = ['--src-tls-verify=false', '--dest-tls-verify=false'];
 
   await runSkopeo(c, 0, ['copy', ...insecure, `docker://${c.quay}/libpod/busybox:latest`, srcDir]);
@@ -804,7 +844,14 @@ test('copy_test.go TestCopyPreserveDigests: --preserve-digests copies a list; wi
   await runSkopeo(c, 0, ['copy', knownListImage(c), '--multi-arch=all', '--preserve-digests', `oci:${topDir}`]);
   const listDigest = sha256((await runSkopeo(c, 0, ['inspect', '--raw', knownListImage(c)])).stdout);
   assert.equal(layoutIndex(topDir).manifests[0]?.digest, listDigest, 'the list is kept byte for byte');
-  const refused = await runSkopeo(c, '?', ['copy', knownListImage(c), '--multi-arch=all', '--preserve-digests', '--format=oci', `oci:${join(c.testdir, 'refused')}`]);
+  const refused = await runSkopeo(c, '?', [
+    'copy',
+    knownListImage(c),
+    '--multi-arch=all',
+    '--preserve-digests',
+    '--format=oci',
+    `oci:${join(c.testdir, 'refused')}`,
+  ]);
   assert.notEqual(refused.code, 0);
   // Upstream greps containers/image's "Instructed to preserve digests"; regx says which digest would change.
   assert.match(refused.output, /converting it to OCI would change the digest of manifest sha256:[0-9a-f]{64}, which is to be kept/);

@@ -35,7 +35,13 @@ type Event = Record<string, unknown>;
 async function regxSync(args: string[], expected = 0, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; events: Event[] }> {
   const r = await runRegx(['sync', ...args], { timeoutMs: 300_000, env });
   assert.equal(r.code, expected, `regx sync ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
-  const events = args.includes('--json') ? r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event) : [];
+  const events = args.includes('--json')
+    ? r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Event)
+    : [];
   return { ...r, events };
 }
 
@@ -117,7 +123,10 @@ test('several sources and destinations by name, each filter, newest N by semver;
   assert.match(dry.stderr, /Would sync 6 images: 6 to copy, 0 unchanged, 2 to prune with --prune/);
   const dryJson = await regxSync(['--config', file, '--dry-run', '--json']);
   assert.deepEqual(
-    dryJson.events.filter((e) => e.action === 'prune').map((e) => e.destination).sort(),
+    dryJson.events
+      .filter((e) => e.action === 'prune')
+      .map((e) => e.destination)
+      .sort(),
     [`docker://${b.host}/prod/app:1.0.0`, `docker://${b.host}/prod/app:old`],
   );
   assert.equal((dryJson.events.at(-1) as Event).prune, 2);
@@ -135,7 +144,13 @@ test('several sources and destinations by name, each filter, newest N by semver;
   assert.equal(await registryDigest(b, 'prod/app', '2.0.0'), app.get('2.0.0')?.manifestDigest);
 
   const pruned = await regxSync(['--config', file, '--json', '--prune']);
-  assert.deepEqual(pruned.events.filter((e) => e.event === 'pruned').map((e) => e.destination).sort(), [`docker://${b.host}/prod/app:1.0.0`, `docker://${b.host}/prod/app:old`]);
+  assert.deepEqual(
+    pruned.events
+      .filter((e) => e.event === 'pruned')
+      .map((e) => e.destination)
+      .sort(),
+    [`docker://${b.host}/prod/app:1.0.0`, `docker://${b.host}/prod/app:old`],
+  );
   assert.equal(pruned.events.filter((e) => e.event === 'skipped').length, 6, 'everything else was there already');
   assert.deepEqual(await tags(b, 'prod/app'), ['1.3.0', '2.0.0', 'alias', sigTag].sort());
   assert.deepEqual(await tags(c, 'dr/app'), ['dev-1', 'dev-2'], 'a destination without prune keeps everything');
@@ -177,18 +192,28 @@ test('platforms: a list of several writes an index of just those (stable across 
   const first = await regxSync(['--config', file, '--json']);
   assert.equal(first.events.filter((e) => e.event === 'copied').length, 3);
 
-  const index = JSON.parse((await registryManifest(b, 'two/multi', '1.0')).toString('utf8')) as { manifests: Array<{ digest: string; platform: { architecture: string } }> };
-  assert.deepEqual(index.manifests.map((m) => [m.platform.architecture, m.digest]), [
-    ['amd64', amd64.manifestDigest],
-    ['arm64', arm64.manifestDigest],
-  ]);
-  for (const img of [amd64, arm64]) assert.equal(await registryDigest(b, 'two/multi', img.manifestDigest), img.manifestDigest, 'the chosen images are there by digest');
+  const index = JSON.parse((await registryManifest(b, 'two/multi', '1.0')).toString('utf8')) as {
+    manifests: Array<{ digest: string; platform: { architecture: string } }>;
+  };
+  assert.deepEqual(
+    index.manifests.map((m) => [m.platform.architecture, m.digest]),
+    [
+      ['amd64', amd64.manifestDigest],
+      ['arm64', arm64.manifestDigest],
+    ],
+  );
+  for (const img of [amd64, arm64])
+    assert.equal(await registryDigest(b, 'two/multi', img.manifestDigest), img.manifestDigest, 'the chosen images are there by digest');
   assert.equal(await registryDigest(b, 'two/multi', s390x.manifestDigest), undefined, 'the other platform is not');
   assert.equal(await registryDigest(b, 'one/multi', '1.0'), s390x.manifestDigest, 'one platform: its image under the tag');
   assert.equal(await registryDigest(b, 'all/multi', '1.0'), multi.indexDigest, 'all: the source index, digest kept');
 
   const again = await regxSync(['--config', file, '--json']);
-  assert.deepEqual(again.events.filter((e) => e.event !== 'planned' && e.event !== 'summary').map((e) => e.event), ['skipped', 'skipped', 'skipped'], 'the subset index is written the same way each run');
+  assert.deepEqual(
+    again.events.filter((e) => e.event !== 'planned' && e.event !== 'summary').map((e) => e.event),
+    ['skipped', 'skipped', 'skipped'],
+    'the subset index is written the same way each run',
+  );
 });
 
 test('credentials: a password from an environment variable, a mounted .dockerconfigjson as authFile; a missing variable is named', async (t) => {

@@ -38,7 +38,10 @@ type Event = Record<string, unknown>;
 async function sync(args: string[]): Promise<Event[]> {
   const r = await runRegx(['sync', '--json', ...args], { timeoutMs: 120_000 });
   assert.equal(r.code, 0, `regx sync ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Event);
 }
 
 const outcome = (events: Event[]): Event[] => events.filter((e) => e.event === 'skipped' || e.event === 'copied');
@@ -52,8 +55,13 @@ test('a skipped image gets the referrers it lacks at the destination, as far as 
   fronts.push(fa, fb);
   const built = await buildImage({ layers: 1, mediaType: 'oci' });
   await pushImage(a, 'team/app', 'v1', built);
-  const first = outcome(await sync(['--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${fa.host}/team/app`, `${fb.host}/m`]));
-  assert.deepEqual(first.map((e) => e.event), ['copied']);
+  const first = outcome(
+    await sync(['--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${fa.host}/team/app`, `${fb.host}/m`]),
+  );
+  assert.deepEqual(
+    first.map((e) => e.event),
+    ['copied'],
+  );
 
   // Later, at the source: a cosign signature, a cosign attestation, and a notary signature listed by subject.
   const image = { bytes: built.manifest, digest: built.manifestDigest, mediaType: built.manifestMediaType };
@@ -84,7 +92,11 @@ test('a skipped image gets the referrers it lacks at the destination, as far as 
   const there = (ref: string): Promise<string | undefined> => registryDigest(b, 'm/app', ref);
 
   const off = outcome(await sync(['--config', await config(false, false)]));
-  assert.deepEqual(off, [{ event: 'skipped', source: `docker://${fa.host}/team/app:v1`, destination: `docker://${fb.host}/m/app:v1`, digest: image.digest }], 'referrers off: nothing carried');
+  assert.deepEqual(
+    off,
+    [{ event: 'skipped', source: `docker://${fa.host}/team/app:v1`, destination: `docker://${fb.host}/m/app:v1`, digest: image.digest }],
+    'referrers off: nothing carried',
+  );
   assert.equal(await there(cosignSignatureTag(image.digest)), undefined);
   assert.equal(await there(notary.top.digest), undefined);
 
@@ -102,8 +114,16 @@ test('a skipped image gets the referrers it lacks at the destination, as far as 
   assert.equal(all[0]?.referrersCarried, 1, 'now the attestation, and only it');
   assert.equal(await there(attTag), att.top.digest);
   const listed = (await (await fetch(`${fb.url}/v2/m/app/referrers/${image.digest}`)).json()) as { manifests: Array<{ digest: string }> };
-  assert.deepEqual(listed.manifests.map((m) => m.digest), [notary.top.digest], "the destination's referrers API lists the carried notary signature");
+  assert.deepEqual(
+    listed.manifests.map((m) => m.digest),
+    [notary.top.digest],
+    "the destination's referrers API lists the carried notary signature",
+  );
 
   const again = outcome(await sync(['--config', allFile]));
-  assert.deepEqual(again.map((e) => [e.event, e.referrersCarried]), [['skipped', undefined]], 'nothing left to carry');
+  assert.deepEqual(
+    again.map((e) => [e.event, e.referrersCarried]),
+    [['skipped', undefined]],
+    'nothing left to carry',
+  );
 });

@@ -44,14 +44,25 @@ test('a 429 with Retry-After pauses every request to that registry until the tim
   let pausedAt: number | undefined;
   // The first layer GET is refused with Retry-After: 2, while the other images' layers are still to come.
   reg.on((req, res, url) => {
-    if (pausedAt !== undefined || req.method !== 'GET' || !/\/blobs\//.test(url.pathname) || !images.some((im) => im.layers.some((l) => url.pathname.endsWith(l.digest)))) return false;
+    if (
+      pausedAt !== undefined ||
+      req.method !== 'GET' ||
+      !/\/blobs\//.test(url.pathname) ||
+      !images.some((im) => im.layers.some((l) => url.pathname.endsWith(l.digest)))
+    )
+      return false;
     pausedAt = Date.now();
-    res.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
+    res
+      .writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' })
+      .end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
     return true;
   });
   const dest = await startRegistry();
   const file = await yamlFor(reg.host, count);
-  const r = await runRegx(['sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', '--parallel-per-registry', '4', '--jobs', '1', file, `${dest.host}/m`], { timeoutMs: 120_000 });
+  const r = await runRegx(
+    ['sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', '--parallel-per-registry', '4', '--jobs', '1', file, `${dest.host}/m`],
+    { timeoutMs: 120_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   for (const [i, im] of images.entries()) assert.equal(await registryDigest(dest, 'm/app', `t${i}`), im.manifestDigest);
 
@@ -61,7 +72,10 @@ test('a 429 with Retry-After pauses every request to that registry until the tim
   const during = arrivals.filter((a) => a.at > t0 + 150 && a.at < t0 + 1950);
   assert.deepEqual(during, [], 'nothing reached the registry while it asked for a pause');
   const after2s = arrivals.filter((a) => a.at >= t0 + 1950);
-  assert.ok(after2s.filter((a) => /\/blobs\//.test(a.path)).length > 1, `other images' layers came after the pause, not just the refused one (${after2s.length} requests)`);
+  assert.ok(
+    after2s.filter((a) => /\/blobs\//.test(a.path)).length > 1,
+    `other images' layers came after the pause, not just the refused one (${after2s.length} requests)`,
+  );
 });
 
 test("a config's rateLimit spaces the requests to a registry evenly", async (t) => {

@@ -101,7 +101,13 @@ async function skopeoSync(args: string[]): Promise<void> {
 async function regxSync(args: string[], expected = 0): Promise<{ stdout: string; stderr: string; events: Array<Record<string, unknown>> }> {
   const r = await runRegx(['sync', ...args], { timeoutMs: 300_000 });
   assert.equal(r.code, expected, `regx sync ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
-  const events = args.includes('--json') ? r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  const events = args.includes('--json')
+    ? r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
   return { ...r, events };
 }
 
@@ -169,7 +175,16 @@ test('--src docker: a whole repository, one tag with --all, and one digest land 
   }
   const got = await inventory(ours, 'd');
   assert.deepEqual(sorted(got), sorted(await inventory(theirs, 'd')));
-  assert.deepEqual([...got.keys()].sort(), ['x/app:1.2.3', 'x/app:1.3.0', 'x/app:2.0.0', 'x/app:2.0.0-rc.1', 'x/app:multi', 'x/app:v1', 'x/app:v2', 'x/base:7']);
+  assert.deepEqual([...got.keys()].sort(), [
+    'x/app:1.2.3',
+    'x/app:1.3.0',
+    'x/app:2.0.0',
+    'x/app:2.0.0-rc.1',
+    'x/app:multi',
+    'x/app:v1',
+    'x/app:v2',
+    'x/base:7',
+  ]);
   assert.equal(got.get('x/app:multi'), src.multi.indexDigest, 'the later --all copy of the list replaced the platform image');
 });
 
@@ -192,7 +207,17 @@ test("destination names, with and without --scoped, are skopeo's (its dry run na
     assert.equal(formatReference(ours), formatReference(parseNormalizedReference(named)), `${from} -> ${to}${scoped ? ' (scoped)' : ''}`);
   }
   // A scoped source registry with a port is not a valid repository path: both refuse.
-  const refused = await run('skopeo', ['sync', '--dry-run', '--src', 'docker', '--dest', 'docker', '--scoped', '127.0.0.1:5000/team/app:v1', '127.0.0.1:6000/m']);
+  const refused = await run('skopeo', [
+    'sync',
+    '--dry-run',
+    '--src',
+    'docker',
+    '--dest',
+    'docker',
+    '--scoped',
+    '127.0.0.1:5000/team/app:v1',
+    '127.0.0.1:6000/m',
+  ]);
   assert.equal(refused.code, 1);
   const mine = await runRegx(['sync', '--dry-run', '--src', 'docker', '--dest', 'docker', '--scoped', '127.0.0.1:5000/team/app:v1', '127.0.0.1:6000/m']);
   assert.equal(mine.code, EXIT.usage, mine.stderr);
@@ -215,7 +240,11 @@ test('--dry-run reads but writes nothing and prints the plan; the real run then 
   const plan = dry.stdout.trim().split('\n').sort();
   assert.equal(plan.length, 4);
   for (const line of plan) assert.match(line, new RegExp(`^copy docker://${a.host}/p/\\w+:v\\d -> docker://${pb.host}/m/\\w+:v\\d sha256:[0-9a-f]{64}$`));
-  assert.deepEqual(pb.log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD'), [], 'the dry run wrote nothing');
+  assert.deepEqual(
+    pb.log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD'),
+    [],
+    'the dry run wrote nothing',
+  );
   assert.equal((await inventory(b, 'm')).size, 0);
 
   pb.log.length = 0;
@@ -223,20 +252,32 @@ test('--dry-run reads but writes nothing and prints the plan; the real run then 
   assert.equal(first.events.filter((e) => e.event === 'copied').length, 4);
   for (const blob of [...image.layers.map((l) => l.digest), image.configDigest]) {
     // An upload ends in a 201 to a PUT (or a one-shot POST) naming the digest; a mount is a POST with mount=.
-    const uploads = pb.log.filter((e) => e.status === 201 && e.path.includes('/blobs/uploads/') && !e.path.includes('mount=') && decodeURIComponent(e.path).includes(`digest=${blob}`));
+    const uploads = pb.log.filter(
+      (e) => e.status === 201 && e.path.includes('/blobs/uploads/') && !e.path.includes('mount=') && decodeURIComponent(e.path).includes(`digest=${blob}`),
+    );
     assert.equal(uploads.length, 1, `blob ${blob} was uploaded once for three repositories`);
   }
-  assert.ok(pb.log.some((e) => e.method === 'POST' && e.path.includes('mount=')), 'the other repositories mounted it');
+  assert.ok(
+    pb.log.some((e) => e.method === 'POST' && e.path.includes('mount=')),
+    'the other repositories mounted it',
+  );
   const landed = await inventory(b, 'm');
   assert.deepEqual([...landed.keys()].sort(), ['one:v1', 'one:v2', 'three:v1', 'two:v1']);
   assert.equal(landed.get('two:v1'), image.manifestDigest);
 
   pb.log.length = 0;
   const again = await regxSync(['--json', ...args]);
-  assert.deepEqual(again.events.filter((e) => e.event !== 'planned' && e.event !== 'summary').map((e) => e.event), ['skipped', 'skipped', 'skipped', 'skipped']);
+  assert.deepEqual(
+    again.events.filter((e) => e.event !== 'planned' && e.event !== 'summary').map((e) => e.event),
+    ['skipped', 'skipped', 'skipped', 'skipped'],
+  );
   const manifestHeads = pb.log.filter((e) => e.method === 'HEAD' && e.path.includes('/manifests/'));
   assert.equal(manifestHeads.length, 4, 'one HEAD per image');
-  assert.deepEqual(pb.log.filter((e) => !(e.method === 'HEAD' && e.path.includes('/manifests/')) && e.path !== '/v2/'), [], 'nothing else but the ping');
+  assert.deepEqual(
+    pb.log.filter((e) => !(e.method === 'HEAD' && e.path.includes('/manifests/')) && e.path !== '/v2/'),
+    [],
+    'nothing else but the ping',
+  );
   const summary = again.events.at(-1) as Record<string, unknown>;
   assert.equal(summary.event, 'summary');
   assert.equal(summary.skipped, 4);
@@ -255,7 +296,20 @@ test('a sync killed mid-way and run again copies only what had not landed: finis
   pa.addRule({ method: 'GET', path: new RegExp(`/blobs/${images[2]?.layers[0]?.digest}$`), action: { kind: 'hook', run: () => held }, times: Infinity });
   const b = await startRegistry();
   const pb = await startFaultProxy({ target: b.host });
-  const args = ['sync', '--json', '--parallel', '1', '--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${pa.host}/i/app`, `${pb.host}/i`];
+  const args = [
+    'sync',
+    '--json',
+    '--parallel',
+    '1',
+    '--src',
+    'docker',
+    '--dest',
+    'docker',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `${pa.host}/i/app`,
+    `${pb.host}/i`,
+  ];
   const child = spawn(process.execPath, [regxBundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const copied: string[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -280,11 +334,17 @@ test('a sync killed mid-way and run again copies only what had not landed: finis
   pa.clearRules();
   pb.log.length = 0;
   const again = await regxSync(args.slice(1));
-  const outcome = Object.fromEntries(again.events.filter((e) => e.event === 'copied' || e.event === 'skipped').map((e) => [String(e.source).split(':').at(-1), e.event]));
+  const outcome = Object.fromEntries(
+    again.events.filter((e) => e.event === 'copied' || e.event === 'skipped').map((e) => [String(e.source).split(':').at(-1), e.event]),
+  );
   assert.deepEqual(outcome, Object.fromEntries(['a', 'b', 'c', 'd'].map((tag) => [tag, landed.includes(tag) ? 'skipped' : 'copied'])));
   for (const tag of landed) {
     const requests = pb.log.filter((e) => e.path.includes(`/manifests/${tag}`));
-    assert.deepEqual(requests.map((e) => e.method), ['HEAD'], `${tag} cost one HEAD`);
+    assert.deepEqual(
+      requests.map((e) => e.method),
+      ['HEAD'],
+      `${tag} cost one HEAD`,
+    );
   }
   for (const [i, tag] of ['a', 'b', 'c', 'd'].entries()) assert.equal(await registryDigest(b, 'i/app', tag), images[i]?.manifestDigest);
 });
@@ -309,7 +369,15 @@ test('--keep-going: an image failing mid-sync is reported with its reason and th
   assert.equal(r.events.filter((e) => e.event === 'copied').length, 3);
   assert.deepEqual([...(await inventory(b, 'kg')).keys()].sort(), ['app:a', 'app:b', 'app:c']);
   const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as Record<string, unknown>;
-  assert.deepEqual({ exitCode: summary.exitCode, copied: summary.copied, failed: summary.failed, failures: summary.failures }, { exitCode: 3, copied: 3, failed: 1, failures: [{ source: `docker://${pa.host}/k/app:broken`, destination: `docker://${b.host}/kg/app:broken`, reason: 'digest-mismatch' }] });
+  assert.deepEqual(
+    { exitCode: summary.exitCode, copied: summary.copied, failed: summary.failed, failures: summary.failures },
+    {
+      exitCode: 3,
+      copied: 3,
+      failed: 1,
+      failures: [{ source: `docker://${pa.host}/k/app:broken`, destination: `docker://${b.host}/kg/app:broken`, reason: 'digest-mismatch' }],
+    },
+  );
 
   const c = await startRegistry();
   const stopped = await regxSync(['--parallel', '1', ...args.slice(0, -1), `${c.host}/kg`], EXIT.failed);
@@ -328,15 +396,39 @@ test('exit statuses an engine can act on: 75 for a registry answering 503, 77 fo
   const pa = await startFaultProxy({ target: a.host });
   pa.addRule({ method: 'GET', path: /\/manifests\/v2$/, action: { kind: 'status', status: 503 }, times: Infinity });
   const b = await startRegistry();
-  const unavailable = await regxSync(['--keep-going', '--json', '--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${pa.host}/e/app`, `${b.host}/e`], EXIT.retryable);
+  const unavailable = await regxSync(
+    ['--keep-going', '--json', '--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', `${pa.host}/e/app`, `${b.host}/e`],
+    EXIT.retryable,
+  );
   assert.equal(unavailable.events.find((e) => e.event === 'failed')?.reason, 'server-error');
   assert.equal(await registryDigest(b, 'e/app', 'v1'), image.manifestDigest, 'the other image landed');
 
   const locked = await startRegistry({ htpasswd: { username: 'u', password: 'right' } });
   const env = { REGISTRY_AUTH_FILE: join(makeTempDir('noauth'), 'auth.json'), HOME: makeTempDir('home') };
-  const denied = await runRegx(['sync', '--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false', '--dest-creds=u:wrong', `${a.host}/e/app:v1`, `${locked.host}/e`], { env });
+  const denied = await runRegx(
+    [
+      'sync',
+      '--src',
+      'docker',
+      '--dest',
+      'docker',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      '--dest-creds=u:wrong',
+      `${a.host}/e/app:v1`,
+      `${locked.host}/e`,
+    ],
+    { env },
+  );
   assert.equal(denied.code, EXIT.auth, denied.stderr);
-  const copyArgs = ['copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--dest-creds=u:wrong', `docker://${a.host}/e/app:v1`, `docker://${locked.host}/e/app:v1`];
+  const copyArgs = [
+    'copy',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    '--dest-creds=u:wrong',
+    `docker://${a.host}/e/app:v1`,
+    `docker://${locked.host}/e/app:v1`,
+  ];
   assert.equal((await runRegx(copyArgs, { env })).code, 1, "copy keeps skopeo's 1 by default");
   assert.equal((await runRegx(['copy', '--exit-codes=detailed', ...copyArgs.slice(1)], { env })).code, EXIT.auth);
 });
@@ -349,26 +441,53 @@ test('--shard I/N: N processes run at once cover every image exactly once', asyn
   const file = join(makeTempDir('sync-shard'), 'sync.yml');
   await writeFile(file, `${a.host}:\n  tls-verify: false\n  images:\n${repositories.map((r) => `    ${r}: []\n`).join('')}`);
   const n = 3;
-  const runs = await Promise.all(Array.from({ length: n }, (_, i) => regxSync(['--json', '--shard', `${i}/${n}`, '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, `${b.host}/out`])));
+  const runs = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      regxSync(['--json', '--shard', `${i}/${n}`, '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, `${b.host}/out`]),
+    ),
+  );
   const done = runs.flatMap((r) => r.events.filter((e) => e.event === 'copied' || e.event === 'skipped').map((e) => e.source as string));
   assert.equal(done.length, 24);
   assert.equal(new Set(done).size, 24, 'no image in two shards');
-  for (const r of runs) assert.ok(r.events.some((e) => e.event === 'copied'), 'every shard had work');
+  for (const r of runs)
+    assert.ok(
+      r.events.some((e) => e.event === 'copied'),
+      'every shard had work',
+    );
   assert.equal((await inventory(b, 'out')).size, 24);
   // The split is stable: the same shard plans the same images on a second run.
-  const again = await regxSync(['--json', '--dry-run', '--shard', `1/${n}`, '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, `${b.host}/out`]);
-  const planned = again.events.filter((e) => e.event === 'planned').map((e) => e.source as string).sort();
-  const before1 = (runs[1]?.events ?? []).filter((e) => e.event === 'planned').map((e) => e.source as string).sort();
+  const again = await regxSync([
+    '--json',
+    '--dry-run',
+    '--shard',
+    `1/${n}`,
+    '--src',
+    'yaml',
+    '--dest',
+    'docker',
+    '--dest-tls-verify=false',
+    file,
+    `${b.host}/out`,
+  ]);
+  const planned = again.events
+    .filter((e) => e.event === 'planned')
+    .map((e) => e.source as string)
+    .sort();
+  const before1 = (runs[1]?.events ?? [])
+    .filter((e) => e.event === 'planned')
+    .map((e) => e.source as string)
+    .sort();
   assert.deepEqual(planned, before1);
 });
 
-test('usage: --dest dir is refused (regx has no dir: transport), as are a missing transport and signing', async (t) => {
+test('usage: --dest dir is refused (regx has no dir: transport), as are a missing transport, --sign-identity (skopeo sync has none) and a passphrase with no key', async (t) => {
   if (!requireTools(t, [])) return;
   for (const [args, pattern] of [
     [['--src', 'docker', '--dest', 'dir', 'quay.io/a/b', '/tmp/x'], /--dest dir is not supported: regx has no dir: transport/],
     [['--dest', 'docker', 'quay.io/a/b', 'x.io'], /A source transport must be specified/],
     [['--src', 'docker', '--dest', 'docker', 'quay.io/a/b'], /Exactly two arguments expected/],
-    [['--src', 'docker', '--dest', 'docker', '--sign-by', 'ABC', 'quay.io/a/b', 'x.io'], /does not sign images/],
+    [['--src', 'docker', '--dest', 'docker', '--sign-by', 'ABC', '--sign-identity', 'x.io/a:b', 'quay.io/a/b', 'x.io'], /sign-identity/],
+    [['--src', 'docker', '--dest', 'docker', '--sign-passphrase-file', '/dev/null', 'quay.io/a/b', 'x.io'], /--sign-passphrase-file needs a signing flag/],
     [['--src', 'docker', '--dest', 'docker', '--shard', '3/3', 'quay.io/a/b', 'x.io'], /invalid shard "3\/3"/],
   ] as const) {
     const r = await runRegx(['sync', ...args]);

@@ -78,7 +78,9 @@ export function makeCtx(base: Omit<Ctx, 'json' | 'authorize' | 'allowed'>): Ctx 
       try {
         return JSON.parse(base.body.toString('utf8')) as T;
       } catch (e) {
-        throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(e as Error).message})`);
+        throw badRequest(
+          `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(e as Error).message})`,
+        );
       }
     },
     allowed(verb, group, resource, namespace) {

@@ -13,7 +13,12 @@ export interface ImportedManifest {
 }
 
 export class ImportFailure extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -97,7 +102,8 @@ export class Importer {
         lastError = e;
       }
     }
-    const why = (lastError as { cause?: { code?: string; message?: string }; message?: string })?.cause?.code ?? (lastError as Error)?.message ?? 'unknown error';
+    const why =
+      (lastError as { cause?: { code?: string; message?: string }; message?: string })?.cause?.code ?? (lastError as Error)?.message ?? 'unknown error';
     throw new ImportFailure(500, 'InternalError', `Internal error occurred: ${origRef}: Get "https://${ref.host}/v2/": ${why}`);
   }
 
@@ -134,12 +140,21 @@ export class Importer {
     const reference = ref.digest ?? (ref.tag as string);
     let answer = await this.get(ref, `/v2/${ref.repository}/manifests/${reference}`, insecure, manifestAccept, from, creds);
     this.check(answer, from);
-    let manifest = JSON.parse(answer.body.toString('utf8')) as { mediaType?: string; manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[]; layers?: { digest: string; size: number; mediaType: string }[] };
+    let manifest = JSON.parse(answer.body.toString('utf8')) as {
+      mediaType?: string;
+      manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
+      layers?: { digest: string; size: number; mediaType: string }[];
+    };
     let mediaType = String(answer.headers['content-type'] ?? manifest.mediaType ?? '').split(';')[0] as string;
     let digest = String(answer.headers['docker-content-digest'] ?? '') || `sha256:${createHash('sha256').update(answer.body).digest('hex')}`;
     if (manifest.manifests) {
       const pick = manifest.manifests.find((m) => m.platform?.os === 'linux' && m.platform?.architecture === 'amd64') ?? manifest.manifests[0];
-      if (!pick) throw new ImportFailure(404, 'NotFound', `dockerimage.image.openshift.io "${from}" not found`, { name: from, group: 'image.openshift.io', kind: 'dockerimage' });
+      if (!pick)
+        throw new ImportFailure(404, 'NotFound', `dockerimage.image.openshift.io "${from}" not found`, {
+          name: from,
+          group: 'image.openshift.io',
+          kind: 'dockerimage',
+        });
       answer = await this.get(ref, `/v2/${ref.repository}/manifests/${pick.digest}`, insecure, manifestAccept, from, creds);
       this.check(answer, from);
       manifest = JSON.parse(answer.body.toString('utf8'));
@@ -164,8 +179,14 @@ export class Importer {
 
   private check(answer: Answer, from: string): void {
     if (answer.status === 200) return;
-    if (answer.status === 404) throw new ImportFailure(404, 'NotFound', `dockerimage.image.openshift.io "${from}" not found`, { name: from, group: 'image.openshift.io', kind: 'dockerimage' });
-    if (answer.status === 401 || answer.status === 403) throw new ImportFailure(401, 'Unauthorized', `you may not have access to the container image "${from}"`);
+    if (answer.status === 404)
+      throw new ImportFailure(404, 'NotFound', `dockerimage.image.openshift.io "${from}" not found`, {
+        name: from,
+        group: 'image.openshift.io',
+        kind: 'dockerimage',
+      });
+    if (answer.status === 401 || answer.status === 403)
+      throw new ImportFailure(401, 'Unauthorized', `you may not have access to the container image "${from}"`);
     throw new ImportFailure(500, 'InternalError', `Internal error occurred: ${from}: the registry answered ${answer.status}`);
   }
 }

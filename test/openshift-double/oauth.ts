@@ -15,10 +15,15 @@ function authorize(ctx: Ctx): Reply {
   const q = ctx.query;
   const redirect = `${ctx.oauthUrl}/oauth/token/implicit`;
   if (q.get('client_id') !== clientId) return oauthError(400, 'unauthorized_client', 'the client is not authorized to request a token using this method');
-  if (q.get('response_type') !== 'code') return oauthError(400, 'unsupported_response_type', 'the authorization server does not support obtaining a token using this method');
+  if (q.get('response_type') !== 'code')
+    return oauthError(400, 'unsupported_response_type', 'the authorization server does not support obtaining a token using this method');
   if (q.get('redirect_uri') !== redirect) return oauthError(400, 'invalid_request', 'the redirect_uri does not match the client');
   if (!ctx.headers['x-csrf-token']) {
-    return { status: 401, text: 'A non-empty X-CSRF-Token header is required to receive basic-auth challenges\n', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    return {
+      status: 401,
+      text: 'A non-empty X-CSRF-Token header is required to receive basic-auth challenges\n',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    };
   }
   const auth = String(ctx.headers.authorization ?? '');
   const challenge = { 'www-authenticate': 'Basic realm="openshift"', 'content-type': 'text/plain; charset=utf-8' };
@@ -48,7 +53,8 @@ function token(ctx: Ctx): Reply {
   const form = new URLSearchParams(ctx.body.toString('utf8'));
   if (form.get('grant_type') !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', 'the grant type is not supported');
   const entry = ctx.state.oauthCodes.get(form.get('code') ?? '');
-  if (!entry || entry.used) return oauthError(400, 'invalid_grant', 'the provided authorization grant is invalid, expired, revoked, or was issued to another client');
+  if (!entry || entry.used)
+    return oauthError(400, 'invalid_grant', 'the provided authorization grant is invalid, expired, revoked, or was issued to another client');
   if (form.get('redirect_uri') !== entry.redirectUri) return oauthError(400, 'invalid_grant', 'the redirect_uri does not match');
   const verifier = form.get('code_verifier') ?? '';
   const expected = entry.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
@@ -59,7 +65,9 @@ function token(ctx: Ctx): Reply {
 
 /** The name the OAuth API gives a token's OAuthAccessToken: sha256~ + base64url(sha256(token without prefix)). */
 function tokenObjectName(token: string): string {
-  return `sha256~${createHash('sha256').update(token.replace(/^sha256~/, '')).digest('base64url')}`;
+  return `sha256~${createHash('sha256')
+    .update(token.replace(/^sha256~/, ''))
+    .digest('base64url')}`;
 }
 
 export function oauthRoutes(): RouteDef[] {

@@ -12,30 +12,60 @@ export interface Rule {
 const all = ['*'];
 const read = ['get', 'list', 'watch'];
 const write = ['create', 'update', 'patch', 'delete', 'deletecollection'];
-const imageResources = ['imagestreams', 'imagestreamtags', 'imagestreamimages', 'imagestreamimports', 'imagestreammappings', 'imagestreams/layers', 'imagetags'];
+const imageResources = [
+  'imagestreams',
+  'imagestreamtags',
+  'imagestreamimages',
+  'imagestreamimports',
+  'imagestreammappings',
+  'imagestreams/layers',
+  'imagetags',
+];
 const workloads = ['secrets', 'serviceaccounts', 'configmaps', 'pods', 'services', 'routes', 'buildconfigs', 'deploymentconfigs'];
 
 /** The ClusterRoles the double knows (a simplified but faithful subset of the real rules). */
 export const clusterRoles: Record<string, Rule[]> = {
   'cluster-admin': [{ groups: all, resources: all, verbs: all }],
-  admin: [
-    { groups: all, resources: all, verbs: all },
-  ],
+  admin: [{ groups: all, resources: all, verbs: all }],
   edit: [
-    { groups: ['', 'image.openshift.io', 'route.openshift.io', 'apps.openshift.io', 'build.openshift.io'], resources: [...imageResources, ...workloads], verbs: [...read, ...write] },
+    {
+      groups: ['', 'image.openshift.io', 'route.openshift.io', 'apps.openshift.io', 'build.openshift.io'],
+      resources: [...imageResources, ...workloads],
+      verbs: [...read, ...write],
+    },
     { groups: ['', 'project.openshift.io'], resources: ['namespaces', 'projects'], verbs: ['get'] },
   ],
   view: [
-    { groups: ['', 'image.openshift.io', 'route.openshift.io', 'apps.openshift.io', 'build.openshift.io'], resources: [...imageResources, 'serviceaccounts', 'configmaps', 'pods', 'services', 'routes'], verbs: read },
+    {
+      groups: ['', 'image.openshift.io', 'route.openshift.io', 'apps.openshift.io', 'build.openshift.io'],
+      resources: [...imageResources, 'serviceaccounts', 'configmaps', 'pods', 'services', 'routes'],
+      verbs: read,
+    },
     { groups: ['', 'project.openshift.io'], resources: ['namespaces', 'projects'], verbs: ['get'] },
   ],
   'system:image-puller': [{ groups: ['image.openshift.io', ''], resources: ['imagestreams/layers'], verbs: ['get'] }],
   'system:image-pusher': [{ groups: ['image.openshift.io', ''], resources: ['imagestreams/layers'], verbs: ['get', 'update'] }],
-  'registry-viewer': [{ groups: ['image.openshift.io', ''], resources: ['imagestreams', 'imagestreamimages', 'imagestreamtags', 'imagestreammappings', 'imagestreams/layers', 'imagetags'], verbs: read }],
-  'registry-editor': [
-    { groups: ['image.openshift.io', ''], resources: ['imagestreams', 'imagestreamimages', 'imagestreamtags', 'imagestreammappings', 'imagestreams/layers', 'imagestreamimports', 'imagetags'], verbs: [...read, ...write] },
+  'registry-viewer': [
+    {
+      groups: ['image.openshift.io', ''],
+      resources: ['imagestreams', 'imagestreamimages', 'imagestreamtags', 'imagestreammappings', 'imagestreams/layers', 'imagetags'],
+      verbs: read,
+    },
   ],
-  'shared-resource-viewer': [{ groups: ['image.openshift.io', ''], resources: ['imagestreams', 'imagestreamimages', 'imagestreamtags', 'imagestreams/layers', 'imagetags'], verbs: read }],
+  'registry-editor': [
+    {
+      groups: ['image.openshift.io', ''],
+      resources: ['imagestreams', 'imagestreamimages', 'imagestreamtags', 'imagestreammappings', 'imagestreams/layers', 'imagestreamimports', 'imagetags'],
+      verbs: [...read, ...write],
+    },
+  ],
+  'shared-resource-viewer': [
+    {
+      groups: ['image.openshift.io', ''],
+      resources: ['imagestreams', 'imagestreamimages', 'imagestreamtags', 'imagestreams/layers', 'imagetags'],
+      verbs: read,
+    },
+  ],
 };
 
 export interface UserInfo {
@@ -58,7 +88,10 @@ function subjectMatches(s: BindingLike['subjects'][number], user: UserInfo, bind
 
 function allows(rules: Rule[], verb: string, group: string, resource: string): boolean {
   return rules.some(
-    (r) => (r.groups.includes('*') || r.groups.includes(group)) && (r.resources.includes('*') || r.resources.includes(resource)) && (r.verbs.includes('*') || r.verbs.includes(verb)),
+    (r) =>
+      (r.groups.includes('*') || r.groups.includes(group)) &&
+      (r.resources.includes('*') || r.resources.includes(resource)) &&
+      (r.verbs.includes('*') || r.verbs.includes(verb)),
   );
 }
 

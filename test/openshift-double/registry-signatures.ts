@@ -69,10 +69,13 @@ export async function startSignatureApiFront(upstream: TestRegistry): Promise<Si
   /** Whether the registry holds the manifest `digest` in repository `name`. */
   const imageExists = (name: string, digest: string): Promise<boolean> =>
     new Promise((resolve, reject) => {
-      const req = httpRequest({ host: backend.hostname, port: backend.port, method: 'HEAD', path: `/v2/${name}/manifests/${digest}`, headers: { accept: '*/*' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
+      const req = httpRequest(
+        { host: backend.hostname, port: backend.port, method: 'HEAD', path: `/v2/${name}/manifests/${digest}`, headers: { accept: '*/*' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -117,7 +120,13 @@ export async function startSignatureApiFront(upstream: TestRegistry): Promise<Si
     const sigName = typeof sig.name === 'string' ? sig.name : '';
     const [imageName, signatureName, ...rest] = sigName.split('@');
     if (content.length === 0 || rest.length > 0 || !imageName || !signatureName || signatureName.length !== 32) {
-      errcode(res, 400, 'SIGNATURE_INVALID', 'invalid image signature', `ImageSignature "${sigName}" is invalid: name must be <imageName>@<signatureName> with a 32-character signature name, and content is required`);
+      errcode(
+        res,
+        400,
+        'SIGNATURE_INVALID',
+        'invalid image signature',
+        `ImageSignature "${sigName}" is invalid: name must be <imageName>@<signatureName> with a 32-character signature name, and content is required`,
+      );
       return 400;
     }
     if (!DIGEST.test(imageName) || !(await imageExists(name, imageName))) {
@@ -138,10 +147,13 @@ export async function startSignatureApiFront(upstream: TestRegistry): Promise<Si
   };
 
   const proxy = (req: IncomingMessage, res: ServerResponse): void => {
-    const up = httpRequest({ host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: { ...req.headers, host: backend.host } }, (r) => {
-      res.writeHead(r.statusCode ?? 502, { ...r.headers, 'x-registry-supports-signatures': '1' });
-      r.pipe(res);
-    });
+    const up = httpRequest(
+      { host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: { ...req.headers, host: backend.host } },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, { ...r.headers, 'x-registry-supports-signatures': '1' });
+        r.pipe(res);
+      },
+    );
     up.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();

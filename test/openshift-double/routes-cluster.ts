@@ -33,7 +33,18 @@ export function clusterRoutes(): RouteDef[] {
         ctx.authorize('patch', registryGroup, 'configs', 'cluster', undefined);
         const type = String(ctx.headers['content-type'] ?? '').split(';')[0];
         if (type !== 'application/merge-patch+json' && type !== 'application/json-patch+json' && type !== 'application/strategic-merge-patch+json') {
-          return { status: 415, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`, reason: 'UnsupportedMediaType', code: 415 } };
+          return {
+            status: 415,
+            body: {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Failure',
+              message: `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+              reason: 'UnsupportedMediaType',
+              code: 415,
+            },
+          };
         }
         if (type !== 'application/merge-patch+json') throw badRequest('the double only implements merge patches');
         mergePatch(ctx.state.registryConfig as unknown as Record<string, unknown>, ctx.json<Record<string, unknown>>());
@@ -58,7 +69,8 @@ export function clusterRoutes(): RouteDef[] {
       pattern: /^\/apis\/config\.openshift\.io\/v1\/images\/cluster$/,
       handler: (ctx) => {
         if (!ctx.options.imageConfigReadable || ctx.user === 'system:anonymous') {
-          if (!ctx.allowed('get', 'config.openshift.io', 'images', undefined)) throw forbidden(ctx.user, 'get', 'config.openshift.io', 'images', 'cluster', undefined);
+          if (!ctx.allowed('get', 'config.openshift.io', 'images', undefined))
+            throw forbidden(ctx.user, 'get', 'config.openshift.io', 'images', 'cluster', undefined);
         }
         return { status: 200, body: { kind: 'Image', apiVersion: 'config.openshift.io/v1', ...ctx.state.imageConfig } };
       },

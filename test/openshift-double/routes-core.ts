@@ -112,10 +112,23 @@ function validateSecret(_ctx: Ctx, s: Secret): void {
 function validateBinding(_ctx: Ctx, rb: RoleBinding, existing: RoleBinding | undefined): void {
   if (!rb.roleRef?.name) throw invalid('RoleBinding', 'rbac.authorization.k8s.io', rb.metadata?.name ?? '', 'roleRef.name', 'Required value');
   if (existing && (existing.roleRef.name !== rb.roleRef.name || existing.roleRef.kind !== rb.roleRef.kind)) {
-    throw invalid('RoleBinding', 'rbac.authorization.k8s.io', existing.metadata.name, 'roleRef', `Invalid value: ${JSON.stringify(rb.roleRef)}: cannot change roleRef`);
+    throw invalid(
+      'RoleBinding',
+      'rbac.authorization.k8s.io',
+      existing.metadata.name,
+      'roleRef',
+      `Invalid value: ${JSON.stringify(rb.roleRef)}: cannot change roleRef`,
+    );
   }
   for (const s of rb.subjects ?? []) {
-    if (s.kind === 'ServiceAccount' && s.apiGroup) throw invalid('RoleBinding', 'rbac.authorization.k8s.io', rb.metadata?.name ?? '', 'subjects[0].apiGroup', `Unsupported value: "${s.apiGroup}": supported values: ""`);
+    if (s.kind === 'ServiceAccount' && s.apiGroup)
+      throw invalid(
+        'RoleBinding',
+        'rbac.authorization.k8s.io',
+        rb.metadata?.name ?? '',
+        'subjects[0].apiGroup',
+        `Unsupported value: "${s.apiGroup}": supported values: ""`,
+      );
   }
 }
 
@@ -135,7 +148,15 @@ export function coreRoutes(): RouteDef[] {
         const g = ctx.params.group as string;
         const resources = discovery[g];
         if (!resources || ctx.options.openshiftApis === false || (g === 'project.openshift.io' && ctx.options.projectApi === false)) throw pathNotFound();
-        return { status: 200, body: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g}/v1`, resources: resources.map((name) => ({ name, namespaced: name !== 'users' && name !== 'projects', kind: name })) } };
+        return {
+          status: 200,
+          body: {
+            kind: 'APIResourceList',
+            apiVersion: 'v1',
+            groupVersion: `${g}/v1`,
+            resources: resources.map((name) => ({ name, namespaced: name !== 'users' && name !== 'projects', kind: name })),
+          },
+        };
       },
     },
     {
@@ -145,7 +166,15 @@ export function coreRoutes(): RouteDef[] {
         if (ctx.options.selfSubjectReview === false) throw pathNotFound();
         const info = ctx.state.userInfo(ctx.user);
         const uid = ctx.state.users.get(ctx.user)?.uid;
-        return { status: 201, body: { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: info.name, ...(uid ? { uid } : {}), groups: info.groups } } } };
+        return {
+          status: 201,
+          body: {
+            kind: 'SelfSubjectReview',
+            apiVersion: 'authentication.k8s.io/v1',
+            metadata: { creationTimestamp: null },
+            status: { userInfo: { username: info.name, ...(uid ? { uid } : {}), groups: info.groups } },
+          },
+        };
       },
     },
     {
@@ -154,7 +183,16 @@ export function coreRoutes(): RouteDef[] {
       handler: (ctx) => {
         if (ctx.user === 'system:anonymous') throw forbidden(ctx.user, 'get', 'user.openshift.io', 'users', '~', undefined);
         const u = ctx.state.users.get(ctx.user);
-        return { status: 200, body: { kind: 'User', apiVersion: 'user.openshift.io/v1', metadata: { name: ctx.user, uid: u?.uid }, identities: [`htpasswd_provider:${ctx.user}`], groups: u?.groups ?? [] } };
+        return {
+          status: 200,
+          body: {
+            kind: 'User',
+            apiVersion: 'user.openshift.io/v1',
+            metadata: { name: ctx.user, uid: u?.uid },
+            identities: [`htpasswd_provider:${ctx.user}`],
+            groups: u?.groups ?? [],
+          },
+        };
       },
     },
     {
@@ -166,7 +204,13 @@ export function coreRoutes(): RouteDef[] {
         // Only the projects the caller may see, as the project API filters them.
         const items = [...ctx.state.namespaces.values()]
           .filter((n) => ctx.allowed('get', '', 'namespaces', n.metadata.name))
-          .map((n) => ({ kind: 'Project', apiVersion: 'project.openshift.io/v1', metadata: n.metadata, spec: { finalizers: ['kubernetes'] }, status: n.status }));
+          .map((n) => ({
+            kind: 'Project',
+            apiVersion: 'project.openshift.io/v1',
+            metadata: n.metadata,
+            spec: { finalizers: ['kubernetes'] },
+            status: n.status,
+          }));
         return list('ProjectList', 'project.openshift.io/v1', items, ctx.state.nextResourceVersion());
       },
     },
@@ -177,7 +221,8 @@ export function coreRoutes(): RouteDef[] {
         if (ctx.options.projectApi === false) throw pathNotFound();
         const n = ctx.state.namespaces.get(ctx.params.name as string);
         // A project the caller may not see reads as forbidden, whether or not it exists.
-        if (!ctx.allowed('get', '', 'namespaces', ctx.params.name)) throw forbidden(ctx.user, 'get', 'project.openshift.io', 'projects', ctx.params.name, ctx.params.name);
+        if (!ctx.allowed('get', '', 'namespaces', ctx.params.name))
+          throw forbidden(ctx.user, 'get', 'project.openshift.io', 'projects', ctx.params.name, ctx.params.name);
         if (!n) throw notFound('projects', 'project.openshift.io', ctx.params.name as string);
         return { status: 200, body: { kind: 'Project', apiVersion: 'project.openshift.io/v1', metadata: n.metadata, status: n.status } };
       },
@@ -193,6 +238,14 @@ export function coreRoutes(): RouteDef[] {
     },
     ...namespacedCrud<Secret>('/api/v1', 'secrets', '', 'Secret', 'v1', (ctx) => ctx.state.secrets, validateSecret),
     ...namespacedCrud<ServiceAccount>('/api/v1', 'serviceaccounts', '', 'ServiceAccount', 'v1', (ctx) => ctx.state.serviceaccounts),
-    ...namespacedCrud<RoleBinding>('/apis/rbac.authorization.k8s.io/v1', 'rolebindings', 'rbac.authorization.k8s.io', 'RoleBinding', 'rbac.authorization.k8s.io/v1', (ctx) => ctx.state.rolebindings, validateBinding),
+    ...namespacedCrud<RoleBinding>(
+      '/apis/rbac.authorization.k8s.io/v1',
+      'rolebindings',
+      'rbac.authorization.k8s.io',
+      'RoleBinding',
+      'rbac.authorization.k8s.io/v1',
+      (ctx) => ctx.state.rolebindings,
+      validateBinding,
+    ),
   ];
 }

@@ -1,6 +1,14 @@
 // image.openshift.io/v1: image streams, image stream tags (get/list/put/delete) and ImageStreamImport,
 // which resolves each `from` against the real registry it names.
-import type { ImageImportStatus, ImageStream, ImageStreamImport, ImageStreamTag, NamedTagEventList, TagEvent, TagReference } from '../../src/core/openshift/types';
+import type {
+  ImageImportStatus,
+  ImageStream,
+  ImageStreamImport,
+  ImageStreamTag,
+  NamedTagEventList,
+  TagEvent,
+  TagReference,
+} from '../../src/core/openshift/types';
 import type { Ctx, Reply, RouteDef } from './context';
 import { list } from './context';
 import type { Credentials, ImportedManifest, Importer } from './importer';
@@ -45,7 +53,13 @@ function splitName(name: string): { stream: string; tag: string } {
 }
 
 function newStream(ctx: Ctx, ns: string, name: string): ImageStream {
-  return { kind: 'ImageStream', apiVersion, metadata: ctx.state.meta(name, ns, { generation: 0 }), spec: { lookupPolicy: { local: false }, tags: [] }, status: { dockerImageRepository: '', tags: [] } };
+  return {
+    kind: 'ImageStream',
+    apiVersion,
+    metadata: ctx.state.meta(name, ns, { generation: 0 }),
+    spec: { lookupPolicy: { local: false }, tags: [] },
+    status: { dockerImageRepository: '', tags: [] },
+  };
 }
 
 function statusList(is: ImageStream, tag: string): NamedTagEventList {
@@ -100,7 +114,16 @@ function imageObject(m: ImportedManifest): NonNullable<ImageImportStatus['image'
 }
 
 function failureStatus(f: ImportFailure): ImageImportStatus['status'] {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: f.message, reason: f.reason, ...(f.details ? { details: f.details } : {}), code: f.code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: f.message,
+    reason: f.reason,
+    ...(f.details ? { details: f.details } : {}),
+    code: f.code,
+  };
 }
 
 /** Registry credentials from the namespace's dockerconfigjson secrets, as the cluster's importer uses them. */
@@ -109,7 +132,12 @@ export function pullCredentials(state: DoubleState, ns: string): Credentials {
     for (const [k, secret] of state.secrets) {
       if (!k.startsWith(`${ns}/`) || secret.type !== 'kubernetes.io/dockerconfigjson') continue;
       try {
-        const auths = (JSON.parse(Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8')) as { auths?: Record<string, { username?: string; password?: string; auth?: string }> }).auths ?? {};
+        const auths =
+          (
+            JSON.parse(Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8')) as {
+              auths?: Record<string, { username?: string; password?: string; auth?: string }>;
+            }
+          ).auths ?? {};
         for (const [server, entry] of Object.entries(auths)) {
           if (server.replace(/^https?:\/\//, '').split('/')[0] !== host) continue;
           if (entry.username !== undefined && entry.password !== undefined) return { username: entry.username, password: entry.password };
@@ -143,7 +171,13 @@ function istagView(is: ImageStream, tag: string): ImageStreamTag {
   return {
     kind: 'ImageStreamTag',
     apiVersion,
-    metadata: { name: `${is.metadata.name}:${tag}`, namespace: is.metadata.namespace, uid: is.metadata.uid, resourceVersion: is.metadata.resourceVersion, creationTimestamp: current.created },
+    metadata: {
+      name: `${is.metadata.name}:${tag}`,
+      namespace: is.metadata.namespace,
+      uid: is.metadata.uid,
+      resourceVersion: is.metadata.resourceVersion,
+      creationTimestamp: current.created,
+    },
     tag: spec,
     generation: current.generation,
     lookupPolicy: is.spec.lookupPolicy ?? { local: false },
@@ -169,7 +203,8 @@ async function putIstag(ctx: Ctx): Promise<Reply> {
   requireNamespace(ctx, ns);
   const body = ctx.json<ImageStreamTag>();
   if (!body.tag) throw invalid('ImageStreamTag', group, name, 'tag', 'Required value: tag is required');
-  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw invalid('ImageStreamTag', group, name, 'metadata.name', `Invalid value: "${tag}": must match "[\\w][\\w.-]{0,127}"`);
+  if (!/^[\w][\w.-]{0,127}$/.test(tag))
+    throw invalid('ImageStreamTag', group, name, 'metadata.name', `Invalid value: "${tag}": must match "[\\w][\\w.-]{0,127}"`);
   const from = body.tag.from;
   let is = ctx.state.imageStream(ns, stream);
   const rv = body.metadata?.resourceVersion;
@@ -194,7 +229,13 @@ async function putIstag(ctx: Ctx): Promise<Reply> {
     if (r instanceof ImportFailure) failure = r;
     else resolved = { dockerImageReference: r.dockerImageReference, image: r.digest, generation: 0 };
   } else if (from) {
-    throw invalid('ImageStreamTag', group, name, 'tag.from.kind', `Unsupported value: "${from.kind}": supported values: "DockerImage", "ImageStreamImage", "ImageStreamTag"`);
+    throw invalid(
+      'ImageStreamTag',
+      group,
+      name,
+      'tag.from.kind',
+      `Unsupported value: "${from.kind}": supported values: "DockerImage", "ImageStreamImage", "ImageStreamTag"`,
+    );
   }
   const streamCreated = !is;
   is ??= newStream(ctx, ns, stream);
@@ -203,7 +244,9 @@ async function putIstag(ctx: Ctx): Promise<Reply> {
   if (resolved) recordImage(is, tag, { ...resolved, generation: gen });
   if (failure) recordFailure(is, tag, failure, gen);
   ctx.state.putImageStream(is);
-  const answer = resolved ? istagView(is, tag) : { kind: 'ImageStreamTag', apiVersion, metadata: { name, namespace: ns, resourceVersion: is.metadata.resourceVersion }, tag: body.tag, generation: gen };
+  const answer = resolved
+    ? istagView(is, tag)
+    : { kind: 'ImageStreamTag', apiVersion, metadata: { name, namespace: ns, resourceVersion: is.metadata.resourceVersion }, tag: body.tag, generation: gen };
   return { status: created || streamCreated ? 201 : 200, body: answer };
 }
 
@@ -232,15 +275,28 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
   const gen = bump(ctx.state, is);
   const images: ImageImportStatus[] = [];
   for (const spec of isi.spec.images ?? []) {
-    if (spec.from?.kind !== 'DockerImage') throw invalid('ImageStreamImport', group, name, 'spec.images[0].from.kind', `Unsupported value: "${spec.from?.kind}": supported values: "DockerImage"`);
+    if (spec.from?.kind !== 'DockerImage')
+      throw invalid('ImageStreamImport', group, name, 'spec.images[0].from.kind', `Unsupported value: "${spec.from?.kind}": supported values: "DockerImage"`);
     const to = spec.to?.name;
     const r = await resolveOrFail(ctx, spec.from.name, spec.importPolicy?.insecure === true);
-    if (to) setSpecTag(is, { name: to, annotations: null, from: { kind: 'DockerImage', name: spec.from.name }, generation: gen, importPolicy: spec.importPolicy ?? {}, referencePolicy: spec.referencePolicy ?? { type: 'Source' } });
+    if (to)
+      setSpecTag(is, {
+        name: to,
+        annotations: null,
+        from: { kind: 'DockerImage', name: spec.from.name },
+        generation: gen,
+        importPolicy: spec.importPolicy ?? {},
+        referencePolicy: spec.referencePolicy ?? { type: 'Source' },
+      });
     if (r instanceof ImportFailure) {
       images.push({ status: failureStatus(r), ...(to ? { tag: to } : {}) });
       if (to) recordFailure(is, to, r, gen);
     } else {
-      images.push({ status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 }, ...(to ? { tag: to } : {}), image: imageObject(r) });
+      images.push({
+        status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 },
+        ...(to ? { tag: to } : {}),
+        image: imageObject(r),
+      });
       if (to) recordImage(is, to, { dockerImageReference: r.dockerImageReference, image: r.digest, generation: gen });
     }
   }
@@ -256,7 +312,14 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
       const repoImages: ImageImportStatus[] = [];
       for (const tag of tags.slice(0, limit)) {
         const r = await resolveOrFail(ctx, `${from}:${tag}`, insecure);
-        const ref: TagReference = { name: tag, annotations: null, from: { kind: 'DockerImage', name: `${from}:${tag}` }, generation: gen, importPolicy: isi.spec.repository.importPolicy ?? {}, referencePolicy: isi.spec.repository.referencePolicy ?? { type: 'Source' } };
+        const ref: TagReference = {
+          name: tag,
+          annotations: null,
+          from: { kind: 'DockerImage', name: `${from}:${tag}` },
+          generation: gen,
+          importPolicy: isi.spec.repository.importPolicy ?? {},
+          referencePolicy: isi.spec.repository.referencePolicy ?? { type: 'Source' },
+        };
         setSpecTag(is, ref);
         if (r instanceof ImportFailure) {
           repoImages.push({ status: failureStatus(r), tag });
@@ -266,7 +329,11 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
           recordImage(is, tag, { dockerImageReference: r.dockerImageReference, image: r.digest, generation: gen });
         }
       }
-      repository = { status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 }, images: repoImages, additionalTags: tags.slice(limit) };
+      repository = {
+        status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 },
+        images: repoImages,
+        additionalTags: tags.slice(limit),
+      };
     } catch (e) {
       if (!(e instanceof ImportFailure)) throw e;
       repository = { status: failureStatus(e) };
@@ -275,7 +342,11 @@ async function imageStreamImport(ctx: Ctx): Promise<Reply> {
   if (doImport) ctx.state.putImageStream(is);
   return {
     status: 201,
-    body: { ...isi, metadata: { ...isi.metadata, namespace: ns, creationTimestamp: now() }, status: { ...(doImport ? { import: view(ctx, is) } : {}), images, ...(repository ? { repository } : {}) } },
+    body: {
+      ...isi,
+      metadata: { ...isi.metadata, namespace: ns, creationTimestamp: now() },
+      status: { ...(doImport ? { import: view(ctx, is) } : {}), images, ...(repository ? { repository } : {}) },
+    },
   };
 }
 
@@ -335,7 +406,13 @@ export function imageRoutes(): RouteDef[] {
       handler: (ctx) => {
         const { ns, body, name: n } = createTarget<ImageStream>(ctx, 'imagestreams', 'ImageStream');
         if (ctx.state.imageStream(ns, n)) throw alreadyExists('imagestreams', group, n);
-        const is: ImageStream = { kind: 'ImageStream', apiVersion, metadata: ctx.state.meta(n, ns, { ...body.metadata, generation: 1 }), spec: body.spec ?? {}, status: { tags: [] } };
+        const is: ImageStream = {
+          kind: 'ImageStream',
+          apiVersion,
+          metadata: ctx.state.meta(n, ns, { ...body.metadata, generation: 1 }),
+          spec: body.spec ?? {},
+          status: { tags: [] },
+        };
         is.metadata.namespace = ns;
         ctx.state.putImageStream(is);
         return { status: 201, body: view(ctx, is) };

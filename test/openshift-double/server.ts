@@ -86,7 +86,12 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
   }
   const importer = new Importer({ caPem: options.registryCaPem ?? (certs ? readFileSync(certs.caFile, 'utf8') : undefined) });
   const oauth = oauthRoutes();
-  const apiRoutes: RouteDef[] = [...(options.separateOAuthServer ? oauth.filter((r) => r.pattern.source.includes('well-known')) : oauth), ...coreRoutes(), ...imageRoutes(), ...clusterRoutes()];
+  const apiRoutes: RouteDef[] = [
+    ...(options.separateOAuthServer ? oauth.filter((r) => r.pattern.source.includes('well-known')) : oauth),
+    ...coreRoutes(),
+    ...imageRoutes(),
+    ...clusterRoutes(),
+  ];
   const requests: RequestRecord[] = [];
   const urls = { api: '', oauth: '' };
 
@@ -117,7 +122,20 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
       }
       if (!route) throw pathNotFound();
       const m = route.pattern.exec(path);
-      const ctx = makeCtx({ state, options, importer, baseUrl, oauthUrl: urls.oauth, user, method, path, params: { ...(m?.groups ?? {}) }, query: url.searchParams, headers: req.headers, body });
+      const ctx = makeCtx({
+        state,
+        options,
+        importer,
+        baseUrl,
+        oauthUrl: urls.oauth,
+        user,
+        method,
+        path,
+        params: { ...(m?.groups ?? {}) },
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      });
       const reply = await route.handler(ctx);
       status = reply.status;
       if (reply.text !== undefined) {
@@ -133,11 +151,13 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
     }
   };
 
-  const listener = (routes: RouteDef[], which: 'api' | 'oauth') => (req: IncomingMessage, res: ServerResponse): void => {
-    handle(routes, urls[which], req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, 500, new ApiError(500, 'InternalError', String(e)).body());
-    });
-  };
+  const listener =
+    (routes: RouteDef[], which: 'api' | 'oauth') =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      handle(routes, urls[which], req, res).catch((e: unknown) => {
+        if (!res.headersSent) send(res, 500, new ApiError(500, 'InternalError', String(e)).body());
+      });
+    };
   const api = await listen(listener(apiRoutes, 'api'), certs);
   const servers = [api.server];
   const host = api.host;
@@ -145,7 +165,13 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
   urls.api = baseUrl;
   urls.oauth = baseUrl;
   if (oauthCerts) {
-    const o = await listen(listener(oauth.filter((r) => !r.pattern.source.includes('well-known')), 'oauth'), oauthCerts);
+    const o = await listen(
+      listener(
+        oauth.filter((r) => !r.pattern.source.includes('well-known')),
+        'oauth',
+      ),
+      oauthCerts,
+    );
     servers.push(o.server);
     urls.oauth = `https://${o.host}`;
   }
@@ -174,7 +200,9 @@ export async function startOpenShiftDouble(options: DoubleOptions = {}): Promise
         kind: 'Config',
         preferences: {},
         'current-context': context,
-        clusters: [{ name: cluster, cluster: { server: baseUrl, ...(certs ? { 'certificate-authority-data': readFileSync(certs.caFile).toString('base64') } : {}) } }],
+        clusters: [
+          { name: cluster, cluster: { server: baseUrl, ...(certs ? { 'certificate-authority-data': readFileSync(certs.caFile).toString('base64') } : {}) } },
+        ],
         users: [{ name: `${user}/${cluster}`, user: { token } }],
         contexts: [{ name: context, context: { cluster, namespace, user: `${user}/${cluster}` } }],
       };

@@ -65,7 +65,10 @@ export class DoubleState {
   registryConfig: RegistryConfigObject;
   imageConfig: ImageConfigObject;
 
-  constructor(readonly appsDomain: string, readonly registryRouteHost?: string) {
+  constructor(
+    readonly appsDomain: string,
+    readonly registryRouteHost?: string,
+  ) {
     this.registryConfig = { metadata: this.meta('cluster'), spec: { managementState: 'Managed', defaultRoute: false }, status: {} };
     this.imageConfig = { metadata: this.meta('cluster'), spec: {}, status: { internalRegistryHostname } };
   }
@@ -201,7 +204,13 @@ export class DoubleState {
   }
 
   seed(): void {
-    for (const [name, display] of [['default', ''], ['openshift', ''], ['openshift-image-registry', ''], ['myproject', 'My Project'], ['shared', 'Shared Images']] as const) {
+    for (const [name, display] of [
+      ['default', ''],
+      ['openshift', ''],
+      ['openshift-image-registry', ''],
+      ['myproject', 'My Project'],
+      ['shared', 'Shared Images'],
+    ] as const) {
       this.addProject(name, display ? { displayName: display } : {});
     }
     // oc cluster defaults: developer is admin of their project; image streams in `openshift` are readable by everyone.
@@ -226,7 +235,12 @@ export class DoubleState {
       kind: 'ImageStream',
       apiVersion: 'image.openshift.io/v1',
       metadata: this.meta('os-test-image', 'myproject', { generation: 2 }),
-      spec: { lookupPolicy: { local: false }, tags: [{ name: 'latest', from: { kind: 'DockerImage', name: 'os-test-image:latest' }, generation: 2, importPolicy: {}, referencePolicy: { type: 'Source' } }] },
+      spec: {
+        lookupPolicy: { local: false },
+        tags: [
+          { name: 'latest', from: { kind: 'DockerImage', name: 'os-test-image:latest' }, generation: 2, importPolicy: {}, referencePolicy: { type: 'Source' } },
+        ],
+      },
       status: { dockerImageRepository: '', tags: [fixture<NamedTagEventList>('tag-import-failed.json')] },
     });
     this.putImageStream({

@@ -13,12 +13,26 @@ export interface StatusBody {
 
 /** Thrown by handlers: the server answers with this Status. */
 export class ApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 
   body(): StatusBody {
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, ...(this.details ? { details: this.details } : {}), code: this.code };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details ? { details: this.details } : {}),
+      code: this.code,
+    };
   }
 }
 
@@ -35,13 +49,23 @@ export function alreadyExists(resource: string, group: string, name: string): Ap
   return new ApiError(409, 'AlreadyExists', `${qualified(resource, group)} "${name}" already exists`, { name, group, kind: resource });
 }
 
-export function conflict(resource: string, group: string, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+export function conflict(
+  resource: string,
+  group: string,
+  name: string,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+): ApiError {
   return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": ${why}`, { name, group, kind: resource });
 }
 
 export function invalid(kind: string, group: string, name: string, field: string, why: string): ApiError {
   const k = group ? `${kind}.${group}` : kind;
-  return new ApiError(422, 'Invalid', `${k} "${name}" is invalid: ${field}: ${why}`, { name, group, kind, causes: [{ reason: 'FieldValueInvalid', message: why, field }] });
+  return new ApiError(422, 'Invalid', `${k} "${name}" is invalid: ${field}: ${why}`, {
+    name,
+    group,
+    kind,
+    causes: [{ reason: 'FieldValueInvalid', message: why, field }],
+  });
 }
 
 export function badRequest(message: string): ApiError {

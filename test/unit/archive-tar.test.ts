@@ -23,7 +23,10 @@ async function collect(s: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 function python(file: string, body: string): void {
-  execFileSync('python3', ['-c', `import tarfile, io\nt = tarfile.open(${JSON.stringify(file)}, 'w', format=tarfile.PAX_FORMAT)\ndef add(name, data=b'', **kw):\n    i = tarfile.TarInfo(name); i.size = len(data)\n    for k, v in kw.items(): setattr(i, k, v)\n    t.addfile(i, io.BytesIO(data))\n${body}\nt.close()`]);
+  execFileSync('python3', [
+    '-c',
+    `import tarfile, io\nt = tarfile.open(${JSON.stringify(file)}, 'w', format=tarfile.PAX_FORMAT)\ndef add(name, data=b'', **kw):\n    i = tarfile.TarInfo(name); i.size = len(data)\n    for k, v in kw.items(): setattr(i, k, v)\n    t.addfile(i, io.BytesIO(data))\n${body}\nt.close()`,
+  ]);
 }
 
 async function refusal(file: string, allowSymlinks: boolean): Promise<string> {
@@ -48,7 +51,10 @@ describe('TarWriter', () => {
     await w.addFile(long, Buffer.from('a long name'));
     const big = Buffer.alloc(700_000, 7);
     // Size and name known only after the data has passed, as for a layer decompressed on the way in.
-    await w.addStream(async () => Readable.from([big.subarray(0, 1000), big.subarray(1000)]), (size) => `late-${size}.tar`);
+    await w.addStream(
+      async () => Readable.from([big.subarray(0, 1000), big.subarray(1000)]),
+      (size) => `late-${size}.tar`,
+    );
     assert.deepEqual(readdirSync(base).filter((f) => f.startsWith(`.${file.slice(base.length + 1)}.regx-tmp-`)).length, 1, 'written to a temp file first');
     assert.throws(() => readFileSync(file), /ENOENT/);
     await w.finish();
@@ -75,15 +81,24 @@ describe('TarWriter', () => {
       yield Buffer.alloc(5000, 1);
       throw new Error('connection lost');
     }
-    await assert.rejects(w.addStream(async () => failing(), () => 'broken'), /connection lost/);
+    await assert.rejects(
+      w.addStream(
+        async () => failing(),
+        () => 'broken',
+      ),
+      /connection lost/,
+    );
     await w.addFile('after', Buffer.from('ok'));
     await w.finish();
     assert.deepEqual(execFileSync('tar', ['-tf', file]).toString().trim().split('\n'), ['after']);
   });
 
-  test('a target in a folder that does not exist is refused by name, not with the temp file\'s', async () => {
+  test("a target in a folder that does not exist is refused by name, not with the temp file's", async () => {
     const missing = join(fresh(), 'x.tar');
-    await assert.rejects(TarWriter.create(missing), (err: Error) => err.message === `cannot write ${missing}: the folder ${join(missing, '..')} does not exist`);
+    await assert.rejects(
+      TarWriter.create(missing),
+      (err: Error) => err.message === `cannot write ${missing}: the folder ${join(missing, '..')} does not exist`,
+    );
   });
 
   test('abort leaves neither the archive nor the temp file', async () => {
@@ -132,7 +147,10 @@ describe('TarArchive', () => {
 
   test('symlinks resolve inside the archive only, a bounded number of hops', async () => {
     const file = fresh();
-    python(file, "add('data/real.tar', b'layer')\nadd('id/layer.tar', type=tarfile.SYMTYPE, linkname='../data/real.tar')\nadd('again', type=tarfile.SYMTYPE, linkname='id/layer.tar')\nadd('loop1', type=tarfile.SYMTYPE, linkname='loop2')\nadd('loop2', type=tarfile.SYMTYPE, linkname='loop1')\nadd('dangling', type=tarfile.SYMTYPE, linkname='nothing')");
+    python(
+      file,
+      "add('data/real.tar', b'layer')\nadd('id/layer.tar', type=tarfile.SYMTYPE, linkname='../data/real.tar')\nadd('again', type=tarfile.SYMTYPE, linkname='id/layer.tar')\nadd('loop1', type=tarfile.SYMTYPE, linkname='loop2')\nadd('loop2', type=tarfile.SYMTYPE, linkname='loop1')\nadd('dangling', type=tarfile.SYMTYPE, linkname='nothing')",
+    );
     const tar = await TarArchive.open(file, { what: 'x', allowSymlinks: true });
     try {
       assert.equal((await tar.read(tar.file('./again') as never, 100, 'x')).toString(), 'layer');
@@ -147,7 +165,12 @@ describe('TarArchive', () => {
   const hostile: Array<[string, string, boolean, RegExp]> = [
     ['a ../ name', "add('a/../../x', b'1')", true, /the entry "a\/\.\.\/\.\.\/x" has a "\.\." component/],
     ['an absolute name', "add('/etc/shadow', b'1')", true, /the entry "\/etc\/shadow" is absolute/],
-    ['a symlink to an absolute path', "add('l', type=tarfile.SYMTYPE, linkname='/etc/shadow')", true, /the symlink "l" points outside the archive \(to "\/etc\/shadow"\)/],
+    [
+      'a symlink to an absolute path',
+      "add('l', type=tarfile.SYMTYPE, linkname='/etc/shadow')",
+      true,
+      /the symlink "l" points outside the archive \(to "\/etc\/shadow"\)/,
+    ],
     ['a symlink up and out', "add('a/l', type=tarfile.SYMTYPE, linkname='../../x')", true, /points outside the archive/],
     ['any symlink where none is allowed', "add('l', type=tarfile.SYMTYPE, linkname='x')", false, /is a symlink, which this format never needs/],
     ['a hard link', "add('h', type=tarfile.LNKTYPE, linkname='x')", true, /the entry "h" is a hard link/],

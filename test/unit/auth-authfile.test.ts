@@ -27,7 +27,11 @@ test('setAuthEntry creates the file 0600 in a 0700 directory, tab-indented like 
 test('other entries, credHelpers and unknown keys are kept; auths keys are sorted', async () => {
   const d = dir();
   const p = join(d, 'auth.json');
-  writeFileSync(p, JSON.stringify({ auths: { 'z.example': { auth: b64('z:z'), email: 'z@z' } }, credHelpers: { 'gcr.io': 'gcloud' }, HttpHeaders: { 'User-Agent': 'x' } }), { mode: 0o644 });
+  writeFileSync(
+    p,
+    JSON.stringify({ auths: { 'z.example': { auth: b64('z:z'), email: 'z@z' } }, credHelpers: { 'gcr.io': 'gcloud' }, HttpHeaders: { 'User-Agent': 'x' } }),
+    { mode: 0o644 },
+  );
   await setAuthEntry(p, 'a.example', 'a', 'b');
   const doc = JSON.parse(readFileSync(p, 'utf8'));
   assert.deepEqual(Object.keys(doc.auths), ['a.example', 'z.example']);

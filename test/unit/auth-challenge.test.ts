@@ -16,7 +16,10 @@ test('several challenges in one header value, each with its own parameters', () 
 
 test('challenges without parameters, separated by commas', () => {
   const got = parseWWWAuthenticate('Basic, Bearer realm=x, Negotiate');
-  assert.deepEqual(got.map((c) => c.scheme), ['basic', 'bearer', 'negotiate']);
+  assert.deepEqual(
+    got.map((c) => c.scheme),
+    ['basic', 'bearer', 'negotiate'],
+  );
   assert.deepEqual(got[0]?.params, {});
   assert.equal(got[0]?.token68, undefined, 'the next scheme is not taken for a token68');
   assert.equal(got[1]?.params.realm, 'x');
@@ -52,7 +55,13 @@ test('spaces around = are tolerated', () => {
 
 test('every challenge of every header value, in order', () => {
   const got = parseWWWAuthenticate(['Basic realm="one"', 'Bearer realm="https://two/token",service="s2"']);
-  assert.deepEqual(got.map((c) => [c.scheme, c.params.realm]), [['basic', 'one'], ['bearer', 'https://two/token']]);
+  assert.deepEqual(
+    got.map((c) => [c.scheme, c.params.realm]),
+    [
+      ['basic', 'one'],
+      ['bearer', 'https://two/token'],
+    ],
+  );
   assert.equal(findChallenge(got, 'BEARER')?.params.service, 's2');
   assert.equal(findChallenge(got, 'digest'), undefined);
 });
@@ -73,11 +82,24 @@ test('empty and missing headers give no challenges', () => {
 });
 
 test('garbage never throws and keeps what can be read', () => {
-  const inputs = ['"', '===', 'Bearer "unterminated', ',,,;;;', 'Bearer realm="a', '@@@ Basic realm="r"', '\u0000\u00ff', 'realm=orphan', 'Bearer ;;; , Basic realm=r2'];
+  const inputs = [
+    '"',
+    '===',
+    'Bearer "unterminated',
+    ',,,;;;',
+    'Bearer realm="a',
+    '@@@ Basic realm="r"',
+    '\u0000\u00ff',
+    'realm=orphan',
+    'Bearer ;;; , Basic realm=r2',
+  ];
   for (const s of inputs) assert.doesNotThrow(() => parseWWWAuthenticate(s), s);
   assert.deepEqual(parseWWWAuthenticate('Bearer realm="a')[0]?.params, { realm: 'a' }, 'an unterminated quote runs to the end');
   assert.deepEqual(parseWWWAuthenticate('realm=orphan'), [], 'a parameter before any scheme is dropped');
   const tail = parseWWWAuthenticate('Bearer ;;; , Basic realm=r2');
-  assert.deepEqual(tail.map((c) => c.scheme), ['bearer', 'basic']);
+  assert.deepEqual(
+    tail.map((c) => c.scheme),
+    ['bearer', 'basic'],
+  );
   assert.equal(tail[1]?.params.realm, 'r2');
 });

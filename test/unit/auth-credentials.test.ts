@@ -38,7 +38,10 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 test('parseCredsFlag splits at the first colon so passwords keep theirs', () => {
   assert.deepEqual(parseCredsFlag('alice:pa:ss:word', '--creds'), { username: 'alice', password: 'pa:ss:word', source: '--creds' });
   assert.deepEqual(parseCredsFlag('bob:', '--src-creds'), { username: 'bob', password: '', source: '--src-creds' });
-  assert.throws(() => parseCredsFlag('alice', '--creds'), (e: unknown) => e instanceof UsageError && /USERNAME:PASSWORD/.test(e.message));
+  assert.throws(
+    () => parseCredsFlag('alice', '--creds'),
+    (e: unknown) => e instanceof UsageError && /USERNAME:PASSWORD/.test(e.message),
+  );
   assert.throws(() => parseCredsFlag(':pw', '--creds'), UsageError);
 });
 
@@ -52,8 +55,16 @@ test('the chain is the runtime file, XDG config, docker config, then legacy ~/.d
   ]);
   const custom = authFileChain({ ...s.env, XDG_CONFIG_HOME: '/xdg', DOCKER_CONFIG: '/dc' }, undefined, 'linux').map((p) => p.path);
   assert.deepEqual(custom.slice(1, 3), ['/xdg/containers/auth.json', '/dc/config.json']);
-  assert.deepEqual(authFileChain({ ...s.env, REGISTRY_AUTH_FILE: '/r.json' }, undefined, 'linux'), [{ path: '/r.json', legacy: false }], 'REGISTRY_AUTH_FILE is the only file');
-  assert.deepEqual(authFileChain({ ...s.env, REGISTRY_AUTH_FILE: '/r.json' }, '/flag.json', 'linux'), [{ path: '/flag.json', legacy: false }], '--authfile wins over the variable');
+  assert.deepEqual(
+    authFileChain({ ...s.env, REGISTRY_AUTH_FILE: '/r.json' }, undefined, 'linux'),
+    [{ path: '/r.json', legacy: false }],
+    'REGISTRY_AUTH_FILE is the only file',
+  );
+  assert.deepEqual(
+    authFileChain({ ...s.env, REGISTRY_AUTH_FILE: '/r.json' }, '/flag.json', 'linux'),
+    [{ path: '/flag.json', legacy: false }],
+    '--authfile wins over the variable',
+  );
   const missingRuntime = authFileChain({ ...s.env, XDG_RUNTIME_DIR: join(s.runtime, 'nope') }, undefined, 'linux');
   assert.equal(missingRuntime[0]?.path, join(s.home, '.config/containers/auth.json'), 'a missing XDG_RUNTIME_DIR is skipped as containers/image does');
 });
@@ -105,9 +116,17 @@ test('Docker config legacy keys: https://index.docker.io/v1/ for docker.io, URLs
   });
   assert.equal((await resolveCredentials('docker.io', 'library/redis', { env: s.env, keychain: false }))?.username, 'hubuser');
   assert.equal((await resolveCredentials('old.example.com', 'x', { env: s.env, keychain: false }))?.username, 'old');
-  assert.equal(await resolveCredentials('ns.example.com', 'x', { env: s.env, keychain: false }), undefined, 'a key without a scheme keeps its path, as containers/image reads it');
+  assert.equal(
+    await resolveCredentials('ns.example.com', 'x', { env: s.env, keychain: false }),
+    undefined,
+    'a key without a scheme keeps its path, as containers/image reads it',
+  );
   s.write('home/.dockercfg', { 'https://legacy.example.com/v1/': { auth: b64('leg:acy'), email: 'x@y' } });
-  assert.deepEqual(await resolveCredentials('legacy.example.com', 'a/b', { env: s.env, keychain: false }), { username: 'leg', password: 'acy', source: join(s.home, '.dockercfg') });
+  assert.deepEqual(await resolveCredentials('legacy.example.com', 'a/b', { env: s.env, keychain: false }), {
+    username: 'leg',
+    password: 'acy',
+    source: join(s.home, '.dockercfg'),
+  });
 });
 
 test('passwords with colons, NUL padding, and identity tokens', async () => {
@@ -126,7 +145,11 @@ test('passwords with colons, NUL padding, and identity tokens', async () => {
   const c = await resolveCredentials('c.example', undefined, { env, keychain: false });
   assert.equal(c?.identityToken, 'refresh-123');
   assert.equal(c?.username, 'tok');
-  assert.equal(await resolveCredentials('d.example', undefined, { env, keychain: false }), undefined, 'an empty {} entry (docker helper marker) is no credentials');
+  assert.equal(
+    await resolveCredentials('d.example', undefined, { env, keychain: false }),
+    undefined,
+    'an empty {} entry (docker helper marker) is no credentials',
+  );
 });
 
 test('an empty entry in one file lets the next file answer', async () => {
@@ -149,7 +172,10 @@ test('--authfile is the only file read, and REGISTRY_AUTH_FILE replaces the chai
 test('explicit credentials come first, then the keychain, then the files', async () => {
   const s = sandbox();
   s.write('run/containers/auth.json', { auths: { 'k.example': { auth: b64('file:pw') } } });
-  const stored = new Map([['k.example', { username: 'kc', password: 'kcpw' }], ['k.example/team', { username: 'kc-team', password: 'x' }]]);
+  const stored = new Map([
+    ['k.example', { username: 'kc', password: 'kcpw' }],
+    ['k.example/team', { username: 'kc-team', password: 'x' }],
+  ]);
   const keychain: KeychainStore = {
     get: async (r) => stored.get(r),
     set: async () => undefined,
@@ -158,11 +184,24 @@ test('explicit credentials come first, then the keychain, then the files', async
   const explicit = parseCredsFlag('flag:pw', '--creds');
   assert.equal(await resolveCredentials('k.example', undefined, { env: s.env, explicit, keychain }), explicit);
   assert.deepEqual(await resolveCredentials('k.example', undefined, { env: s.env, keychain }), { username: 'kc', password: 'kcpw', source: 'OS keychain' });
-  assert.equal((await resolveCredentials('k.example', 'team/app', { env: s.env, keychain }))?.username, 'kc-team', 'namespaced keychain logins, most specific first');
+  assert.equal(
+    (await resolveCredentials('k.example', 'team/app', { env: s.env, keychain }))?.username,
+    'kc-team',
+    'namespaced keychain logins, most specific first',
+  );
   assert.equal((await resolveCredentials('k.example', undefined, { env: s.env, keychain: false }))?.username, 'file');
-  const broken: KeychainStore = { ...keychain, get: async () => { throw new KeychainError('no OS keychain available: test'); } };
+  const broken: KeychainStore = {
+    ...keychain,
+    get: async () => {
+      throw new KeychainError('no OS keychain available: test');
+    },
+  };
   const notes: string[] = [];
-  assert.equal((await resolveCredentials('k.example', undefined, { env: s.env, keychain: broken, debug: (m) => notes.push(m) }))?.username, 'file', 'no keychain falls through to the files');
+  assert.equal(
+    (await resolveCredentials('k.example', undefined, { env: s.env, keychain: broken, debug: (m) => notes.push(m) }))?.username,
+    'file',
+    'no keychain falls through to the files',
+  );
   assert.ok(notes.some((n) => n.includes('no OS keychain available')));
 });
 
@@ -177,9 +216,15 @@ test('the default keychain without a session bus is skipped, not fatal', async (
 test('a malformed auth file is an error that names the file; bad base64 too, without the value', async () => {
   const s = sandbox();
   const bad = s.write('run/containers/auth.json', '{"auths": {');
-  await assert.rejects(resolveCredentials('r.example', undefined, { env: s.env, keychain: false }), (e: unknown) => e instanceof AuthFileError && e.message.includes(bad));
+  await assert.rejects(
+    resolveCredentials('r.example', undefined, { env: s.env, keychain: false }),
+    (e: unknown) => e instanceof AuthFileError && e.message.includes(bad),
+  );
   s.write('run/containers/auth.json', { auths: { 'r.example': { auth: 'not*base64' } } });
-  await assert.rejects(resolveCredentials('r.example', undefined, { env: s.env, keychain: false }), (e: unknown) => e instanceof AuthFileError && /not valid base64/.test(e.message) && !e.message.includes('not*base64'));
+  await assert.rejects(
+    resolveCredentials('r.example', undefined, { env: s.env, keychain: false }),
+    (e: unknown) => e instanceof AuthFileError && /not valid base64/.test(e.message) && !e.message.includes('not*base64'),
+  );
   s.write('run/containers/auth.json', { auths: ['x'] });
   await assert.rejects(resolveCredentials('r.example', undefined, { env: s.env, keychain: false }), /"auths" is not a JSON object/);
 });

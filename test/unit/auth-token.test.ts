@@ -25,7 +25,13 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    const s: Seen = { method: req.method ?? '', url: new URL(req.url ?? '/', base), authorization: req.headers.authorization, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString() };
+    const s: Seen = {
+      method: req.method ?? '',
+      url: new URL(req.url ?? '/', base),
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      body: Buffer.concat(chunks).toString(),
+    };
     seen.push(s);
     handler(s, res);
   });
@@ -58,7 +64,13 @@ const alice: Credentials = { username: 'alice', password: 's3:cret', source: '--
 test('GET with service, repeated scopes, account and Basic auth; `token` is accepted', async () => {
   reset((_r, res) => json(res, 200, { token: 'tok-1', expires_in: 300 }));
   const t0 = Date.now();
-  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a/b:pull', 'repository:c:pull,push'], credentials: alice, http, registryUrl: base });
+  const t = await fetchBearerToken({
+    challenge: challenge(),
+    scopes: ['repository:a/b:pull', 'repository:c:pull,push'],
+    credentials: alice,
+    http,
+    registryUrl: base,
+  });
   assert.equal(t.token, 'tok-1');
   assert.ok(t.expiresAt >= t0 + 300_000 && t.expiresAt <= Date.now() + 300_000);
   assert.equal(seen.length, 1);
@@ -102,7 +114,14 @@ test('expires_in below the minimum, or missing, becomes 60 s from issued_at', as
 test('an identity token is exchanged by OAuth2 POST with grant_type=refresh_token', async () => {
   reset((_r, res) => json(res, 200, { access_token: 'from-post', expires_in: 120 }));
   const creds: Credentials = { username: '', password: '', identityToken: 'refresh-xyz', source: 'docker-credential-test' };
-  const t = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull', 'repository:b:pull'], credentials: creds, http, registryUrl: base, clientId: 'my-client' });
+  const t = await fetchBearerToken({
+    challenge: challenge(),
+    scopes: ['repository:a:pull', 'repository:b:pull'],
+    credentials: creds,
+    http,
+    registryUrl: base,
+    clientId: 'my-client',
+  });
   assert.equal(t.token, 'from-post');
   assert.equal(seen.length, 1);
   const r = seen[0] as Seen;
@@ -130,7 +149,10 @@ test('with oauth on, username/password use the password grant and fall back to G
     reset((r, res) => (r.method === 'POST' ? json(res, status, {}) : json(res, 200, { token: `get-after-${status}` })));
     const f = await fetchBearerToken({ challenge: challenge(), scopes: ['repository:a:pull'], credentials: alice, http, registryUrl: base, oauth: true });
     assert.equal(f.token, `get-after-${status}`);
-    assert.deepEqual(seen.map((s) => s.method), ['POST', 'GET']);
+    assert.deepEqual(
+      seen.map((s) => s.method),
+      ['POST', 'GET'],
+    );
     assert.ok(seen[1]?.authorization?.startsWith('Basic '));
   }
 });
@@ -163,7 +185,10 @@ test('a 401 from the token server names the registry and the user, never the pas
 
 test('other failures are typed: 5xx RegistryError, no token, not JSON, unreachable', async () => {
   reset((_r, res) => json(res, 503, { details: 'down for maintenance' }));
-  await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }), (e: unknown) => e instanceof RegistryError && e.status === 503 && /down for maintenance/.test(e.message) && !e.url.includes('?'));
+  await assert.rejects(
+    fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }),
+    (e: unknown) => e instanceof RegistryError && e.status === 503 && /down for maintenance/.test(e.message) && !e.url.includes('?'),
+  );
   reset((_r, res) => json(res, 200, { expires_in: 60 }));
   await assert.rejects(fetchBearerToken({ challenge: challenge(), scopes: [], http, registryUrl: base }), /answered without a token/);
   reset((_r, res) => res.end('<html>'));
@@ -174,7 +199,13 @@ test('other failures are typed: 5xx RegistryError, no token, not JSON, unreachab
   const dead = (probe.address() as AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
   await assert.rejects(
-    fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: `http://127.0.0.1:${dead}/token` } }, scopes: [], credentials: alice, http, registryUrl: base }),
+    fetchBearerToken({
+      challenge: { scheme: 'bearer', params: { realm: `http://127.0.0.1:${dead}/token` } },
+      scopes: [],
+      credentials: alice,
+      http,
+      registryUrl: base,
+    }),
     (e: unknown) => e instanceof NetworkError && /token server .*cannot reach/.test(e.message) && !e.message.includes('s3:cret'),
   );
 });
@@ -187,7 +218,10 @@ test('a realm that downgrades https to http is refused before anything is sent',
   );
   assert.equal(seen.length, 0);
   await assert.rejects(fetchBearerToken({ challenge: { scheme: 'bearer', params: {} }, scopes: [], http, registryUrl: base }), /no realm/);
-  await assert.rejects(fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: 'ftp://x/y' } }, scopes: [], http, registryUrl: base }), TokenRealmError);
+  await assert.rejects(
+    fetchBearerToken({ challenge: { scheme: 'bearer', params: { realm: 'ftp://x/y' } }, scopes: [], http, registryUrl: base }),
+    TokenRealmError,
+  );
 });
 
 test('an aborted signal cancels', async () => {

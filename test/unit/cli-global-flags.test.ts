@@ -19,10 +19,26 @@ function fakeIO(): { io: CliIO; out: () => string; err: () => string } {
 
 describe('global flags before the verb', () => {
   test('--debug, --insecure-policy, --policy, --registries.d and --override-* are read, with = or a separate value, up to the verb', () => {
-    assert.deepEqual(parseGlobalFlags(['--debug', '--insecure-policy', '--override-arch', 'arm64', '--override-os=linux', '--override-variant=v8', '--policy', 'p.json', '--registries.d=rd', 'inspect', '--raw', 'x']), {
-      globals: { debug: true, insecurePolicy: true, overrideArch: 'arm64', overrideOs: 'linux', overrideVariant: 'v8', policy: 'p.json', registriesD: 'rd' },
-      rest: ['inspect', '--raw', 'x'],
-    });
+    assert.deepEqual(
+      parseGlobalFlags([
+        '--debug',
+        '--insecure-policy',
+        '--override-arch',
+        'arm64',
+        '--override-os=linux',
+        '--override-variant=v8',
+        '--policy',
+        'p.json',
+        '--registries.d=rd',
+        'inspect',
+        '--raw',
+        'x',
+      ]),
+      {
+        globals: { debug: true, insecurePolicy: true, overrideArch: 'arm64', overrideOs: 'linux', overrideVariant: 'v8', policy: 'p.json', registriesD: 'rd' },
+        rest: ['inspect', '--raw', 'x'],
+      },
+    );
     assert.deepEqual(parseGlobalFlags(['--debug=false', 'copy']).globals, { debug: false });
     // Flags after the verb are the verb's.
     assert.deepEqual(parseGlobalFlags(['inspect', '--debug']), { globals: {}, rest: ['inspect', '--debug'] });
@@ -58,7 +74,10 @@ describe('global flags before the verb', () => {
 
   test('copy refuses --platform together with --override-* before any request', async () => {
     const { io, err } = fakeIO();
-    assert.equal(await runCli(['--override-arch', 'arm64', 'copy', '--platform', 'linux/amd64', 'docker://127.0.0.1:1/a/b:c', 'oci:/nonexistent/never'], io), 2);
+    assert.equal(
+      await runCli(['--override-arch', 'arm64', 'copy', '--platform', 'linux/amd64', 'docker://127.0.0.1:1/a/b:c', 'oci:/nonexistent/never'], io),
+      2,
+    );
     assert.match(err(), /--platform and --override-os\/--override-arch\/--override-variant cannot be used together/);
   });
 

@@ -53,7 +53,10 @@ describe('inspect --format templates', () => {
     assert.equal(render('{{.Labels | json}}'), '{"A":"z","b&c":"<x>","zeta":"1"}');
     assert.equal(render('{{json .Env}} {{json .Created}} {{json .RepoTags}}'), 'null "2024-01-01T00:00:00.5Z" ["v1","v2"]');
     assert.equal(render('{{index .Labels "b&c"}}|{{index .Labels "nope"}}|{{.Labels.zeta}}|{{.Labels.nope}}'), '<x>||1|<no value>');
-    assert.equal(render('{{index .RepoTags 1}} {{len .Layers}} {{len .Labels}} {{json (index .LayersData 0)}}'), 'v2 2 3 {"MIMEType":"m","Digest":"sha256:l1","Size":12,"Annotations":null}');
+    assert.equal(
+      render('{{index .RepoTags 1}} {{len .Layers}} {{len .Labels}} {{json (index .LayersData 0)}}'),
+      'v2 2 3 {"MIMEType":"m","Digest":"sha256:l1","Size":12,"Annotations":null}',
+    );
     assert.throws(() => render('{{index .RepoTags 5}}'), /index out of range: 5/);
   });
 

@@ -8,7 +8,20 @@ import { noteRegistrySide, remediesFor } from '../../src/cli/remedies';
 import type { RegistrySides } from '../../src/cli/remedies';
 
 const host = 'reg.example.com:5000';
-const reasons: ErrorReason[] = ['auth-required', 'auth-refused', 'tls-untrusted', 'tls-hostname', 'tls-expired', 'tls-failed', 'no-matching-platform', 'confirmation-required', 'keychain', 'unreachable', 'not-found', 'referrers-invalidated'];
+const reasons: ErrorReason[] = [
+  'auth-required',
+  'auth-refused',
+  'tls-untrusted',
+  'tls-hostname',
+  'tls-expired',
+  'tls-failed',
+  'no-matching-platform',
+  'confirmation-required',
+  'keychain',
+  'unreachable',
+  'not-found',
+  'referrers-invalidated',
+];
 
 function errorFor(reason: ErrorReason): RegxError {
   if (reason === 'auth-required' || reason === 'auth-refused') return new AuthenticationError('x', host, reason);
@@ -23,7 +36,8 @@ test('every hint of every verb names only flags that verb accepts', () => {
     const accepted = new Set((command.flags ?? []).map((f) => `--${f.name}`));
     for (const reason of reasons) {
       for (const line of remediesFor(errorFor(reason), command.flags ?? [])) {
-        for (const flag of line.match(/--[a-z][a-z0-9.-]*/g) ?? []) assert.ok(accepted.has(flag), `regx ${command.name} hints ${flag} for ${reason}, which it refuses: ${line}`);
+        for (const flag of line.match(/--[a-z][a-z0-9.-]*/g) ?? [])
+          assert.ok(accepted.has(flag), `regx ${command.name} hints ${flag} for ${reason}, which it refuses: ${line}`);
       }
     }
   }
@@ -49,7 +63,10 @@ test('a copy hint names the side whose registry failed', () => {
 test('inspect hints its own flags: --creds, --cert-dir, --tls-verify=false, the platform overrides and --raw', () => {
   const inspect = commands.find((c) => c.name === 'inspect');
   assert.ok(inspect?.flags);
-  assert.match(remediesFor(new AuthenticationError('x', host, 'auth-refused'), inspect.flags)[0] ?? '', /^log in again with `regx login reg\.example\.com:5000`, or pass --creds USERNAME:PASSWORD$/);
+  assert.match(
+    remediesFor(new AuthenticationError('x', host, 'auth-refused'), inspect.flags)[0] ?? '',
+    /^log in again with `regx login reg\.example\.com:5000`, or pass --creds USERNAME:PASSWORD$/,
+  );
   assert.deepEqual(remediesFor(new UntrustedCertificateError('x', host, undefined, undefined), inspect.flags), [
     'trust its CA with --cert-dir DIR (a folder holding the CA certificate as ca.crt)',
     'or skip verification for this registry only with --tls-verify=false',

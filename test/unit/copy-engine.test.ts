@@ -36,14 +36,25 @@ test('the destination tag defaults to the source tag, then latest; an explicit o
 
 test('manifestRefs lists config and layers, skips foreign layers, lists index children, refuses bad descriptors', () => {
   const d = (n: string) => digestOf(Buffer.from(n));
-  const image = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: d('c'), size: 1 }, layers: [
-    { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d('l'), size: 2 },
-    { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: d('f'), size: 3, urls: ['https://example.invalid/f'] },
-  ] };
+  const image = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: d('c'), size: 1 },
+    layers: [
+      { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d('l'), size: 2 },
+      { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: d('f'), size: 3, urls: ['https://example.invalid/f'] },
+    ],
+  };
   const refs = manifestRefs(Buffer.from(JSON.stringify(image)), image.mediaType);
-  assert.deepEqual(refs.blobs.map((b) => b.digest), [d('c'), d('l')]);
+  assert.deepEqual(
+    refs.blobs.map((b) => b.digest),
+    [d('c'), d('l')],
+  );
   const index = { schemaVersion: 2, manifests: [{ mediaType: image.mediaType, digest: d('m'), size: 5 }] };
-  assert.deepEqual(manifestRefs(Buffer.from(JSON.stringify(index)), 'application/vnd.oci.image.index.v1+json').manifests.map((m) => m.digest), [d('m')]);
+  assert.deepEqual(
+    manifestRefs(Buffer.from(JSON.stringify(index)), 'application/vnd.oci.image.index.v1+json').manifests.map((m) => m.digest),
+    [d('m')],
+  );
   assert.throws(() => manifestRefs(Buffer.from(JSON.stringify({ ...image, layers: [{ digest: 5 }] })), image.mediaType), /invalid manifest/);
 });
 
@@ -69,5 +80,8 @@ test('runPool runs at most `limit` at once; the first failure aborts the rest an
   assert.deepEqual(started, [1, 2], 'nothing new starts after a failure');
   const outer = new AbortController();
   outer.abort();
-  await assert.rejects(runPool([1], 1, async () => undefined, outer.signal), CancelledError);
+  await assert.rejects(
+    runPool([1], 1, async () => undefined, outer.signal),
+    CancelledError,
+  );
 });

@@ -23,7 +23,11 @@ test('an authentication failure offers Sign in, worded for a user with or withou
 });
 
 test('a registry refusing _catalog is not an error: the user is asked to name repositories to watch', () => {
-  for (const error of [new RegistryError('not found', 404, undefined, 'u'), new RegistryError('denied', 403, 'DENIED', 'u'), new RegistryError('unsupported', 405, 'UNSUPPORTED', 'u')]) {
+  for (const error of [
+    new RegistryError('not found', 404, undefined, 'u'),
+    new RegistryError('denied', 403, 'DENIED', 'u'),
+    new RegistryError('unsupported', 405, 'UNSUPPORTED', 'u'),
+  ]) {
     const f = describeFailure(error, 'catalog', host, true);
     assert.equal(f.catalogRefused, true, error.message);
     assert.deepEqual(f.actions, ['watch']);
@@ -35,13 +39,27 @@ test('network and server failures offer Retry with the first line of what went w
   assert.deepEqual(describeFailure(new NetworkError('connect ECONNREFUSED 127.0.0.1:1'), 'catalog', host, false).actions, ['retry']);
   const f = describeFailure(new RegistryError('internal error\nstack', 500, undefined, 'u'), 'tags', host, false);
   assert.equal(f.message, 'Could not list tags: internal error');
-  assert.equal(describeFailure(new RegistryError('repository name not known to registry', 404, 'NAME_UNKNOWN', 'u'), 'tags', host, false).message, 'No such repository');
+  assert.equal(
+    describeFailure(new RegistryError('repository name not known to registry', 404, 'NAME_UNKNOWN', 'u'), 'tags', host, false).message,
+    'No such repository',
+  );
 });
 
 test('rows follow the error reason: a wrong host name and an expired certificate say so, a timeout and a rate limit offer Retry', () => {
   const hostname = describeFailure(new TlsError('not valid for that name', host, { reason: 'tls-hostname' }), 'tags', host, false);
   assert.equal(hostname.message, `The certificate of ${host} is not valid for that name`);
-  assert.equal(describeFailure(new TlsError('expired', host, { reason: 'tls-expired' }), 'tags', host, false).message, `The certificate of ${host} is expired or not yet valid`);
-  assert.deepEqual(describeFailure(new NetworkError('slow', { reason: 'timeout' }), 'tags', host, false), { message: `${host} did not answer in time`, detail: 'slow', actions: ['retry'], catalogRefused: false });
-  assert.equal(describeFailure(new RegistryError('too many requests', 429, 'TOOMANYREQUESTS', 'u'), 'tags', host, false).message, `${host} is limiting requests: try again later`);
+  assert.equal(
+    describeFailure(new TlsError('expired', host, { reason: 'tls-expired' }), 'tags', host, false).message,
+    `The certificate of ${host} is expired or not yet valid`,
+  );
+  assert.deepEqual(describeFailure(new NetworkError('slow', { reason: 'timeout' }), 'tags', host, false), {
+    message: `${host} did not answer in time`,
+    detail: 'slow',
+    actions: ['retry'],
+    catalogRefused: false,
+  });
+  assert.equal(
+    describeFailure(new RegistryError('too many requests', 429, 'TOOMANYREQUESTS', 'u'), 'tags', host, false).message,
+    `${host} is limiting requests: try again later`,
+  );
 });

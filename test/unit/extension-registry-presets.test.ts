@@ -6,7 +6,18 @@ import { parseRegistryUrl } from '../../src/extension/registry-settings';
 
 test('GitHub, GitLab, Harbor, Nexus, Artifactory, ECR, ACR and Artifact Registry are offered besides the Red Hat ones', () => {
   const labels = registryPresets.map((p) => p.label);
-  for (const name of ['Quay.io', 'GitHub Container Registry', 'GitLab Container Registry', 'Harbor', 'Sonatype Nexus', 'JFrog Artifactory', 'Amazon ECR', 'Azure Container Registry', 'Google Artifact Registry', 'Other registry...']) {
+  for (const name of [
+    'Quay.io',
+    'GitHub Container Registry',
+    'GitLab Container Registry',
+    'Harbor',
+    'Sonatype Nexus',
+    'JFrog Artifactory',
+    'Amazon ECR',
+    'Azure Container Registry',
+    'Google Artifact Registry',
+    'Other registry...',
+  ]) {
     assert.ok(labels.includes(name), name);
   }
 });

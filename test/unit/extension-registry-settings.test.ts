@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRegistrySettings, parseRegistryUrl, withRegistry, withRegistryFields, withWatchedRepository, withoutRegistry } from '../../src/extension/registry-settings';
+import {
+  parseRegistrySettings,
+  parseRegistryUrl,
+  withRegistry,
+  withRegistryFields,
+  withWatchedRepository,
+  withoutRegistry,
+} from '../../src/extension/registry-settings';
 
 test('registry URLs are reduced to a lowercase host[:port]; http:// means plain HTTP', () => {
   assert.deepEqual(parseRegistryUrl('https://Quay.io/'), { host: 'quay.io', insecureHttp: false });
@@ -20,11 +27,14 @@ test('the setting is read leniently: bad entries dropped, duplicates merged, kin
     'registry.access.redhat.com',
     { url: 'http://127.0.0.1:5000', name: ' Local ', tlsVerify: false, caFile: '/ca.pem', repositories: ['a/b', 7, ' ns/ '] },
   ]);
-  assert.deepEqual(registries.map((r) => [r.host, r.label, r.kind, r.tlsVerify, r.insecureHttp]), [
-    ['quay.io', 'quay.io', 'quay', true, false],
-    ['registry.access.redhat.com', 'registry.access.redhat.com', 'redhat', true, false],
-    ['127.0.0.1:5000', 'Local', 'generic', false, true],
-  ]);
+  assert.deepEqual(
+    registries.map((r) => [r.host, r.label, r.kind, r.tlsVerify, r.insecureHttp]),
+    [
+      ['quay.io', 'quay.io', 'quay', true, false],
+      ['registry.access.redhat.com', 'registry.access.redhat.com', 'redhat', true, false],
+      ['127.0.0.1:5000', 'Local', 'generic', false, true],
+    ],
+  );
   assert.deepEqual(registries[2]?.repositories, ['a/b', 'ns/']);
   assert.equal(registries[2]?.caFile, '/ca.pem');
   assert.deepEqual(parseRegistrySettings('quay.io'), []);
@@ -32,7 +42,10 @@ test('the setting is read leniently: bad entries dropped, duplicates merged, kin
 
 test('adding a registry that is already there merges into its entry instead of duplicating it', () => {
   const current = [{ url: 'quay.io', name: 'Mine', repositories: ['me/app'] }, 'ghcr.io'];
-  assert.deepEqual(withRegistry(current, { url: 'https://quay.io', kind: 'quay' }), [{ url: 'https://quay.io', name: 'Mine', repositories: ['me/app'], kind: 'quay' }, 'ghcr.io']);
+  assert.deepEqual(withRegistry(current, { url: 'https://quay.io', kind: 'quay' }), [
+    { url: 'https://quay.io', name: 'Mine', repositories: ['me/app'], kind: 'quay' },
+    'ghcr.io',
+  ]);
   assert.deepEqual(withRegistry(current, { url: 'r.test:5000' }), [...current, { url: 'r.test:5000' }]);
 });
 

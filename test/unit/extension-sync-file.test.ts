@@ -32,9 +32,19 @@ test('each problem is placed on its node: a wrong value, an unknown key, a bad r
   const unknown = problems.find((p) => p.message.startsWith('sources[1].tags.semvar'));
   assert.equal(unknown && at(t, unknown), '">=1"', 'an unknown key: its value is marked');
 
-  const semantic = text(['version: 1', 'destinations: [{name: prod, registry: quay.io/org}]', 'sources:', '  - repository: a.example/app', '    tags: {semver: ">= banana"}', '    destinations: [staging]']);
+  const semantic = text([
+    'version: 1',
+    'destinations: [{name: prod, registry: quay.io/org}]',
+    'sources:',
+    '  - repository: a.example/app',
+    '    tags: {semver: ">= banana"}',
+    '    destinations: [staging]',
+  ]);
   const s = checkSyncFile(semantic, 'p.regx-sync.yaml').problems;
-  assert.deepEqual(s.map((p) => at(semantic, p)), ['">= banana"', 'staging']);
+  assert.deepEqual(
+    s.map((p) => at(semantic, p)),
+    ['">= banana"', 'staging'],
+  );
   assert.match(s[0]?.message ?? '', /^sources\[0\]\.tags\.semver: invalid semver range/);
   assert.match(s[1]?.message ?? '', /no destination is named "staging"/);
 });

@@ -27,7 +27,16 @@ test('the last page has no Load more row unless the registry has more pages', ()
 });
 
 test('row ids name the whole path, so rows of different kinds or registries never collide', () => {
-  const ids = [registryId('r.test'), namespaceId('r.test', 'team'), repositoryId('r.test', 'team'), tagId('r.test', 'team', 'v1'), platformId('r.test', 'team', 'v1', 'sha256:a'), platformId('r.test', 'team', 'v2', 'sha256:a'), loadMoreId(repositoryId('r.test', 'team')), errorId(registryId('r.test'))];
+  const ids = [
+    registryId('r.test'),
+    namespaceId('r.test', 'team'),
+    repositoryId('r.test', 'team'),
+    tagId('r.test', 'team', 'v1'),
+    platformId('r.test', 'team', 'v1', 'sha256:a'),
+    platformId('r.test', 'team', 'v2', 'sha256:a'),
+    loadMoreId(repositoryId('r.test', 'team')),
+    errorId(registryId('r.test')),
+  ];
   assert.equal(new Set(ids).size, ids.length);
   assert.notEqual(namespaceId('r.test', 'team'), repositoryId('r.test', 'team'), 'a namespace and a repository of one name differ');
   assert.ok(tagId('r.test', 'team', 'v1').startsWith(tagIdPrefix('r.test', 'team')));

@@ -58,7 +58,7 @@ test('the limiter never runs more tasks at once than its limit, and runs them al
       return i;
     }),
   );
-  for (let released = 0; released < 5; ) {
+  for (let released = 0; released < 5;) {
     await new Promise((r) => setImmediate(r));
     assert.ok(running <= 2, `${running} tasks running at once`);
     const gate = gates.shift();

@@ -17,7 +17,7 @@ test('goTime prints RFC3339Nano as Go does', () => {
 
 test('goJson prints a Go map with its keys sorted by UTF-8 bytes, and keeps struct field order', () => {
   // JS would put integer-like keys first in numeric order; Go sorts "10" before "9" and capitals before lower case.
-  const labels = goMap({ zeta: '1', '9': 'nine', '10': 'ten', B: 'b', a: 'a', 'é': 'e-acute', '\u{1F600}': 'emoji', '\uFF21': 'fullwidth A' });
+  const labels = goMap({ zeta: '1', '9': 'nine', '10': 'ten', B: 'b', a: 'a', é: 'e-acute', '\u{1F600}': 'emoji', '\uFF21': 'fullwidth A' });
   const out = goJson({ Z: 1, Labels: labels, A: 2 });
   const keys = [...out.matchAll(/^ {8}"([^"]*)"/gm)].map((m) => m[1]);
   assert.deepEqual(keys, ['10', '9', 'B', 'a', 'zeta', 'é', '\uFF21', '\u{1F600}']);

@@ -17,10 +17,22 @@ test('Retry-After is read as seconds or as an HTTP date', () => {
 
 test('backoff doubles with jitter, obeys Retry-After, and is capped', () => {
   const p = { ...defaultRetryPolicy, baseDelayMs: 100, maxDelayMs: 1000 };
-  assert.equal(backoffDelay(p, 1, undefined, () => 1), 100);
-  assert.equal(backoffDelay(p, 2, undefined, () => 1), 200);
-  assert.equal(backoffDelay(p, 2, undefined, () => 0), 100);
-  assert.equal(backoffDelay(p, 10, undefined, () => 1), 1000);
+  assert.equal(
+    backoffDelay(p, 1, undefined, () => 1),
+    100,
+  );
+  assert.equal(
+    backoffDelay(p, 2, undefined, () => 1),
+    200,
+  );
+  assert.equal(
+    backoffDelay(p, 2, undefined, () => 0),
+    100,
+  );
+  assert.equal(
+    backoffDelay(p, 10, undefined, () => 1),
+    1000,
+  );
   assert.equal(backoffDelay(p, 1, 700), 700);
   assert.equal(backoffDelay(p, 1, 60_000), 1000);
 });

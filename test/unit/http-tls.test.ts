@@ -27,7 +27,10 @@ test('a cert dir with a client key but no certificate is refused', () => {
   const dir = join(tmpdir(), `regx-certdir-key-${process.pid}-${Date.now()}`);
   mkdirSync(dir);
   writeFileSync(join(dir, 'client.key'), 'key');
-  assert.throws(() => connectTlsOptions({ certDir: dir }), (e: unknown) => e instanceof UsageError && /has no matching certificate/.test(e.message));
+  assert.throws(
+    () => connectTlsOptions({ certDir: dir }),
+    (e: unknown) => e instanceof UsageError && /has no matching certificate/.test(e.message),
+  );
 });
 
 test("a kubeconfig's CA is the only trust (caPemOnly); a CA the user trusted for a registry adds to the roots", () => {

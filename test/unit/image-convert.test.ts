@@ -50,7 +50,11 @@ test('OCI back to Docker schema 2 restores the Docker media types, drops annotat
   const parsed = JSON.parse(docker.bytes.toString());
   assert.equal(docker.mediaType, MediaType.dockerManifest);
   assert.deepEqual(parsed, dockerImage, 'same fields and values as the original Docker manifest');
-  assert.match(docker.bytes.toString(), /^\{"schemaVersion":2,"mediaType":"[^"]+","config":\{"mediaType":"[^"]+","size":523,"digest":/, 'Docker descriptors put size before digest');
+  assert.match(
+    docker.bytes.toString(),
+    /^\{"schemaVersion":2,"mediaType":"[^"]+","config":\{"mediaType":"[^"]+","size":523,"digest":/,
+    'Docker descriptors put size before digest',
+  );
   assert.equal(convertManifest(docker, { format: 'oci' }).digest, oci.digest);
 });
 
@@ -66,8 +70,18 @@ test('a Docker list becomes an OCI index naming the converted children by their 
     schemaVersion: 2,
     mediaType: MediaType.dockerManifestList,
     manifests: [
-      { mediaType: MediaType.dockerManifest, size: child.bytes.length, digest: child.digest, platform: { architecture: 'arm64', os: 'linux', variant: 'v8', features: ['sse4'] } },
-      { mediaType: MediaType.dockerManifest, size: 7, digest: d('elsewhere'), platform: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.1' } },
+      {
+        mediaType: MediaType.dockerManifest,
+        size: child.bytes.length,
+        digest: child.digest,
+        platform: { architecture: 'arm64', os: 'linux', variant: 'v8', features: ['sse4'] },
+      },
+      {
+        mediaType: MediaType.dockerManifest,
+        size: 7,
+        digest: d('elsewhere'),
+        platform: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.1' },
+      },
     ],
   });
   const out = convertImageManifests([child], list, { format: 'oci' });
@@ -82,7 +96,7 @@ test('a Docker list becomes an OCI index naming the converted children by their 
   );
 });
 
-test('an OCI index becomes a Docker list: annotations dropped, an entry without a platform gets this machine\'s', () => {
+test("an OCI index becomes a Docker list: annotations dropped, an entry without a platform gets this machine's", () => {
   const index = bytes({
     schemaVersion: 2,
     mediaType: MediaType.ociIndex,
@@ -91,7 +105,11 @@ test('an OCI index becomes a Docker list: annotations dropped, an entry without 
   });
   const out = JSON.parse(convertManifest(index, { format: 'v2s2' }).bytes.toString());
   const host = hostPlatform();
-  assert.deepEqual(out, { schemaVersion: 2, mediaType: MediaType.dockerManifestList, manifests: [{ mediaType: MediaType.dockerManifest, size: 3, digest: d('a'), platform: { architecture: host.architecture, os: host.os } }] });
+  assert.deepEqual(out, {
+    schemaVersion: 2,
+    mediaType: MediaType.dockerManifestList,
+    manifests: [{ mediaType: MediaType.dockerManifest, size: 3, digest: d('a'), platform: { architecture: host.architecture, os: host.os } }],
+  });
 });
 
 test('what Docker schema 2 cannot hold is refused by name: zstd layers, artifacts, a subject', () => {
@@ -115,11 +133,17 @@ test('schema 1 is refused when a format is asked for, and kept as it is when the
 test('an implied conversion keeps what has no OCI form as it is; an asked-for one refuses it', () => {
   const plugin = bytes({ ...dockerImage, config: { mediaType: 'application/vnd.docker.plugin.v1+json', size: 5, digest: d('plugin') } });
   assert.equal(convertManifest(plugin, { format: 'oci', keepUnconvertible: true }), plugin);
-  assert.throws(() => convertManifest(plugin, { format: 'oci' }), reasonIs('unsupported', /config of type "application\/vnd.docker.plugin.v1\+json", which has no OCI form/));
+  assert.throws(
+    () => convertManifest(plugin, { format: 'oci' }),
+    reasonIs('unsupported', /config of type "application\/vnd.docker.plugin.v1\+json", which has no OCI form/),
+  );
 });
 
 test('with digests to be preserved, a needed conversion is an error and a needless one is not', () => {
-  assert.throws(() => convertManifest(bytes(dockerImage), { format: 'oci', preserveDigests: true }), reasonIs('usage', /converting it to OCI would change the digest of manifest sha256:/));
+  assert.throws(
+    () => convertManifest(bytes(dockerImage), { format: 'oci', preserveDigests: true }),
+    reasonIs('usage', /converting it to OCI would change the digest of manifest sha256:/),
+  );
   const m = bytes(dockerImage);
   assert.equal(convertManifest(m, { format: 'v2s2', preserveDigests: true }), m);
 });
@@ -147,7 +171,8 @@ test('recompressed layers are substituted with their new digest, size and type; 
 });
 
 test('alreadyInFormat: an index is only when its entries are images of that format too', () => {
-  const ociIndex = (type: string): ManifestBytes => bytes({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: type, digest: d('x'), size: 1 }] });
+  const ociIndex = (type: string): ManifestBytes =>
+    bytes({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: type, digest: d('x'), size: 1 }] });
   assert.equal(alreadyInFormat(ociIndex(MediaType.ociManifest), 'oci'), true);
   assert.equal(alreadyInFormat(ociIndex(MediaType.dockerManifest), 'oci'), false);
   assert.equal(alreadyInFormat(bytes(dockerImage), 'oci'), false);

@@ -64,12 +64,20 @@ test('only layers not compressed the wanted way are recompressed: an uncompresse
   assert.equal(r.needs(desc(MediaType.dockerLayerGzip)), false);
   assert.equal(r.needs(desc(MediaType.ociConfig)), false);
   assert.equal(r.needs(desc('application/vnd.in-toto+json')), false, 'artifact blobs are not layers');
-  if (!zstdAvailable()) assert.throws(() => r.needs(desc(MediaType.ociLayerZstd)), (e: unknown) => e instanceof RegxError && e.reason === 'unsupported' && /cannot decompress zstd/.test(e.message));
+  if (!zstdAvailable())
+    assert.throws(
+      () => r.needs(desc(MediaType.ociLayerZstd)),
+      (e: unknown) => e instanceof RegxError && e.reason === 'unsupported' && /cannot decompress zstd/.test(e.message),
+    );
 });
 
 test('zstd is refused on a Node.js without it, naming why; levels out of range are refused', () => {
   if (zstdAvailable()) assert.doesNotThrow(() => checkCompressionOptions({ format: 'zstd' }));
-  else assert.throws(() => new LayerRecompressor({ format: 'zstd' }), (e: unknown) => e instanceof RegxError && e.reason === 'unsupported' && /no zstd in zlib/.test(e.message) && e.message.includes(process.version));
+  else
+    assert.throws(
+      () => new LayerRecompressor({ format: 'zstd' }),
+      (e: unknown) => e instanceof RegxError && e.reason === 'unsupported' && /no zstd in zlib/.test(e.message) && e.message.includes(process.version),
+    );
   assert.throws(() => checkCompressionOptions({ format: 'gzip', level: 10 }), /out of range for gzip \(0 to 9\)/);
   assert.throws(() => checkCompressionOptions({ format: 'gzip', level: 1.5 }), /out of range/);
 });
@@ -85,7 +93,11 @@ test('an uncompressed layer is gzipped: the new blob is what the destination get
   assert.equal(out.mediaType, MediaType.ociLayerGzip);
   assert.ok(out.size < tar.length / 10, 'level 9 compresses the repeated bytes');
   assert.deepEqual(gunzipSync(dest.written.get(out.digest) as Buffer), tar, 'the uncompressed content, and so the diff_id, is unchanged');
-  assert.equal(await r.move(layer, source(new Map([[layer.digest, tar]])), dest, write, new AbortController().signal), 'skipped', 'the same bytes again: the destination has them');
+  assert.equal(
+    await r.move(layer, source(new Map([[layer.digest, tar]])), dest, write, new AbortController().signal),
+    'skipped',
+    'the same bytes again: the destination has them',
+  );
   await r.close();
   assert.equal(layerDirs().length, before);
 });

@@ -5,7 +5,11 @@ import { candidateSockets } from '../../src/core/local/engine';
 import { localPodmanEnv, podmanStorageArgs } from '../../src/core/local/podman-service';
 
 test('podman sockets: CONTAINER_HOST first, then the user socket, then the system one; non-unix hosts are skipped', () => {
-  assert.deepEqual(candidateSockets('podman', { CONTAINER_HOST: 'unix:///tmp/p.sock', XDG_RUNTIME_DIR: '/run/user/1000' }), ['/tmp/p.sock', '/run/user/1000/podman/podman.sock', '/run/podman/podman.sock']);
+  assert.deepEqual(candidateSockets('podman', { CONTAINER_HOST: 'unix:///tmp/p.sock', XDG_RUNTIME_DIR: '/run/user/1000' }), [
+    '/tmp/p.sock',
+    '/run/user/1000/podman/podman.sock',
+    '/run/podman/podman.sock',
+  ]);
   assert.deepEqual(candidateSockets('podman', { CONTAINER_HOST: 'ssh://core@host/run/podman/podman.sock' }), ['/run/podman/podman.sock']);
 });
 

@@ -16,7 +16,11 @@ import { signSchema1Payload } from '../harness/schema1';
 const json = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
 const d = (n: string): string => digestOf(Buffer.from(n));
 const desc = (n: string, mediaType: string = MediaType.ociManifest): Descriptor => ({ mediaType, digest: d(n), size: 10 });
-const image = { schemaVersion: 2, config: { mediaType: MediaType.ociConfig, digest: d('c'), size: 2 }, layers: [{ mediaType: MediaType.ociLayerGzip, digest: d('l'), size: 3 }] };
+const image = {
+  schemaVersion: 2,
+  config: { mediaType: MediaType.ociConfig, digest: d('c'), size: 2 },
+  layers: [{ mediaType: MediaType.ociLayerGzip, digest: d('l'), size: 3 }],
+};
 const index = { schemaVersion: 2, manifests: [desc('m')] };
 
 function rejectsWith(fn: () => unknown, reason: string, pattern?: RegExp): void {
@@ -42,12 +46,24 @@ test('the body decides the kind: mediaType field first, then its fields; a non-m
 
 test('a Content-Type that contradicts the body is refused as manifest-ambiguous', () => {
   // Served as an index, but the body is an image manifest.
-  rejectsWith(() => manifestMediaType(json(image), MediaType.ociIndex), 'manifest-ambiguous', /served as application\/vnd\.oci\.image\.index\.v1\+json but the body is an image manifest/);
+  rejectsWith(
+    () => manifestMediaType(json(image), MediaType.ociIndex),
+    'manifest-ambiguous',
+    /served as application\/vnd\.oci\.image\.index\.v1\+json but the body is an image manifest/,
+  );
   // The mediaType field says one thing, the header another (same family or not).
-  rejectsWith(() => manifestMediaType(json({ ...image, mediaType: MediaType.ociManifest }), MediaType.dockerManifest), 'manifest-ambiguous', /its mediaType is/);
+  rejectsWith(
+    () => manifestMediaType(json({ ...image, mediaType: MediaType.ociManifest }), MediaType.dockerManifest),
+    'manifest-ambiguous',
+    /its mediaType is/,
+  );
   rejectsWith(() => manifestMediaType(json({ ...index, mediaType: MediaType.dockerManifestList }), MediaType.ociManifest), 'manifest-ambiguous');
   // Fields of two kinds in one body.
-  rejectsWith(() => manifestMediaType(json({ ...image, mediaType: MediaType.ociManifest, manifests: [desc('x')] }), undefined), 'manifest-ambiguous', /"manifests"/);
+  rejectsWith(
+    () => manifestMediaType(json({ ...image, mediaType: MediaType.ociManifest, manifests: [desc('x')] }), undefined),
+    'manifest-ambiguous',
+    /"manifests"/,
+  );
   rejectsWith(() => manifestMediaType(json({ ...index, mediaType: MediaType.ociIndex, layers: [] }), undefined), 'manifest-ambiguous', /"layers"/);
   rejectsWith(() => manifestMediaType(json({ ...image, manifests: [desc('x')] }), undefined), 'manifest-ambiguous');
   rejectsWith(() => manifestMediaType(json({ schemaVersion: 1, fsLayers: [], history: [], layers: [] }), undefined), 'manifest-ambiguous');
@@ -67,7 +83,9 @@ test('a body that is no manifest at all is manifest-invalid, not a guess', () =>
 });
 
 test('schema 1: signed or not by its body, whichever schema 1 type it was served as', () => {
-  const payload = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'a', tag: 't', fsLayers: [{ blobSum: d('l') }], history: [{ v1Compatibility: '{"id":"x"}' }] }, null, 3));
+  const payload = Buffer.from(
+    JSON.stringify({ schemaVersion: 1, name: 'a', tag: 't', fsLayers: [{ blobSum: d('l') }], history: [{ v1Compatibility: '{"id":"x"}' }] }, null, 3),
+  );
   const signed = signSchema1Payload(payload);
   assert.equal(manifestMediaType(signed, MediaType.dockerSchema1), MediaType.dockerSchema1Signed);
   assert.equal(manifestMediaType(signed, 'application/json'), MediaType.dockerSchema1Signed);
@@ -78,7 +96,11 @@ test('missing required fields are manifest-invalid errors naming the field, neve
   rejectsWith(() => parseImageManifest(json({ schemaVersion: 2, config: image.config })), 'manifest-invalid', /"layers" is missing/);
   rejectsWith(() => parseImageManifest(json({ schemaVersion: 2, layers: [] })), 'manifest-invalid', /"config" is not a descriptor/);
   rejectsWith(() => parseImageManifest(json({ ...image, config: { mediaType: MediaType.ociConfig, size: 2 } })), 'manifest-invalid', /"config" has no digest/);
-  rejectsWith(() => parseImageManifest(json({ ...image, layers: [{ mediaType: MediaType.ociLayerGzip, digest: d('l') }] })), 'manifest-invalid', /"layers"\[0\] has no size/);
+  rejectsWith(
+    () => parseImageManifest(json({ ...image, layers: [{ mediaType: MediaType.ociLayerGzip, digest: d('l') }] })),
+    'manifest-invalid',
+    /"layers"\[0\] has no size/,
+  );
   rejectsWith(() => parseImageManifest(json({ ...image, layers: [{ digest: d('l'), size: -5 }] })), 'manifest-invalid', /impossible size/);
   rejectsWith(() => parseImageManifest(json({ ...image, layers: {} })), 'manifest-invalid', /"layers" is not a list/);
   rejectsWith(() => parseImageIndex(json({ schemaVersion: 2 })), 'manifest-invalid', /"manifests" is missing/);
@@ -118,8 +140,21 @@ test('a digest from a header is used only when well formed and of a supported al
   assert.equal(headerDigest(''), undefined);
 });
 
-test('schema 1: the digest is the payload\'s (signatures out), whatever signs it; tampering with the payload changes it', () => {
-  const payload = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'a', tag: 't', architecture: 'amd64', fsLayers: [{ blobSum: d('top') }, { blobSum: d('base') }], history: [{ v1Compatibility: '{"id":"2","parent":"1","architecture":"amd64","os":"linux"}' }, { v1Compatibility: '{"id":"1"}' }] }, null, 3));
+test("schema 1: the digest is the payload's (signatures out), whatever signs it; tampering with the payload changes it", () => {
+  const payload = Buffer.from(
+    JSON.stringify(
+      {
+        schemaVersion: 1,
+        name: 'a',
+        tag: 't',
+        architecture: 'amd64',
+        fsLayers: [{ blobSum: d('top') }, { blobSum: d('base') }],
+        history: [{ v1Compatibility: '{"id":"2","parent":"1","architecture":"amd64","os":"linux"}' }, { v1Compatibility: '{"id":"1"}' }],
+      },
+      null,
+      3,
+    ),
+  );
   const one = signSchema1Payload(payload);
   const two = signSchema1Payload(payload, 2);
   assert.ok(!one.equals(two));
@@ -135,19 +170,34 @@ test('schema 1: the digest is the payload\'s (signatures out), whatever signs it
   assert.throws(() => verifyManifestBytes(tampered, MediaType.dockerSchema1Signed, want, 'm'), DigestMismatchError);
   // What the image is comes from the payload: layers from the base up.
   assert.deepEqual(schema1Image(schema1Payload(one)).layers, [d('base'), d('top')]);
-  assert.deepEqual(manifestRefs(one, MediaType.dockerSchema1Signed).blobs.map((b) => b.digest), [d('base'), d('top')]);
+  assert.deepEqual(
+    manifestRefs(one, MediaType.dockerSchema1Signed).blobs.map((b) => b.digest),
+    [d('base'), d('top')],
+  );
 });
 
 test('schema 1: hostile JWS framing is manifest-invalid', () => {
   const payload = Buffer.from(JSON.stringify({ schemaVersion: 1, fsLayers: [{ blobSum: d('l') }], history: [{ v1Compatibility: '{}' }] }, null, 3));
   const signed = JSON.parse(signSchema1Payload(payload, 2).toString('utf8')) as { signatures: { protected: string }[] };
-  const withProtected = (...headers: unknown[]): Buffer => json({ ...JSON.parse(payload.toString('utf8')), signatures: headers.map((h) => ({ ...signed.signatures[0], protected: Buffer.from(JSON.stringify(h)).toString('base64url') })) });
+  const withProtected = (...headers: unknown[]): Buffer =>
+    json({
+      ...JSON.parse(payload.toString('utf8')),
+      signatures: headers.map((h) => ({ ...signed.signatures[0], protected: Buffer.from(JSON.stringify(h)).toString('base64url') })),
+    });
   const tail = Buffer.from('\n}').toString('base64url');
   rejectsWith(() => schema1Payload(json({ schemaVersion: 1 })), 'manifest-invalid', /no signatures/);
   rejectsWith(() => schema1Payload(withProtected({ formatLength: 10 ** 9, formatTail: tail })), 'manifest-invalid', /formatLength/);
   rejectsWith(() => schema1Payload(withProtected({ formatLength: -1, formatTail: tail })), 'manifest-invalid', /formatLength/);
-  rejectsWith(() => schema1Payload(withProtected({ formatLength: 20, formatTail: tail }, { formatLength: 21, formatTail: tail })), 'manifest-invalid', /disagree on formatLength/);
-  rejectsWith(() => schema1Payload(withProtected({ formatLength: 20, formatTail: tail }, { formatLength: 20, formatTail: 'fQ' })), 'manifest-invalid', /disagree on formatTail/);
+  rejectsWith(
+    () => schema1Payload(withProtected({ formatLength: 20, formatTail: tail }, { formatLength: 21, formatTail: tail })),
+    'manifest-invalid',
+    /disagree on formatLength/,
+  );
+  rejectsWith(
+    () => schema1Payload(withProtected({ formatLength: 20, formatTail: tail }, { formatLength: 20, formatTail: 'fQ' })),
+    'manifest-invalid',
+    /disagree on formatTail/,
+  );
   rejectsWith(() => schema1Payload(withProtected({ formatLength: 20, formatTail: '!!' })), 'manifest-invalid', /base64url/);
   rejectsWith(() => schema1Payload(withProtected({ formatLength: 5, formatTail: tail })), 'manifest-invalid', /signed payload is not JSON/);
   rejectsWith(() => schema1Payload(json({ schemaVersion: 1, signatures: [{ protected: 'e30' }] })), 'manifest-invalid', /formatLength/);
@@ -193,22 +243,40 @@ test('index planning refuses deep nesting and more distinct manifests than the c
   let top = bottom;
   for (let i = 0; i < 20; i++) {
     const prev = top;
-    top = json({ schemaVersion: 2, manifests: [{ mediaType: i === 0 ? MediaType.ociManifest : MediaType.ociIndex, digest: digestOf(prev), size: prev.length }] });
+    top = json({
+      schemaVersion: 2,
+      manifests: [{ mediaType: i === 0 ? MediaType.ociManifest : MediaType.ociIndex, digest: digestOf(prev), size: prev.length }],
+    });
     store.set(digestOf(top), top);
   }
   const deep = memorySource(store);
-  await assert.rejects(planCopy(deep, asManifest(top), 2, undefined), (err: unknown) => err instanceof ManifestInvalidError && err.reason === 'manifest-invalid' && /nested more than 8 deep/.test(err.message));
+  await assert.rejects(
+    planCopy(deep, asManifest(top), 2, undefined),
+    (err: unknown) => err instanceof ManifestInvalidError && err.reason === 'manifest-invalid' && /nested more than 8 deep/.test(err.message),
+  );
   assert.ok(deep.fetches.length <= 8, `stopped at the cap (${deep.fetches.length} fetches)`);
   // Many distinct children: refused as too-large before any child is fetched.
   const many = Array.from({ length: 50 }, (_, i) => desc(`child-${i}`));
   const wide = memorySource(new Map());
-  await assert.rejects(planCopy(wide, asManifest(json({ schemaVersion: 2, manifests: many })), 2, undefined, { maxManifests: 10, maxDepth: 8, maxBytes: 1 << 20 }), (err: unknown) => err instanceof RegxError && err.reason === 'too-large' && /more than 10 distinct manifests/.test(err.message));
+  await assert.rejects(
+    planCopy(wide, asManifest(json({ schemaVersion: 2, manifests: many })), 2, undefined, { maxManifests: 10, maxDepth: 8, maxBytes: 1 << 20 }),
+    (err: unknown) => err instanceof RegxError && err.reason === 'too-large' && /more than 10 distinct manifests/.test(err.message),
+  );
   assert.equal(wide.fetches.length, 0);
   // The bytes held are capped too.
   const big = json({ ...image, annotations: { pad: 'x'.repeat(5000) } });
   const bigStore = new Map([[digestOf(big), big]]);
   const bytesCapped = memorySource(bigStore);
-  await assert.rejects(planCopy(bytesCapped, asManifest(json({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, digest: digestOf(big), size: big.length }] })), 2, undefined, { maxManifests: 10, maxDepth: 8, maxBytes: 1000 }), (err: unknown) => err instanceof RegxError && err.reason === 'too-large');
+  await assert.rejects(
+    planCopy(
+      bytesCapped,
+      asManifest(json({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, digest: digestOf(big), size: big.length }] })),
+      2,
+      undefined,
+      { maxManifests: 10, maxDepth: 8, maxBytes: 1000 },
+    ),
+    (err: unknown) => err instanceof RegxError && err.reason === 'too-large',
+  );
   void bottom;
   bottom = Buffer.alloc(0);
 });

@@ -75,7 +75,16 @@ describe('valid and invalid names (TestValidateReferenceName)', () => {
 });
 
 describe('remote names (TestValidateRemoteName)', () => {
-  const valid = ['docker/docker', 'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev', 'docker-rules/docker', 'docker---rules/docker', 'doc/docker', 'd/docker', 'jess/t', 'dock__er/docker'];
+  const valid = [
+    'docker/docker',
+    'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+    'docker-rules/docker',
+    'docker---rules/docker',
+    'doc/docker',
+    'd/docker',
+    'jess/t',
+    'dock__er/docker',
+  ];
   const invalid = [
     'docker/Docker',
     'docker///docker',
@@ -141,7 +150,13 @@ describe('familiar and full names (TestParseRepositoryInfo)', () => {
     { remote: 'privatebase', familiar: 'example.com/privatebase', full: 'example.com/privatebase', domain: 'example.com' },
     { remote: 'private/moonbase', familiar: 'example.com:8000/private/moonbase', full: 'example.com:8000/private/moonbase', domain: 'example.com:8000' },
     { remote: 'privatebasee', familiar: 'example.com:8000/privatebasee', full: 'example.com:8000/privatebasee', domain: 'example.com:8000' },
-    { remote: 'library/ubuntu-12.04-base', familiar: 'ubuntu-12.04-base', full: 'docker.io/library/ubuntu-12.04-base', ambiguous: 'index.docker.io/library/ubuntu-12.04-base', domain: 'docker.io' },
+    {
+      remote: 'library/ubuntu-12.04-base',
+      familiar: 'ubuntu-12.04-base',
+      full: 'docker.io/library/ubuntu-12.04-base',
+      ambiguous: 'index.docker.io/library/ubuntu-12.04-base',
+      domain: 'docker.io',
+    },
     { remote: 'library/foo', familiar: 'foo', full: 'docker.io/library/foo', ambiguous: 'docker.io/foo', domain: 'docker.io' },
     { remote: 'library/foo/bar', familiar: 'library/foo/bar', full: 'docker.io/library/foo/bar', domain: 'docker.io' },
     { remote: 'store/foo/bar', familiar: 'store/foo/bar', full: 'docker.io/store/foo/bar', domain: 'docker.io' },

@@ -52,10 +52,23 @@ async function handMadeLayout(dir: string, opts: { layerBytes?: number; config?:
   const layerBytes = randomBytes(opts.layerBytes ?? 4096);
   const config = await put(configBytes);
   const layer = await put(layerBytes);
-  const manifestBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, config: { mediaType: CONFIG, digest: config, size: configBytes.length }, layers: [{ mediaType: LAYER, digest: layer, size: layerBytes.length }] }));
+  const manifestBytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MANIFEST,
+      config: { mediaType: CONFIG, digest: config, size: configBytes.length },
+      layers: [{ mediaType: LAYER, digest: layer, size: layerBytes.length }],
+    }),
+  );
   const manifest = await put(manifestBytes);
   await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MANIFEST, digest: manifest, size: manifestBytes.length, annotations: { [REF_NAME_ANNOTATION]: 'v1' } }] }));
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: MANIFEST, digest: manifest, size: manifestBytes.length, annotations: { [REF_NAME_ANNOTATION]: 'v1' } }],
+    }),
+  );
   return { dir, manifest, config, layer, blob };
 }
 
@@ -68,7 +81,8 @@ function mkfifo(path: string): void {
   execFileSync('mkfifo', [path]);
 }
 
-const copy = (from: string, to: string, signal?: AbortSignal, onProgress?: (p: CopyProgress) => void) => copyImage(parseImageLocation(from), parseImageLocation(to), { signal, onProgress });
+const copy = (from: string, to: string, signal?: AbortSignal, onProgress?: (p: CopyProgress) => void) =>
+  copyImage(parseImageLocation(from), parseImageLocation(to), { signal, onProgress });
 
 function layoutRefusal(pattern: RegExp): (err: unknown) => boolean {
   return (err) => {
@@ -115,7 +129,10 @@ test('index.json symlinked to a FIFO inside the layout is refused as a FIFO inst
   const src = await handMadeLayout(join(await tempDir(t), 'src'));
   mkfifo(join(src.dir, 'pipe'));
   await replaceWithSymlink(join(src.dir, 'index.json'), 'pipe');
-  await assert.rejects(OciLayout.open(src.dir).then((l) => l.resolve('v1')), layoutRefusal(/index\.json at .* is a FIFO, not a regular file/));
+  await assert.rejects(
+    OciLayout.open(src.dir).then((l) => l.resolve('v1')),
+    layoutRefusal(/index\.json at .* is a FIFO, not a regular file/),
+  );
 });
 
 test('a FIFO in place of a blob is refused, for manifests read whole and layers streamed', quick, async (t) => {
@@ -144,7 +161,10 @@ test('a layer symlinked to a file outside the layout is never read, even when th
   const secret = join(dir, 'secret');
   await writeFile(secret, await readFile(src.blob(src.layer)));
   await replaceWithSymlink(src.blob(src.layer), secret);
-  await assert.rejects(copy(`oci:${src.dir}:v1`, `oci:${join(dir, 'out')}:v1`), layoutRefusal(new RegExp(`blob ${src.layer} at .* leads outside the OCI layout`)));
+  await assert.rejects(
+    copy(`oci:${src.dir}:v1`, `oci:${join(dir, 'out')}:v1`),
+    layoutRefusal(new RegExp(`blob ${src.layer} at .* leads outside the OCI layout`)),
+  );
   assert.equal(existsSync(join(dir, 'out')), false);
 });
 
@@ -163,7 +183,10 @@ test('a folder in place of index.json is a layout error, not a raw EISDIR', asyn
   const src = await handMadeLayout(join(await tempDir(t), 'src'));
   await rm(join(src.dir, 'index.json'));
   await mkdir(join(src.dir, 'index.json'));
-  await assert.rejects(OciLayout.open(src.dir).then((l) => l.readIndex()), layoutRefusal(/index\.json at .* is a folder/));
+  await assert.rejects(
+    OciLayout.open(src.dir).then((l) => l.readIndex()),
+    layoutRefusal(/index\.json at .* is a folder/),
+  );
 });
 
 test('an index.json past its cap is refused as too large without being parsed', quick, async (t) => {
@@ -247,7 +270,16 @@ test('a blob of unknown size (-1) is written and verified by digest alone', asyn
     yield bytes.subarray(0, 1000);
     yield bytes.subarray(1000);
   }
-  await assert.rejects(layout.writeBlob({ digest, size: -1 }, (async function* () { yield randomBytes(10); })(), 'layer'), /digest mismatch/);
+  await assert.rejects(
+    layout.writeBlob(
+      { digest, size: -1 },
+      (async function* () {
+        yield randomBytes(10);
+      })(),
+      'layer',
+    ),
+    /digest mismatch/,
+  );
   assert.equal(await layout.hasBlob(digest, -1), false);
   await layout.writeBlob({ digest, size: -1 }, body(), 'layer');
   assert.equal(await layout.hasBlob(digest, -1), true);
@@ -275,12 +307,17 @@ test('a copy into an existing layout cancelled mid-blob leaves no temp file and 
   const indexBefore = await readFile(join(dst.dir, 'index.json'));
   const controller = new AbortController();
   // Abort once a MiB of the big layer has landed on disk: its temp file exists by then.
-  const midLayer = (c: AbortController) => (p: CopyProgress): void => {
-    if (p.bytesMoved >= 1 << 20) c.abort();
-  };
+  const midLayer =
+    (c: AbortController) =>
+    (p: CopyProgress): void => {
+      if (p.bytesMoved >= 1 << 20) c.abort();
+    };
   await assert.rejects(copy(`oci:${src.dir}:v1`, `oci:${dst.dir}:v2`, controller.signal, midLayer(controller)), CancelledError);
   assert.deepEqual(await readFile(join(dst.dir, 'index.json')), indexBefore);
-  assert.deepEqual((await tree(dst.dir)).filter((p) => p.includes('.regx-tmp-')), []);
+  assert.deepEqual(
+    (await tree(dst.dir)).filter((p) => p.includes('.regx-tmp-')),
+    [],
+  );
   assert.equal(existsSync(dst.blob(src.layer)), false, 'the cancelled layer is not in place');
   // Into a new folder, the same cancellation leaves nothing at all.
   const fresh = new AbortController();
@@ -299,5 +336,8 @@ test('a blob whose final name cannot be taken leaves no temp file behind', async
     yield bytes;
   }
   await assert.rejects(layout.writeBlob({ digest, size: bytes.length }, body(), 'layer'));
-  assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.regx-tmp-')), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => n.startsWith('.regx-tmp-')),
+    [],
+  );
 });

@@ -62,13 +62,20 @@ function streamWith(status: NamedTagEventList[], spec: NonNullable<ImageStream['
   return {
     metadata: { name: 'bar', namespace: 'foo' },
     spec: { tags: spec },
-    status: { dockerImageRepository: 'image-registry.openshift-image-registry.svc:5000/foo/bar', publicDockerImageRepository: 'default-route-openshift-image-registry.apps-crc.testing/foo/bar', tags: status },
+    status: {
+      dockerImageRepository: 'image-registry.openshift-image-registry.svc:5000/foo/bar',
+      publicDockerImageRepository: 'default-route-openshift-image-registry.apps-crc.testing/foo/bar',
+      tags: status,
+    },
   };
 }
 
 test('two history items: the newest marked *, the older indented, ages in oc wording', () => {
   const history = fixture<NamedTagEventList>('tag-history-two-items.json');
-  const is = streamWith([history], [{ name: 'default', from: { kind: 'DockerImage', name: 'registry:5000/foo/bar:default' }, importPolicy: { scheduled: true, insecure: true } }]);
+  const is = streamWith(
+    [history],
+    [{ name: 'default', from: { kind: 'DockerImage', name: 'registry:5000/foo/bar:default' }, importPolicy: { scheduled: true, insecure: true } }],
+  );
   const text = describeImageStream(is, new Date('2015-03-24T09:43:00Z'));
   const tail = text.slice(text.indexOf('Image Repository:'));
   assert.equal(
@@ -90,7 +97,10 @@ test('two history items: the newest marked *, the older indented, ages in oc wor
       '',
     ].join('\n'),
   );
-  assert.ok(text.startsWith('Name:\t\t\tbar\nNamespace:\t\tfoo\nLabels:\t\t\t<none>\nAnnotations:\t\t<none>\n'), 'no Created line without a creationTimestamp; <none> for empty maps');
+  assert.ok(
+    text.startsWith('Name:\t\t\tbar\nNamespace:\t\tfoo\nLabels:\t\t\t<none>\nAnnotations:\t\t<none>\n'),
+    'no Created line without a creationTimestamp; <none> for empty maps',
+  );
 });
 
 test('a failed import shows the server reason and message, and no items', () => {
@@ -99,7 +109,10 @@ test('a failed import shows the server reason and message, and no items', () => 
   const m = imageStreamModel(is, new Date('2019-11-10T20:24:36Z'));
   assert.equal(m.tags[0]?.failures[0]?.text, '! error: Import failed (Unauthorized): you may not have access to the container image "os-test-image:latest"');
   assert.equal(m.tags[0]?.history.length, 0);
-  assert.match(describeImageStream(is, new Date('2019-11-10T20:24:36Z')), /\n {2}! error: Import failed \(Unauthorized\): you may not have access to the container image "os-test-image:latest"\n {6}About an hour ago\n$/);
+  assert.match(
+    describeImageStream(is, new Date('2019-11-10T20:24:36Z')),
+    /\n {2}! error: Import failed \(Unauthorized\): you may not have access to the container image "os-test-image:latest"\n {6}About an hour ago\n$/,
+  );
 });
 
 test('tags order: latest, minor versions descending, full versions descending, then the rest; spec-only tags counted', () => {
@@ -116,17 +129,23 @@ test('tags order: latest, minor versions descending, full versions descending, t
     'Alpha',
     'beta',
   ]);
-  const is = streamWith([], [
-    { name: 'b', from: { kind: 'ImageStreamImage', name: 'bar@sha256:abc' } },
-    { name: 'latest', from: { kind: 'ImageStreamTag', name: 'other', namespace: 'elsewhere' } },
-    { name: 'a' },
-  ]);
+  const is = streamWith(
+    [],
+    [
+      { name: 'b', from: { kind: 'ImageStreamImage', name: 'bar@sha256:abc' } },
+      { name: 'latest', from: { kind: 'ImageStreamTag', name: 'other', namespace: 'elsewhere' } },
+      { name: 'a' },
+    ],
+  );
   const m = imageStreamModel(is, new Date());
-  assert.deepEqual(m.tags.map((t) => [t.tag, t.sourceLine]), [
-    ['latest', 'tagged from elsewhere/other'],
-    ['a', 'tag without source image'],
-    ['b', 'tagged from bar@sha256:abc'],
-  ]);
+  assert.deepEqual(
+    m.tags.map((t) => [t.tag, t.sourceLine]),
+    [
+      ['latest', 'tagged from elsewhere/other'],
+      ['a', 'tag without source image'],
+      ['b', 'tagged from bar@sha256:abc'],
+    ],
+  );
 });
 
 test('no tags at all prints Tags: <none>', () => {
@@ -134,7 +153,10 @@ test('no tags at all prints Tags: <none>', () => {
 });
 
 test('a by-tag reference shows the image ID next to the age, aligned with a tab', () => {
-  const is = streamWith([{ tag: 'v1', items: [{ created: '2020-01-01T00:00:00Z', dockerImageReference: 'quay.io/a/b:v1', image: 'sha256:1111', generation: 1 }] }], []);
+  const is = streamWith(
+    [{ tag: 'v1', items: [{ created: '2020-01-01T00:00:00Z', dockerImageReference: 'quay.io/a/b:v1', image: 'sha256:1111', generation: 1 }] }],
+    [],
+  );
   const text = describeImageStream(is, new Date('2020-01-01T00:00:30Z'));
   assert.match(text, /\nv1\n {2}no spec tag\n\n/);
   assert.match(text, /\n {6}30 seconds ago\tsha256:1111\n$/);

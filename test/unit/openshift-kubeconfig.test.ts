@@ -36,14 +36,26 @@ test('KUBECONFIG lists several files: first file wins per name, current-context 
   const b = join(dir, 'b.yaml');
   mkdirSync(join(dir, 'certs'), { recursive: true });
   writeFileSync(join(dir, 'certs', 'ca.pem'), caPem);
-  writeFileSync(a, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster:\n    server: https://one:6443\n    certificate-authority: certs/ca.pem\ncontexts:\n- name: ctx\n  context: {cluster: c1, user: u1, namespace: ns-a}\nusers:\n- name: u1\n  user: {token: sha256~first}\n');
-  writeFileSync(b, 'current-context: ctx\nclusters:\n- name: c1\n  cluster: {server: https://shadowed:1}\n- name: c2\n  cluster:\n    server: https://two:6443\n    insecure-skip-tls-verify: true\ncontexts:\n- name: ctx\n  context: {cluster: c2, user: u1}\nusers:\n- name: u1\n  user: {token: sha256~second}\n');
+  writeFileSync(
+    a,
+    'apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster:\n    server: https://one:6443\n    certificate-authority: certs/ca.pem\ncontexts:\n- name: ctx\n  context: {cluster: c1, user: u1, namespace: ns-a}\nusers:\n- name: u1\n  user: {token: sha256~first}\n',
+  );
+  writeFileSync(
+    b,
+    'current-context: ctx\nclusters:\n- name: c1\n  cluster: {server: https://shadowed:1}\n- name: c2\n  cluster:\n    server: https://two:6443\n    insecure-skip-tls-verify: true\ncontexts:\n- name: ctx\n  context: {cluster: c2, user: u1}\nusers:\n- name: u1\n  user: {token: sha256~second}\n',
+  );
   const env = { KUBECONFIG: [a, join(dir, 'missing.yaml'), b, a].join(':') };
   assert.deepEqual(kubeconfigPaths(env), [a, join(dir, 'missing.yaml'), b]);
   const config = loadKubeconfig({ env });
   assert.deepEqual(config.files, [a, b], 'a missing file is skipped');
   assert.equal(config.currentContext, 'ctx', 'from b, the first file that sets one');
-  assert.deepEqual(config.clusters.map((c) => [c.name, c.server]), [['c1', 'https://one:6443'], ['c2', 'https://two:6443']]);
+  assert.deepEqual(
+    config.clusters.map((c) => [c.name, c.server]),
+    [
+      ['c1', 'https://one:6443'],
+      ['c2', 'https://two:6443'],
+    ],
+  );
   const resolved = resolveContext(config);
   assert.equal(resolved.server, 'https://one:6443', 'context ctx from a wins');
   assert.equal(resolved.caPem, caPem, 'relative certificate-authority resolved against the file holding it');

@@ -10,22 +10,37 @@ import { dockerConfigJson } from '../../src/core/openshift/secrets';
 import { guessSourceKind, validateTagName } from '../../src/core/openshift/tag';
 import type { ImageStream } from '../../src/core/openshift/types';
 
-const nodejs = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'openshift-double', 'fixtures', 'imagestream-nodejs.json'), 'utf8')) as ImageStream;
+const nodejs = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', '..', 'test', 'openshift-double', 'fixtures', 'imagestream-nodejs.json'), 'utf8'),
+) as ImageStream;
 
 test('import-image: a missing stream needs --confirm, with oc exact message', () => {
-  assert.throws(() => planImport({ namespace: 'p', stream: 'myis', from: 'quay.io/a/b:1' }, undefined), (e: unknown) => {
-    assert.ok(e instanceof ConfirmationRequiredError);
-    assert.equal(e.message, 'no image stream named "myis" exists');
-    return true;
-  });
-  const isi = planImport({ namespace: 'p', stream: 'myis', from: 'quay.io/a/b:1', confirm: true, scheduled: true, insecure: true, referencePolicy: 'local' }, undefined);
+  assert.throws(
+    () => planImport({ namespace: 'p', stream: 'myis', from: 'quay.io/a/b:1' }, undefined),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfirmationRequiredError);
+      assert.equal(e.message, 'no image stream named "myis" exists');
+      return true;
+    },
+  );
+  const isi = planImport(
+    { namespace: 'p', stream: 'myis', from: 'quay.io/a/b:1', confirm: true, scheduled: true, insecure: true, referencePolicy: 'local' },
+    undefined,
+  );
   assert.deepEqual(isi, {
     kind: 'ImageStreamImport',
     apiVersion: 'image.openshift.io/v1',
     metadata: { name: 'myis', namespace: 'p' },
     spec: {
       import: true,
-      images: [{ from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, to: { name: 'latest' }, importPolicy: { insecure: true, scheduled: true, importMode: 'Legacy' }, referencePolicy: { type: 'Local' } }],
+      images: [
+        {
+          from: { kind: 'DockerImage', name: 'quay.io/a/b:1' },
+          to: { name: 'latest' },
+          importPolicy: { insecure: true, scheduled: true, importMode: 'Legacy' },
+          referencePolicy: { type: 'Local' },
+        },
+      ],
     },
   });
 });
@@ -43,13 +58,24 @@ test('import-image: another source for an existing tag needs --confirm; an alias
 });
 
 test('import-image --all sends spec.repository and checks the stream import spec', () => {
-  assert.throws(() => planImport({ namespace: 'openshift', stream: 'nodejs', all: true, from: 'quay.io/x/y' }, nodejs), /does not currently import an entire Docker repository$/);
+  assert.throws(
+    () => planImport({ namespace: 'openshift', stream: 'nodejs', all: true, from: 'quay.io/x/y' }, nodejs),
+    /does not currently import an entire Docker repository$/,
+  );
   const isi = planImport({ namespace: 'p', stream: 's', all: true, from: 'quay.io/x/y', confirm: true }, undefined);
-  assert.deepEqual(isi.spec.repository, { from: { kind: 'DockerImage', name: 'quay.io/x/y' }, importPolicy: { importMode: 'Legacy' }, referencePolicy: { type: 'Source' } });
+  assert.deepEqual(isi.spec.repository, {
+    from: { kind: 'DockerImage', name: 'quay.io/x/y' },
+    importPolicy: { importMode: 'Legacy' },
+    referencePolicy: { type: 'Source' },
+  });
   assert.equal(isi.spec.images, undefined);
   assert.throws(() => planImport({ namespace: 'p', stream: 's', all: true, tag: 'x' }, undefined), UsageError);
   const again = planImport({ namespace: 'openshift', stream: 'nodejs', all: true }, nodejs);
-  assert.deepEqual(again.spec.images?.map((i) => [i.from.name, i.to?.name]), [['registry.redhat.io/rhscl/nodejs-10-rhel7', '10-SCL']], '--all without --from re-imports the external tags');
+  assert.deepEqual(
+    again.spec.images?.map((i) => [i.from.name, i.to?.name]),
+    [['registry.redhat.io/rhscl/nodejs-10-rhel7', '10-SCL']],
+    '--all without --from re-imports the external tags',
+  );
 });
 
 test('subjects: users, groups and service accounts as oc names them', () => {

@@ -3,8 +3,22 @@ import { test } from 'node:test';
 import { parsePlatform, selectPlatform } from '../../src/core/image/platform';
 import type { ImageIndex } from '../../src/core/image/mediatypes';
 
-const d = (digest: string, os: string, architecture: string, variant?: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 1, platform: { os, architecture, ...(variant ? { variant } : {}) } });
-const index: ImageIndex = { schemaVersion: 2, manifests: [d('sha256:a', 'linux', 'amd64'), d('sha256:b', 'linux', 'arm64', 'v8'), d('sha256:c', 'linux', 'arm', 'v6'), d('sha256:e', 'linux', 'arm', 'v7'), d('sha256:f', 'windows', 'amd64')] };
+const d = (digest: string, os: string, architecture: string, variant?: string) => ({
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest,
+  size: 1,
+  platform: { os, architecture, ...(variant ? { variant } : {}) },
+});
+const index: ImageIndex = {
+  schemaVersion: 2,
+  manifests: [
+    d('sha256:a', 'linux', 'amd64'),
+    d('sha256:b', 'linux', 'arm64', 'v8'),
+    d('sha256:c', 'linux', 'arm', 'v6'),
+    d('sha256:e', 'linux', 'arm', 'v7'),
+    d('sha256:f', 'windows', 'amd64'),
+  ],
+};
 
 test('os and architecture pick the image', () => {
   assert.equal(selectPlatform(index, { os: 'linux', architecture: 'amd64' }).digest, 'sha256:a');
@@ -32,9 +46,15 @@ test('with no match, an OCI index falls back to its first entry without a platfo
   assert.equal(selectPlatform(oci, { os: 'linux', architecture: 's390x' }).digest, 'sha256:a');
   // A Docker list has no such fallback: its entries are meant to carry a platform.
   const list: ImageIndex = { ...oci, mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json' };
-  assert.throws(() => selectPlatform(list, { os: 'linux', architecture: 'amd64' }), /no image for linux\/amd64 in this index \(it has: linux\/s390x, unknown, unknown\)/);
+  assert.throws(
+    () => selectPlatform(list, { os: 'linux', architecture: 'amd64' }),
+    /no image for linux\/amd64 in this index \(it has: linux\/s390x, unknown, unknown\)/,
+  );
 });
 
 test('the no-platform message names no CLI flag', () => {
-  assert.throws(() => selectPlatform(index, { os: 'plan9', architecture: 'amd64' }), (err: Error) => !/--/.test(err.message));
+  assert.throws(
+    () => selectPlatform(index, { os: 'plan9', architecture: 'amd64' }),
+    (err: Error) => !/--/.test(err.message),
+  );
 });

@@ -18,7 +18,7 @@ import type { RegistryClientOptions } from '../../src/core/registry/client';
 /** What Go's base64.URLEncoding accepts: the URL alphabet, padded. */
 function goUrlDecode(value: string): string {
   assert.match(value, /^[A-Za-z0-9_-]*={0,2}$/, 'only the URL-safe alphabet');
-  assert.equal(value.length % 4, 0, 'padded to a multiple of 4, as Go\'s URLEncoding requires');
+  assert.equal(value.length % 4, 0, "padded to a multiple of 4, as Go's URLEncoding requires");
   return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
 }
 
@@ -38,11 +38,23 @@ const what = 'pushing localhost/app:v1 to 127.0.0.1:5000/app:v1';
 
 test("podman's failures become regx's reasons, with podman's words kept and control characters stripped", () => {
   const cases: [string, boolean, string][] = [
-    ['trying to reuse blob sha256:6adc at destination: checking whether a blob sha256:6adc exists in 127.0.0.1:5000/app: unauthorized: authentication required', true, 'auth-refused'],
-    ['trying to reuse blob sha256:6adc at destination: checking whether a blob sha256:6adc exists in 127.0.0.1:5000/app: unauthorized: authentication required', false, 'auth-required'],
+    [
+      'trying to reuse blob sha256:6adc at destination: checking whether a blob sha256:6adc exists in 127.0.0.1:5000/app: unauthorized: authentication required',
+      true,
+      'auth-refused',
+    ],
+    [
+      'trying to reuse blob sha256:6adc at destination: checking whether a blob sha256:6adc exists in 127.0.0.1:5000/app: unauthorized: authentication required',
+      false,
+      'auth-required',
+    ],
     ['writing manifest: uploading manifest v1 to 127.0.0.1:5000/app: denied: requested access to the resource is denied', true, 'denied'],
     ['pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": x509: certificate signed by unknown authority', false, 'tls-untrusted'],
-    ['pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": x509: certificate is valid for 10.0.0.1, not 127.0.0.1', false, 'tls-hostname'],
+    [
+      'pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": x509: certificate is valid for 10.0.0.1, not 127.0.0.1',
+      false,
+      'tls-hostname',
+    ],
     ['pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client', false, 'tls-failed'],
     ['pinging container registry 127.0.0.1:1: Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused', false, 'unreachable'],
     ['nope/x:v1: image not known', false, 'not-found'],
@@ -62,7 +74,8 @@ test("podman's failures become regx's reasons, with podman's words kept and cont
 
 const storage = parseImageLocation('containers-storage:[vfs@/s/root+/s/run]localhost/app:v1') as Extract<ImageLocation, { transport: 'containers-storage' }>;
 const registry = parseImageLocation('docker://127.0.0.1:5000/team/app:v1') as Extract<ImageLocation, { transport: 'docker' }>;
-const client = (options: RegistryClientOptions = {}): RegistryClient => new RegistryClient('127.0.0.1:5000', { credentials: { username: 'u', password: 'p', source: 'test' }, ...options });
+const client = (options: RegistryClientOptions = {}): RegistryClient =>
+  new RegistryClient('127.0.0.1:5000', { credentials: { username: 'u', password: 'p', source: 'test' }, ...options });
 
 test('podman pushes when that is the same copy: its store, a registry tag, and TLS verified or not as regx has it', async () => {
   assert.deepEqual(await localPushRoute(storage, registry, {}, client()), { by: 'engine-push' });

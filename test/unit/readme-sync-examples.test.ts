@@ -29,7 +29,12 @@ function yamlBlocks(text: string): string[] {
   const re = /^( *)```yaml\n([\s\S]*?)^\1```$/gm;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const indent = (m[1] as string).length;
-    blocks.push((m[2] as string).split('\n').map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join('\n'));
+    blocks.push(
+      (m[2] as string)
+        .split('\n')
+        .map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))
+        .join('\n'),
+    );
   }
   return blocks;
 }
@@ -97,7 +102,10 @@ test('every YAML example of the sync section parses; the Kubernetes and Argo one
   assert.deepEqual(kinds, ['skopeo', 'native', 'batch/v1 Job', 'tekton.dev/v1 Task', 'batch/v1 CronJob', 'argoproj.io/v1alpha1 Workflow']);
 
   const specs = parseSkopeoSyncYaml(blocks[0] as string);
-  assert.deepEqual(specs.map((s) => s.select.kind), ['all', 'list', 'regex', 'semver']);
+  assert.deepEqual(
+    specs.map((s) => s.select.kind),
+    ['all', 'list', 'regex', 'semver'],
+  );
 
   const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'regx-sync.schema.json'), 'utf8')) as object;
   const validate = new Ajv({ allErrors: true, strictRequired: false }).compile(schema);
@@ -148,13 +156,20 @@ test('the Indexed Job shards by completion index and fails only on permanent exi
     assert.deepEqual(onExit.values, permanent, 'permanent failures fail the Job; 75 (retryable) is retried');
   };
   failOn(spec, container.name);
-  const mounts = (c: Obj, p: Obj): void => assert.deepEqual((p.volumes as Obj[]).map((v) => v.name).sort(), (c.volumeMounts as Obj[]).map((m) => m.name).sort(), 'every mount has its volume');
+  const mounts = (c: Obj, p: Obj): void =>
+    assert.deepEqual((p.volumes as Obj[]).map((v) => v.name).sort(), (c.volumeMounts as Obj[]).map((m) => m.name).sort(), 'every mount has its volume');
   mounts(container, pod);
 
   const tspec = obj(task.spec, 'Task spec');
-  const declared = { results: (tspec.results as Obj[]).map((r) => r.name), params: (tspec.params as Obj[]).map((p) => p.name), workspaces: (tspec.workspaces as Obj[]).map((w) => w.name) };
+  const declared = {
+    results: (tspec.results as Obj[]).map((r) => r.name),
+    params: (tspec.params as Obj[]).map((p) => p.name),
+    workspaces: (tspec.workspaces as Obj[]).map((w) => w.name),
+  };
   const targs = ((tspec.steps as Obj[])[0] as Obj).args as string[];
-  for (const a of targs) for (const m of a.matchAll(/\$\((results|params|workspaces)\.([\w-]+)/g)) assert.ok(declared[m[1] as keyof typeof declared].includes(m[2] as string), `${m[0]} is declared`);
+  for (const a of targs)
+    for (const m of a.matchAll(/\$\((results|params|workspaces)\.([\w-]+)/g))
+      assert.ok(declared[m[1] as keyof typeof declared].includes(m[2] as string), `${m[0]} is declared`);
   assert.equal(targs[targs.indexOf('--summary-file') + 1], '$(results.summary.path)');
 
   // The CronJob: the native config from a ConfigMap, the token the README's config names from a Secret.
@@ -166,16 +181,23 @@ test('the Indexed Job shards by completion index and fails only on permanent exi
   assert.equal(obj(cron.spec, 'CronJob spec').concurrencyPolicy, 'Forbid');
   const cargs = cc.args as string[];
   const configPath = cargs[cargs.indexOf('--config') + 1] as string;
-  assert.ok((cc.volumeMounts as Obj[]).some((m) => configPath.startsWith(`${String(m.mountPath)}/`)), 'the config is on a mounted volume');
+  assert.ok(
+    (cc.volumeMounts as Obj[]).some((m) => configPath.startsWith(`${String(m.mountPath)}/`)),
+    'the config is on a mounted volume',
+  );
   const native = parseSyncConfig(yamlBlocks(syncSection())[1] as string, 'promote.regx-sync.yaml');
   const envNames = (cc.env as Obj[]).map((e) => e.name);
   for (const [host, r] of native.registries) {
     if (r.credentials?.passwordFromEnv) assert.ok(envNames.includes(r.credentials.passwordFromEnv), `${host}'s password variable is set from a Secret`);
-    if (r.authFile) assert.ok((cc.volumeMounts as Obj[]).some((m) => (r.authFile as string).startsWith(`${String(m.mountPath)}/`)), `${host}'s authFile is mounted`);
+    if (r.authFile)
+      assert.ok(
+        (cc.volumeMounts as Obj[]).some((m) => (r.authFile as string).startsWith(`${String(m.mountPath)}/`)),
+        `${host}'s authFile is mounted`,
+      );
   }
 
   // The Argo step: retried only on 75, its summary an output parameter.
-  const tmpl = ((obj(workflow.spec, 'Workflow spec').templates as Obj[])[0] as Obj);
+  const tmpl = (obj(workflow.spec, 'Workflow spec').templates as Obj[])[0] as Obj;
   assert.equal(obj(tmpl.retryStrategy, 'retryStrategy').expression, `asInt(lastRetry.exitCode) == ${EXIT.retryable}`);
   const wargs = obj(tmpl.container, 'container').args as string[];
   const summaryPath = wargs[wargs.indexOf('--summary-file') + 1];
@@ -185,11 +207,17 @@ test('the Indexed Job shards by completion index and fails only on permanent exi
 test('the Containerfile builds the CLI bundle with npm ci on a slim Node base and runs it as a user other than root', () => {
   const m = /```dockerfile\n([\s\S]*?)```/.exec(syncSection());
   assert.ok(m, 'the section has a Containerfile');
-  const lines = (m[1] as string).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = (m[1] as string)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const froms = lines.filter((l) => l.startsWith('FROM '));
   assert.ok(froms.length >= 1 && froms.every((l) => /node:20-slim/.test(l)), 'a node:20-slim base');
   assert.ok(lines.some((l) => /^RUN npm ci\b/.test(l)));
-  assert.ok(lines.some((l) => l === 'RUN node scripts/build.mjs'), 'the bundle is built as in this repository');
+  assert.ok(
+    lines.some((l) => l === 'RUN node scripts/build.mjs'),
+    'the bundle is built as in this repository',
+  );
   const users = lines.filter((l) => l.startsWith('USER '));
   assert.ok(users.length > 0 && !/^USER (root|0)(:|$)/.test(users.at(-1) as string), 'the last USER is not root');
   const entry = JSON.parse((lines.find((l) => l.startsWith('ENTRYPOINT ')) as string).slice('ENTRYPOINT '.length)) as string[];
@@ -197,6 +225,7 @@ test('the Containerfile builds the CLI bundle with npm ci on a slim Node base an
   const copied = /COPY --from=build \/src\/dist\/ (\S+)/.exec(lines.join('\n'));
   assert.ok(copied, 'the whole dist/ folder is copied (regx.js loads undici.js and yaml.js beside it)');
   assert.equal(entry[1], `${(copied[1] as string).replace(/\/$/, '')}/regx.js`);
-  for (const f of ['regx.js', 'regx-main.js', 'undici.js', 'yaml.js']) assert.ok(existsSync(join(repoRoot, 'dist', f)) || !existsSync(join(repoRoot, 'dist')), `the build makes dist/${f}`);
+  for (const f of ['regx.js', 'regx-main.js', 'undici.js', 'yaml.js'])
+    assert.ok(existsSync(join(repoRoot, 'dist', f)) || !existsSync(join(repoRoot, 'dist')), `the build makes dist/${f}`);
   assert.ok(existsSync(join(repoRoot, 'scripts', 'build.mjs')));
 });

@@ -2,7 +2,15 @@
 // and as a skopeo binary has it), checked through the digest validator and through a reference.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { DIGEST_INVALID_FORMAT, DIGEST_INVALID_LENGTH, DIGEST_UNSUPPORTED, digestAlgorithms, digestProblem, isValidDigest, validateDigest } from '../../src/core/reference/digest';
+import {
+  DIGEST_INVALID_FORMAT,
+  DIGEST_INVALID_LENGTH,
+  DIGEST_UNSUPPORTED,
+  digestAlgorithms,
+  digestProblem,
+  isValidDigest,
+  validateDigest,
+} from '../../src/core/reference/digest';
 import { parseAnyReference } from '../../src/core/reference/reference';
 import { assertInvalid } from './reference-assert';
 
@@ -45,6 +53,10 @@ describe('digest validation (go-digest Parse)', () => {
   test('a valid digest on its own is a digest-only reference; an invalid one is tried as a name', () => {
     assert.deepEqual(parseAnyReference(cases[0]?.input as string), { digest: cases[0]?.input });
     // "foo:d41d…" is not a usable digest, so it is a Docker Hub image with a 32-character tag.
-    assert.deepEqual(parseAnyReference('foo:d41d8cd98f00b204e9800998ecf8427e'), { registry: 'docker.io', repository: 'library/foo', tag: 'd41d8cd98f00b204e9800998ecf8427e' });
+    assert.deepEqual(parseAnyReference('foo:d41d8cd98f00b204e9800998ecf8427e'), {
+      registry: 'docker.io',
+      repository: 'library/foo',
+      tag: 'd41d8cd98f00b204e9800998ecf8427e',
+    });
   });
 });

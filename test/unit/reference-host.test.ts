@@ -59,7 +59,10 @@ describe('host helpers', () => {
       ['  [::1]:5000  ', '[::1]:5000'],
     ];
     for (const [input, expected] of cases) assert.equal(normalizeRegistryName(input), expected, input);
-    assertInvalid(() => normalizeRegistryName('quay.io/namespace'), 'invalid registry "quay.io/namespace": expected a host with an optional port, like quay.io or localhost:5000');
+    assertInvalid(
+      () => normalizeRegistryName('quay.io/namespace'),
+      'invalid registry "quay.io/namespace": expected a host with an optional port, like quay.io or localhost:5000',
+    );
     assertInvalid(() => normalizeRegistryName('ftp://x'), /invalid registry/);
     assertInvalid(() => normalizeRegistryName('localhost:99999'), /out of range/);
   });

@@ -18,11 +18,15 @@ describe('familiarMatch (TestMatch)', () => {
     ['example.com/foo/c/baz:tag', 'example.com/foo/c/baz', true],
   ];
   for (const [reference, pattern, expected] of cases) {
-    test(`${reference} ${expected ? 'matches' : 'does not match'} ${pattern}`, () => assert.equal(familiarMatch(pattern, parseAnyReference(reference)), expected));
+    test(`${reference} ${expected ? 'matches' : 'does not match'} ${pattern}`, () =>
+      assert.equal(familiarMatch(pattern, parseAnyReference(reference)), expected));
   }
 
   test('a malformed pattern is an error (TestMatchError)', () => {
-    assert.throws(() => familiarMatch('[-x]', parseAnyReference('foo')), (err: unknown) => err instanceof UsageError && err.message === 'syntax error in pattern "[-x]"');
+    assert.throws(
+      () => familiarMatch('[-x]', parseAnyReference('foo')),
+      (err: unknown) => err instanceof UsageError && err.message === 'syntax error in pattern "[-x]"',
+    );
   });
 
   test('a digest-only reference is matched on its digest', () => {

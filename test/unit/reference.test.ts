@@ -61,7 +61,13 @@ const parseCases: ParseCase[] = [
   { input: 'sub-dom1.foo.com/bar/baz/quux:some-long-tag', domain: 'sub-dom1.foo.com', repository: 'sub-dom1.foo.com/bar/baz/quux', tag: 'some-long-tag' },
   { input: 'b.gcr.io/test.example.com/my-app:test.example.com', domain: 'b.gcr.io', repository: 'b.gcr.io/test.example.com/my-app', tag: 'test.example.com' },
   { input: 'xn--n3h.com/myimage:xn--n3h.com', domain: 'xn--n3h.com', repository: 'xn--n3h.com/myimage', tag: 'xn--n3h.com' },
-  { input: `xn--7o8h.com/myimage:xn--7o8h.com@sha256:${ffff}`, domain: 'xn--7o8h.com', repository: 'xn--7o8h.com/myimage', tag: 'xn--7o8h.com', digest: `sha256:${ffff}` },
+  {
+    input: `xn--7o8h.com/myimage:xn--7o8h.com@sha256:${ffff}`,
+    domain: 'xn--7o8h.com',
+    repository: 'xn--7o8h.com/myimage',
+    tag: 'xn--7o8h.com',
+    digest: `sha256:${ffff}`,
+  },
   { input: 'foo_bar.com:8080', repository: 'foo_bar.com', tag: '8080' },
   { input: 'foo/foo_bar.com:8080', domain: 'foo', repository: 'foo/foo_bar.com', tag: '8080' },
   { input: '192.168.1.1', repository: '192.168.1.1' },
@@ -78,7 +84,13 @@ const parseCases: ParseCase[] = [
   { input: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo' },
   { input: '[2001:db8::1]:5000/repo:tag', domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo', tag: 'tag' },
   { input: `[2001:db8::1]:5000/repo@sha256:${ffff}`, domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo', digest: `sha256:${ffff}` },
-  { input: `[2001:db8::1]:5000/repo:tag@sha256:${ffff}`, domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo', tag: 'tag', digest: `sha256:${ffff}` },
+  {
+    input: `[2001:db8::1]:5000/repo:tag@sha256:${ffff}`,
+    domain: '[2001:db8::1]:5000',
+    repository: '[2001:db8::1]:5000/repo',
+    tag: 'tag',
+    digest: `sha256:${ffff}`,
+  },
   { input: '[2001:db8::]:5000/repo', domain: '[2001:db8::]:5000', repository: '[2001:db8::]:5000/repo' },
   { input: '[::1]:5000/repo', domain: '[::1]:5000', repository: '[::1]:5000/repo' },
   { input: '[fe80::1%eth0]:5000/repo', err: ERR_INVALID_FORMAT },
@@ -103,7 +115,10 @@ describe('parseReference (Distribution Parse)', () => {
   }
 
   test('the error carries the input it was given', () => {
-    assert.throws(() => parseReference('Uppercase:tag'), (err: unknown) => err instanceof InvalidReferenceError && err.input === 'Uppercase:tag' && err.reason === 'invalid-reference');
+    assert.throws(
+      () => parseReference('Uppercase:tag'),
+      (err: unknown) => err instanceof InvalidReferenceError && err.input === 'Uppercase:tag' && err.reason === 'invalid-reference',
+    );
   });
 
   test('sha512 and sha384 digests are accepted, as in a skopeo binary where they are linked in', () => {

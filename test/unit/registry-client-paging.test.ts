@@ -31,7 +31,9 @@ const server = createServer((req, res) => {
     return res.writeHead(200).end(JSON.stringify({ name: 'elsewhere', tags: ['a'] }));
   }
   if (url.pathname === '/v2/huge/manifests/latest') {
-    return res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(5 * 1024 * 1024) }).end(Buffer.alloc(5 * 1024 * 1024, 32));
+    return res
+      .writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(5 * 1024 * 1024) })
+      .end(Buffer.alloc(5 * 1024 * 1024, 32));
   }
   if (url.pathname === '/v2/chunked-huge/manifests/latest') {
     res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
@@ -51,7 +53,10 @@ test('tags are read page by page through relative Links, complete and in order',
   const client = new RegistryClient(base, { tlsVerify: false });
   requests = [];
   assert.deepEqual(await client.listTags('paged', 10), all);
-  assert.deepEqual(requests.filter((r) => r.includes('tags/list')), ['/v2/paged/tags/list?n=10', '/v2/paged/tags/list?n=10&last=t09', '/v2/paged/tags/list?n=10&last=t19']);
+  assert.deepEqual(
+    requests.filter((r) => r.includes('tags/list')),
+    ['/v2/paged/tags/list?n=10', '/v2/paged/tags/list?n=10&last=t09', '/v2/paged/tags/list?n=10&last=t19'],
+  );
   await client.close();
 });
 

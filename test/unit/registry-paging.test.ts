@@ -14,8 +14,15 @@ test('an absolute Link on the same origin is followed', () => {
 });
 
 test('a Link to another host is refused, not followed', () => {
-  assert.throws(() => nextPageUrl('<https://evil.example.com/v2/_catalog?last=b>; rel="next"', req, 'reg'), (err: unknown) => err instanceof RegistryError && /another host/.test(err.message));
-  assert.throws(() => nextPageUrl('<http://reg.example.com:5000/v2/_catalog?last=b>; rel="next"', req, 'reg'), /another host/, 'a scheme downgrade is another origin');
+  assert.throws(
+    () => nextPageUrl('<https://evil.example.com/v2/_catalog?last=b>; rel="next"', req, 'reg'),
+    (err: unknown) => err instanceof RegistryError && /another host/.test(err.message),
+  );
+  assert.throws(
+    () => nextPageUrl('<http://reg.example.com:5000/v2/_catalog?last=b>; rel="next"', req, 'reg'),
+    /another host/,
+    'a scheme downgrade is another origin',
+  );
 });
 
 test('only rel=next counts, among several links and bare rel values', () => {

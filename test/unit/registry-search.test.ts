@@ -12,22 +12,41 @@ const seen: { path: string; authorization?: string }[] = [];
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   seen.push({ path: url.pathname + url.search, authorization: req.headers.authorization });
-  const json = (body: unknown, headers: Record<string, string> = {}) => res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const json = (body: unknown, headers: Record<string, string> = {}) =>
+    res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   if (url.pathname === '/v2/') return res.writeHead(200).end('{}');
   if (url.pathname === '/api/v1/find/repositories') {
     const page = Number(url.searchParams.get('page'));
     if (page === 1)
-      return json({ results: [{ kind: 'repository', name: 'app', namespace: { name: 'team', kind: 'org' } }, { kind: 'application', name: 'x', namespace: { name: 'team' } }], has_additional: true, page: 1, page_size: 10 });
+      return json({
+        results: [
+          { kind: 'repository', name: 'app', namespace: { name: 'team', kind: 'org' } },
+          { kind: 'application', name: 'x', namespace: { name: 'team' } },
+        ],
+        has_additional: true,
+        page: 1,
+        page_size: 10,
+      });
     return json({ results: [{ kind: 'repository', name: 'app-two', namespace: { name: 'other' } }], has_additional: false, page: 2 });
   }
   if (url.pathname === '/api/v1/repository') {
     if (url.searchParams.get('next_page') === 'tok2') return json({ repositories: [{ namespace: 'team', name: 'db' }] });
-    return json({ repositories: [{ namespace: 'team', name: 'api' }, { namespace: 'team', name: 'web' }], next_page: 'tok2' });
+    return json({
+      repositories: [
+        { namespace: 'team', name: 'api' },
+        { namespace: 'team', name: 'web' },
+      ],
+      next_page: 'tok2',
+    });
   }
-  if (url.pathname === '/api/v2.0/search') return json({ project: [{ name: 'library' }], repository: [{ repository_name: 'library/nginx', project_name: 'library', pull_count: 3 }] });
+  if (url.pathname === '/api/v2.0/search')
+    return json({ project: [{ name: 'library' }], repository: [{ repository_name: 'library/nginx', project_name: 'library', pull_count: 3 }] });
   if (url.pathname === '/api/v2.0/projects/library/repositories') {
     const page = Number(url.searchParams.get('page'));
-    if (page === 1) return json([{ name: 'library/nginx' }, { name: 'library/redis' }], { link: '</api/v2.0/projects/library/repositories?page=2&page_size=100>; rel="next"' });
+    if (page === 1)
+      return json([{ name: 'library/nginx' }, { name: 'library/redis' }], {
+        link: '</api/v2.0/projects/library/repositories?page=2&page_size=100>; rel="next"',
+      });
     return json([{ name: 'library/busybox' }]);
   }
   if (url.pathname === '/api/v2.0/projects/html/repositories') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not harbor</html>');

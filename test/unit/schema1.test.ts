@@ -8,7 +8,18 @@ import { signSchema1 } from '../harness/schema1';
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
-const payload = JSON.stringify({ schemaVersion: 1, name: 'team/app', tag: 'v1', architecture: 'amd64', fsLayers: [{ blobSum: `sha256:${'a'.repeat(64)}` }], history: [{ v1Compatibility: '{"id":"x"}' }] }, null, 3);
+const payload = JSON.stringify(
+  {
+    schemaVersion: 1,
+    name: 'team/app',
+    tag: 'v1',
+    architecture: 'amd64',
+    fsLayers: [{ blobSum: `sha256:${'a'.repeat(64)}` }],
+    history: [{ v1Compatibility: '{"id":"x"}' }],
+  },
+  null,
+  3,
+);
 
 describe('Docker schema 1 digests', () => {
   test('a signed manifest digests as its payload without the signatures', () => {
@@ -23,12 +34,24 @@ describe('Docker schema 1 digests', () => {
     const { signed } = signSchema1(payload, [{}, { time: 'later' }]);
     assert.equal(manifestFileDigest(signed), sha256(payload));
     const { signed: conflicting, formatLength } = signSchema1(payload, [{}, {}]);
-    const bad = Buffer.from(conflicting.toString().replace(/"protected": "([^"]+)"\n(?![\s\S]*"protected")/, `"protected": "${b64url(JSON.stringify({ formatLength: formatLength - 1, formatTail: b64url('\n}') }))}"\n`));
+    const bad = Buffer.from(
+      conflicting
+        .toString()
+        .replace(
+          /"protected": "([^"]+)"\n(?![\s\S]*"protected")/,
+          `"protected": "${b64url(JSON.stringify({ formatLength: formatLength - 1, formatTail: b64url('\n}') }))}"\n`,
+        ),
+    );
     assert.throws(() => schema1Payload(bad), /disagree on formatLength/);
   });
 
   test('anything else digests as its bytes: unsigned schema 1, schema 2, OCI, not JSON at all', () => {
-    for (const bytes of [payload, JSON.stringify({ schemaVersion: 1, signatures: null }), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', signatures: [1] }), 'hello']) {
+    for (const bytes of [
+      payload,
+      JSON.stringify({ schemaVersion: 1, signatures: null }),
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', signatures: [1] }),
+      'hello',
+    ]) {
       assert.equal(isSignedSchema1(Buffer.from(bytes)), false, bytes);
       assert.equal(manifestFileDigest(Buffer.from(bytes)), sha256(bytes), bytes);
     }
@@ -46,6 +69,11 @@ describe('Docker schema 1 digests', () => {
       [header({ formatLength: 10_000, formatTail: 'Cn0' }), /no usable formatLength/],
       [header({ formatLength: -1, formatTail: 'Cn0' }), /no usable formatLength/],
     ];
-    for (const [bytes, message] of cases) assert.throws(() => manifestFileDigest(bytes), (err: unknown) => err instanceof ManifestInvalidError && message.test(err.message), bytes.toString());
+    for (const [bytes, message] of cases)
+      assert.throws(
+        () => manifestFileDigest(bytes),
+        (err: unknown) => err instanceof ManifestInvalidError && message.test(err.message),
+        bytes.toString(),
+      );
   });
 });

@@ -17,7 +17,7 @@ import { evaluatePolicy, requirementsFor } from '../../src/core/policy/evaluate'
 import type { PolicyImage } from '../../src/core/policy/evaluate';
 import { parsePolicy } from '../../src/core/policy/policy-file';
 import { sigstoreVerifier } from '../../src/core/policy/sigstore-requirement';
-import { buildPayload, parsePayload } from '../../src/core/signing/payload';
+import { buildPayload, parsePayload, SIGSTORE_SIGNATURE_TYPE } from '../../src/core/signing/payload';
 import { loadRegistriesConfig, lookasideBase, lookasideSignatureUrl, useSigstoreAttachments } from '../../src/core/signing/registries-d';
 import { dockerLookupNames } from '../../src/core/signing/scopes';
 
@@ -35,8 +35,15 @@ describe('simple-signing payload', () => {
   });
 
   test('is read strictly: unknown or missing critical fields, a repeated key, a wrong type or a fractional timestamp are invalid', () => {
-    const good = { critical: { type: 'atomic container signature', image: { 'docker-manifest-digest': D }, identity: { 'docker-reference': 'x/y:1' } }, optional: {} };
-    const bad = (doc: string, why: RegExp): void => assert.throws(() => parsePayload(Buffer.from(doc)), (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid' && why.test(e.message));
+    const good = {
+      critical: { type: 'atomic container signature', image: { 'docker-manifest-digest': D }, identity: { 'docker-reference': 'x/y:1' } },
+      optional: {},
+    };
+    const bad = (doc: string, why: RegExp): void =>
+      assert.throws(
+        () => parsePayload(Buffer.from(doc)),
+        (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid' && why.test(e.message),
+      );
     assert.doesNotThrow(() => parsePayload(Buffer.from(JSON.stringify(good))));
     bad(JSON.stringify({ ...good, extra: 1 }), /unknown field "extra"/);
     bad(JSON.stringify({ critical: good.critical }), /lacks the field "optional"/);
@@ -45,9 +52,32 @@ describe('simple-signing payload', () => {
     bad(JSON.stringify({ ...good, optional: { timestamp: 1.5 } }), /not an integer/);
     bad(JSON.stringify({ ...good, optional: { creator: 7 } }), /creator is not a string/);
     // Two readers resolving a repeated key differently would see two claims in one signature.
-    bad(JSON.stringify(good).replace('"identity":{"docker-reference":"x/y:1"}', '"identity":{"docker-reference":"x/y:1","docker-reference":"evil/y:1"}'), /duplicate key/);
+    bad(
+      JSON.stringify(good).replace('"identity":{"docker-reference":"x/y:1"}', '"identity":{"docker-reference":"x/y:1","docker-reference":"evil/y:1"}'),
+      /duplicate key/,
+    );
     // Optional fields other than creator and timestamp are allowed, as containers/image allows them.
     assert.doesNotThrow(() => parsePayload(Buffer.from(JSON.stringify({ ...good, optional: { other: [1] } }))));
+  });
+
+  test("one payload for both kinds: a sigstore payload says cosign's type (and may have optional: null, as cosign writes it); neither kind accepts the other's", () => {
+    const sigstore = buildPayload({ dockerReference: 'quay.io/a/b:v1', manifestDigest: D }, SIGSTORE_SIGNATURE_TYPE);
+    assert.equal(
+      sigstore.toString(),
+      `{"critical":{"identity":{"docker-reference":"quay.io/a/b:v1"},"image":{"docker-manifest-digest":"${D}"},"type":"cosign container image signature"},"optional":{}}`,
+    );
+    assert.deepEqual(parsePayload(sigstore, SIGSTORE_SIGNATURE_TYPE), { dockerReference: 'quay.io/a/b:v1', manifestDigest: D });
+    const invalid = (bytes: Buffer, type?: typeof SIGSTORE_SIGNATURE_TYPE): void =>
+      assert.throws(
+        () => parsePayload(bytes, type),
+        (e: unknown) => e instanceof RegxError && e.reason === 'signature-invalid',
+      );
+    invalid(sigstore);
+    invalid(buildPayload({ dockerReference: 'quay.io/a/b:v1', manifestDigest: D }), SIGSTORE_SIGNATURE_TYPE);
+    const nullOptional = (type: string): Buffer =>
+      Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': 'x/y:1' }, image: { 'docker-manifest-digest': D }, type }, optional: null }));
+    assert.deepEqual(parsePayload(nullOptional(SIGSTORE_SIGNATURE_TYPE), SIGSTORE_SIGNATURE_TYPE), { dockerReference: 'x/y:1', manifestDigest: D });
+    invalid(nullOptional('atomic container signature'));
   });
 });
 
@@ -55,8 +85,14 @@ describe('registries.d', () => {
   test('files are merged, the most specific namespace with a setting wins, old names and staging are honoured, a repeat is an error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'regx-rd-'));
     try {
-      writeFileSync(join(dir, 'a.yaml'), 'default-docker:\n  lookaside: https://sigs.example.com/default\ndocker:\n  reg.example.com:\n    sigstore: https://sigs.example.com/host\n    sigstore-staging: file:///staging/host\n');
-      writeFileSync(join(dir, 'b.yaml'), 'docker:\n  reg.example.com/team:\n    lookaside: https://sigs.example.com/team\n    use-sigstore-attachments: true\n  reg.example.com/team/app:v1:\n    use-sigstore-attachments: false\n');
+      writeFileSync(
+        join(dir, 'a.yaml'),
+        'default-docker:\n  lookaside: https://sigs.example.com/default\ndocker:\n  reg.example.com:\n    sigstore: https://sigs.example.com/host\n    sigstore-staging: file:///staging/host\n',
+      );
+      writeFileSync(
+        join(dir, 'b.yaml'),
+        'docker:\n  reg.example.com/team:\n    lookaside: https://sigs.example.com/team\n    use-sigstore-attachments: true\n  reg.example.com/team/app:v1:\n    use-sigstore-attachments: false\n',
+      );
       writeFileSync(join(dir, 'ignored.yml'), 'this is: [not read');
       const cfg = await loadRegistriesConfig(dir);
       assert.equal(lookasideBase(cfg, ref('reg.example.com/team/app:v1'), false).url.href, 'https://sigs.example.com/team/team/app');
@@ -80,7 +116,10 @@ describe('registries.d', () => {
 
   test('with nothing configured, signatures live where containers/image keeps them', async () => {
     const cfg = await loadRegistriesConfig(join(tmpdir(), 'regx-no-such-registries-d'));
-    assert.equal(lookasideBase(cfg, ref('quay.io/a/b:1'), false, { HOME: '/home/u' }).url.href, process.geteuid?.() === 0 ? 'file:///var/lib/containers/sigstore/a/b' : 'file:///home/u/.local/share/containers/sigstore/a/b');
+    assert.equal(
+      lookasideBase(cfg, ref('quay.io/a/b:1'), false, { HOME: '/home/u' }).url.href,
+      process.geteuid?.() === 0 ? 'file:///var/lib/containers/sigstore/a/b' : 'file:///home/u/.local/share/containers/sigstore/a/b',
+    );
   });
 });
 
@@ -111,7 +150,13 @@ describe('policy scopes', () => {
     assert.equal(scopeOf('localhost:5000/ns/app'), 'transports.docker["localhost:5000/ns"]');
     assert.equal(scopeOf('quay.io/x/y'), 'transports.docker[""]');
     assert.equal(requirementsFor(policy, { transport: 'oci', scopeNames: [] }).scope, 'default');
-    assert.deepEqual(dockerLookupNames(ref('busybox')), ['docker.io/library/busybox:latest', 'docker.io/library/busybox', 'docker.io/library', 'docker.io', '*.io']);
+    assert.deepEqual(dockerLookupNames(ref('busybox')), [
+      'docker.io/library/busybox:latest',
+      'docker.io/library/busybox',
+      'docker.io/library',
+      'docker.io',
+      '*.io',
+    ]);
   });
 
   test('the policy file is read strictly, as containers/image reads it', () => {
@@ -123,8 +168,16 @@ describe('policy scopes', () => {
     bad({ default: [{ type: 'signedBy', keyType: 'GPGKeys' }] }, /none of them present/);
     bad({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/a', keyData: 'AAAA' }] }, /more than one present/);
     bad({ default: [{ type: 'signedBy', keyType: 'PGP', keyPath: '/a' }] }, /invalid keyType/);
-    bad({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/a', signedIdentity: { type: 'exactReference', dockerReference: 'quay.io/a/b' } }] }, /neither a tag nor a digest/);
-    bad({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/a', signedIdentity: { type: 'remapIdentity', prefix: 'quay.io/', signedPrefix: 'x.io' } }] }, /prefix "quay.io\/" is not valid/);
+    bad(
+      { default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/a', signedIdentity: { type: 'exactReference', dockerReference: 'quay.io/a/b' } }] },
+      /neither a tag nor a digest/,
+    );
+    bad(
+      {
+        default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/a', signedIdentity: { type: 'remapIdentity', prefix: 'quay.io/', signedPrefix: 'x.io' } }],
+      },
+      /prefix "quay.io\/" is not valid/,
+    );
     bad({ default: [{ type: 'sigstoreSigned', keyPath: '/a', keyData: 'AAAA' }] }, /more than one present/);
     bad('{"default":[{"type":"reject"}],"default":[{"type":"insecureAcceptAnything"}]}', /duplicate key "default"/);
     bad({ default: [{ type: 'reject' }], other: 1 }, /unknown key "other"/);
@@ -186,7 +239,13 @@ describe('signedBy judged with OpenPGP keys', () => {
         const message = await openpgp.createMessage({ binary: buildPayload({ dockerReference: identity, manifestDigest: d }) });
         return Buffer.from((await openpgp.sign({ message, signingKeys: key, format: 'binary' })) as Uint8Array);
       };
-      const sigs = [await sign(other.privateKey, 'quay.io/a/b:v1'), await sign(trusted.privateKey, 'quay.io/a/b:v2'), await sign(trusted.privateKey, 'quay.io/a/b:v1', D), Buffer.from('not a signature'), await sign(trusted.privateKey, 'quay.io/a/b:v1')];
+      const sigs = [
+        await sign(other.privateKey, 'quay.io/a/b:v1'),
+        await sign(trusted.privateKey, 'quay.io/a/b:v2'),
+        await sign(trusted.privateKey, 'quay.io/a/b:v1', D),
+        Buffer.from('not a signature'),
+        await sign(trusted.privateKey, 'quay.io/a/b:v1'),
+      ];
       const image = (signatures: Buffer[]): PolicyImage => ({
         name: 'docker://quay.io/a/b:v1',
         transport: 'docker',

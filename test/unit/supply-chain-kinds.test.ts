@@ -6,7 +6,7 @@ import { cosignTagFor, referrerDescriptor, referrerKind, referrersTagFor, subjec
 
 const a64 = 'a'.repeat(64);
 
-test('the referrers tag: algorithm, dash, encoded part cut to 64 characters (the spec\'s sha256 and sha512 rows)', () => {
+test("the referrers tag: algorithm, dash, encoded part cut to 64 characters (the spec's sha256 and sha512 rows)", () => {
   assert.equal(referrersTagFor(`sha256:${a64}`), `sha256-${a64}`);
   assert.equal(referrersTagFor(`sha512:${'a'.repeat(128)}`), `sha512-${a64}`);
   assert.throws(() => referrersTagFor('sha256:../../etc'), /digest/i);
@@ -26,9 +26,24 @@ test('kinds: cosign suffixes, notary and cosign signatures, sigstore bundles by 
   assert.equal(referrerKind({ mediaType: m, artifactType: 'application/vnd.cncf.notary.signature' }, 'referrers-api'), 'signature');
   assert.equal(referrerKind({ mediaType: m, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' }, 'referrers-tag'), 'signature');
   const bundle = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-  assert.equal(referrerKind({ mediaType: m, artifactType: bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' } }, 'referrers-api'), 'signature');
-  assert.equal(referrerKind({ mediaType: m, artifactType: bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' } }, 'referrers-api'), 'attestation');
-  assert.equal(referrerKind({ mediaType: m, artifactType: bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://spdx.dev/Document' } }, 'referrers-api'), 'sbom');
+  assert.equal(
+    referrerKind(
+      { mediaType: m, artifactType: bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' } },
+      'referrers-api',
+    ),
+    'signature',
+  );
+  assert.equal(
+    referrerKind(
+      { mediaType: m, artifactType: bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' } },
+      'referrers-api',
+    ),
+    'attestation',
+  );
+  assert.equal(
+    referrerKind({ mediaType: m, artifactType: bundle, annotations: { 'dev.sigstore.bundle.predicateType': 'https://spdx.dev/Document' } }, 'referrers-api'),
+    'sbom',
+  );
   assert.equal(referrerKind({ mediaType: m, artifactType: 'application/spdx+json' }, 'referrers-api'), 'sbom');
   assert.equal(referrerKind({ mediaType: m, artifactType: 'application/vnd.cyclonedx+json' }, 'referrers-api'), 'sbom');
   assert.equal(referrerKind({ mediaType: m, artifactType: 'application/vnd.in-toto+json' }, 'referrers-api'), 'attestation');
@@ -37,7 +52,9 @@ test('kinds: cosign suffixes, notary and cosign signatures, sigstore bundles by 
 });
 
 test('a referrers list entry: artifactType, else the config media type for an image manifest, none for an index; annotations kept', () => {
-  const withType = Buffer.from(JSON.stringify({ schemaVersion: 2, artifactType: 'application/x.t', config: { mediaType: 'application/vnd.oci.empty.v1+json' }, annotations: { a: 'b' } }));
+  const withType = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, artifactType: 'application/x.t', config: { mediaType: 'application/vnd.oci.empty.v1+json' }, annotations: { a: 'b' } }),
+  );
   assert.deepEqual(referrerDescriptor(withType, 'application/vnd.oci.image.manifest.v1+json', `sha256:${a64}`), {
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     digest: `sha256:${a64}`,

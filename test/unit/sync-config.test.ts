@@ -26,7 +26,7 @@ test("skopeo's YAML: images with tags, digests and none (every tag), regex and s
       `      - ${digest}`,
       '    empty:',
       '  images-by-tag-regex:',
-      "    nginx: ^1\\.13\\.[12]-alpine-perl$",
+      '    nginx: ^1\\.13\\.[12]-alpine-perl$',
       '  images-by-semver:',
       '    alpine: ">= 3.12.0"',
       '  credentials:',
@@ -109,8 +109,14 @@ test('exit statuses: skopeo style by default for a thrown error, the detailed on
   const auth = new AuthenticationError('no', 'r.io', 'auth-refused');
   const net = new NetworkError('down', { reason: 'timeout' });
   const bad = new RegxError('digest-mismatch', 'x');
-  assert.deepEqual([auth, net, bad, new UsageError('u'), new RegxError('not-found', 'n')].map((e) => exitStatusFor(e)), [1, 1, 1, 2, 2]);
-  assert.deepEqual([auth, net, bad, new UsageError('u'), new RegxError('not-found', 'n')].map((e) => exitStatusFor(e, 'detailed')), [77, 75, 1, 2, 2]);
+  assert.deepEqual(
+    [auth, net, bad, new UsageError('u'), new RegxError('not-found', 'n')].map((e) => exitStatusFor(e)),
+    [1, 1, 1, 2, 2],
+  );
+  assert.deepEqual(
+    [auth, net, bad, new UsageError('u'), new RegxError('not-found', 'n')].map((e) => exitStatusFor(e, 'detailed')),
+    [77, 75, 1, 2, 2],
+  );
   assert.equal(exitStatusFor(new RegxError('rate-limited', 'r'), 'detailed'), EXIT.retryable);
   assert.equal(exitStatusFor(new RegxError('server-error', 'r'), 'detailed'), EXIT.retryable);
 });
@@ -138,7 +144,15 @@ test('the summary stays under 4 KB (a Tekton result) however many images fail, a
     prunes: [],
     pruned: 0,
     referrersCarried: 0,
-    failures: Array.from({ length: 2000 }, (_, i) => ({ source: `${long}${i}`, destination: `${long}${i}`, reason: 'server-error', message: 'x'.repeat(500), phase: 'copy' as const })),
+    signaturesCarried: 0,
+    signed: 0,
+    failures: Array.from({ length: 2000 }, (_, i) => ({
+      source: `${long}${i}`,
+      destination: `${long}${i}`,
+      reason: 'server-error',
+      message: 'x'.repeat(500),
+      phase: 'copy' as const,
+    })),
   };
   const s = syncSummary(result, { exitCode: 75, seconds: 12.34, dryRun: false, shard: { index: 2, count: 8 } });
   const text = JSON.stringify(s);

@@ -4,7 +4,25 @@ import { test } from 'node:test';
 import { compareVersions, parseRange, parseVersion, satisfies } from '../../src/core/sync/semver';
 import { filterBySemver, newestTags } from '../../src/core/sync/tag-filter';
 
-const tags = ['1.0.0', '1.2.0', '1.2.3', '1.2.10', '1.3.0', '2.0.0', '2.0.0-rc.1', '2.1.0', '0.3.1', '0.3.4', '0.4.0', '0.0.3', '0.0.4', 'v3.12', '3.14.1', 'latest', '1.2.3.4'];
+const tags = [
+  '1.0.0',
+  '1.2.0',
+  '1.2.3',
+  '1.2.10',
+  '1.3.0',
+  '2.0.0',
+  '2.0.0-rc.1',
+  '2.1.0',
+  '0.3.1',
+  '0.3.4',
+  '0.4.0',
+  '0.0.3',
+  '0.0.4',
+  'v3.12',
+  '3.14.1',
+  'latest',
+  '1.2.3.4',
+];
 const pick = (range: string): string[] => filterBySemver(tags, range).sort();
 
 test('comparison operators, with missing parts read as zero', () => {

@@ -33,7 +33,10 @@ describe('docker://', () => {
   }
 
   test('formats in full form', () => {
-    assert.equal(formatImageLocation({ transport: 'docker', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'x' } }), 'docker://docker.io/library/busybox:x');
+    assert.equal(
+      formatImageLocation({ transport: 'docker', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'x' } }),
+      'docker://docker.io/library/busybox:x',
+    );
   });
 
   const invalid: Array<[string, string | RegExp]> = [
@@ -41,7 +44,10 @@ describe('docker://', () => {
     ['docker:', /does not start with \/\//],
     ['docker://UPPERCASEISINVALID', 'invalid reference format: repository name (library/UPPERCASEISINVALID) must be lowercase'],
     [`docker://busybox:latest@${sha}`, /both a tag and a digest/],
-    ['docker://registry.example.com/', 'invalid reference format: repository name is missing after registry "registry.example.com" (expected registry.example.com/REPOSITORY[:TAG])'],
+    [
+      'docker://registry.example.com/',
+      'invalid reference format: repository name is missing after registry "registry.example.com" (expected registry.example.com/REPOSITORY[:TAG])',
+    ],
     ['docker://registry.example.com//', /repository name is missing after registry "registry.example.com"/],
     ['docker://registry.example.com', /repository name is missing after registry "registry.example.com"/],
     ['docker://localhost', /repository name is missing after registry "localhost"/],
@@ -56,7 +62,10 @@ describe('docker://', () => {
 
   test('a lone name that is not host-shaped is still a Docker Hub image, as in Distribution', () => {
     for (const name of ['redis', 'redis:7.0', 'foo_bar.com:8080', 'ubuntu:22.04']) requireRepository(name);
-    assert.deepEqual(parseImageLocation('docker://foo_bar.com:8080'), { transport: 'docker', ref: { registry: 'docker.io', repository: 'library/foo_bar.com', tag: '8080' } });
+    assert.deepEqual(parseImageLocation('docker://foo_bar.com:8080'), {
+      transport: 'docker',
+      ref: { registry: 'docker.io', repository: 'library/foo_bar.com', tag: '8080' },
+    });
   });
 
   test('a host-like name with a port-like tag and no slash is a Docker Hub repository and tag, as docker and skopeo read it', () => {
@@ -71,7 +80,8 @@ describe('docker://', () => {
       assert.deepEqual(parseImageLocation(`docker://${input}`), { transport: 'docker', ref: { registry: 'docker.io', repository, tag } }, input);
     }
     // Without a tag, or with IPv6 brackets, such a name still only names a registry.
-    for (const input of ['example.com', 'localhost', '[::1]:5000', `example.com@${sha}`]) assertInvalid(() => requireRepository(input), /repository name is missing after registry/, input);
+    for (const input of ['example.com', 'localhost', '[::1]:5000', `example.com@${sha}`])
+      assertInvalid(() => requireRepository(input), /repository name is missing after registry/, input);
   });
 });
 
@@ -116,11 +126,15 @@ describe('oci:', () => {
     for (const name of ['busybox:latest', 'a/b/c', 'v1.0+build', 'x@y', 'a--b', 'A_B-1.2']) {
       assert.deepEqual(parseImageLocation(`oci:/d:${name}`, { platform: 'linux' }), { transport: 'oci', path: '/d', tag: name });
     }
-    for (const name of ['-a', 'a/', 'a b', 'a::b', 'a---b']) assertInvalid(() => parseImageLocation(`oci:/d:${name}`, { platform: 'linux' }), /invalid image name/, name);
+    for (const name of ['-a', 'a/', 'a b', 'a::b', 'a---b'])
+      assertInvalid(() => parseImageLocation(`oci:/d:${name}`, { platform: 'linux' }), /invalid image name/, name);
   });
 
   test('a source index too large for an exact integer is refused, as Go refuses one out of range', () => {
-    assertInvalid(() => parseImageLocation('oci:/d:@99999999999999999999', { platform: 'linux' }), 'oci: invalid source index @99999999999999999999: not an integer');
+    assertInvalid(
+      () => parseImageLocation('oci:/d:@99999999999999999999', { platform: 'linux' }),
+      'oci: invalid source index @99999999999999999999: not an integer',
+    );
   });
 
   test('on Windows a path may hold only the drive colon', () => {
@@ -151,7 +165,10 @@ describe('oci:', () => {
   test('elsewhere the first colon ends the path (TestSplitReferenceIntoDirAndImageNonWindows)', () => {
     assert.deepEqual(parseImageLocation('oci:/foo/bar:busybox:latest', { platform: 'linux' }), { transport: 'oci', path: '/foo/bar', tag: 'busybox:latest' });
     // A Windows path is not special on Linux: "C" is the directory and the rest is a (bad) image name.
-    assertInvalid(() => parseImageLocation('oci:C:\\foo:x', { platform: 'linux' }), 'oci: invalid image name "\\foo:x" (letters and digits joined by - . _ : @ + or --, components split by /)');
+    assertInvalid(
+      () => parseImageLocation('oci:C:\\foo:x', { platform: 'linux' }),
+      'oci: invalid image name "\\foo:x" (letters and digits joined by - . _ : @ + or --, components split by /)',
+    );
   });
 });
 
@@ -168,8 +185,14 @@ describe('dir:, oci-archive:, docker-archive:', () => {
     ['docker-archive:/tmp/x.tar:@0', { transport: 'docker-archive', path: '/tmp/x.tar', sourceIndex: 0 }],
     ['docker-archive:/tmp/x.tar:@12', { transport: 'docker-archive', path: '/tmp/x.tar', sourceIndex: 12 }],
     // A name alone gets :latest, as containers/image's TagNameOnly does; always in full form.
-    ['docker-archive:/tmp/x.tar:busybox', { transport: 'docker-archive', path: '/tmp/x.tar', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'latest' } }],
-    ['docker-archive:/tmp/x.tar:example.com:5000/a/b:v2', { transport: 'docker-archive', path: '/tmp/x.tar', ref: { registry: 'example.com:5000', repository: 'a/b', tag: 'v2' } }],
+    [
+      'docker-archive:/tmp/x.tar:busybox',
+      { transport: 'docker-archive', path: '/tmp/x.tar', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'latest' } },
+    ],
+    [
+      'docker-archive:/tmp/x.tar:example.com:5000/a/b:v2',
+      { transport: 'docker-archive', path: '/tmp/x.tar', ref: { registry: 'example.com:5000', repository: 'a/b', tag: 'v2' } },
+    ],
   ];
   for (const [input, loc] of valid) {
     test(input, () => {
@@ -190,10 +213,12 @@ describe('dir:, oci-archive:, docker-archive:', () => {
     [`docker-archive:/tmp/x.tar:busybox@${sha}`, /docker-archive: reference "busybox@sha256:[0-9a-f]+" has a digest; an archive names images by tag only/],
     ['docker-archive:/tmp/x.tar:Busybox', /must be lowercase/],
   ];
-  for (const [input, message] of invalid) test(`refuses ${input.slice(0, 60)}`, () => assertInvalid(() => parseImageLocation(input, { platform: 'linux' }), message, input));
+  for (const [input, message] of invalid)
+    test(`refuses ${input.slice(0, 60)}`, () => assertInvalid(() => parseImageLocation(input, { platform: 'linux' }), message, input));
 
   test('the file and local-store transports are served; the others stay refused as unsupported', () => {
-    for (const name of ['dir', 'oci-archive', 'docker-archive', 'containers-storage', 'docker-daemon']) assert.ok(!UNSUPPORTED_TRANSPORTS.includes(name as never), name);
+    for (const name of ['dir', 'oci-archive', 'docker-archive', 'containers-storage', 'docker-daemon'])
+      assert.ok(!UNSUPPORTED_TRANSPORTS.includes(name as never), name);
   });
 });
 
@@ -208,10 +233,30 @@ describe('containers-storage:, docker-daemon:', () => {
     [`containers-storage:@${id}`, { transport: 'containers-storage', id }],
     [`containers-storage:busybox:1@${id}`, { transport: 'containers-storage', ref: { registry: 'docker.io', repository: 'library/busybox', tag: '1' }, id }],
     // A short hex string may be an ID prefix; whether it is depends on the store.
-    ['containers-storage:abc123', { transport: 'containers-storage', ref: { registry: 'docker.io', repository: 'library/abc123', tag: 'latest' }, maybeId: 'abc123' }],
-    ['containers-storage:[vfs@/var/lib/s+/run/s:vfs.ignore_chown_errors=true]app:1', { transport: 'containers-storage', storage: { driver: 'vfs', root: '/var/lib/s', runroot: '/run/s', options: ['vfs.ignore_chown_errors=true'] }, ref: { registry: 'docker.io', repository: 'library/app', tag: '1' } }],
-    ['containers-storage:[/var/lib/s]app', { transport: 'containers-storage', storage: { root: '/var/lib/s' }, ref: { registry: 'docker.io', repository: 'library/app', tag: 'latest' } }],
-    ['containers-storage:[overlay@/r+/rr]app:2', { transport: 'containers-storage', storage: { driver: 'overlay', root: '/r', runroot: '/rr' }, ref: { registry: 'docker.io', repository: 'library/app', tag: '2' } }],
+    [
+      'containers-storage:abc123',
+      { transport: 'containers-storage', ref: { registry: 'docker.io', repository: 'library/abc123', tag: 'latest' }, maybeId: 'abc123' },
+    ],
+    [
+      'containers-storage:[vfs@/var/lib/s+/run/s:vfs.ignore_chown_errors=true]app:1',
+      {
+        transport: 'containers-storage',
+        storage: { driver: 'vfs', root: '/var/lib/s', runroot: '/run/s', options: ['vfs.ignore_chown_errors=true'] },
+        ref: { registry: 'docker.io', repository: 'library/app', tag: '1' },
+      },
+    ],
+    [
+      'containers-storage:[/var/lib/s]app',
+      { transport: 'containers-storage', storage: { root: '/var/lib/s' }, ref: { registry: 'docker.io', repository: 'library/app', tag: 'latest' } },
+    ],
+    [
+      'containers-storage:[overlay@/r+/rr]app:2',
+      {
+        transport: 'containers-storage',
+        storage: { driver: 'overlay', root: '/r', runroot: '/rr' },
+        ref: { registry: 'docker.io', repository: 'library/app', tag: '2' },
+      },
+    ],
     ['docker-daemon:busybox:latest', { transport: 'docker-daemon', ref: { registry: 'docker.io', repository: 'library/busybox', tag: 'latest' } }],
     [`docker-daemon:busybox@${sha}`, { transport: 'docker-daemon', ref: { registry: 'docker.io', repository: 'library/busybox', digest: sha } }],
     [`docker-daemon:${sha}`, { transport: 'docker-daemon', id: sha }],
@@ -244,24 +289,36 @@ describe('other transports and bad transport names', () => {
     test(`${name}: is named as unsupported`, () => {
       assert.throws(
         () => parseImageLocation(`${name}:something`),
-        (err: unknown) => err instanceof UnsupportedTransportError && err.transport === name && err.reason === 'unsupported-transport' && /not supported/.test(err.message) && err.message.includes(`"${name}"`),
+        (err: unknown) =>
+          err instanceof UnsupportedTransportError &&
+          err.transport === name &&
+          err.reason === 'unsupported-transport' &&
+          /not supported/.test(err.message) &&
+          err.message.includes(`"${name}"`),
       );
     });
   }
 
   test('no transport at all says how a location is written', () => {
-    assertInvalid(() => parseImageLocation('busybox'), 'Invalid image name "busybox", expected colon-separated transport:reference (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE)');
+    assertInvalid(
+      () => parseImageLocation('busybox'),
+      'Invalid image name "busybox", expected colon-separated transport:reference (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE)',
+    );
     assertInvalid(() => parseImageLocation(''), /Invalid image name "", expected colon-separated transport:reference/);
   });
 
   test('an unknown transport is named, with the ones that work', () => {
     assertInvalid(() => parseImageLocation(':busybox'), /unknown transport ""/);
-    assertInvalid(() => parseImageLocation('localhost:5000/foo'), 'Invalid image name "localhost:5000/foo", unknown transport "localhost" (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE)');
+    assertInvalid(
+      () => parseImageLocation('localhost:5000/foo'),
+      'Invalid image name "localhost:5000/foo", unknown transport "localhost" (use docker://REFERENCE, oci:DIRECTORY[:TAG], dir:DIRECTORY, oci-archive:FILE[:TAG], docker-archive:FILE[:REFERENCE], containers-storage:[STORE]REFERENCE or docker-daemon:REFERENCE)',
+    );
     assertInvalid(() => parseImageLocation('https://quay.io/a/b'), /unknown transport "https"/);
   });
 
   test('hasTransportPrefix knows every skopeo transport and nothing else', () => {
-    for (const s of ['docker://x', 'oci:/x', 'containers-storage:x', 'dir:/x', 'oci-archive:/x', 'docker-archive:/x', 'atomic:x']) assert.equal(hasTransportPrefix(s), true, s);
+    for (const s of ['docker://x', 'oci:/x', 'containers-storage:x', 'dir:/x', 'oci-archive:/x', 'docker-archive:/x', 'atomic:x'])
+      assert.equal(hasTransportPrefix(s), true, s);
     for (const s of ['redis:7', 'localhost:5000/x', 'docker.io/library/redis', ':x', 'ocix:/y']) assert.equal(hasTransportPrefix(s), false, s);
   });
 

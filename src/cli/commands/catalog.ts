@@ -6,7 +6,12 @@ import type { FlagSpec } from '../args';
 import type { CliCommand } from '../io';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 
-const flags: FlagSpec[] = [{ name: 'page-size', kind: 'string', help: 'repositories asked for per request (default 1000)' }, ...registryFlagSpecs(), authFileFlag, debugFlag];
+const flags: FlagSpec[] = [
+  { name: 'page-size', kind: 'string', help: 'repositories asked for per request (default 1000)' },
+  ...registryFlagSpecs(),
+  authFileFlag,
+  debugFlag,
+];
 
 export const catalogCommand: CliCommand = {
   name: 'catalog',

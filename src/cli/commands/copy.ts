@@ -34,10 +34,23 @@ import { connectFor, isLocalLocation } from '../../core/local/local-transport';
 const flags: FlagSpec[] = [
   { name: 'platform', kind: 'string', help: 'copy only the image for OS/ARCH[/VARIANT] out of an index (default: the whole index)' },
   { name: 'all', short: 'a', kind: 'boolean', help: 'copy every image of an index (the default; accepted for skopeo compatibility)' },
-  { name: 'multi-arch', kind: 'string', help: "of an index copy: all (the default here; skopeo's is system), system (this machine's image, or --platform's), index-only (the index alone)" },
-  { name: 'format', short: 'f', kind: 'string', help: "write manifests as oci or v2s2 (Docker schema 2); default: as they are, but Docker images become OCI in an oci: folder, as with skopeo" },
+  {
+    name: 'multi-arch',
+    kind: 'string',
+    help: "of an index copy: all (the default here; skopeo's is system), system (this machine's image, or --platform's), index-only (the index alone)",
+  },
+  {
+    name: 'format',
+    short: 'f',
+    kind: 'string',
+    help: 'write manifests as oci or v2s2 (Docker schema 2); default: as they are, but Docker images become OCI in an oci: folder, as with skopeo',
+  },
   { name: 'preserve-digests', kind: 'boolean', help: 'keep every manifest byte for byte (and so its digest): no conversion, and an error if one is asked for' },
-  { name: 'dest-compress-format', kind: 'string', help: 'compress layers that are not compressed this way with gzip (zstd needs a Node.js with zstd); new digests' },
+  {
+    name: 'dest-compress-format',
+    kind: 'string',
+    help: 'compress layers that are not compressed this way with gzip (zstd needs a Node.js with zstd); new digests',
+  },
   { name: 'dest-compress-level', kind: 'string', help: 'compression level for the layers that get compressed (gzip 0-9)' },
   { name: 'dest-compress', kind: 'boolean', help: 'compress uncompressed layers (gzip unless --dest-compress-format says otherwise); new digests' },
   { name: 'additional-tag', kind: 'repeat', help: 'another name:tag for the image in a docker-archive: destination (repeatable)' },
@@ -46,9 +59,17 @@ const flags: FlagSpec[] = [
   { name: 'jobs', short: 'j', kind: 'string', help: `blobs to move at once (default ${DEFAULT_JOBS})` },
   { name: 'quiet', short: 'q', kind: 'boolean', help: 'print nothing but errors' },
   { name: 'digestfile', kind: 'string', help: 'write the digest of the copied manifest to this file' },
-  { name: 'exit-codes', kind: 'string', help: "skopeo (default: 0, 1, 2, 130) or detailed (1 split into 75 retryable and 77 credentials or rights, for a Job's failure policy)" },
+  {
+    name: 'exit-codes',
+    kind: 'string',
+    help: "skopeo (default: 0, 1, 2, 130) or detailed (1 split into 75 retryable and 77 credentials or rights, for a Job's failure policy)",
+  },
   { name: 'remove-signatures', kind: 'boolean', help: 'leave signatures behind (cosign .sig tags and signature artifacts); carried by default' },
-  { name: 'no-referrers', kind: 'boolean', help: 'leave behind the artifacts that refer to the image other than signatures (attestations, SBOMs...); carried by default' },
+  {
+    name: 'no-referrers',
+    kind: 'boolean',
+    help: 'leave behind the artifacts that refer to the image other than signatures (attestations, SBOMs...); carried by default',
+  },
   ...signingFlags,
   policyFlag,
   insecurePolicyFlag,
@@ -80,16 +101,22 @@ export function applyCredsAliases(p: ParsedArgs): void {
 
 export function parseFormat(value: string | undefined): ManifestFormat | undefined {
   if (value === undefined || value === 'oci' || value === 'v2s2') return value;
-  if (value === 'v2s1') throw new RegxError('unsupported', '--format v2s1 is not supported: regx does not write Docker schema 1 manifests (deprecated, and refused by current registries); use oci or v2s2');
+  if (value === 'v2s1')
+    throw new RegxError(
+      'unsupported',
+      '--format v2s1 is not supported: regx does not write Docker schema 1 manifests (deprecated, and refused by current registries); use oci or v2s2',
+    );
   throw new UsageError(`unknown format "${value}". Choose one of the supported formats: 'oci', 'v2s1', or 'v2s2'`);
 }
 
 function parseMultiArch(p: ParsedArgs): MultiArch | undefined {
   const value = flagString(p, 'multi-arch');
   if (value === undefined) return undefined;
-  if (value !== 'all' && value !== 'system' && value !== 'index-only') throw new UsageError(`unknown multi-arch option "${value}". Choose one of the supported options: 'system', 'all', or 'index-only'`);
+  if (value !== 'all' && value !== 'system' && value !== 'index-only')
+    throw new UsageError(`unknown multi-arch option "${value}". Choose one of the supported options: 'system', 'all', or 'index-only'`);
   if (flagBool(p, 'all', false)) throw new UsageError('cannot use --all and --multi-arch flags together');
-  if (value !== 'system' && flagString(p, 'platform') !== undefined) throw new UsageError(`--platform picks one image, which --multi-arch ${value} does not copy`);
+  if (value !== 'system' && flagString(p, 'platform') !== undefined)
+    throw new UsageError(`--platform picks one image, which --multi-arch ${value} does not copy`);
   return value;
 }
 
@@ -99,7 +126,8 @@ function parseCompression(p: ParsedArgs): CompressionOptions | undefined {
   if (format === undefined && levelFlag === undefined && !flagBool(p, 'dest-compress', false)) return undefined;
   if (format !== undefined && format !== 'gzip' && format !== 'zstd') throw new UsageError(`--dest-compress-format takes gzip or zstd, not "${format}"`);
   const level = levelFlag === undefined ? undefined : Number(levelFlag);
-  if (level !== undefined && (levelFlag?.trim() === '' || !Number.isInteger(level))) throw new UsageError(`--dest-compress-level takes a whole number, not "${levelFlag}"`);
+  if (level !== undefined && (levelFlag?.trim() === '' || !Number.isInteger(level)))
+    throw new UsageError(`--dest-compress-level takes a whole number, not "${levelFlag}"`);
   const opts: CompressionOptions = { format: format ?? 'gzip', level };
   checkCompressionOptions(opts);
   return opts;
@@ -112,7 +140,10 @@ function rewriteNote(result: CopyResult, compression: CompressionOptions | undef
   const from = formatOf(result.sourceMediaType);
   const to = formatOf(result.mediaType);
   if (from !== to && to) what.push(`converted to ${formatName(to)}`);
-  if (result.layersCompressed > 0) what.push(`${result.layersCompressed} layer${result.layersCompressed === 1 ? '' : 's'} recompressed with ${compression?.format ?? 'gzip'} (new layer digests)`);
+  if (result.layersCompressed > 0)
+    what.push(
+      `${result.layersCompressed} layer${result.layersCompressed === 1 ? '' : 's'} recompressed with ${compression?.format ?? 'gzip'} (new layer digests)`,
+    );
   if (what.length === 0) what.push('manifests rewritten');
   return `note: the image was ${what.join(' and ')}: its digest is ${result.digest}, the source's ${result.sourceDigest} (--preserve-digests keeps it)\n`;
 }
@@ -135,7 +166,9 @@ function referrersNote(result: CopyResult): string {
   const r = result.referrers;
   const parts: string[] = [];
   if (r.carried > 0) {
-    const where = (Object.entries(r.storages) as [string, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k === 'referrers-api' ? 'via the referrers API' : k === 'referrers-tag' ? 'in the referrers tag index' : 'as cosign tags'}`);
+    const where = (Object.entries(r.storages) as [string, number][])
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k === 'referrers-api' ? 'via the referrers API' : k === 'referrers-tag' ? 'in the referrers tag index' : 'as cosign tags'}`);
     parts.push(`${r.carried} referrer${r.carried === 1 ? '' : 's'} carried (${where.join(', ')})`);
   }
   if (r.present > 0) parts.push(`${r.present} already there`);
@@ -168,7 +201,8 @@ export const copyCommand: CliCommand = {
       if (ref.digest) throw new UsageError(`--additional-tag takes name:tag, not a digest reference ("${t}")`);
       return withDefaultTag(ref);
     });
-    if (additionalTags.length > 0 && dst.transport !== 'docker-archive') throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo); tag a registry copy with `regx tag` instead');
+    if (additionalTags.length > 0 && dst.transport !== 'docker-archive')
+      throw new UsageError('--additional-tag applies to docker-archive: destinations only (as in skopeo); tag a registry copy with `regx tag` instead');
     const platform = copyPlatform(p, io);
     const jobs = parseJobs(flagString(p, 'jobs'));
     const quiet = flagBool(p, 'quiet', false);
@@ -220,30 +254,72 @@ export const copyCommand: CliCommand = {
       : undefined;
     try {
       const referrers = { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) };
-      // registries.d is read for every registry-to-registry copy: GPG signatures travel with the image.
-      const registries = signing.registries ?? (src.transport === 'docker' && dst.transport === 'docker' ? await registriesChoice(p, io) : undefined);
+      // registries.d is read for every copy between registries and dir: folders: GPG signatures travel with the image.
+      const keepsSignatures = (t: string): boolean => t === 'docker' || t === 'dir';
+      const registries =
+        signing.registries ??
+        (keepsSignatures(src.transport) && keepsSignatures(dst.transport) && (src.transport === 'docker' || dst.transport === 'docker')
+          ? await registriesChoice(p, io)
+          : undefined);
       // The trust policy judges the source before anything is copied, and the manifest it judged is the one copied.
       let sourceTop: ManifestBytes | undefined;
       const trust = await policyChoice(p, io, false);
       if (trust) {
-        const docker = src.transport === 'docker' && srcClient ? dockerPolicyImage(srcClient, src.ref, registries ?? (await registriesChoice(p, io)), { env: io.env, signal: io.signal }) : undefined;
-        const image = docker ?? unsignedPolicyImage(p.positional[0] as string, src.transport, () => Promise.reject(new RegxError('unsupported', `${src.transport}: images carry no signatures here`)));
+        const docker =
+          src.transport === 'docker' && srcClient
+            ? dockerPolicyImage(srcClient, src.ref, registries ?? (await registriesChoice(p, io)), { env: io.env, signal: io.signal })
+            : undefined;
+        const image =
+          docker ??
+          unsignedPolicyImage(p.positional[0] as string, src.transport, () =>
+            Promise.reject(new RegxError('unsupported', `${src.transport}: images carry no signatures here`)),
+          );
         requireAccepted(await evaluatePolicy(trust.policy, image, sigstoreVerifier), image);
         sourceTop = await docker?.manifestRead();
       }
       const debug = flagBool(p, 'debug', io.globals?.debug ?? false);
       const onLocalRoute = debug
         ? (route: LocalPushRoute): void => {
-            io.stderr.write(route.by === 'engine-push' ? 'debug: podman pushes the image from its store itself\n' : `debug: the image is exported from the store and pushed by regx: ${route.why}\n`);
+            io.stderr.write(
+              route.by === 'engine-push'
+                ? 'debug: podman pushes the image from its store itself\n'
+                : `debug: the image is exported from the store and pushed by regx: ${route.why}\n`,
+            );
           }
         : undefined;
-      const result = await copyImage(src, dst, { srcClient, dstClient, additionalTags, jobs, platform, multiArch, format, preserveDigests, compression, onProgress, signal: io.signal, referrers, ...signing, registries, env: io.env, sourceTop, onLocalRoute, sourceEngine });
+      const result = await copyImage(src, dst, {
+        srcClient,
+        dstClient,
+        additionalTags,
+        jobs,
+        platform,
+        multiArch,
+        format,
+        preserveDigests,
+        compression,
+        onProgress,
+        signal: io.signal,
+        referrers,
+        ...signing,
+        registries,
+        env: io.env,
+        sourceTop,
+        onLocalRoute,
+        sourceEngine,
+      });
       if (tty) io.stderr.write('\r\x1b[K');
       const note = quiet ? undefined : rewriteNote(result, compression);
       if (note) io.stderr.write(note);
-      if (!quiet && !result.noop && (src.transport === 'containers-storage' || src.transport === 'docker-daemon') && (dst.transport === 'docker' || dst.transport === 'oci' || dst.transport === 'oci-archive')) {
+      if (
+        !quiet &&
+        !result.noop &&
+        (src.transport === 'containers-storage' || src.transport === 'docker-daemon') &&
+        (dst.transport === 'docker' || dst.transport === 'oci' || dst.transport === 'oci-archive')
+      ) {
         // The store keeps layers uncompressed, and says nothing of the compressed bytes a copy makes from them.
-        io.stderr.write(`note: ${src.transport} keeps layers uncompressed; they were written ${compression?.format ?? 'gzip'}-compressed, so ${result.digest} is not the digest the engine lists for the image (as with podman push)\n`);
+        io.stderr.write(
+          `note: ${src.transport} keeps layers uncompressed; they were written ${compression?.format ?? 'gzip'}-compressed, so ${result.digest} is not the digest the engine lists for the image (as with podman push)\n`,
+        );
       }
       const digestFile = flagString(p, 'digestfile');
       if (digestFile) await fsp.writeFile(digestFile, result.digest);
@@ -252,7 +328,9 @@ export const copyCommand: CliCommand = {
         else if (result.manifestsPushed === 0) io.stdout.write(`${result.destination} already is ${result.digest}${referrersNote(result)}\n`);
         else if (result.pushedBy) {
           const mib = (result.bytes / (1 << 20)).toFixed(1);
-          io.stdout.write(`Copied ${result.digest} to ${result.destination}: pushed by ${result.pushedBy} from its store, ${result.blobsCopied} blobs (${mib} MiB), ${result.manifestsPushed} manifest\n`);
+          io.stdout.write(
+            `Copied ${result.digest} to ${result.destination}: pushed by ${result.pushedBy} from its store, ${result.blobsCopied} blobs (${mib} MiB), ${result.manifestsPushed} manifest\n`,
+          );
         } else {
           const mib = (result.bytes / (1 << 20)).toFixed(1);
           io.stdout.write(
@@ -260,8 +338,10 @@ export const copyCommand: CliCommand = {
           );
         }
         const ss = result.simpleSignatures;
-        if (ss.carried > 0 || ss.present > 0) io.stdout.write(`GPG signatures: ${ss.carried} stored, ${ss.present} already there${ss.where ? ` (${ss.where})` : ''}\n`);
-        for (const s of result.signed) io.stdout.write(`Signed ${result.digest} with ${s.kind === 'sigstore' ? 'sigstore key' : 'key'} ${s.signer}, stored in ${s.storedAt}\n`);
+        if (ss.carried > 0 || ss.present > 0)
+          io.stdout.write(`GPG signatures: ${ss.carried} stored, ${ss.present} already there${ss.where ? ` (${ss.where})` : ''}\n`);
+        for (const s of result.signed)
+          io.stdout.write(`Signed ${result.digest} with ${s.kind === 'sigstore' ? 'sigstore key' : 'key'} ${s.signer}, stored in ${s.storedAt}\n`);
       }
       return 0;
     } catch (err) {

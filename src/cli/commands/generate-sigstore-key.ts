@@ -12,7 +12,11 @@ import { formatFlagHelp } from '../registry-flags';
 
 const flags: FlagSpec[] = [
   { name: 'output-prefix', kind: 'string', help: 'write the keys to PREFIX.pub and PREFIX.private' },
-  { name: 'passphrase-file', kind: 'string', help: 'read the private key\'s passphrase from the first line of this file (default: asked twice on the terminal; empty is allowed)' },
+  {
+    name: 'passphrase-file',
+    kind: 'string',
+    help: "read the private key's passphrase from the first line of this file (default: asked twice on the terminal; empty is allowed)",
+  },
 ];
 
 export const generateSigstoreKeyCommand: CliCommand = {

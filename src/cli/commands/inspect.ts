@@ -16,7 +16,7 @@ import { authFileFlag, clientFor, debugFlag, formatFlagHelp, imageLocationArg, r
 const flags: FlagSpec[] = [
   { name: 'raw', kind: 'boolean', help: 'print the manifest bytes exactly as served, an index included (with --config, the config bytes)' },
   { name: 'config', kind: 'boolean', help: 'print the image config instead of the summary' },
-  { name: 'format', short: 'f', kind: 'string', help: 'print the summary through a Go template, e.g. \'{{.Digest}}\' or \'{{index .Labels "version"}}\'' },
+  { name: 'format', short: 'f', kind: 'string', help: "print the summary through a Go template, e.g. '{{.Digest}}' or '{{index .Labels \"version\"}}'" },
   { name: 'no-tags', short: 'n', kind: 'boolean', help: 'do not list the repository tags' },
   { name: 'referrers', kind: 'boolean', help: 'add Referrers to the summary: what refers to the image (see regx referrers); a registry image only' },
   ...platformOverrideFlags,
@@ -59,7 +59,10 @@ export const inspectOutputType: GoType = {
     Variant: str,
     Os: str,
     Layers: strings,
-    LayersData: { kind: 'slice', elem: { kind: 'struct', name: 'layerInfo', fields: { MIMEType: str, Digest: str, Size: { kind: 'int' }, Annotations: stringMap } } },
+    LayersData: {
+      kind: 'slice',
+      elem: { kind: 'struct', name: 'layerInfo', fields: { MIMEType: str, Digest: str, Size: { kind: 'int' }, Annotations: stringMap } },
+    },
     Env: strings,
   },
 };
@@ -88,7 +91,8 @@ export const inspectCommand: CliCommand = {
     if (formatFlag !== undefined && raw) throw new UsageError('--raw cannot be combined with --format: the raw output is printed as is');
     if (formatFlag !== undefined && config) throw new UsageError('--format applies to the image summary, not to --config');
     const withReferrers = flagBool(p, 'referrers', false);
-    if (withReferrers && (raw || config || formatFlag !== undefined)) throw new UsageError('--referrers adds to the JSON summary; it cannot be combined with --raw, --config or --format');
+    if (withReferrers && (raw || config || formatFlag !== undefined))
+      throw new UsageError('--referrers adds to the JSON summary; it cannot be combined with --raw, --config or --format');
     // Checked before any request, so a bad template costs nothing.
     const format = parseFormat(formatFlag);
     const platform = platformChoice(p, io);

@@ -23,7 +23,8 @@ export const listTagsCommand: CliCommand = {
       return 0;
     }
     // skopeo's words, and its status (1: not a usage error).
-    if (location.transport !== 'docker') throw new RegxError('unsupported', `Unsupported transport '${location.transport}' for tag listing. Only supported: docker, docker-archive`);
+    if (location.transport !== 'docker')
+      throw new RegxError('unsupported', `Unsupported transport '${location.transport}' for tag listing. Only supported: docker, docker-archive`);
     const ref = location.ref;
     if (ref.tag || ref.digest) throw new UsageError(`list-tags takes a repository without a tag or digest, e.g. docker://${ref.registry}/${ref.repository}`);
     const client = clientFor(ref.registry, ref.repository, p, io);

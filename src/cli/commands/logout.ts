@@ -18,13 +18,7 @@ const logoutFlags: FlagSpec[] = [
 export const logoutCommand: CliCommand = {
   name: 'logout',
   summary: 'Log out of a registry (removes the saved login)',
-  usage: [
-    'Usage: regx logout [OPTIONS] REGISTRY[/NAMESPACE]',
-    '       regx logout --all',
-    '',
-    'Options:',
-    formatFlagHelp(logoutFlags),
-  ].join('\n'),
+  usage: ['Usage: regx logout [OPTIONS] REGISTRY[/NAMESPACE]', '       regx logout --all', '', 'Options:', formatFlagHelp(logoutFlags)].join('\n'),
   flags: logoutFlags,
   async run(argv, io) {
     const p = parseArgs(argv, logoutFlags);
@@ -67,7 +61,10 @@ export const logoutCommand: CliCommand = {
         if (path === file) continue;
         const other = await readAuthFile(path, legacy).catch(() => undefined);
         if (other && (findAuthEntry(other, key, registry, legacy) || other.credHelpers[registry])) {
-          throw new RegxError('not-logged-in', `not logged into ${key} in ${file}; the login in ${path} was made by another tool (e.g. docker login): remove it with that tool`);
+          throw new RegxError(
+            'not-logged-in',
+            `not logged into ${key} in ${file}; the login in ${path} was made by another tool (e.g. docker login): remove it with that tool`,
+          );
         }
       }
     }

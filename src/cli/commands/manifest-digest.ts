@@ -14,7 +14,10 @@ async function readManifestFile(file: string): Promise<Buffer> {
     handle = await fsp.open(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new RegxError(code === 'ENOENT' ? 'not-found' : 'usage', `reading manifest from ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new RegxError(
+      code === 'ENOENT' ? 'not-found' : 'usage',
+      `reading manifest from ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   try {
     const stat = await handle.stat();
@@ -38,7 +41,9 @@ async function readManifestFile(file: string): Promise<Buffer> {
 export const manifestDigestCommand: CliCommand = {
   name: 'manifest-digest',
   summary: 'print the digest of a manifest file (schema 1: of its payload without signatures)',
-  usage: ['Usage: regx manifest-digest MANIFEST-FILE', '', 'Prints the digest a registry gives the manifest in the file, as skopeo manifest-digest does.'].join('\n'),
+  usage: ['Usage: regx manifest-digest MANIFEST-FILE', '', 'Prints the digest a registry gives the manifest in the file, as skopeo manifest-digest does.'].join(
+    '\n',
+  ),
   async run(argv, io) {
     const { positional } = parseArgs(argv, []);
     if (positional.length !== 1) throw new UsageError('manifest-digest takes exactly one MANIFEST-FILE');

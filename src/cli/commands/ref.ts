@@ -12,8 +12,16 @@ function resolve(input: string): ImageReference {
   // (`containers-storage:x`, `oci:dir`), the way skopeo would read it.
   if (hasTransportPrefix(input)) {
     const loc = parseImageLocation(input);
-    const kinds = { oci: 'an OCI layout', dir: 'a dir: image folder', 'oci-archive': 'an OCI archive', 'docker-archive': 'a docker-archive', 'containers-storage': 'an image in containers-storage', 'docker-daemon': 'a Docker Engine image' } as const;
-    if (loc.transport !== 'docker') throw new UsageError(`"${input}" is ${kinds[loc.transport]}, not a registry reference: regx ref takes REFERENCE or docker://REFERENCE`);
+    const kinds = {
+      oci: 'an OCI layout',
+      dir: 'a dir: image folder',
+      'oci-archive': 'an OCI archive',
+      'docker-archive': 'a docker-archive',
+      'containers-storage': 'an image in containers-storage',
+      'docker-daemon': 'a Docker Engine image',
+    } as const;
+    if (loc.transport !== 'docker')
+      throw new UsageError(`"${input}" is ${kinds[loc.transport]}, not a registry reference: regx ref takes REFERENCE or docker://REFERENCE`);
     return loc.ref;
   }
   requireRepository(input);

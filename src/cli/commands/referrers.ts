@@ -23,7 +23,12 @@ const clean = (s: string | undefined): string => sanitizeRemoteText(s ?? '', 200
 function platformName(s: SubjectNode): string {
   const p = s.platform;
   if (!p) return 'no platform';
-  return [p.os, p.architecture, p.variant].filter(Boolean).map((x) => clean(x)).join('/') + (p['os.version'] ? ` (${clean(p['os.version'])})` : '');
+  return (
+    [p.os, p.architecture, p.variant]
+      .filter(Boolean)
+      .map((x) => clean(x))
+      .join('/') + (p['os.version'] ? ` (${clean(p['os.version'])})` : '')
+  );
 }
 
 function referrerLine(r: ReferrerNode): string {
@@ -42,7 +47,8 @@ export function drawTree(name: string, d: Discovery): string {
       draw(prefix + (last ? '    ' : '│   '), e.children() as { line: string; children: () => unknown[] }[]);
     });
   };
-  const refEntries = (refs: ReferrerNode[]): { line: string; children: () => unknown[] }[] => refs.map((r) => ({ line: referrerLine(r), children: () => refEntries(r.referrers) }));
+  const refEntries = (refs: ReferrerNode[]): { line: string; children: () => unknown[] }[] =>
+    refs.map((r) => ({ line: referrerLine(r), children: () => refEntries(r.referrers) }));
   const subjectEntries = (s: SubjectNode): { line: string; children: () => unknown[] }[] => [
     ...refEntries(s.referrers),
     ...s.manifests.map((m) => ({ line: `${platformName(m)} ${m.digest}`, children: () => subjectEntries(m) })),
@@ -56,7 +62,13 @@ function referrerJson(r: ReferrerNode): unknown {
 }
 
 function subjectJson(s: SubjectNode): unknown {
-  return { digest: s.digest, mediaType: s.mediaType, ...(s.platform ? { platform: s.platform } : {}), referrers: s.referrers.map(referrerJson), manifests: s.manifests.map(subjectJson) };
+  return {
+    digest: s.digest,
+    mediaType: s.mediaType,
+    ...(s.platform ? { platform: s.platform } : {}),
+    referrers: s.referrers.map(referrerJson),
+    manifests: s.manifests.map(subjectJson),
+  };
 }
 
 export const referrersCommand: CliCommand = {
@@ -69,7 +81,8 @@ export const referrersCommand: CliCommand = {
     if (p.positional.length !== 1) throw new UsageError('referrers takes exactly one image reference');
     const ref = dockerReferenceArg(p.positional[0], 'image reference');
     const artifactType = flagString(p, 'artifact-type');
-    if (artifactType !== undefined && artifactType.trim() === '') throw new UsageError('--artifact-type needs a media type, e.g. application/vnd.cncf.notary.signature');
+    if (artifactType !== undefined && artifactType.trim() === '')
+      throw new UsageError('--artifact-type needs a media type, e.g. application/vnd.cncf.notary.signature');
     const client = clientFor(ref.registry, ref.repository, p, io);
     try {
       const top = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest', io.signal);

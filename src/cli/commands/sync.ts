@@ -16,7 +16,7 @@ import { parseSkopeoSyncYaml } from '../../core/sync/skopeo-yaml';
 import { parseSyncConfig, resolveConfigCredentials } from '../../core/sync/config';
 import type { RegistrySettings } from '../../core/sync/config';
 import { RegistryThrottles } from '../../core/sync/throttle';
-import type { EndpointSettings, SyncEvent } from '../../core/sync/types';
+import type { CarriedWith, EndpointSettings, SyncEvent } from '../../core/sync/types';
 import { flagBool, flagString, parseArgs } from '../args';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { EXIT, parseExitCodeStyle, syncExitStatus } from '../exit-codes';
@@ -24,24 +24,42 @@ import type { ExitCodeStyle } from '../exit-codes';
 import type { CliCommand } from '../io';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { applyCredsAliases, parseFormat, parseJobs } from './copy';
+import { signingChoice, signingFlags } from '../signing-flags';
+import { registriesChoice } from '../policy-flags';
+
+// The help says what is signed here: every image synced (those already there too), not one copy.
+const syncSigningFlags = signingFlags
+  .filter((f) => f.name !== 'sign-identity')
+  .map((f) => (f.help ? { ...f, help: f.help.replace(/^sign the copy/, 'sign every image synced (unchanged ones too, as skopeo sync)') } : f));
 
 const flags: FlagSpec[] = [
   { name: 'src', short: 's', kind: 'string', help: 'SOURCE transport: docker (a repository, every tag; or one image) or yaml (a skopeo sync YAML file)' },
   { name: 'dest', short: 'd', kind: 'string', help: 'DESTINATION transport: docker (a registry and optional path)' },
-  { name: 'scoped', kind: 'boolean', help: "put each image under its whole source name (registry/path/repo:tag), not just repo:tag" },
+  { name: 'scoped', kind: 'boolean', help: 'put each image under its whole source name (registry/path/repo:tag), not just repo:tag' },
   { name: 'all', short: 'a', kind: 'boolean', help: "copy every image of an index (default: this machine's image only, as skopeo sync)" },
   { name: 'dry-run', kind: 'boolean', help: 'print the plan (source -> destination, digest, copy or skip) and write nothing' },
   { name: 'keep-going', kind: 'boolean', help: 'do not stop at a failed image: report it and copy the others' },
   { name: 'format', short: 'f', kind: 'string', help: 'write manifests as oci or v2s2 (default: as they are)' },
   { name: 'preserve-digests', kind: 'boolean', help: 'keep every manifest byte for byte; an error if a conversion is asked for' },
   { name: 'retry-times', kind: 'string', help: 'retry an image this many times when its failure may pass (network, 429, 5xx; default 0)' },
-  { name: 'remove-signatures', kind: 'boolean', help: 'do not carry signatures (cosign tags, signature artifacts) with the images' },
+  {
+    name: 'remove-signatures',
+    kind: 'boolean',
+    help: 'do not carry signatures (GPG signatures, cosign tags, signature artifacts) with the images; .sig tags are not synced as images either',
+  },
   { name: 'no-referrers', kind: 'boolean', help: 'do not carry attestations, SBOMs and other artifacts that refer to the images' },
-  { name: 'config', kind: 'string', help: 'a native sync config (*.regx-sync.yaml: several sources and destinations, tag filters, platforms, limits); no SOURCE DESTINATION then' },
-  { name: 'prune', kind: 'boolean', help: 'remove destination tags no source selects any more, in repositories whose config source says prune: true (the dry run lists them)' },
-  { name: 'sign-by', kind: 'string', hidden: true },
-  { name: 'sign-by-sigstore-private-key', kind: 'string', hidden: true },
-  { name: 'sign-passphrase-file', kind: 'string', hidden: true },
+  {
+    name: 'config',
+    kind: 'string',
+    help: 'a native sync config (*.regx-sync.yaml: several sources and destinations, tag filters, platforms, limits); no SOURCE DESTINATION then',
+  },
+  {
+    name: 'prune',
+    kind: 'boolean',
+    help: 'remove destination tags no source selects any more, in repositories whose config source says prune: true (the dry run lists them)',
+  },
+  // skopeo sync's signing flags: each image signs as its own destination, so there is no --sign-identity.
+  ...syncSigningFlags,
   { name: 'digestfile', kind: 'string', help: 'write "DIGEST docker://DESTINATION" for each image synced, one a line (as skopeo)' },
   { name: 'json', kind: 'boolean', help: 'write one JSON event per image on stdout (planned, started, copied, skipped, failed) and a summary last' },
   { name: 'summary-file', kind: 'string', help: 'write the run summary as JSON (under 4 KB, for a Tekton result) to this file' },
@@ -115,6 +133,8 @@ export function syncSummary(result: SyncResult, extra: { exitCode: number; secon
     bytes: result.bytes,
     ...(result.prunes.length ? { prune: result.prunes.length, pruned: result.pruned } : {}),
     ...(result.referrersCarried ? { referrersCarried: result.referrersCarried } : {}),
+    ...(result.signaturesCarried ? { signaturesCarried: result.signaturesCarried } : {}),
+    ...(result.signed ? { signed: result.signed } : {}),
     seconds: Math.round(extra.seconds * 10) / 10,
     ...(extra.dryRun ? { dryRun: true } : {}),
     ...(extra.shard ? { shard: `${extra.shard.index}/${extra.shard.count}` } : {}),
@@ -130,12 +150,20 @@ export function syncSummary(result: SyncResult, extra: { exitCode: number; secon
   return summary;
 }
 
+function carriedNote(e: CarriedWith): string {
+  const parts: string[] = [];
+  if (e.referrersCarried) parts.push(`${e.referrersCarried} referrers carried`);
+  if (e.signaturesCarried) parts.push(`${e.signaturesCarried} GPG signatures carried`);
+  if (e.signed) parts.push(`${e.signed} signature${e.signed === 1 ? '' : 's'} made`);
+  return parts.map((x) => `, ${x}`).join('');
+}
+
 function humanEvent(e: SyncEvent): string | undefined {
   switch (e.event) {
     case 'copied':
-      return `Copied ${e.source} -> ${e.destination} (${e.digest}, ${(e.bytes / (1 << 20)).toFixed(1)} MiB, ${e.blobsCopied} blobs copied, ${e.blobsSkipped} already there, ${e.blobsMounted} mounted)`;
+      return `Copied ${e.source} -> ${e.destination} (${e.digest}, ${(e.bytes / (1 << 20)).toFixed(1)} MiB, ${e.blobsCopied} blobs copied, ${e.blobsSkipped} already there, ${e.blobsMounted} mounted)${carriedNote(e)}`;
     case 'skipped':
-      return `Unchanged ${e.destination} (${e.digest})${e.referrersCarried ? `, ${e.referrersCarried} referrers carried` : ''}`;
+      return `Unchanged ${e.destination} (${e.digest})${carriedNote(e)}`;
     case 'pruned':
       return `Pruned ${e.destination} (${e.digest})`;
     case 'failed':
@@ -147,7 +175,7 @@ function humanEvent(e: SyncEvent): string | undefined {
 
 export const syncCommand: CliCommand = {
   name: 'sync',
-  summary: 'copy many images: a repository\'s tags or a skopeo sync YAML file, in parallel, to a registry',
+  summary: "copy many images: a repository's tags or a skopeo sync YAML file, in parallel, to a registry",
   usage: `Usage: regx sync [OPTIONS] --src docker|yaml --dest docker SOURCE DESTINATION\n       regx sync [OPTIONS] --config FILE.regx-sync.yaml\n\nSOURCE: REGISTRY/REPOSITORY (every tag), REGISTRY/REPOSITORY:TAG or @DIGEST (one image), or with --src yaml a skopeo sync YAML file.\nDESTINATION: REGISTRY[/PATH]; each image goes to DESTINATION/REPO:TAG (with --scoped, DESTINATION/REGISTRY/PATH/REPO:TAG), as with skopeo sync.\nExit status (detailed): 0 done, 1 failed, 2 usage or not found, 3 partial (--keep-going), 75 retryable, 77 credentials or rights, 130 interrupted.\n\n${formatFlagHelp(flags)}`,
   flags,
   async run(argv, io) {
@@ -155,7 +183,6 @@ export const syncCommand: CliCommand = {
     const style: ExitCodeStyle = parseExitCodeStyle(flagString(p, 'exit-codes'), 'detailed');
     io.exitCodes = style;
     applyCredsAliases(p);
-    for (const sign of ['sign-by', 'sign-by-sigstore-private-key', 'sign-passphrase-file']) if (p.flags.has(sign)) throw new UsageError(`--${sign} is not supported: regx does not sign images`);
     const configFile = flagString(p, 'config');
     const dryRun = flagBool(p, 'dry-run', false);
     const keepGoing = flagBool(p, 'keep-going', false);
@@ -175,7 +202,8 @@ export const syncCommand: CliCommand = {
     let srcTransport: string | undefined;
     if (configFile !== undefined) {
       if (p.positional.length !== 0) throw new UsageError('--config names the sources and destinations: give no SOURCE DESTINATION arguments');
-      for (const f of ['src', 'dest', 'scoped']) if (p.flags.has(f)) throw new UsageError(`--${f} cannot be used with --config (the config file says where images come from and go)`);
+      for (const f of ['src', 'dest', 'scoped'])
+        if (p.flags.has(f)) throw new UsageError(`--${f} cannot be used with --config (the config file says where images come from and go)`);
       const text = await fsp.readFile(configFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
         throw new UsageError(`cannot read the sync config ${configFile}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
       });
@@ -191,16 +219,26 @@ export const syncCommand: CliCommand = {
       if (srcTransport === 'dir') throw new UsageError('--src dir is not supported: regx has no dir: transport (use --src docker or --src yaml)');
       if (srcTransport !== 'docker' && srcTransport !== 'yaml') throw new UsageError(`"${srcTransport}" is not a valid source transport (docker or yaml)`);
       if (!destTransport) throw new UsageError('A destination transport must be specified (--dest docker)');
-      if (destTransport === 'dir') throw new UsageError('--dest dir is not supported: regx has no dir: transport (sync to a registry with --dest docker, or copy one image to an oci: folder with regx copy)');
+      if (destTransport === 'dir')
+        throw new UsageError(
+          '--dest dir is not supported: regx has no dir: transport (sync to a registry with --dest docker, or copy one image to an oci: folder with regx copy)',
+        );
       if (destTransport !== 'docker') throw new UsageError(`"${destTransport}" is not a valid destination transport (docker)`);
       const [source, destination] = p.positional as [string, string];
       const scoped = flagBool(p, 'scoped', false);
       const destPrefix = destination.startsWith('docker://') ? destination.slice('docker://'.length) : destination;
-      const yamlText = srcTransport === 'yaml' ? await fsp.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`cannot read the sync file ${source}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-      }) : undefined;
+      const yamlText =
+        srcTransport === 'yaml'
+          ? await fsp.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
+              throw new UsageError(`cannot read the sync file ${source}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+            })
+          : undefined;
       targets = sourceTargets(srcTransport, source, (src) => syncDestination(src, destPrefix, scoped), yamlText);
     }
+    // Keys are opened before any connection: a wrong passphrase costs no transfer. registries.d is read
+    // in every run: it says where GPG signatures live, and they travel with the images.
+    const signing = dryRun ? { signers: [] } : await signingChoice(p, io);
+    const signatureStores = signing.registries ?? (await registriesChoice(p, io));
     // One pace per registry, shared by its source and destination clients: a 429 slows all of them.
     const throttles = new RegistryThrottles((host) => registries.get(host)?.rateLimit);
 
@@ -233,6 +271,9 @@ export const syncCommand: CliCommand = {
         perRegistry: (host) => registries.get(host)?.concurrency ?? perRegistry,
         jobs,
         prune,
+        registries: signatureStores,
+        signers: signing.signers,
+        env: io.env,
         referrers: { signatures: !flagBool(p, 'remove-signatures', false), others: !flagBool(p, 'no-referrers', false) },
         keepGoing,
         dryRun,
@@ -245,9 +286,14 @@ export const syncCommand: CliCommand = {
     } finally {
       await Promise.all([...clients.values()].map((c) => c.close().catch(() => undefined)));
     }
-    const exitCode = syncExitStatus(result.failures.map((f) => f.reason), keepGoing, style);
+    const exitCode = syncExitStatus(
+      result.failures.map((f) => f.reason),
+      keepGoing,
+      style,
+    );
     if (dryRun && !json) {
-      for (const e of result.plan) write(`${e.action} ${`docker://${formatReference(e.source)}`} -> docker://${formatReference(e.destination)} ${e.digest ?? ''}`.trimEnd());
+      for (const e of result.plan)
+        write(`${e.action} ${`docker://${formatReference(e.source)}`} -> docker://${formatReference(e.destination)} ${e.digest ?? ''}`.trimEnd());
       for (const e of result.prunes) write(`prune docker://${formatReference(e.destination)} ${e.digest}`);
     }
     const digestFile = flagString(p, 'digestfile');
@@ -262,7 +308,10 @@ export const syncCommand: CliCommand = {
         ? `Would sync ${result.plan.length} images: ${copies} to copy, ${result.plan.length - copies} unchanged${result.prunes.length ? `, ${result.prunes.length} to prune${prune ? '' : ' with --prune'}` : ''}${result.failures.length ? `, ${result.failures.length} failed` : ''}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`
         : `Synced ${result.copied + result.skipped} of ${result.plan.length + result.failures.filter((f) => f.phase === 'plan').length} images: ${result.copied} copied (${(result.bytes / (1 << 20)).toFixed(1)} MiB), ${result.skipped} unchanged, ${result.failures.length} failed${result.notRun ? `, ${result.notRun} not run` : ''}${result.pruned ? `, ${result.pruned} pruned` : ''}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`,
     );
-    if (!dryRun && !prune && result.prunes.length > 0) io.stderr.write(`regx sync: ${result.prunes.length} destination tags no source selects any more were left in place (--prune removes them; --dry-run lists them)\n`);
+    if (!dryRun && !prune && result.prunes.length > 0)
+      io.stderr.write(
+        `regx sync: ${result.prunes.length} destination tags no source selects any more were left in place (--prune removes them; --dry-run lists them)\n`,
+      );
     if (exitCode !== EXIT.success && result.notRun > 0) io.stderr.write(`regx sync: stopped at the first failure (--keep-going copies the others)\n`);
     return exitCode;
   },

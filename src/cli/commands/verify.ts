@@ -12,7 +12,14 @@ import type { CliCommand } from '../io';
 import { policyChoice, policyFlag, registriesChoice, registriesDFlag } from '../policy-flags';
 import { authFileFlag, clientFor, debugFlag, dockerReferenceArg, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 
-const flags: FlagSpec[] = [policyFlag, registriesDFlag, { name: 'json', kind: 'boolean', help: 'print the verdict as JSON' }, ...registryFlagSpecs(), authFileFlag, debugFlag];
+const flags: FlagSpec[] = [
+  policyFlag,
+  registriesDFlag,
+  { name: 'json', kind: 'boolean', help: 'print the verdict as JSON' },
+  ...registryFlagSpecs(),
+  authFileFlag,
+  debugFlag,
+];
 
 const clean = (s: string | undefined): string => sanitizeRemoteText(s ?? '', 300);
 

@@ -42,10 +42,7 @@ function runHelper(helper: string, action: string, input: string, env: NodeJS.Pr
 function failure(helper: string, action: string, r: HelperResult): CredentialHelperError {
   // Helper error text is meant for users; redact anyway in case a helper echoes its input.
   const text = redact(r.stdout.trim()).slice(0, 300);
-  return new CredentialHelperError(
-    `docker-credential-${helper} ${action} failed (exit status ${r.code ?? 'signal'})${text ? `: ${text}` : ''}`,
-    helper,
-  );
+  return new CredentialHelperError(`docker-credential-${helper} ${action} failed (exit status ${r.code ?? 'signal'})${text ? `: ${text}` : ''}`, helper);
 }
 
 /** `get`: undefined when the helper has nothing for this server. Username "<token>" means an identity token. */

@@ -48,7 +48,9 @@ function unavailable(err: unknown): KeychainError {
  */
 function checkSessionBus(env: NodeJS.ProcessEnv): void {
   if (process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new KeychainError('no OS keychain available: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service such as gnome-keyring can be reached');
+    throw new KeychainError(
+      'no OS keychain available: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service such as gnome-keyring can be reached',
+    );
   }
 }
 

@@ -119,8 +119,22 @@ interface RawAnswer {
 async function send(ex: Exchange, opts: FetchBearerTokenOptions, registry: string): Promise<RawAnswer> {
   const where = `${ex.url.protocol}//${ex.url.host}`;
   try {
-    const res = await opts.http.send({ method: ex.method, url: ex.url, headers: { ...ex.headers, accept: 'application/json' }, body: ex.body, signal: opts.signal });
-    const text = (await readBody(res, MAX_TOKEN_BODY, (size) => new RegxError('too-large', `token server ${where} for registry ${registry} answered ${size} bytes, more than the ${MAX_TOKEN_BODY}-byte limit`), ex.url)).toString('utf8');
+    const res = await opts.http.send({
+      method: ex.method,
+      url: ex.url,
+      headers: { ...ex.headers, accept: 'application/json' },
+      body: ex.body,
+      signal: opts.signal,
+    });
+    const text = (
+      await readBody(
+        res,
+        MAX_TOKEN_BODY,
+        (size) =>
+          new RegxError('too-large', `token server ${where} for registry ${registry} answered ${size} bytes, more than the ${MAX_TOKEN_BODY}-byte limit`),
+        ex.url,
+      )
+    ).toString('utf8');
     return { status: res.statusCode, text };
   } catch (err) {
     // The transport's errors name the host; say it is the token server, and for which registry.
@@ -155,10 +169,14 @@ function refused(status: number, text: string, ex: Exchange, registry: string, c
     if (creds?.identityToken && ex.method === 'POST') what = `refused the identity token from ${creds.source}`;
     else if (creds?.username) what = `refused the username/password for "${creds.username}" from ${creds.source}`;
     else what = 'requires credentials';
-    return new AuthenticationError(`registry ${registry}: token server ${host} ${what}${detail}`, registry, creds ? 'auth-refused' : 'auth-required', { serverMessage: said && sanitizeRemoteText(said, 200) });
+    return new AuthenticationError(`registry ${registry}: token server ${host} ${what}${detail}`, registry, creds ? 'auth-refused' : 'auth-required', {
+      serverMessage: said && sanitizeRemoteText(said, 200),
+    });
   }
   const safeUrl = `${ex.url.protocol}//${ex.url.host}${ex.url.pathname}`;
-  return new RegistryError(`registry ${registry}: token server ${host} answered HTTP ${status} to ${ex.method}${detail}`, status, undefined, safeUrl, { serverMessage: said && sanitizeRemoteText(said, 200) });
+  return new RegistryError(`registry ${registry}: token server ${host} answered HTTP ${status} to ${ex.method}${detail}`, status, undefined, safeUrl, {
+    serverMessage: said && sanitizeRemoteText(said, 200),
+  });
 }
 
 /**

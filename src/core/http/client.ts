@@ -184,7 +184,12 @@ function formatMs(ms: number): string {
  * Reads a body whole, refusing it (before reading, when Content-Length says so) past `limit` bytes.
  * Errors while reading are typed: a timeout or a broken connection is a NetworkError.
  */
-export async function readBody(res: Dispatcher.ResponseData, limit: number, tooLarge: (size: number) => Error = (size) => new ManifestTooLargeError(size, limit), url?: URL): Promise<Buffer> {
+export async function readBody(
+  res: Dispatcher.ResponseData,
+  limit: number,
+  tooLarge: (size: number) => Error = (size) => new ManifestTooLargeError(size, limit),
+  url?: URL,
+): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     res.body.destroy();

@@ -53,7 +53,8 @@ export function connectTlsOptions(settings: TlsSettings): ConnectTlsOptions {
     } catch (err) {
       // A folder that does not exist adds nothing, as containers/image reads it (skopeo ignores it too);
       // one that exists but cannot be read is an error.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read certificate directory ${settings.certDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new UsageError(`cannot read certificate directory ${settings.certDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       names = [];
     }
     for (const name of names) {
@@ -142,11 +143,20 @@ export async function tlsErrorFor(url: URL, code: string, cause: unknown, server
   if (!untrustedCodes.has(code)) return new TlsError(`the TLS certificate of ${host} was refused (${code})`, host, { cause, reason: 'tls-failed' });
   const presented = await presentedCa(url, servername).catch(() => undefined);
   const fp = presented ? `; it presented ${presented.subject ? `"${presented.subject}" ` : ''}with SHA-256 fingerprint ${presented.fingerprint256}` : '';
-  return new UntrustedCertificateError(`the TLS certificate of ${host} is signed by an unknown authority (${code})${fp}`, host, presented?.pem, presented?.fingerprint256, { cause });
+  return new UntrustedCertificateError(
+    `the TLS certificate of ${host} is signed by an unknown authority (${code})${fp}`,
+    host,
+    presented?.pem,
+    presented?.fingerprint256,
+    { cause },
+  );
 }
 
 function toPem(der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -206,7 +216,11 @@ function isoDate(openssl: string): string {
 /** The facts shown about one DER certificate; remote text, so control characters are stripped. */
 export function describeCertificate(der: Buffer): PresentedCertificate {
   const x = new X509Certificate(der);
-  const fingerprint256 = createHash('sha256').update(der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  const fingerprint256 = createHash('sha256')
+    .update(der)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(x.subject)?.[1] ?? '';
   return {
     pem: toPem(der),

@@ -106,7 +106,13 @@ function compact<T extends Json>(o: T): T {
 // Field order below is the Go structs' (image-spec v1 Descriptor/Platform/Manifest/Index; Docker's Schema2*).
 function ociPlatform(p: Platform | undefined): Json | undefined {
   if (!p || typeof p !== 'object') return undefined;
-  return compact({ architecture: p.architecture ?? '', os: p.os ?? '', 'os.version': str(p['os.version']), 'os.features': strings(p['os.features']), variant: str(p.variant) });
+  return compact({
+    architecture: p.architecture ?? '',
+    os: p.os ?? '',
+    'os.version': str(p['os.version']),
+    'os.features': strings(p['os.features']),
+    variant: str(p.variant),
+  });
 }
 
 function dockerPlatform(p: (Platform & { features?: unknown }) | undefined): Json {
@@ -115,7 +121,14 @@ function dockerPlatform(p: (Platform & { features?: unknown }) | undefined): Jso
     const host = hostPlatform();
     return { architecture: host.architecture, os: host.os };
   }
-  return compact({ architecture: p.architecture ?? '', os: p.os ?? '', 'os.version': str(p['os.version']), 'os.features': strings(p['os.features']), variant: str(p.variant), features: strings(p.features) });
+  return compact({
+    architecture: p.architecture ?? '',
+    os: p.os ?? '',
+    'os.version': str(p['os.version']),
+    'os.features': strings(p['os.features']),
+    variant: str(p.variant),
+    features: strings(p.features),
+  });
 }
 
 function ociDescriptor(d: Descriptor & { data?: unknown }): Json {
@@ -164,7 +177,8 @@ function convertImage(m: ManifestBytes, json: Json, target: ManifestFormat, opts
       if (from === 'oci') return d;
       const mapped = dockerToOciLayer[d.mediaType];
       // OCI layer types found in Docker manifests are already what OCI wants.
-      if (!mapped && !d.mediaType.startsWith('application/vnd.oci.image.layer.')) unsupported(`manifest ${m.digest} has a layer of type "${d.mediaType}", which has no OCI form`);
+      if (!mapped && !d.mediaType.startsWith('application/vnd.oci.image.layer.'))
+        unsupported(`manifest ${m.digest} has a layer of type "${d.mediaType}", which has no OCI form`);
       return mapped ? { ...d, mediaType: mapped } : d;
     });
     const out = compact({
@@ -181,7 +195,8 @@ function convertImage(m: ManifestBytes, json: Json, target: ManifestFormat, opts
   // Docker schema 2 has no place for a subject or an artifact type: dropping them would change what the manifest is.
   if (from === 'oci') {
     if (json.subject !== undefined) unsupported(`manifest ${m.digest} refers to another manifest (subject), which Docker schema 2 cannot express`);
-    if (config.mediaType !== MediaType.ociConfig) unsupported(`manifest ${m.digest} is not an image (its config is of type "${config.mediaType}"): it has no Docker schema 2 form`);
+    if (config.mediaType !== MediaType.ociConfig)
+      unsupported(`manifest ${m.digest} is not an image (its config is of type "${config.mediaType}"): it has no Docker schema 2 form`);
   }
   const dockerLayers = replaced.map((d) => {
     if (from === 'v2s2') return d;
@@ -213,13 +228,16 @@ function convertIndex(m: ManifestBytes, json: Json, target: ManifestFormat, rewr
       mediaType: MediaType.ociIndex,
       artifactType: from === 'oci' ? str(json.artifactType) : undefined,
       // Docker list entries carry no annotations; their platform's Docker-only "features" has no OCI field.
-      manifests: updated.map((d) => ociDescriptor(from === 'oci' ? d : { mediaType: d.mediaType, digest: d.digest, size: d.size, urls: d.urls, platform: d.platform })),
+      manifests: updated.map((d) =>
+        ociDescriptor(from === 'oci' ? d : { mediaType: d.mediaType, digest: d.digest, size: d.size, urls: d.urls, platform: d.platform }),
+      ),
       subject: from === 'oci' && isDescriptor(json.subject) ? ociDescriptor(json.subject) : undefined,
       annotations: from === 'oci' ? stringMap(json.annotations) : undefined,
     });
     return serialized(out, MediaType.ociIndex, m);
   }
-  if (from === 'oci' && json.subject !== undefined) unsupported(`index ${m.digest} refers to another manifest (subject), which a Docker manifest list cannot express`);
+  if (from === 'oci' && json.subject !== undefined)
+    unsupported(`index ${m.digest} refers to another manifest (subject), which a Docker manifest list cannot express`);
   const out = {
     schemaVersion: 2,
     mediaType: MediaType.dockerManifestList,

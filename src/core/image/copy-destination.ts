@@ -47,6 +47,11 @@ export interface ImageDestination {
    */
   commit(m: ManifestBytes, signal?: AbortSignal): Promise<ManifestBytes | void>;
   /**
+   * GPG simple signatures of the named manifest, kept with the image (a dir: folder's signature-N files);
+   * before `commit`. Returns where they went. Absent where the destination keeps none.
+   */
+  putSignatures?(signatures: readonly Buffer[], signal?: AbortSignal): Promise<string>;
+  /**
    * After a failed or cancelled copy: undoes what is safe to undo (upload sessions left open, a layout
    * folder the copy created). Best effort, bounded in time, never throws.
    */
@@ -94,7 +99,12 @@ export function registryDestination(client: RegistryClient, loc: Extract<ImageLo
       await client.putManifest(repository, m.digest, m.bytes, m.mediaType, signal);
     },
     commit: async (m, signal) => {
-      if (loc.ref.digest && loc.ref.digest !== m.digest) throw new DigestMismatchError(loc.ref.digest, m.digest, `the destination ${loc.ref.registry}/${repository}@${loc.ref.digest} (the source image has another digest)`);
+      if (loc.ref.digest && loc.ref.digest !== m.digest)
+        throw new DigestMismatchError(
+          loc.ref.digest,
+          m.digest,
+          `the destination ${loc.ref.registry}/${repository}@${loc.ref.digest} (the source image has another digest)`,
+        );
       await cancelPending();
       await client.putManifest(repository, reference, m.bytes, m.mediaType, signal);
     },
@@ -103,7 +113,8 @@ export function registryDestination(client: RegistryClient, loc: Extract<ImageLo
 }
 
 export async function layoutDestination(loc: Extract<ImageLocation, { transport: 'oci' }>, tag: string): Promise<ImageDestination> {
-  if (loc.sourceIndex !== undefined) throw new UsageError(`oci:${loc.path}:@${loc.sourceIndex} names a source image by position; a destination needs a name (oci:${loc.path}:TAG)`);
+  if (loc.sourceIndex !== undefined)
+    throw new UsageError(`oci:${loc.path}:@${loc.sourceIndex} names a source image by position; a destination needs a name (oci:${loc.path}:TAG)`);
   const layout = await OciLayout.create(loc.path);
   const putManifest = (m: ManifestBytes): Promise<void> => layout.writeBlobBytes(m.digest, m.bytes, 'manifest');
   return {
@@ -131,7 +142,12 @@ export async function layoutDestination(loc: Extract<ImageLocation, { transport:
 }
 
 /** The destination a location names; `client` is needed for docker:// only. */
-export async function openDestination(dst: ImageLocation, tag: string, client: RegistryClient | undefined, additionalTags?: readonly ImageReference[]): Promise<ImageDestination> {
+export async function openDestination(
+  dst: ImageLocation,
+  tag: string,
+  client: RegistryClient | undefined,
+  additionalTags?: readonly ImageReference[],
+): Promise<ImageDestination> {
   if (dst.transport === 'docker') {
     if (!client) throw new UsageError(`no registry client for ${dst.ref.registry}`);
     return registryDestination(client, dst, tag);

@@ -42,6 +42,8 @@ export interface ImageSource {
   readBlob(desc: Descriptor, signal?: AbortSignal): Promise<Buffer>;
   /** Archives: releases the open file. Called once the copy or inspection is over. */
   close?(): Promise<void>;
+  /** GPG simple signatures the source keeps with the image it names (a dir: folder's signature-N files). */
+  signatures?(signal?: AbortSignal): Promise<Buffer[]>;
 }
 
 export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {
@@ -86,7 +88,12 @@ export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci
 }
 
 /** `localEngine`: a connection to a local source's engine already under way, used instead of a new one. */
-export async function openSource(loc: ImageLocation, client: RegistryClient | undefined, signal?: AbortSignal, localEngine?: Promise<LocalEngine>): Promise<ImageSource> {
+export async function openSource(
+  loc: ImageLocation,
+  client: RegistryClient | undefined,
+  signal?: AbortSignal,
+  localEngine?: Promise<LocalEngine>,
+): Promise<ImageSource> {
   if (loc.transport === 'oci') return layoutSource(loc);
   if (loc.transport === 'dir') return dirSource(loc);
   if (loc.transport === 'oci-archive') return ociArchiveSource(loc);

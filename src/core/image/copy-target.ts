@@ -11,7 +11,8 @@ export interface CopyEnd {
 }
 
 /** The destination tag: not there yet, already naming the source's image, or naming another one. */
-export type CopyTargetState = { readonly kind: 'new' } | { readonly kind: 'same' } | { readonly kind: 'replace'; readonly currentDigest: string; readonly currentMediaType: string };
+export type CopyTargetState =
+  { readonly kind: 'new' } | { readonly kind: 'same' } | { readonly kind: 'replace'; readonly currentDigest: string; readonly currentMediaType: string };
 
 export interface CopyTarget {
   readonly sourceDigest: string;

@@ -209,7 +209,13 @@ export const defaultPlanLimits: PlanLimits = { maxManifests: 10_000, maxDepth: 8
  * kept once however often indexes repeat it, and the walk stops with a clear error past the limits,
  * so an index that repeats one child 100,000 times, or nests indexes deep, costs bounded memory.
  */
-export async function planCopy(source: ImageSource, root: ManifestBytes, jobs: number, signal: AbortSignal | undefined, limits: PlanLimits = defaultPlanLimits): Promise<Plan> {
+export async function planCopy(
+  source: ImageSource,
+  root: ManifestBytes,
+  jobs: number,
+  signal: AbortSignal | undefined,
+  limits: PlanLimits = defaultPlanLimits,
+): Promise<Plan> {
   const children: ManifestBytes[] = [];
   const blobs = new Map<string, Descriptor>();
   const seen = new Set<string>([root.digest]);
@@ -224,9 +230,11 @@ export async function planCopy(source: ImageSource, root: ManifestBytes, jobs: n
     for (const d of refs.manifests) {
       parseDigest(d.digest);
       if (seen.has(d.digest)) continue;
-      if (depth + 1 > limits.maxDepth) throw new ManifestInvalidError(`invalid manifest: indexes nested more than ${limits.maxDepth} deep under ${root.digest}`);
+      if (depth + 1 > limits.maxDepth)
+        throw new ManifestInvalidError(`invalid manifest: indexes nested more than ${limits.maxDepth} deep under ${root.digest}`);
       seen.add(d.digest);
-      if (seen.size - 1 > limits.maxManifests) throw new RegxError('too-large', `${root.digest} lists more than ${limits.maxManifests} distinct manifests; no real image needs that many`);
+      if (seen.size - 1 > limits.maxManifests)
+        throw new RegxError('too-large', `${root.digest} lists more than ${limits.maxManifests} distinct manifests; no real image needs that many`);
       fresh.push(d);
     }
     const fetched: ManifestBytes[] = new Array<ManifestBytes>(fresh.length);
@@ -273,7 +281,8 @@ async function currentDigest(dest: ImageDestination, signal?: AbortSignal): Prom
 export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: CopyOptions = {}): Promise<CopyResult> {
   const jobs = Math.max(1, Math.floor(opts.jobs ?? DEFAULT_JOBS));
   const signal = opts.signal;
-  if (opts.platform !== undefined && (opts.multiArch === 'all' || opts.multiArch === 'index-only')) throw new UsageError(`a platform cannot be chosen when copying ${opts.multiArch === 'all' ? 'every image of an index' : 'the index alone'}`);
+  if (opts.platform !== undefined && (opts.multiArch === 'all' || opts.multiArch === 'index-only'))
+    throw new UsageError(`a platform cannot be chosen when copying ${opts.multiArch === 'all' ? 'every image of an index' : 'the index alone'}`);
   // A destination named by digest must get exactly that digest: nothing may be rewritten.
   const preserveDigests = opts.preserveDigests === true || (dst.transport === 'docker' && dst.ref.digest !== undefined);
   const ociDestination = dst.transport === 'oci' || dst.transport === 'oci-archive';
@@ -282,25 +291,33 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
   const toLocal = dst.transport === 'containers-storage' || dst.transport === 'docker-daemon';
   const fromLocal = src.transport === 'containers-storage' || src.transport === 'docker-daemon';
   if (toLocal) {
-    if (opts.multiArch === 'all' || opts.multiArch === 'index-only') throw new UsageError(`${dst.transport} holds single images, not an index: pick one image (a platform) to copy`);
+    if (opts.multiArch === 'all' || opts.multiArch === 'index-only')
+      throw new UsageError(`${dst.transport} holds single images, not an index: pick one image (a platform) to copy`);
     if (opts.compression) throw new UsageError(`${dst.transport} stores layers uncompressed; a layer compression cannot be chosen for it`);
-    if (opts.format === 'oci' && dst.transport === 'docker-daemon') throw new UsageError('a Docker Engine loads Docker images; the OCI format cannot be chosen for it');
+    if (opts.format === 'oci' && dst.transport === 'docker-daemon')
+      throw new UsageError('a Docker Engine loads Docker images; the OCI format cannot be chosen for it');
   }
   if (toArchive) {
     // It holds one image with uncompressed layers and no manifest of its own.
-    if (opts.multiArch === 'all' || opts.multiArch === 'index-only') throw new UsageError('a docker-archive holds a single image, not an index: pick one image (a platform) to copy');
+    if (opts.multiArch === 'all' || opts.multiArch === 'index-only')
+      throw new UsageError('a docker-archive holds a single image, not an index: pick one image (a platform) to copy');
     if (opts.compression) throw new UsageError('a docker-archive stores layers uncompressed; a layer compression cannot be chosen for it');
     if (opts.format === 'oci') throw new UsageError('a docker-archive holds Docker images; the OCI format cannot be chosen for it');
   } else if (opts.additionalTags?.length) throw new UsageError('additional tags apply to docker-archive destinations only');
   // skopeo writes Docker images to an OCI layout as OCI, which is what skopeo and umoci then read by tag.
   // podman loads images from an OCI archive, which holds OCI manifests only (config and diff_ids stay).
   const implicitOci = !opts.format && !opts.preserveDigests && (ociDestination || dst.transport === 'containers-storage');
-  const conversion = { format: toArchive ? undefined : (opts.format ?? (implicitOci ? ('oci' as const) : undefined)), keepUnconvertible: implicitOci, preserveDigests };
+  const conversion = {
+    format: toArchive ? undefined : (opts.format ?? (implicitOci ? ('oci' as const) : undefined)),
+    keepUnconvertible: implicitOci,
+    preserveDigests,
+  };
   // An archive's uncompressed layers are compressed for destinations that serve or keep images compressed.
   // So are a local store's layers (its archive holds them uncompressed), as podman push does.
   const defaultGzip = (src.transport === 'docker-archive' || fromLocal) && !preserveDigests && (dst.transport === 'docker' || ociDestination);
   const compressionOptions = opts.compression ?? (defaultGzip ? { format: 'gzip' as const } : undefined);
   const compression = compressionOptions ? new LayerRecompressor(compressionOptions) : undefined;
+  if (opts.signers?.length) checkSigningDestination(dst, opts.signers, opts.signIdentity);
   const owned: RegistryClient[] = [];
   const own = (registry: string): RegistryClient => {
     const c = new RegistryClient(registry);
@@ -313,7 +330,8 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const srcClient = src.transport === 'docker' ? (opts.srcClient ?? own(src.ref.registry)) : undefined;
     const dstClient =
       dst.transport === 'docker'
-        ? (opts.dstClient ?? (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && !opts.srcClient ? srcClient : own(dst.ref.registry)))
+        ? (opts.dstClient ??
+          (srcClient && src.transport === 'docker' && src.ref.registry === dst.ref.registry && !opts.srcClient ? srcClient : own(dst.ref.registry)))
         : undefined;
     const tracker = new ProgressTracker(opts.onProgress);
     if (signal?.aborted) throw new CancelledError();
@@ -367,7 +385,8 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
             source,
             src: { client: source.registry.client, repository: source.registry.repository },
             dst: { client: dest.registry.client, repository: dest.registry.repository, name: destination },
-            jobs: Math.max(1, Math.ceil(jobs / 2)),
+            // Referrers are small: their requests wait on round trips more than on bandwidth.
+            jobs,
             signal,
             plan: (m, s) => planCopy(source, m, jobs, s),
           }
@@ -391,7 +410,6 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       simpleSignatures: { carried: 0, present: 0 },
     });
     const signers = opts.signers ?? [];
-    if (signers.length > 0 && (dst.transport !== 'docker' || !dest.registry)) throw new RegxError('unsupported', `signing is supported for registry destinations only, not ${dst.transport}:`);
     // Runs every signer on `m` (stored by digest already) and notes what each stored.
     const signTop = async (m: ManifestBytes, into: CopyResult): Promise<void> => {
       if (signers.length === 0 || dst.transport !== 'docker' || !dest.registry) return;
@@ -400,25 +418,75 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       for (const signer of signers) {
         if (signal?.aborted) throw new CancelledError();
         into.signed.push(
-          await signer.sign({ manifestDigest: m.digest, manifest: { bytes: m.bytes, mediaType: m.mediaType }, dockerReference, destination, client: dest.registry.client, registries: opts.registries ?? { docker: new Map(), dir: '' }, signal }),
+          await signer.sign({
+            manifestDigest: m.digest,
+            manifest: { bytes: m.bytes, mediaType: m.mediaType },
+            dockerReference,
+            destination,
+            client: dest.registry.client,
+            registries: opts.registries ?? { docker: new Map(), dir: '' },
+            signal,
+          }),
         );
       }
     };
-    // GPG simple signatures travel when registries.d was given and signatures are kept, registry to registry.
-    const simpleSides =
-      opts.registries && keep.signatures && source.registry && dest.registry && dst.transport === 'docker'
+    // GPG simple signatures travel when signatures are kept: from a registry's store (registries.d given) or a
+    // dir: folder's signature-N files, to a registry's store (registries.d given) or a dir: folder.
+    const simpleSource =
+      opts.registries && keep.signatures && source.registry && (dst.transport === 'docker' || dest.putSignatures)
         ? {
-            src: { client: source.registry.client, ref: { registry: source.registry.host, repository: source.registry.repository }, registries: opts.registries, env: opts.env, signal },
-            dst: { client: dest.registry.client, ref: { registry: dest.registry.host, repository: dest.registry.repository }, registries: opts.registries, env: opts.env, signal },
+            client: source.registry.client,
+            ref: { registry: source.registry.host, repository: source.registry.repository },
+            registries: opts.registries,
+            env: opts.env,
+            signal,
           }
         : undefined;
-    const readSimple = async (digest: string): Promise<Buffer[]> => (simpleSides ? (await readSimpleSignatures(simpleSides.src, digest)).signatures : []);
+    const simpleDestination =
+      opts.registries && keep.signatures && dest.registry && dst.transport === 'docker'
+        ? {
+            client: dest.registry.client,
+            ref: { registry: dest.registry.host, repository: dest.registry.repository },
+            registries: opts.registries,
+            env: opts.env,
+            signal,
+          }
+        : undefined;
+    const readSimple = async (digest: string): Promise<Buffer[]> => {
+      if (simpleSource) return (await readSimpleSignatures(simpleSource, digest)).signatures;
+      // A folder's signature-N files sign its manifest.json, the image it names.
+      if (!keep.signatures || !source.signatures || digest !== top.digest) return [];
+      const kept = await source.signatures(signal);
+      // As skopeo: signatures are not dropped silently where they cannot be stored.
+      if (kept.length > 0 && !simpleDestination && !dest.putSignatures) {
+        throw new RegxError(
+          'unsupported',
+          `${kept.length} GPG signature${kept.length === 1 ? '' : 's'} of ${source.name} cannot be stored in ${dst.transport === 'docker' ? `${destination} without registries.d` : `the ${dst.transport}: destination, which keeps none`}; leave them behind to copy the image without them`,
+        );
+      }
+      return kept;
+    };
     const writeSimple = async (digest: string, sigs: Buffer[], into: CopyResult): Promise<void> => {
-      if (!simpleSides || sigs.length === 0) return;
-      const w = await writeSimpleSignatures(simpleSides.dst, digest, sigs);
+      if (!simpleDestination || sigs.length === 0) return;
+      const w = await writeSimpleSignatures(simpleDestination, digest, sigs);
       into.simpleSignatures = { carried: w.added, present: w.present, where: w.where };
     };
-    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSides) {
+    // A destination that keeps its own signatures (dir:): the source's, then the new ones, as containers/image writes them.
+    const keepSignatures = async (m: ManifestBytes, carried: Buffer[], into: CopyResult): Promise<void> => {
+      if (!dest.putSignatures) return;
+      const made: { bytes: Buffer; signer: string }[] = [];
+      // The identity was required up front when signers were given (checkSigningDestination).
+      const identity = opts.signIdentity;
+      for (const signer of signers) {
+        if (signal?.aborted) throw new CancelledError();
+        if (signer.signature && identity) made.push(await signer.signature({ manifestDigest: m.digest, dockerReference: signatureIdentity(identity), signal }));
+      }
+      if (carried.length + made.length === 0) return;
+      const where = await dest.putSignatures([...carried, ...made.map((x) => x.bytes)], signal);
+      for (const x of made) into.signed.push({ kind: 'simple-signing', storedAt: where, signer: x.signer });
+      if (carried.length > 0) into.simpleSignatures = { carried: carried.length, present: 0, where };
+    };
+    if (entry && existing === entry.digest && !conversion.format && !compression && !carrySides && signers.length === 0 && !simpleSource) {
       // The image picked out of the index is there already and nothing travels with it: no need to read its manifest.
       tracker.phase('done');
       return { ...resultFor(entry), noop: true };
@@ -426,14 +494,16 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const chosen = entry ? await source.manifest(entry, signal) : top;
     const result = resultFor(chosen);
     const indexOnly = opts.multiArch === 'index-only' && isIndexMediaType(chosen.mediaType);
-    const prepare = (exclude: ReadonlySet<string>): Promise<CarryWork> => prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly });
+    const prepare = (exclude: ReadonlySet<string>, speculative = false): Promise<CarryWork> =>
+      prepareCarry(carrySides as CarrySides, chosen, keep, exclude, { platforms: !indexOnly, speculative });
     const carryPush = async (work: CarryWork, state: string): Promise<void> => {
       try {
         const pushed = await pushCarried(carrySides as CarrySides, work, signal);
         result.referrers.carried = pushed.pushed;
         result.referrers.storages = pushed.storages;
       } catch (err) {
-        if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; ${state}`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
+        if (err instanceof RegxError && err.reason !== 'cancelled')
+          throw new RegxError(err.reason, `${err.message}; ${state}`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
         throw err;
       }
     };
@@ -503,18 +573,24 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     const ledger = opts.blobLedger;
     const target = dest.registry;
     const moveBlob = (desc: Descriptor, s: AbortSignal, asIs = false): Promise<void> =>
-      ledger && target && (asIs || !compression?.needs(desc)) ? ledger.run(target.host, target.repository, desc.digest, (holder) => moveOne(desc, s, holder, asIs)) : moveOne(desc, s, undefined, asIs);
+      ledger && target && (asIs || !compression?.needs(desc))
+        ? ledger.run(target.host, target.repository, desc.digest, (holder) => moveOne(desc, s, holder, asIs))
+        : moveOne(desc, s, undefined, asIs);
     // The same digest at the destination is this image only when copying would not rewrite it.
     const mayRewrite =
       !alreadyInFormat(chosen, conversion.format) ||
-      (compression !== undefined && (isIndexMediaType(chosen.mediaType) || manifestRefs(chosen.bytes, chosen.mediaType).blobs.some((b) => compression.needs(b))));
+      (compression !== undefined &&
+        (isIndexMediaType(chosen.mediaType) || manifestRefs(chosen.bytes, chosen.mediaType).blobs.some((b) => compression.needs(b))));
     if (existing === chosen.digest && !mayRewrite) {
       if (carrySides) {
         // The image is there; what refers to it may not be (a copy that failed after the image, or new signatures).
         const carry = await prepare(new Set());
         noteCarry(result, carry);
         if (carry.items.length > 0) {
-          tracker.begin(carry.blobs.length, carry.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+          tracker.begin(
+            carry.blobs.length,
+            carry.blobs.reduce((n, b) => n + Math.max(0, b.size), 0),
+          );
           await runPool(carry.blobs, jobs, (b, s) => moveBlob(b, s, true), signal);
           tracker.phase('manifests');
           await carryPush(carry, `the image was already at ${destination}`);
@@ -534,28 +610,41 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     if ((ociDestination || toArchive || toLocal) && isSchema1MediaType(chosen.mediaType)) {
       // Its digest names the signed payload, not the bytes a layout stores under it: written as is,
       // the layout would hold a blob that does not match its own name.
-      throw new RegxError('unsupported', `${source.name} is a Docker schema 1 image, which an OCI layout or archive cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`);
+      throw new RegxError(
+        'unsupported',
+        `${source.name} is a Docker schema 1 image, which an OCI layout or archive cannot hold unchanged; it must be converted to OCI or Docker schema 2 first`,
+      );
     }
     const work = indexOnly ? { children: [], blobs: [] } : await planCopy(source, chosen, jobs, signal);
     // Conversions that would be refused are found before any byte is written.
     const preview = convertImageManifests(work.children, chosen, conversion);
     const rewrites = preview.changed > 0 || preview.top.digest !== chosen.digest || (compression !== undefined && work.blobs.some((b) => compression.needs(b)));
-    if (compression) for (const b of work.blobs) if (compression.needs(b) && preserveDigests) throw new UsageError(`compressing layer ${b.digest} would change its digest and the image's, which are to be kept`);
+    if (compression)
+      for (const b of work.blobs)
+        if (compression.needs(b) && preserveDigests)
+          throw new UsageError(`compressing layer ${b.digest} would change its digest and the image's, which are to be kept`);
     if (toArchive && preserveDigests) {
       const packed = manifestRefs(chosen.bytes, chosen.mediaType).blobs.find((b) => !/config/.test(b.mediaType) && !/\.tar$/.test(b.mediaType));
-      if (packed) throw new UsageError(`a docker-archive stores layers uncompressed: layer ${packed.digest} would get a new digest, and digests are to be kept`);
+      if (packed)
+        throw new UsageError(`a docker-archive stores layers uncompressed: layer ${packed.digest} would get a new digest, and digests are to be kept`);
     }
-    tracker.begin(work.blobs.length, work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+    tracker.begin(
+      work.blobs.length,
+      work.blobs.reduce((n, b) => n + Math.max(0, b.size), 0),
+    );
     // What refers to the image is found, fetched and its blobs moved while the image's blobs move.
     let carry: CarryWork | undefined;
     let simple: Buffer[] = [];
     const carryBlobs = async (s: AbortSignal): Promise<void> => {
       simple = await readSimple(chosen.digest);
       if (simple.length > 0 && rewrites) {
-        throw new RegxError('referrers-invalidated', `${simple.length} GPG signature${simple.length === 1 ? '' : 's'} of ${source.name} name the image's digest, which this copy changes: they cannot be carried to the rewritten image`);
+        throw new RegxError(
+          'referrers-invalidated',
+          `${simple.length} GPG signature${simple.length === 1 ? '' : 's'} of ${source.name} name the image's digest, which this copy changes: they cannot be carried to the rewritten image`,
+        );
       }
       if (!carrySides) return;
-      const found = await prepare(new Set(work.blobs.map((b) => b.digest)));
+      const found = await prepare(new Set(work.blobs.map((b) => b.digest)), true);
       if (found.items.length > 0 && rewrites) {
         throw new RegxError(
           'referrers-invalidated',
@@ -564,7 +653,10 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       }
       carry = found;
       noteCarry(result, found);
-      tracker.grow(found.blobs.length, found.blobs.reduce((n, b) => n + Math.max(0, b.size), 0));
+      tracker.grow(
+        found.blobs.length,
+        found.blobs.reduce((n, b) => n + Math.max(0, b.size), 0),
+      );
       await runPool(found.blobs, carrySides.jobs, (b, bs) => moveBlob(b, bs, true), s);
     };
     await runPool([0, 1], 2, (part, s) => (part === 0 ? runPool(work.blobs, jobs, moveBlob, s) : carryBlobs(s)), signal);
@@ -572,19 +664,31 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     tracker.phase('manifests');
     const final = convertImageManifests(work.children, chosen, { ...conversion, layers: compression?.replaced });
     // Image manifests at once; nested indexes after them, in order (each after its own children).
-    await runPool(final.children.filter((m) => !isIndexMediaType(m.mediaType)), jobs, (m, s) => dest.putManifest(m, s), signal);
+    await runPool(
+      final.children.filter((m) => !isIndexMediaType(m.mediaType)),
+      jobs,
+      (m, s) => dest.putManifest(m, s),
+      signal,
+    );
     for (const m of final.children.filter((c) => isIndexMediaType(c.mediaType))) await dest.putManifest(m, signal);
     if (signal?.aborted) throw new CancelledError();
     const carrying = carry !== undefined && carry.items.length > 0;
     // A referrer names an existing subject, and a signature an existing image: the image goes first by digest, the tag stays last.
-    if ((carrying || signers.length > 0 || simple.length > 0) && final.top.digest !== dest.reference) await dest.putManifest(final.top, signal);
+    if ((carrying || (dst.transport === 'docker' && (signers.length > 0 || simple.length > 0))) && final.top.digest !== dest.reference)
+      await dest.putManifest(final.top, signal);
     if (carry && carrying) await carryPush(carry, `the image's blobs and manifests are at ${destination} but it was not tagged`);
     if (simple.length > 0 || signers.length > 0) {
       try {
         await writeSimple(final.top.digest, simple, result);
         await signTop(final.top, result);
+        await keepSignatures(final.top, simple, result);
       } catch (err) {
-        if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
+        if (err instanceof RegxError && err.reason !== 'cancelled')
+          throw new RegxError(err.reason, `${err.message}; the image's blobs and manifests are at ${destination} but it was not tagged`, {
+            cause: err,
+            serverCode: err.serverCode,
+            serverMessage: err.serverMessage,
+          });
         throw err;
       }
     }
@@ -610,6 +714,32 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
     await compression?.close();
     await Promise.all(owned.map((c) => c.close().catch(() => undefined)));
   }
+}
+
+/**
+ * Where signatures can be kept, said before anything is written: a registry (its signature store or
+ * sigstore attachments) and a dir: folder (GPG signature-N files, with an identity given, since a folder
+ * has no image name to claim); the other destinations refuse, in skopeo's words.
+ */
+function checkSigningDestination(dst: ImageLocation, signers: readonly ImageSigner[], identity: ImageReference | undefined): void {
+  if (dst.transport === 'docker') return;
+  if (dst.transport === 'dir') {
+    if (!identity) throw new UsageError(`a signature names an image, and a dir: folder (${dst.path}) has no name: the identity to sign as must be given`);
+    const unable = signers.find((s) => !s.signature);
+    if (unable) throw new RegxError('unsupported', `${unable.description} stores its signatures in registries only; a dir: folder keeps GPG signatures`);
+    return;
+  }
+  if (dst.transport === 'oci' || dst.transport === 'oci-archive')
+    throw new RegxError(
+      'unsupported',
+      `pushing signatures for OCI images is not supported: an ${dst.transport}: destination keeps no signatures (sign a registry or dir: copy)`,
+    );
+  if (dst.transport === 'docker-archive')
+    throw new RegxError(
+      'unsupported',
+      'storing signatures for docker tar files is not supported: a docker-archive: keeps no signatures (sign a registry or dir: copy)',
+    );
+  throw new RegxError('unsupported', `${dst.transport}: keeps no signatures: signing is supported for registry and dir: destinations`);
 }
 
 function noteCarry(result: CopyResult, carry: CarryWork): void {

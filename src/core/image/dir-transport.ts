@@ -21,6 +21,8 @@ import type { ImageSource, ManifestBytes } from './copy-source';
 import { manifestDigest, parseDigest, StreamVerifier, verifyBytes, verifyManifestBytes } from './digest';
 import { maxConfigBytes } from './limits';
 import { manifestMediaType } from './mediatypes';
+import { MAX_SIGNATURE_BYTES } from '../signing/openpgp-verify';
+import { MAX_LOOKASIDE_SIGNATURES } from '../signing/simple-store';
 
 export const DIR_VERSION = 'Directory Transport Version: 1.1\n';
 const MANIFEST = 'manifest.json';
@@ -47,7 +49,8 @@ async function openRegular(dir: string, name: string, what: string): Promise<{ h
   const path = join(dir, name);
   try {
     const st = await fsp.lstat(path);
-    if (!st.isFile()) throw new ArchiveError(`${what} at ${path} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; a dir: image holds regular files only`, dir);
+    if (!st.isFile())
+      throw new ArchiveError(`${what} at ${path} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; a dir: image holds regular files only`, dir);
     const handle = await fsp.open(path, READ_FLAGS);
     const after = await handle.stat();
     if (!after.isFile() || after.ino !== st.ino) {
@@ -115,11 +118,29 @@ export async function dirSource(loc: DirLocation): Promise<ImageSource> {
       if (!bytes) throw new NotFoundError(`blob ${desc.digest} is missing from ${loc.path}`);
       return bytes;
     },
+    // signature-1, -2... until the first missing one, as containers/image reads them, with a lookaside store's bounds.
+    async signatures(signal) {
+      const out: Buffer[] = [];
+      for (let n = 1; ; n++) {
+        if (signal?.aborted) throw new CancelledError();
+        if (n > MAX_LOOKASIDE_SIGNATURES) throw new ArchiveError(`${loc.path} holds more than ${MAX_LOOKASIDE_SIGNATURES} signatures`, loc.path);
+        const sig = await readCapped(dir, `signature-${n}`, MAX_SIGNATURE_BYTES, `signature ${n}`);
+        if (!sig) return out;
+        out.push(sig);
+      }
+    },
   };
 }
 
 /** Writes `bytes` (or a stream) to a temp file in `dir` and renames it to `name` once verified. */
-async function placeFile(dir: string, name: string, body: AsyncIterable<Uint8Array> | Uint8Array, verifier: StreamVerifier | undefined, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> {
+async function placeFile(
+  dir: string,
+  name: string,
+  body: AsyncIterable<Uint8Array> | Uint8Array,
+  verifier: StreamVerifier | undefined,
+  signal?: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<void> {
   const tmp = join(dir, `.regx-tmp-${randomBytes(8).toString('hex')}`);
   let placed = false;
   try {
@@ -154,7 +175,8 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
     if (names.length > 0) {
       // skopeo's rule: a folder with other things in it is only overwritten when it is a dir: image.
       const version = await readCapped(dir, 'version', 1024, 'the version file');
-      if (version?.toString('utf8') !== DIR_VERSION) throw new ArchiveError(`${dir} is not empty and is not a dir: image folder; refusing to overwrite it`, dir);
+      if (version?.toString('utf8') !== DIR_VERSION)
+        throw new ArchiveError(`${dir} is not empty and is not a dir: image folder; refusing to overwrite it`, dir);
     }
   } catch (err) {
     if (code(err) !== 'ENOENT') throw err;
@@ -173,7 +195,13 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
       throw err;
     }
   };
-  const place = async (name: string, body: AsyncIterable<Uint8Array> | Uint8Array, verifier: StreamVerifier | undefined, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> => {
+  const place = async (
+    name: string,
+    body: AsyncIterable<Uint8Array> | Uint8Array,
+    verifier: StreamVerifier | undefined,
+    signal?: AbortSignal,
+    onBytes?: (n: number) => void,
+  ): Promise<void> => {
     const existed = await has(name);
     await placeFile(dir, name, body, verifier, signal, onBytes);
     keep.add(name);
@@ -203,6 +231,14 @@ export async function dirDestination(loc: DirLocation): Promise<ImageDestination
       opts.onBytes?.(bytes.length);
     },
     putManifest: (m) => putManifest(m, manifestName(m.digest)),
+    // As containers/image lays them out: signature-1, signature-2... next to manifest.json.
+    putSignatures: async (signatures, signal) => {
+      for (const [i, sig] of signatures.entries()) {
+        if (signal?.aborted) throw new CancelledError();
+        await place(`signature-${i + 1}`, sig, undefined);
+      }
+      return dir;
+    },
     commit: async (m) => {
       await putManifest(m, MANIFEST);
       await placeFile(dir, 'version', Buffer.from(DIR_VERSION), undefined);

@@ -42,7 +42,13 @@ export interface ArchiveItem {
 function isItem(value: unknown): value is ArchiveItem {
   const v = value as Partial<ArchiveItem> | null;
   const strings = (a: unknown): boolean => Array.isArray(a) && a.every((s) => typeof s === 'string');
-  return typeof v === 'object' && v !== null && typeof v.Config === 'string' && (v.RepoTags === undefined || v.RepoTags === null || strings(v.RepoTags)) && strings(v.Layers);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.Config === 'string' &&
+    (v.RepoTags === undefined || v.RepoTags === null || strings(v.RepoTags)) &&
+    strings(v.Layers)
+  );
 }
 
 async function readItems(tar: TarArchive, what: string): Promise<ArchiveItem[]> {
@@ -146,7 +152,8 @@ export async function dockerArchiveSource(loc: DockerArchiveLocation): Promise<I
     const configBytes = await tar.read(configEntry, maxConfigBytes, 'config');
     const config = { digest: digestOf(configBytes), size: configBytes.length };
     const diffIds = diffIdsOf(configBytes, what);
-    if (diffIds.length !== item.Layers.length) throw new ManifestInvalidError(`the image in ${what} lists ${item.Layers.length} layers and its config ${diffIds.length} diff_ids`);
+    if (diffIds.length !== item.Layers.length)
+      throw new ManifestInvalidError(`the image in ${what} lists ${item.Layers.length} layers and its config ${diffIds.length} diff_ids`);
     const blobs = new Map<string, TarEntry>();
     const layers: Array<{ digest: string; size: number; mediaType?: string }> = [];
     for (const [i, name] of item.Layers.entries()) {
@@ -226,10 +233,14 @@ async function* uncompressed(source: AsyncIterable<Uint8Array>): AsyncGenerator<
 }
 
 export async function dockerArchiveDestination(loc: DockerArchiveLocation, additionalTags: readonly ImageReference[] = []): Promise<ImageDestination> {
-  if (loc.sourceIndex !== undefined) throw new UsageError(`docker-archive:${loc.path}:@${loc.sourceIndex} names a source image by position; a destination takes docker-archive:${loc.path}[:REFERENCE]`);
+  if (loc.sourceIndex !== undefined)
+    throw new UsageError(
+      `docker-archive:${loc.path}:@${loc.sourceIndex} names a source image by position; a destination takes docker-archive:${loc.path}[:REFERENCE]`,
+    );
   const target = await checkArchiveTarget(loc.path, 'docker-archive');
   // As skopeo: an archive is written whole, never added to or silently replaced.
-  if (target.exists && target.size > 0) throw new ArchiveError(`${loc.path} already exists: a docker-archive is written whole, and an existing one is not modified`, loc.path);
+  if (target.exists && target.size > 0)
+    throw new ArchiveError(`${loc.path} already exists: a docker-archive is written whole, and an existing one is not modified`, loc.path);
   const tar = await TarWriter.create(loc.path);
   const configs = new Map<string, Buffer>();
   /** Blob digest -> the layer file it was written as. */
@@ -242,7 +253,13 @@ export async function dockerArchiveDestination(loc: DockerArchiveLocation, addit
     configs.set(desc.digest, bytes);
     await tar.addFile(`${parseDigest(desc.digest).encoded}.json`, bytes);
   };
-  const addLayer = async (desc: Descriptor, open: () => Promise<AsyncIterable<Uint8Array>>, label: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> => {
+  const addLayer = async (
+    desc: Descriptor,
+    open: () => Promise<AsyncIterable<Uint8Array>>,
+    label: string,
+    signal?: AbortSignal,
+    onBytes?: (n: number) => void,
+  ): Promise<void> => {
     const hash = createHash('sha256');
     let diffId = '';
     try {
@@ -305,11 +322,15 @@ export async function dockerArchiveDestination(loc: DockerArchiveLocation, addit
       throw new RegxError('unsupported', `a docker-archive holds single images, not the index ${m.digest}`);
     },
     commit: async (m) => {
-      if (isIndexMediaType(m.mediaType)) throw new RegxError('unsupported', `a docker-archive holds single images, not an index (${m.digest}); pick one image of it`);
+      if (isIndexMediaType(m.mediaType))
+        throw new RegxError('unsupported', `a docker-archive holds single images, not an index (${m.digest}); pick one image of it`);
       const parsed = JSON.parse(m.bytes.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
       const configBytes = parsed.config && configs.get(parsed.config.digest);
       if (!parsed.config || !configBytes || !CONFIG_TYPES.includes(parsed.config.mediaType)) {
-        throw new RegxError('unsupported', `${m.digest} is not a container image (its config is ${JSON.stringify(parsed.config?.mediaType ?? 'missing')}); a docker-archive holds images only`);
+        throw new RegxError(
+          'unsupported',
+          `${m.digest} is not a container image (its config is ${JSON.stringify(parsed.config?.mediaType ?? 'missing')}); a docker-archive holds images only`,
+        );
       }
       const written = (parsed.layers ?? []).map((l) => {
         const w = layers.get(l.digest);
@@ -317,9 +338,11 @@ export async function dockerArchiveDestination(loc: DockerArchiveLocation, addit
         return w;
       });
       const diffIds = diffIdsOf(configBytes, `image ${m.digest}`);
-      if (diffIds.length !== written.length) throw new ManifestInvalidError(`image ${m.digest} has ${written.length} layers and its config ${diffIds.length} diff_ids`);
+      if (diffIds.length !== written.length)
+        throw new ManifestInvalidError(`image ${m.digest} has ${written.length} layers and its config ${diffIds.length} diff_ids`);
       for (const [i, w] of written.entries()) {
-        if (w.diffId !== diffIds[i]) throw new DigestMismatchError(diffIds[i] as string, w.diffId, `layer ${i + 1} of ${m.digest} uncompressed (the config's diff_id)`);
+        if (w.diffId !== diffIds[i])
+          throw new DigestMismatchError(diffIds[i] as string, w.diffId, `layer ${i + 1} of ${m.digest} uncompressed (the config's diff_id)`);
       }
       const repoTags = [...new Set([...(loc.ref ? [loc.ref] : []), ...additionalTags].map((r) => formatReference(withDefaultTag(r))))];
       const configName = `${parseDigest(parsed.config.digest).encoded}.json`;
@@ -327,7 +350,10 @@ export async function dockerArchiveDestination(loc: DockerArchiveLocation, addit
       await tar.addFile('manifest.json', Buffer.from(JSON.stringify(items)));
       await tar.finish();
       const sizes = new Map(written.filter((w) => w.size >= 0).map((w) => [w.diffId, w.size]));
-      return archiveManifest({ digest: parsed.config.digest, size: configBytes.length }, written.map((w) => ({ digest: w.diffId, size: sizes.get(w.diffId) ?? w.size })));
+      return archiveManifest(
+        { digest: parsed.config.digest, size: configBytes.length },
+        written.map((w) => ({ digest: w.diffId, size: sizes.get(w.diffId) ?? w.size })),
+      );
     },
     discard: () => tar.abort(),
   };

@@ -113,7 +113,10 @@ export async function inspectTopManifest(source: ImageSource, options: { referen
     // skopeo's wording, so scripts that grep for it keep working.
     if (err instanceof NotFoundError && source.registry) {
       const said = err.serverMessage ?? 'manifest unknown';
-      throw new NotFoundError(`reading manifest ${options.reference ?? source.tag ?? 'latest'} in ${source.name}: ${said}`, err.url, { serverCode: err.serverCode, serverMessage: err.serverMessage });
+      throw new NotFoundError(`reading manifest ${options.reference ?? source.tag ?? 'latest'} in ${source.name}: ${said}`, err.url, {
+        serverCode: err.serverCode,
+        serverMessage: err.serverMessage,
+      });
     }
     throw err;
   });
@@ -123,7 +126,10 @@ export async function inspectTopManifest(source: ImageSource, options: { referen
  * Inspects whatever a source holds, a registry repository or an OCI layout. `name` and `tags`
  * are what skopeo shows for the transport: a docker source has both, a layout neither.
  */
-export async function inspectSource(source: ImageSource, options: InspectOptions & { name?: string; reference?: string; tags?: () => Promise<string[]> }): Promise<InspectedImage> {
+export async function inspectSource(
+  source: ImageSource,
+  options: InspectOptions & { name?: string; reference?: string; tags?: () => Promise<string[]> },
+): Promise<InspectedImage> {
   const top = await inspectTopManifest(source, options);
   let chosen = top;
   let index: ImageIndex | undefined;
@@ -136,14 +142,20 @@ export async function inspectSource(source: ImageSource, options: InspectOptions
   }
   const tags = options.tags ? await options.tags() : [];
   if (chosen.mediaType === MediaType.dockerSchema1Signed || chosen.mediaType === MediaType.dockerSchema1) {
-    const { manifest, config, rawConfig, tag } = schema1View(chosen.mediaType === MediaType.dockerSchema1Signed ? schema1Payload(chosen.bytes) : chosen.bytes, chosen.mediaType);
+    const { manifest, config, rawConfig, tag } = schema1View(
+      chosen.mediaType === MediaType.dockerSchema1Signed ? schema1Payload(chosen.bytes) : chosen.bytes,
+      chosen.mediaType,
+    );
     // skopeo shows a schema 1 image's own tag field after the name, and no LayersData (sizes and types are unknown).
     const { Name, LayersData: _, ...rest } = inspectOutput(options.name ?? '', top.digest, tags, manifest, config);
     const info: InspectOutput = { ...(Name !== undefined ? { Name } : {}), ...(tag ? { Tag: tag } : {}), ...rest };
     return { info, rawManifest: top.bytes, rawMediaType: top.mediaType, manifest, manifestDigest: chosen.digest, index, config, rawConfig };
   }
   if (!isImageManifestMediaType(chosen.mediaType)) {
-    throw new RegxError('unsupported', `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes, and Docker schema 1)`);
+    throw new RegxError(
+      'unsupported',
+      `manifest type ${chosen.mediaType} is not supported (only OCI and Docker schema 2 images and indexes, and Docker schema 1)`,
+    );
   }
   const manifest = parseImageManifest(chosen.bytes);
   // Capped as containers/image caps configs; from a registry, a whole-body read that retries a connection cut mid-body.
@@ -232,25 +244,42 @@ export function ociConfigView(config: ImageConfig): Record<string, unknown> {
         ArgsEscaped: c.ArgsEscaped,
       })
     : {};
-  return prune({
-    created: goTime(config.created) ?? undefined,
-    author: config.author,
-    architecture: config.architecture ?? '',
-    variant: config.variant,
-    os: config.os ?? '',
-    'os.version': config['os.version'],
-    'os.features': config['os.features'],
-    config: runtime,
-    rootfs: config.rootfs ?? { type: '', diff_ids: null },
-    history: config.history?.map((h) => prune({ created: goTime(h.created) ?? undefined, created_by: h.created_by, author: h.author, comment: h.comment, empty_layer: h.empty_layer || undefined })),
-  }, ['architecture', 'os', 'config', 'rootfs']);
+  return prune(
+    {
+      created: goTime(config.created) ?? undefined,
+      author: config.author,
+      architecture: config.architecture ?? '',
+      variant: config.variant,
+      os: config.os ?? '',
+      'os.version': config['os.version'],
+      'os.features': config['os.features'],
+      config: runtime,
+      rootfs: config.rootfs ?? { type: '', diff_ids: null },
+      history: config.history?.map((h) =>
+        prune({
+          created: goTime(h.created) ?? undefined,
+          created_by: h.created_by,
+          author: h.author,
+          comment: h.comment,
+          empty_layer: h.empty_layer || undefined,
+        }),
+      ),
+    },
+    ['architecture', 'os', 'config', 'rootfs'],
+  );
 }
 
 /** Drops undefined, null, '' and empty collections, as Go's omitempty does, except the fields in `keep`. */
 function prune(o: Record<string, unknown>, keep: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
-    const empty = v === undefined || v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+    const empty =
+      v === undefined ||
+      v === null ||
+      v === '' ||
+      v === false ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
     if (!empty || (keep.includes(k) && v !== undefined)) out[k] = v;
   }
   return out;

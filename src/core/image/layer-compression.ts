@@ -58,7 +58,8 @@ function unsupported(message: string): never {
 
 export function checkCompressionOptions(opts: CompressionOptions): void {
   if (opts.format !== 'gzip' && opts.format !== 'zstd') unsupported(`unknown layer compression "${String(opts.format)}": gzip and zstd are known`);
-  if (opts.format === 'zstd' && !zstdAvailable()) unsupported(`zstd compression is not available: this Node.js (${process.version}) has no zstd in zlib (it came in Node.js 22.15)`);
+  if (opts.format === 'zstd' && !zstdAvailable())
+    unsupported(`zstd compression is not available: this Node.js (${process.version}) has no zstd in zlib (it came in Node.js 22.15)`);
   const [min, max] = opts.format === 'gzip' ? [0, 9] : [1, 22];
   if (opts.level !== undefined && (!Number.isInteger(opts.level) || opts.level < min || opts.level > max)) {
     throw new RegxError('usage', `compression level ${opts.level} is out of range for ${opts.format} (${min} to ${max})`);
@@ -79,8 +80,12 @@ export class LayerRecompressor {
   needs(desc: Descriptor): boolean {
     const type = LAYER_TYPES[desc.mediaType];
     if (!type || type.kind === this.opts.format) return false;
-    if (!type.as[this.opts.format]) unsupported(`layer ${desc.digest} ("${desc.mediaType}") cannot be compressed with ${this.opts.format}: Docker schema 2 has no ${this.opts.format} layer type`);
-    if (type.kind === 'zstd' && !zstdAvailable()) unsupported(`layer ${desc.digest} is zstd-compressed and this Node.js (${process.version}) cannot decompress zstd`);
+    if (!type.as[this.opts.format])
+      unsupported(
+        `layer ${desc.digest} ("${desc.mediaType}") cannot be compressed with ${this.opts.format}: Docker schema 2 has no ${this.opts.format} layer type`,
+      );
+    if (type.kind === 'zstd' && !zstdAvailable())
+      unsupported(`layer ${desc.digest} is zstd-compressed and this Node.js (${process.version}) cannot decompress zstd`);
     return true;
   }
 

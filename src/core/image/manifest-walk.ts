@@ -21,7 +21,13 @@ export interface ManifestRefs {
 export function isDescriptor(value: unknown): value is Descriptor {
   if (!value || typeof value !== 'object') return false;
   const d = value as Record<string, unknown>;
-  return typeof d.digest === 'string' && typeof d.size === 'number' && Number.isSafeInteger(d.size) && d.size >= 0 && (d.mediaType === undefined || typeof d.mediaType === 'string');
+  return (
+    typeof d.digest === 'string' &&
+    typeof d.size === 'number' &&
+    Number.isSafeInteger(d.size) &&
+    d.size >= 0 &&
+    (d.mediaType === undefined || typeof d.mediaType === 'string')
+  );
 }
 
 function bad(what: string): never {
@@ -66,7 +72,11 @@ export function parseImageIndex(bytes: Buffer): ImageIndex {
   return m as unknown as ImageIndex;
 }
 
-const FOREIGN_LAYER_TYPES = new Set(['application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip', 'application/vnd.oci.image.layer.nondistributable.v1.tar']);
+const FOREIGN_LAYER_TYPES = new Set([
+  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar',
+]);
 
 function isForeign(d: Descriptor): boolean {
   return FOREIGN_LAYER_TYPES.has(d.mediaType) && (d.urls?.length ?? 0) > 0;

@@ -92,7 +92,12 @@ function familyOf(mediaType: string): Family {
   return 'other';
 }
 
-const FAMILY_NAMES: Record<Family, string> = { index: 'an index', image: 'an image manifest', schema1: 'a schema 1 manifest', other: 'another kind of manifest' };
+const FAMILY_NAMES: Record<Family, string> = {
+  index: 'an index',
+  image: 'an image manifest',
+  schema1: 'a schema 1 manifest',
+  other: 'another kind of manifest',
+};
 
 /** Content-Type without parameters, lower case; undefined when absent. */
 function bareContentType(contentType: string | undefined): string | undefined {
@@ -130,7 +135,8 @@ export function manifestMediaType(bytes: Buffer, contentType: string | undefined
 
   let kind: string;
   if (body.schemaVersion === 1) {
-    if (body.mediaType !== undefined && !isSchema1MediaType(String(body.mediaType))) ambiguous(`schemaVersion 1 with mediaType ${JSON.stringify(body.mediaType)}`);
+    if (body.mediaType !== undefined && !isSchema1MediaType(String(body.mediaType)))
+      ambiguous(`schemaVersion 1 with mediaType ${JSON.stringify(body.mediaType)}`);
     allowed(['fsLayers', 'history'], 'a schema 1 manifest');
     kind = has('signatures') ? MediaType.dockerSchema1Signed : MediaType.dockerSchema1;
   } else if (body.schemaVersion === 2) {

@@ -41,11 +41,14 @@ export async function ociArchiveSource(loc: OciArchiveLocation): Promise<ImageSo
       if (!entry) throw new ArchiveError(`${what} is not an OCI layout archive (${name} is missing)`, loc.path);
       return tar.read(entry, max, label);
     };
-    const version = (parseJson(await need('oci-layout', maxLayoutMarkerBytes, 'oci-layout'), 'oci-layout', loc.path) as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
-    if (typeof version !== 'string' || !version.startsWith('1.')) throw new ArchiveError(`unsupported OCI layout version ${JSON.stringify(version)} in ${what}`, loc.path);
+    const version = (parseJson(await need('oci-layout', maxLayoutMarkerBytes, 'oci-layout'), 'oci-layout', loc.path) as { imageLayoutVersion?: unknown } | null)
+      ?.imageLayoutVersion;
+    if (typeof version !== 'string' || !version.startsWith('1.'))
+      throw new ArchiveError(`unsupported OCI layout version ${JSON.stringify(version)} in ${what}`, loc.path);
     const index = parseJson(await need('index.json', maxLayoutIndexBytes, 'index.json'), 'index.json', loc.path) as { manifests?: unknown } | null;
     const manifests = index?.manifests;
-    if (!Array.isArray(manifests) || !manifests.every(isDescriptor)) throw new ArchiveError(`index.json in ${what} is not an image index (bad "manifests")`, loc.path);
+    if (!Array.isArray(manifests) || !manifests.every(isDescriptor))
+      throw new ArchiveError(`index.json in ${what} is not an image index (bad "manifests")`, loc.path);
     const list = manifests as Descriptor[];
     let entry: Descriptor | undefined;
     if (loc.tag === undefined) {

@@ -330,7 +330,13 @@ export class OciLayout {
    * when digest and size (unless unknown, -1) match. On any failure (including cancellation) the temp
    * file is removed.
    */
-  async writeBlob(desc: Pick<Descriptor, 'digest' | 'size'>, body: AsyncIterable<Uint8Array>, what: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> {
+  async writeBlob(
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    body: AsyncIterable<Uint8Array>,
+    what: string,
+    signal?: AbortSignal,
+    onBytes?: (n: number) => void,
+  ): Promise<void> {
     const { algorithm, encoded } = parseDigest(desc.digest);
     const verifier = new StreamVerifier(desc.digest, desc.size >= 0 ? desc.size : undefined, `${what} ${desc.digest}`);
     const final = join(await this.blobDir(algorithm), encoded);
@@ -381,7 +387,8 @@ export class OciLayout {
     delete annotations[REF_NAME_ANNOTATION];
     if (tag) annotations[REF_NAME_ANNOTATION] = tag;
     if (Object.keys(annotations).length) entry.annotations = annotations;
-    const same = (d: Descriptor): boolean => (tag ? d.annotations?.[REF_NAME_ANNOTATION] === tag : !d.annotations?.[REF_NAME_ANNOTATION] && d.digest === desc.digest);
+    const same = (d: Descriptor): boolean =>
+      tag ? d.annotations?.[REF_NAME_ANNOTATION] === tag : !d.annotations?.[REF_NAME_ANNOTATION] && d.digest === desc.digest;
     const manifests = index.manifests.filter((d) => !same(d));
     const at = index.manifests.findIndex(same);
     if (at >= 0) manifests.splice(at, 0, entry);

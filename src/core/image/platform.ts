@@ -13,7 +13,18 @@ export interface PlatformWanted {
   variant?: string;
 }
 
-const nodeArchToOci: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips: 'mips', mipsel: 'mipsle', loong64: 'loong64' };
+const nodeArchToOci: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  mips: 'mips',
+  mipsel: 'mipsle',
+  loong64: 'loong64',
+};
 
 export function hostPlatform(): PlatformWanted {
   const architecture = nodeArchToOci[process.arch] ?? process.arch;
@@ -29,7 +40,8 @@ export function hostPlatform(): PlatformWanted {
 /** "linux/arm64/v8" -> platform; the error names what is wrong. */
 export function parsePlatform(spec: string): PlatformWanted {
   const parts = spec.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !p)) throw new RegxError('usage', `invalid platform "${spec}": expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !p))
+    throw new RegxError('usage', `invalid platform "${spec}": expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`);
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return variant ? { os, architecture, variant } : { os, architecture };
 }

@@ -4,7 +4,12 @@
 import { setMaxListeners } from 'node:events';
 import { CancelledError } from '../errors';
 
-export async function runPool<T>(items: readonly T[], limit: number, work: (item: T, signal: AbortSignal) => Promise<void>, outer?: AbortSignal): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, signal: AbortSignal) => Promise<void>,
+  outer?: AbortSignal,
+): Promise<void> {
   const inner = new AbortController();
   // Every request in flight listens on this one signal: jobs x (read + write) is expected, not a leak.
   setMaxListeners(Math.max(10, limit * 4), inner.signal);

@@ -42,7 +42,8 @@ export function schema1Payload(bytes: Buffer): Buffer {
     const header = jsonObject(base64url(prot, 'a protected header'), 'a protected header');
     const formatLength = header.formatLength;
     const formatTail = header.formatTail;
-    if (typeof formatLength !== 'number' || !Number.isSafeInteger(formatLength) || formatLength <= 0 || formatLength > bytes.length) bad('a protected header has no usable formatLength');
+    if (typeof formatLength !== 'number' || !Number.isSafeInteger(formatLength) || formatLength <= 0 || formatLength > bytes.length)
+      bad('a protected header has no usable formatLength');
     if (typeof formatTail !== 'string') bad('a protected header has no formatTail');
     const decodedTail = base64url(formatTail, 'formatTail');
     if (length === undefined) length = formatLength;

@@ -10,9 +10,16 @@ export interface TagResult {
   tags: string[];
 }
 
-export async function tagImage(client: RegistryClient, repository: string, source: string, newTags: readonly string[], signal?: AbortSignal): Promise<TagResult> {
+export async function tagImage(
+  client: RegistryClient,
+  repository: string,
+  source: string,
+  newTags: readonly string[],
+  signal?: AbortSignal,
+): Promise<TagResult> {
   if (newTags.length === 0) throw new UsageError('name at least one new tag');
-  for (const t of newTags) if (!anchoredTagRegexp.test(t)) throw new UsageError(`invalid tag "${t}": up to 128 letters, digits, _ . -, not starting with . or -`);
+  for (const t of newTags)
+    if (!anchoredTagRegexp.test(t)) throw new UsageError(`invalid tag "${t}": up to 128 letters, digits, _ . -, not starting with . or -`);
   const manifest = await client.getManifest(repository, source, signal);
   for (const t of newTags) await client.putManifest(repository, t, manifest.bytes, manifest.mediaType, signal);
   return { digest: manifest.digest, mediaType: manifest.mediaType, tags: [...newTags] };

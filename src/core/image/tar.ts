@@ -76,7 +76,10 @@ function parseNumber(block: Buffer, start: number, length: number): number | und
     for (let i = 1; i < field.length; i++) n = n * 256 + (field[i] as number);
     return Number.isSafeInteger(n) ? n : undefined;
   }
-  const text = field.toString('latin1').replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   if (text === '') return 0;
   if (!/^[0-7]+$/.test(text)) return undefined;
   const n = parseInt(text, 8);
@@ -254,10 +257,15 @@ function compressionOf(head: Buffer, what: string): Transform | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return zlib.createGunzip();
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) {
     const z = zlib as unknown as { createZstdDecompress?: () => Transform };
-    if (!z.createZstdDecompress) throw new RegxError('unsupported', `${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress; decompress it first (zstd -d)`);
+    if (!z.createZstdDecompress)
+      throw new RegxError(
+        'unsupported',
+        `${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress; decompress it first (zstd -d)`,
+      );
     return z.createZstdDecompress();
   }
-  if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) throw new RegxError('unsupported', `${what} is xz-compressed; decompress it first (xz -d)`);
+  if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
+    throw new RegxError('unsupported', `${what} is xz-compressed; decompress it first (xz -d)`);
   if (head.subarray(0, 3).toString('latin1') === 'BZh') throw new RegxError('unsupported', `${what} is bzip2-compressed; decompress it first (bunzip2)`);
   return undefined;
 }
@@ -284,7 +292,8 @@ async function indexEntries(handle: FileHandle, fileSize: number, path: string, 
     if (pos + BLOCK > fileSize) bad(path, `${what} is truncated: it ends at byte ${fileSize} without the end-of-archive marker`);
     const block = await readBlock(handle, pos, BLOCK);
     if (block.every((b) => b === 0)) {
-      if (pax || longName !== undefined || longLink !== undefined) bad(path, `${what} is corrupt: an extended header at byte ${pos - BLOCK} has no entry after it`);
+      if (pax || longName !== undefined || longLink !== undefined)
+        bad(path, `${what} is corrupt: an extended header at byte ${pos - BLOCK} has no entry after it`);
       return entries;
     }
     if (!checksumOk(block)) bad(path, `${what} is corrupt: bad tar header checksum at byte ${pos}`);
@@ -400,7 +409,12 @@ function headerBlocks(name: string, size: number, type: '0' | '5', mode: number)
   let len = body + 1;
   while (String(len).length + body !== len) len = String(len).length + body;
   const record = Buffer.from(`${len} path=${name}\n`);
-  return Buffer.concat([ustarHeader('PaxHeaders/entry', record.length, 'x', 0o644), record, padding(record.length), ustarHeader(name.slice(0, 100), size, type, mode)]);
+  return Buffer.concat([
+    ustarHeader('PaxHeaders/entry', record.length, 'x', 0o644),
+    record,
+    padding(record.length),
+    ustarHeader(name.slice(0, 100), size, type, mode),
+  ]);
 }
 
 export interface StreamEntryResult {
@@ -470,7 +484,11 @@ export class TarWriter {
    * Names must fit a ustar header (100 bytes), since the header is rewritten in place. On failure the
    * archive is cut back to where the entry began, so the entry can be written again.
    */
-  addStream(open: () => Promise<AsyncIterable<Uint8Array>>, nameFor: (size: number) => string | Promise<string>, signal?: AbortSignal): Promise<StreamEntryResult> {
+  addStream(
+    open: () => Promise<AsyncIterable<Uint8Array>>,
+    nameFor: (size: number) => string | Promise<string>,
+    signal?: AbortSignal,
+  ): Promise<StreamEntryResult> {
     return this.exclusive(async () => {
       const start = this.pos;
       try {

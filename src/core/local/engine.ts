@@ -146,17 +146,28 @@ async function probe(socketPath: string, timeoutMs: number, signal?: AbortSignal
 }
 
 function sameStore(want: Partial<LocalStore>, have: LocalStore): boolean {
-  return (!want.graphRoot || want.graphRoot === have.graphRoot) && (!want.runRoot || want.runRoot === have.runRoot) && (!want.driver || want.driver === have.driver);
+  return (
+    (!want.graphRoot || want.graphRoot === have.graphRoot) && (!want.runRoot || want.runRoot === have.runRoot) && (!want.driver || want.driver === have.driver)
+  );
 }
 
 /** The store podman itself would use with these settings and this environment (asks podman when a storage.conf is named). */
-async function expectedStore(podman: string | undefined, storage: StorageSettings | undefined, env: NodeJS.ProcessEnv): Promise<Partial<LocalStore> | undefined> {
+async function expectedStore(
+  podman: string | undefined,
+  storage: StorageSettings | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Partial<LocalStore> | undefined> {
   const given: Partial<LocalStore> = { graphRoot: storage?.root, runRoot: storage?.runroot, driver: storage?.driver };
   if (!env.CONTAINERS_STORAGE_CONF || !podman || (given.graphRoot && given.runRoot && given.driver)) {
     return given.graphRoot || given.runRoot || given.driver ? given : undefined;
   }
   const out = await new Promise<string>((resolve) => {
-    execFile(podman, [...podmanStorageArgs(storage), 'info', podmanOption('format'), '{{json .Store}}'], { env: localPodmanEnv(env), timeout: 20_000 }, (err, stdout) => resolve(err ? '' : stdout));
+    execFile(
+      podman,
+      [...podmanStorageArgs(storage), 'info', podmanOption('format'), '{{json .Store}}'],
+      { env: localPodmanEnv(env), timeout: 20_000 },
+      (err, stdout) => resolve(err ? '' : stdout),
+    );
   });
   try {
     const s = JSON.parse(out) as { graphRoot?: string; runRoot?: string; graphDriverName?: string };
@@ -267,7 +278,11 @@ class RestEngine implements LocalEngine {
   store: LocalStore | undefined;
   private readonly isPodman: boolean;
 
-  constructor(kind: LocalEngineKind, p: Probe, private readonly service: PodmanService | undefined) {
+  constructor(
+    kind: LocalEngineKind,
+    p: Probe,
+    private readonly service: PodmanService | undefined,
+  ) {
     this.kind = kind;
     this.socketPath = p.socketPath;
     this.engine = p.engine;
@@ -337,7 +352,11 @@ class RestEngine implements LocalEngine {
     const tag = colon > slash ? reference.slice(colon + 1) : 'latest';
     const q = `repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`;
     const name = encodeURIComponent(idOrName);
-    const res = await this.call({ method: 'POST', path: this.libpod ? `${LIBPOD}/images/${name}/tag?${q}` : `/images/${name}/tag?${q}` }, `tagging ${idOrName} as ${reference}`, [200, 201]);
+    const res = await this.call(
+      { method: 'POST', path: this.libpod ? `${LIBPOD}/images/${name}/tag?${q}` : `/images/${name}/tag?${q}` },
+      `tagging ${idOrName} as ${reference}`,
+      [200, 201],
+    );
     res.body.resume();
   }
 
@@ -352,7 +371,10 @@ class RestEngine implements LocalEngine {
 
   async loadImage(archive: Readable, signal?: AbortSignal): Promise<string[]> {
     const path = this.libpod ? `${LIBPOD}/images/load` : '/images/load?quiet=1';
-    const res = await this.call({ method: 'POST', path, body: archive, signal, headers: { 'content-type': 'application/x-tar' }, headTimeoutMs: 30 * 60_000 }, 'loading an image archive');
+    const res = await this.call(
+      { method: 'POST', path, body: archive, signal, headers: { 'content-type': 'application/x-tar' }, headTimeoutMs: 30 * 60_000 },
+      'loading an image archive',
+    );
     if (this.libpod) {
       const j = await readJson<{ Names?: string[] }>(res);
       return j.Names ?? [];

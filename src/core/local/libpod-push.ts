@@ -98,7 +98,14 @@ async function* lines(body: Readable): AsyncGenerator<string> {
  * Has the libpod API at `socketPath` push `name` from its store to `options.destination`. Resolves
  * when podman says the push is done; throws its failure as a typed error, or CancelledError.
  */
-export async function pushThroughLibpod(socketPath: string, libpod: string, engine: string, name: string, registry: string, options: EnginePushOptions): Promise<void> {
+export async function pushThroughLibpod(
+  socketPath: string,
+  libpod: string,
+  engine: string,
+  name: string,
+  registry: string,
+  options: EnginePushOptions,
+): Promise<void> {
   const query = new URLSearchParams({
     destination: options.destination,
     tlsVerify: String(options.tlsVerify),
@@ -147,7 +154,10 @@ export async function pushThroughLibpod(socketPath: string, libpod: string, engi
     if (options.signal?.aborted) throw new CancelledError();
     if (err instanceof RegxError) throw err;
     // The connection broke mid-push: the engine stopped (or died) before saying how it ended.
-    throw new NetworkError(`${engine}: ${what}: the engine's connection ended before the push did: ${(err as Error).message}`, { reason: 'connection-lost', cause: err });
+    throw new NetworkError(`${engine}: ${what}: the engine's connection ended before the push did: ${(err as Error).message}`, {
+      reason: 'connection-lost',
+      cause: err,
+    });
   }
   if (options.signal?.aborted) throw new CancelledError();
 }

@@ -119,14 +119,17 @@ export async function localSource(loc: LocalLocation, opts: LocalTransportOption
     dir = await privateDir();
     const file = join(dir, 'image.tar');
     const notFound = (err: unknown): never => {
-      if (err instanceof RegxError && err.reason === 'not-found') throw new NotFoundError(`${formatImageLocation(loc)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
+      if (err instanceof RegxError && err.reason === 'not-found')
+        throw new NotFoundError(`${formatImageLocation(loc)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
       throw err;
     };
     const details = await engine.inspectImage(name).catch(notFound);
     const oci = engine.kind === 'podman' && details.manifestMediaType !== undefined && /^application\/vnd\.oci\./.test(details.manifestMediaType);
     const limit = opts.maxExportBytes ?? exportLimit(details.size);
     const body = await engine.exportImage(name, 'docker-archive', opts.signal).catch(notFound);
-    await pipeline(body, capped(limit, `${engine.engine}'s export of ${formatImageLocation(loc)}`), createWriteStream(file, { mode: 0o600 }), { signal: opts.signal });
+    await pipeline(body, capped(limit, `${engine.engine}'s export of ${formatImageLocation(loc)}`), createWriteStream(file, { mode: 0o600 }), {
+      signal: opts.signal,
+    });
     const archive = await dockerArchiveSource({ transport: 'docker-archive', path: file });
     inner = archive;
     const spool = dir;
@@ -188,7 +191,10 @@ export async function localDestination(loc: LocalLocation, opts: LocalTransportO
       current: async () => (podman ? (await engine.inspectImage(name).catch(() => undefined))?.manifestDigest : undefined),
       commit: async (m, signal) => {
         if (podman && !/^application\/vnd\.oci\./.test(m.mediaType)) {
-          throw new RegxError('unsupported', `${m.digest} is a ${m.mediaType} manifest; podman loads images through an OCI archive, which holds OCI manifests only: let the copy convert it (digests not kept)`);
+          throw new RegxError(
+            'unsupported',
+            `${m.digest} is a ${m.mediaType} manifest; podman loads images through an OCI archive, which holds OCI manifests only: let the copy convert it (digests not kept)`,
+          );
         }
         const stored = await inner.commit(m, signal);
         await engine.loadImage(createReadStream(file), signal);

@@ -51,7 +51,8 @@ export async function localPushRoute(src: LocalLocation, dst: RegistryLocation, 
   if (opts.signers && opts.signers.length > 0) return exportFor('the image is to be signed as it is pushed');
   if (opts.uploadMode || opts.chunkSize) return exportFor('an upload mode was asked for');
   const reach = client.reachSettings();
-  if (reach.extraTrust) return exportFor('regx trusts a CA file or certificate folder (or presents a client certificate) for this registry, which podman would not use');
+  if (reach.extraTrust)
+    return exportFor('regx trusts a CA file or certificate folder (or presents a client certificate) for this registry, which podman would not use');
   if (reach.bearerToken) return exportFor("a bearer token is set for this registry, which podman's push API does not take");
   // regx itself asks for credentials only when the registry challenges it; a lookup that fails (a broken
   // credential helper) is left to that route, where an open registry never needs it.
@@ -85,7 +86,15 @@ interface PushedManifest {
 }
 
 /** Reads the tag back: it must name the store's image (same config, one layer per diff_id). */
-async function verifyPushed(client: RegistryClient, dst: RegistryLocation, tag: string, configDigest: string, layerCount: number, engine: string, signal: AbortSignal | undefined): Promise<{ digest: string; mediaType: string; bytes: number }> {
+async function verifyPushed(
+  client: RegistryClient,
+  dst: RegistryLocation,
+  tag: string,
+  configDigest: string,
+  layerCount: number,
+  engine: string,
+  signal: AbortSignal | undefined,
+): Promise<{ digest: string; mediaType: string; bytes: number }> {
   const where = `${dst.ref.registry}/${dst.ref.repository}:${tag}`;
   const m = await client.getManifest(dst.ref.repository, tag, signal);
   let parsed: PushedManifest;
@@ -96,7 +105,10 @@ async function verifyPushed(client: RegistryClient, dst: RegistryLocation, tag: 
   }
   const layers = Array.isArray(parsed.layers) ? parsed.layers : [];
   if (parsed.config?.digest !== configDigest || layers.length !== layerCount) {
-    throw new RegxError('conflict', `${engine} said it pushed the image to ${where}, but the tag names ${m.digest} (config ${parsed.config?.digest ?? 'none'}, ${layers.length} layers), not the image ${configDigest} with ${layerCount} layers: another push may have replaced it`);
+    throw new RegxError(
+      'conflict',
+      `${engine} said it pushed the image to ${where}, but the tag names ${m.digest} (config ${parsed.config?.digest ?? 'none'}, ${layers.length} layers), not the image ${configDigest} with ${layerCount} layers: another push may have replaced it`,
+    );
   }
   const size = (n: number | undefined): number => (typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0);
   return { digest: m.digest, mediaType: m.mediaType, bytes: size(parsed.config.size) + layers.reduce((n, l) => n + size(l.size), 0) };
@@ -138,7 +150,8 @@ export async function pushWithPodman(
     const name = await engineName(engine, src);
     const [details] = await Promise.all([
       engine.inspectImage(name).catch((err: unknown) => {
-        if (err instanceof RegxError && err.reason === 'not-found') throw new NotFoundError(`${formatImageLocation(src)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
+        if (err instanceof RegxError && err.reason === 'not-found')
+          throw new NotFoundError(`${formatImageLocation(src)}: no such image in ${engine.engine}'s store (${err.serverMessage ?? err.message})`);
         throw err;
       }),
       before,

@@ -25,7 +25,12 @@ export interface PodmanService {
 
 /** The podman executable on PATH (or `podmanPath`), or undefined when podman is not installed. */
 export function findPodman(env: NodeJS.ProcessEnv = process.env, podmanPath?: string): string | undefined {
-  const candidates = podmanPath ? [podmanPath] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'podman'));
+  const candidates = podmanPath
+    ? [podmanPath]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, 'podman'));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
@@ -118,7 +123,10 @@ export async function startPodmanService(
     }
     if (exited !== undefined) {
       await stop();
-      throw new RegxError('engine-unavailable', `podman system service exited (${exited}) before answering: ${sanitizeRemoteText(stderr.trim(), 600) || 'no message'}`);
+      throw new RegxError(
+        'engine-unavailable',
+        `podman system service exited (${exited}) before answering: ${sanitizeRemoteText(stderr.trim(), 600) || 'no message'}`,
+      );
     }
     try {
       const res = await unixRequest(socketPath, { path: '/_ping', headTimeoutMs: 1000 });

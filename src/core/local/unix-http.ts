@@ -45,7 +45,12 @@ export function unixRequest(socketPath: string, req: UnixRequest): Promise<UnixR
       },
     );
     const timer = setTimeout(() => {
-      r.destroy(new RegxError('timeout', `the engine at ${socketPath} did not answer ${req.method ?? 'GET'} ${req.path.split('?')[0]} within ${Math.round((req.headTimeoutMs ?? 0) / 1000)} s`));
+      r.destroy(
+        new RegxError(
+          'timeout',
+          `the engine at ${socketPath} did not answer ${req.method ?? 'GET'} ${req.path.split('?')[0]} within ${Math.round((req.headTimeoutMs ?? 0) / 1000)} s`,
+        ),
+      );
     }, req.headTimeoutMs ?? 30_000);
     r.on('error', (err) => {
       clearTimeout(timer);
@@ -64,7 +69,14 @@ export function unixRequest(socketPath: string, req: UnixRequest): Promise<UnixR
 
 function socketError(socketPath: string, err: unknown): RegxError {
   const code = (err as NodeJS.ErrnoException).code;
-  const what = code === 'ENOENT' ? 'no socket there' : code === 'ECONNREFUSED' ? 'nothing listens there' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+  const what =
+    code === 'ENOENT'
+      ? 'no socket there'
+      : code === 'ECONNREFUSED'
+        ? 'nothing listens there'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (err as Error).message;
   return new RegxError(code === 'ECONNRESET' || code === 'EPIPE' ? 'connection-lost' : 'unreachable', `engine socket ${socketPath}: ${what}`, { cause: err });
 }
 

@@ -34,13 +34,23 @@ export class OpenShiftClient {
   private readonly http: HttpClient;
   private readonly token: string | undefined;
 
-  constructor(readonly connection: ClusterConnection, opts: { timeoutMs?: number } = {}) {
+  constructor(
+    readonly connection: ClusterConnection,
+    opts: { timeoutMs?: number } = {},
+  ) {
     this.server = normalizeServerUrl(connection.server);
     this.token = connection.token;
     const timeout = opts.timeoutMs ?? 30_000;
     this.http = new HttpClient({
       // A kubeconfig's certificate-authority is the whole trust for the cluster, as with oc (not added to the system roots).
-      tls: { verify: !connection.insecure, caPem: connection.caPem, caPemOnly: true, certPem: connection.clientCertPem, keyPem: connection.clientKeyPem, servername: connection.tlsServerName },
+      tls: {
+        verify: !connection.insecure,
+        caPem: connection.caPem,
+        caPemOnly: true,
+        certPem: connection.clientCertPem,
+        keyPem: connection.clientKeyPem,
+        servername: connection.tlsServerName,
+      },
       timeoutMs: timeout,
       bodyTimeoutMs: timeout,
       connections: 8,
@@ -120,7 +130,10 @@ export function statusError(res: RawResponse, method: string, path: string): Kub
   } catch {
     // not JSON: an HTML error page from a proxy, or plain text
   }
-  const fallback = res.status === 401 ? 'Unauthorized' : `the server answered ${res.status} to ${method} ${path}${res.text && !res.text.startsWith('<') ? `: ${sanitizeRemoteText(res.text.slice(0, 200).trim())}` : ''}`;
+  const fallback =
+    res.status === 401
+      ? 'Unauthorized'
+      : `the server answered ${res.status} to ${method} ${path}${res.text && !res.text.startsWith('<') ? `: ${sanitizeRemoteText(res.text.slice(0, 200).trim())}` : ''}`;
   return new KubernetesError(status?.message ? sanitizeRemoteText(status.message) : fallback, res.status, status?.reason, path, status?.details);
 }
 

@@ -29,7 +29,15 @@ export function listClusterContexts(config: KubeConfig): ClusterContextInfo[] {
     } catch {
       // keep the server text as is
     }
-    out.push({ contextName: ctx.name, clusterName: cluster.name, server: cluster.server, user, namespace: ctx.namespace, current: ctx.name === config.currentContext, label: `${user} @ ${host}` });
+    out.push({
+      contextName: ctx.name,
+      clusterName: cluster.name,
+      server: cluster.server,
+      user,
+      namespace: ctx.namespace,
+      current: ctx.name === config.currentContext,
+      label: `${user} @ ${host}`,
+    });
   }
   return out.sort((a, b) => (a.current !== b.current ? (a.current ? -1 : 1) : a.contextName < b.contextName ? -1 : a.contextName > b.contextName ? 1 : 0));
 }

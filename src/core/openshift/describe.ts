@@ -83,7 +83,10 @@ function statusTag(stream: ImageStream, tag: string): NamedTagEventList | undefi
   return (stream.status?.tags ?? []).find((t) => t.tag === tag);
 }
 
-function sourceOf(stream: ImageStream, ref: TagReference | undefined): Pick<DescribedTag, 'sourceKind' | 'sourceName' | 'sourceLine' | 'scheduled' | 'insecure'> {
+function sourceOf(
+  stream: ImageStream,
+  ref: TagReference | undefined,
+): Pick<DescribedTag, 'sourceKind' | 'sourceName' | 'sourceLine' | 'scheduled' | 'insecure'> {
   if (!ref) return { sourceKind: 'no-spec', sourceName: '', sourceLine: 'no spec tag', scheduled: false, insecure: false };
   if (!ref.from) return { sourceKind: 'no-source', sourceName: '', sourceLine: 'tag without source image', scheduled: false, insecure: false };
   const from = ref.from;
@@ -93,7 +96,11 @@ function sourceOf(stream: ImageStream, ref: TagReference | undefined): Pick<Desc
   const base = { sourceName: name, scheduled, insecure };
   switch (from.kind) {
     case 'ImageStreamTag':
-      return { ...base, sourceKind: 'ImageStreamTag', sourceLine: ref.reference ? `reference to ${name}` : scheduled ? `updates automatically from ${name}` : `tagged from ${name}` };
+      return {
+        ...base,
+        sourceKind: 'ImageStreamTag',
+        sourceLine: ref.reference ? `reference to ${name}` : scheduled ? `updates automatically from ${name}` : `tagged from ${name}`,
+      };
     case 'DockerImage':
       return {
         ...base,
@@ -228,7 +235,13 @@ function orNone(v: string): string {
 
 /** Go's formatString: `Label:` then each line of the value after a tab. */
 function field(label: string, value: string): string {
-  return `${label}:` + orNone(value).split('\n').map((l) => `\t${l}\n`).join('');
+  return (
+    `${label}:` +
+    orNone(value)
+      .split('\n')
+      .map((l) => `\t${l}\n`)
+      .join('')
+  );
 }
 
 function byteSorted(keys: string[]): string[] {

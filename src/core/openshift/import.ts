@@ -114,7 +114,10 @@ export function planImport(opts: ImportImageOptions, stream: ImageStream | undef
         throw new UsageError(`tag "${tag}" on the image stream is a reference to same tag`);
       case 'not-found':
         if (!from && tag === 'latest') from = stream.spec.dockerImageRepository || undefined;
-        if (!from) throw new UsageError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
+        if (!from)
+          throw new UsageError(
+            `the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`,
+          );
         break;
       default: {
         const existing = followed.ref;

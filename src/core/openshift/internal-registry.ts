@@ -81,7 +81,11 @@ export async function projectRegistryDestination(client: OpenShiftClient, projec
   // A user who may not read the route finds it on an image stream: the project's, else the shared
   // `openshift` namespace's, which every authenticated user may read (a new project has none yet).
   const found = await discoverRegistryHost(client, [project, 'openshift']);
-  if (!found) throw new RegxError('not-found', `the internal registry of ${client.server} has no route: a cluster administrator can expose it (oc patch configs.imageregistry.operator.openshift.io/cluster --type merge -p '{"spec":{"defaultRoute":true}}')`);
+  if (!found)
+    throw new RegxError(
+      'not-found',
+      `the internal registry of ${client.server} has no route: a cluster administrator can expose it (oc patch configs.imageregistry.operator.openshift.io/cluster --type merge -p '{"spec":{"defaultRoute":true}}')`,
+    );
   const host = found.host.toLowerCase();
   return { host, prefix: `${host}/${project}`, ...(await internalRegistryCredentials(client)) };
 }

@@ -203,7 +203,8 @@ export function resolveContext(config: KubeConfig, contextName?: string): Resolv
   const cluster = config.clusters.find((c) => c.name === ctx.cluster);
   if (!cluster || !cluster.server) throw new UsageError(`context "${name}" names cluster "${ctx.cluster}", which has no server in the kubeconfig`);
   const user = config.users.find((u) => u.name === ctx.user);
-  const caPem = cluster.certificateAuthorityData ?? (cluster.certificateAuthority ? readText(cluster.certificateAuthority, 'certificate-authority') : undefined);
+  const caPem =
+    cluster.certificateAuthorityData ?? (cluster.certificateAuthority ? readText(cluster.certificateAuthority, 'certificate-authority') : undefined);
   const token = user?.token ?? (user?.tokenFile ? readText(user.tokenFile, 'tokenFile').trim() : undefined);
   const clientCertPem = user?.clientCertificateData ?? (user?.clientCertificate ? readText(user.clientCertificate, 'client-certificate') : undefined);
   const clientKeyPem = user?.clientKeyData ?? (user?.clientKey ? readText(user.clientKey, 'client-key') : undefined);

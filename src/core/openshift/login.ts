@@ -82,11 +82,13 @@ export async function login(opts: LoginOptions): Promise<LoginResult> {
       if (e instanceof KubernetesError && e.status === 401) throw new AuthenticationError(invalidTokenMessage, new URL(server).host);
       throw e;
     }
-    const projects = (await listProjects(client).catch((e: unknown) => {
-      // A user who may list neither projects nor namespaces still logs in, with no project (as oc).
-      if (e instanceof KubernetesError && e.status === 403) return [];
-      throw e;
-    })).map((p) => p.name);
+    const projects = (
+      await listProjects(client).catch((e: unknown) => {
+        // A user who may list neither projects nor namespaces still logs in, with no project (as oc).
+        if (e instanceof KubernetesError && e.status === 403) return [];
+        throw e;
+      })
+    ).map((p) => p.name);
     const kc = opts.kubeconfig ?? {};
     const file = kc.file ?? kubeconfigWritePath(kc.env, kc.home);
     const previous = previousNamespace(file, server, username);

@@ -57,7 +57,10 @@ export async function requestTokenWithPassword(client: OpenShiftClient, username
   if (res.status === 401) {
     const challenges = String(res.headers['www-authenticate'] ?? '');
     if (!/\bbasic\b/i.test(challenges)) {
-      throw new AuthenticationError(`the OAuth server at ${host} does not accept a username and password (no Basic challenge): log in with a token from the web console instead`, host);
+      throw new AuthenticationError(
+        `the OAuth server at ${host} does not accept a username and password (no Basic challenge): log in with a token from the web console instead`,
+        host,
+      );
     }
     const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
     res = await client.raw('GET', '', { url: authorize.toString(), bearer: false, headers: { 'X-CSRF-Token': '1', authorization: `Basic ${basic}` } });

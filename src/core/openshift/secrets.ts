@@ -13,7 +13,12 @@ function corePath(namespace: string, resource: string, name?: string): string {
 
 /** The `.dockerconfigjson` bytes oc writes for one registry login. */
 export function dockerConfigJson(server: string, username: string, password: string, email?: string): Buffer {
-  const entry: Record<string, string> = { username, password, ...(email ? { email } : {}), auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') };
+  const entry: Record<string, string> = {
+    username,
+    password,
+    ...(email ? { email } : {}),
+    auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64'),
+  };
   return Buffer.from(JSON.stringify({ auths: { [server]: entry } }), 'utf8');
 }
 
@@ -39,7 +44,8 @@ export async function createPullSecretFromAuthFile(client: OpenShiftClient, opts
   } catch {
     throw new UsageError('the auth file is not JSON: expected a containers auth.json or docker config.json');
   }
-  if (!parsed || typeof parsed !== 'object' || !('auths' in parsed)) throw new UsageError('the auth file has no "auths": expected a containers auth.json or docker config.json');
+  if (!parsed || typeof parsed !== 'object' || !('auths' in parsed))
+    throw new UsageError('the auth file has no "auths": expected a containers auth.json or docker config.json');
   return postSecret(client, opts.namespace, opts.name, opts.authFile);
 }
 
@@ -87,6 +93,8 @@ export async function linkSecret(
 export function decodePullSecret(secret: Secret): Record<string, { username?: string; password?: string; auth?: string; email?: string }> {
   const data = secret.data?.['.dockerconfigjson'];
   if (!data) return {};
-  const parsed = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { auths?: Record<string, { username?: string; password?: string; auth?: string }> };
+  const parsed = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as {
+    auths?: Record<string, { username?: string; password?: string; auth?: string }>;
+  };
   return parsed.auths ?? {};
 }

@@ -26,7 +26,12 @@ function once<T>(f: () => Promise<T>): () => Promise<T> {
   return () => (p ??= f());
 }
 
-export function dockerPolicyImage(client: RegistryClient, input: ImageReference, registries: RegistriesConfig, opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): DockerPolicyImage {
+export function dockerPolicyImage(
+  client: RegistryClient,
+  input: ImageReference,
+  registries: RegistriesConfig,
+  opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+): DockerPolicyImage {
   const ref = withDefaultTag(input);
   let read: Promise<ManifestResult> | undefined;
   const manifest = (): Promise<ManifestResult> => (read ??= client.getManifest(ref.repository, ref.digest ?? (ref.tag as string), opts.signal));

@@ -13,6 +13,8 @@ import type { ImageReference } from '../reference/reference';
 import { parsePayload } from '../signing/payload';
 import { fingerprints, readPublicKeys, verifySignedMessage } from '../signing/openpgp-verify';
 import type { PublicKeys } from '../signing/openpgp-verify';
+import { UntrustedKeyError } from '../signing/untrusted-key';
+import { SIGSTORE_SIGNATURE_ANNOTATION } from '../sigstore/attachment-layout';
 import { describeIdentity, identityMatches } from './identity';
 import type { SignedIdentity } from './identity';
 import type { Policy, Requirement } from './policy-file';
@@ -45,6 +47,13 @@ export interface SignatureVerdict {
   key?: string;
   /** The identity it claims, once authenticated. */
   identity?: string;
+  /** Rejected only because no key the requirement trusts made it (the signature may be sound). */
+  untrustedKey?: boolean;
+  /**
+   * A sigstore signature's attachment layer: its digest and its signature annotation, so a viewer can pair
+   * the verdict with the layer it shows (two signatures of one payload share the digest).
+   */
+  layer?: { digest: string; signature: string | undefined };
 }
 
 export interface RequirementVerdict {
@@ -101,10 +110,22 @@ function digestMatches(manifest: { bytes: Buffer; mediaType: string }, digest: s
 }
 
 /** The checks after authentication, shared by both signature kinds (containers/image's order). */
-function judgePayload(image: PolicyImage, manifest: { bytes: Buffer; mediaType: string }, identity: SignedIdentity, claimed: { manifestDigest: string; dockerReference: string }): string | undefined {
+function judgePayload(
+  image: PolicyImage,
+  manifest: { bytes: Buffer; mediaType: string },
+  identity: SignedIdentity,
+  claimed: { manifestDigest: string; dockerReference: string },
+): string | undefined {
   if (!digestMatches(manifest, claimed.manifestDigest)) return `Signature for digest ${claimed.manifestDigest} does not match`;
-  if (!identityMatches(identity, image.dockerReference, claimed.dockerReference)) return `Signature for identity ${claimed.dockerReference} is not accepted (signedIdentity ${describeIdentity(identity)})`;
+  if (!identityMatches(identity, image.dockerReference, claimed.dockerReference))
+    return `Signature for identity ${claimed.dockerReference} is not accepted (signedIdentity ${describeIdentity(identity)})`;
   return undefined;
+}
+
+function noteUntrusted(v: SignatureVerdict, err: RegxError): void {
+  if (!(err instanceof UntrustedKeyError)) return;
+  v.untrustedKey = true;
+  v.key ??= err.keyId;
 }
 
 function summary(verdicts: SignatureVerdict[], skipped: string): string {
@@ -137,7 +158,8 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
     try {
       const verified = await verifySignedMessage(sig, keys);
       v.key = verified.keyFingerprint;
-      if (!fingerprints(keys).includes(verified.keyFingerprint)) throw new RegxError('signature-invalid', `Signature by key ${verified.keyFingerprint} is not accepted`);
+      if (!fingerprints(keys).includes(verified.keyFingerprint))
+        throw new UntrustedKeyError(`Signature by key ${verified.keyFingerprint} is not accepted`, verified.keyFingerprint);
       const payload = parsePayload(verified.payload);
       v.identity = payload.dockerReference;
       v.reason = judgePayload(image, manifest, req.signedIdentity, payload);
@@ -145,6 +167,7 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
     } catch (err) {
       if (!(err instanceof RegxError) || (err.reason !== 'signature-invalid' && err.reason !== 'too-large')) throw err;
       v.reason = err.message;
+      noteUntrusted(v, err);
     }
     out.signatures.push(v);
   }
@@ -153,7 +176,11 @@ async function evaluateSignedBy(image: PolicyImage, req: Extract<Requirement, { 
   return out;
 }
 
-async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { type: 'sigstoreSigned' }>, sigstore: SigstoreVerifier): Promise<RequirementVerdict> {
+async function evaluateSigstore(
+  image: PolicyImage,
+  req: Extract<Requirement, { type: 'sigstoreSigned' }>,
+  sigstore: SigstoreVerifier,
+): Promise<RequirementVerdict> {
   const out: RequirementVerdict = { type: req.type, accepted: false, signatures: [] };
   if (req.fulcio !== undefined || req.rekorPublicKeyPath !== undefined || req.rekorPublicKeyData !== undefined) {
     out.reason = 'sigstoreSigned with Fulcio certificates or a Rekor key is not available in regx: only keyPath/keyData signatures are checked';
@@ -171,7 +198,12 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
       continue;
     }
     index++;
-    const v: SignatureVerdict = { kind: 'sigstore', index, accepted: false };
+    const v: SignatureVerdict = {
+      kind: 'sigstore',
+      index,
+      accepted: false,
+      layer: { digest: e.digest, signature: e.annotations[SIGSTORE_SIGNATURE_ANNOTATION] },
+    };
     try {
       const payload = verifier.verify(e);
       v.identity = payload.dockerReference;
@@ -180,6 +212,7 @@ async function evaluateSigstore(image: PolicyImage, req: Extract<Requirement, { 
     } catch (err) {
       if (!(err instanceof RegxError) || err.reason !== 'signature-invalid') throw err;
       v.reason = err.message;
+      noteUntrusted(v, err);
     }
     out.signatures.push(v);
   }

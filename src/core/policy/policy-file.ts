@@ -77,7 +77,11 @@ function parseRequirement(v: unknown): Requirement {
       const sources = ['keyPath', 'keyPaths', 'keyData'].filter((k) => k in v);
       if (sources.length === 0) throw policyError('exactly one of keyPath, keyPaths and keyData must be specified, none of them present');
       if (sources.length > 1) throw policyError('exactly one of keyPath, keyPaths and keyData must be specified, more than one present');
-      const req: Requirement = { type, keyType: keyType as KeyType, signedIdentity: 'signedIdentity' in v ? parseSignedIdentity(v.signedIdentity) : { type: 'matchRepoDigestOrExact' } };
+      const req: Requirement = {
+        type,
+        keyType: keyType as KeyType,
+        signedIdentity: 'signedIdentity' in v ? parseSignedIdentity(v.signedIdentity) : { type: 'matchRepoDigestOrExact' },
+      };
       if ('keyPath' in v) req.keyPath = stringField(v.keyPath, 'keyPath');
       if ('keyPaths' in v) {
         if (!Array.isArray(v.keyPaths) || v.keyPaths.length === 0) throw policyError('keyPaths must be a non-empty list of paths');
@@ -92,7 +96,8 @@ function parseRequirement(v: unknown): Requirement {
       if (sources.length === 0) throw policyError('exactly one of keyPath, keyData and fulcio must be specified, none of them present');
       if (sources.length > 1) throw policyError('exactly one of keyPath, keyData and fulcio must be specified, more than one present');
       if ('rekorPublicKeyPath' in v && 'rekorPublicKeyData' in v) throw policyError('rekorPublicKeyPath and rekorPublicKeyData cannot be used simultaneously');
-      if ('fulcio' in v && !('rekorPublicKeyPath' in v) && !('rekorPublicKeyData' in v)) throw policyError('fulcio requires rekorPublicKeyPath or rekorPublicKeyData');
+      if ('fulcio' in v && !('rekorPublicKeyPath' in v) && !('rekorPublicKeyData' in v))
+        throw policyError('fulcio requires rekorPublicKeyPath or rekorPublicKeyData');
       const req: Requirement = { type, signedIdentity: 'signedIdentity' in v ? parseSignedIdentity(v.signedIdentity) : { type: 'matchRepoDigestOrExact' } };
       if ('keyPath' in v) req.keyPath = stringField(v.keyPath, 'keyPath');
       if ('keyData' in v) req.keyData = base64Field(v.keyData, 'keyData');

@@ -25,7 +25,8 @@ export function registryApiHost(registry: string): string {
  */
 export function splitHostPort(registry: string): { hostname: string; port?: number } {
   const m = /^(\[[^\]]*\]|[^:]*)(?::([0-9]+))?$/.exec(registry);
-  if (!m || !anchoredDomainRegexp.test(registry)) throw new InvalidReferenceError(`invalid registry "${registry}": expected a host with an optional port, like quay.io or localhost:5000`, registry);
+  if (!m || !anchoredDomainRegexp.test(registry))
+    throw new InvalidReferenceError(`invalid registry "${registry}": expected a host with an optional port, like quay.io or localhost:5000`, registry);
   const host = m[1] as string;
   let hostname = host;
   if (host.startsWith('[')) {

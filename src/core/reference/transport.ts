@@ -128,7 +128,8 @@ function parseOciArchiveLocation(within: string, input: string, platform: NodeJS
   const [path, image] = splitOciReference(within, platform);
   if (path === '') fail(`oci-archive: an archive file is required (expected oci-archive:FILE[:TAG])`, input);
   if (image === '') return { transport: 'oci-archive', path };
-  if (!ociRefNameRegexp.test(image)) fail(`oci-archive: invalid image name "${image}" (letters and digits joined by - . _ : @ + or --, components split by /)`, input);
+  if (!ociRefNameRegexp.test(image))
+    fail(`oci-archive: invalid image name "${image}" (letters and digits joined by - . _ : @ + or --, components split by /)`, input);
   return { transport: 'oci-archive', path, tag: image };
 }
 
@@ -175,7 +176,10 @@ function parseStorageSpecifier(spec: string, input: string): StorageSpecifier {
     rest = rest.slice(0, plus);
   }
   if (rest) out.root = rest;
-  for (const [what, path] of [['root', out.root], ['run root', out.runroot]] as const) {
+  for (const [what, path] of [
+    ['root', out.root],
+    ['run root', out.runroot],
+  ] as const) {
     if (path !== undefined && !path.startsWith('/')) fail(`containers-storage: the store's ${what} "${path}" must be an absolute path`, input);
   }
   return out;
@@ -217,7 +221,8 @@ function parseDaemonLocation(within: string, input: string): ImageLocation {
   if (within === '') fail('docker-daemon: a reference is required (expected docker-daemon:NAME:TAG or docker-daemon:sha256:ID)', input);
   requireRepository(within);
   const ref = parseNormalizedReference(within);
-  if (ref.repository === 'library/sha256' || ref.repository === 'sha256') fail(`Invalid docker-daemon: reference ${within}: the sha256 repository name is reserved for full image IDs`, input);
+  if (ref.repository === 'library/sha256' || ref.repository === 'sha256')
+    fail(`Invalid docker-daemon: reference ${within}: the sha256 repository name is reserved for full image IDs`, input);
   if (ref.tag === undefined && ref.digest === undefined) fail(`docker-daemon: reference ${within} has neither a tag nor a digest`, input);
   if (ref.tag !== undefined && ref.digest !== undefined) fail(`docker-daemon: reference ${within} has both a tag and a digest, which is not supported`, input);
   return { transport: 'docker-daemon', ref };
@@ -246,7 +251,9 @@ export function formatImageLocation(loc: ImageLocation): string {
   if (loc.transport === 'dir') return `dir:${loc.path}`;
   if (loc.transport === 'containers-storage') {
     const st = loc.storage;
-    const spec = st ? `[${st.driver ? `${st.driver}@` : ''}${st.root ?? ''}${st.runroot ? `+${st.runroot}` : ''}${st.options?.length ? `:${st.options.join(',')}` : ''}]` : '';
+    const spec = st
+      ? `[${st.driver ? `${st.driver}@` : ''}${st.root ?? ''}${st.runroot ? `+${st.runroot}` : ''}${st.options?.length ? `:${st.options.join(',')}` : ''}]`
+      : '';
     if (loc.maybeId) return `containers-storage:${spec}${loc.maybeId}`;
     return `containers-storage:${spec}${loc.ref ? formatReference(loc.ref) : ''}${loc.id ? (loc.ref ? `@${loc.id}` : loc.id) : ''}`;
   }

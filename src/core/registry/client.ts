@@ -185,8 +185,14 @@ export class RegistryClient {
     const res = await this.http.send({ method: 'GET', url, signal, idempotent: !probing });
     if (res.statusCode === 404 || res.statusCode >= 500) {
       const said = await readErrorBody(res);
-      const what = res.statusCode === 404 ? `${this.registry} does not serve the registry API (GET /v2/ answered 404)` : `${this.registry} answered ${res.statusCode} to GET /v2/`;
-      throw new RegistryError(`${what}${said.message ? `: ${said.message}` : ''}`, res.statusCode, said.code, displayUrl(url), { serverMessage: said.message, reason: res.statusCode === 404 ? 'unsupported' : undefined });
+      const what =
+        res.statusCode === 404
+          ? `${this.registry} does not serve the registry API (GET /v2/ answered 404)`
+          : `${this.registry} answered ${res.statusCode} to GET /v2/`;
+      throw new RegistryError(`${what}${said.message ? `: ${said.message}` : ''}`, res.statusCode, said.code, displayUrl(url), {
+        serverMessage: said.message,
+        reason: res.statusCode === 404 ? 'unsupported' : undefined,
+      });
     }
     this.signatureApi = res.headers['x-registry-supports-signatures'] === '1';
     await res.body.dump().catch(() => undefined);
@@ -216,7 +222,7 @@ export class RegistryClient {
     const scopes = [...(req.repository ? [scopeFor(req.repository, req.actions ?? ['pull'])] : []), ...(req.scopes ?? [])];
     const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
     let reauthenticated = false;
-    for (let hops = 0; ; ) {
+    for (let hops = 0; ;) {
       const sameOrigin = url.origin === base;
       const authorization = sameOrigin ? await this.auth.authorization(base, scopes, req.signal) : undefined;
       const headers = { ...req.headers, ...(authorization ? { authorization } : {}) };
@@ -228,7 +234,9 @@ export class RegistryClient {
         idempotent: req.idempotent,
         signal: req.signal,
         deadlineMs: req.deadlineMs,
-        onRetry: this.options.onRetry ? (attempt, reason, delay) => this.options.onRetry?.(`${req.method} ${displayUrl(url)}`, attempt, reason, delay) : undefined,
+        onRetry: this.options.onRetry
+          ? (attempt, reason, delay) => this.options.onRetry?.(`${req.method} ${displayUrl(url)}`, attempt, reason, delay)
+          : undefined,
       });
       // OpenShift's registry says it on every answer: learnt from what is asked anyway, at no extra request.
       if (sameOrigin && this.signatureApi === undefined) this.signatureApi = res.headers['x-registry-supports-signatures'] === '1';
@@ -251,7 +259,9 @@ export class RegistryClient {
         const creds = await this.auth.getCredentials();
         const words = said.message ?? 'unauthorized';
         throw new AuthenticationError(
-          creds ? `${this.registry} refused the credentials for ${creds.username} (from ${creds.source}): ${words}` : `${this.registry} requires authentication: ${words}`,
+          creds
+            ? `${this.registry} refused the credentials for ${creds.username} (from ${creds.source}): ${words}`
+            : `${this.registry} requires authentication: ${words}`,
           this.registry,
           creds ? 'auth-refused' : 'auth-required',
           { serverCode: said.code, serverMessage: said.message },
@@ -259,16 +269,35 @@ export class RegistryClient {
       }
       if (follow && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         await res.body.dump().catch(() => undefined);
-        if (++hops > 5) throw new RegistryError(`${this.registry} redirected more than 5 times (${req.method} ${displayUrl(url)})`, res.statusCode, undefined, displayUrl(url), { reason: 'redirect-limit' });
+        if (++hops > 5)
+          throw new RegistryError(
+            `${this.registry} redirected more than 5 times (${req.method} ${displayUrl(url)})`,
+            res.statusCode,
+            undefined,
+            displayUrl(url),
+            { reason: 'redirect-limit' },
+          );
         let next: URL;
         try {
           next = new URL(String(res.headers.location), url);
         } catch {
-          throw new RegistryError(`${this.registry} redirected to an unreadable location (${req.method} ${displayUrl(url)})`, res.statusCode, undefined, displayUrl(url), { reason: 'bad-response' });
+          throw new RegistryError(
+            `${this.registry} redirected to an unreadable location (${req.method} ${displayUrl(url)})`,
+            res.statusCode,
+            undefined,
+            displayUrl(url),
+            { reason: 'bad-response' },
+          );
         }
         // Only to the web: a redirect to file:, data: or another scheme is refused; https -> http is a downgrade.
         if ((next.protocol !== 'https:' && next.protocol !== 'http:') || (url.protocol === 'https:' && next.protocol === 'http:')) {
-          throw new RegistryError(`${this.registry} redirected ${req.method} ${displayUrl(url)} to ${next.protocol}//${next.host}; refusing to follow it`, res.statusCode, undefined, displayUrl(url), { reason: 'bad-response' });
+          throw new RegistryError(
+            `${this.registry} redirected ${req.method} ${displayUrl(url)} to ${next.protocol}//${next.host}; refusing to follow it`,
+            res.statusCode,
+            undefined,
+            displayUrl(url),
+            { reason: 'bad-response' },
+          );
         }
         url = next;
         continue;
@@ -308,7 +337,11 @@ export class RegistryClient {
    * A GET whose body is read whole, retried when the connection breaks in the middle of the body
    * (the transport only retries until the response head has arrived).
    */
-  private async readWhole(req: RegistryRequest, limit: number, tooLarge?: (size: number) => Error): Promise<{ headers: Dispatcher.ResponseData['headers']; bytes: Buffer; contentType?: string }> {
+  private async readWhole(
+    req: RegistryRequest,
+    limit: number,
+    tooLarge?: (size: number) => Error,
+  ): Promise<{ headers: Dispatcher.ResponseData['headers']; bytes: Buffer; contentType?: string }> {
     const policy = this.options.retry ?? defaultRetryPolicy;
     for (let attempt = 1; ; attempt++) {
       const res = await this.send(req);
@@ -345,11 +378,26 @@ export class RegistryClient {
       const page = await fetchPage(next);
       pages++;
       items += page.items.length;
-      if (items > limits.maxItems) throw new RegxError('paging-limit', `${this.registry} listed more than ${limits.maxItems} entries; stopped reading (the limit is there so a broken registry cannot make the list endless)`);
+      if (items > limits.maxItems)
+        throw new RegxError(
+          'paging-limit',
+          `${this.registry} listed more than ${limits.maxItems} entries; stopped reading (the limit is there so a broken registry cannot make the list endless)`,
+        );
       yield page.items;
       next = page.next;
-      if (next && seen.has(next)) throw new RegistryError(`${this.registry} sent a paging Link back to a page already read (${sanitizeRemoteText(next, 200)}); the list would never end`, 0, 'PAGING_LOOP', next, { reason: 'paging-limit' });
-      if (next && pages >= limits.maxPages) throw new RegxError('paging-limit', `${this.registry} sent more than ${limits.maxPages} pages; stopped reading (the limit is there so a broken registry cannot make the list endless)`);
+      if (next && seen.has(next))
+        throw new RegistryError(
+          `${this.registry} sent a paging Link back to a page already read (${sanitizeRemoteText(next, 200)}); the list would never end`,
+          0,
+          'PAGING_LOOP',
+          next,
+          { reason: 'paging-limit' },
+        );
+      if (next && pages >= limits.maxPages)
+        throw new RegxError(
+          'paging-limit',
+          `${this.registry} sent more than ${limits.maxPages} pages; stopped reading (the limit is there so a broken registry cannot make the list endless)`,
+        );
       // Only the last few pages matter for a loop check that stays small in memory.
       if (next) seen.add(next);
       if (seen.size > 1000) seen.delete(seen.values().next().value as string);
@@ -376,7 +424,10 @@ export class RegistryClient {
   async getManifest(repository: string, reference: string, signal?: AbortSignal, accept: readonly string[] = manifestAcceptTypes): Promise<ManifestResult> {
     const expected = isDigest(reference) ? reference : undefined;
     if (expected) parseDigest(expected);
-    const { bytes, contentType } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal }, maxManifestBytes);
+    const { bytes, contentType } = await this.readWhole(
+      { method: 'GET', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: accept.join(', ') }, signal },
+      maxManifestBytes,
+    );
     const mediaType = manifestMediaType(bytes, contentType);
     if (expected) verifyManifestBytes(bytes, mediaType, expected, `manifest ${repository}@${expected}`);
     return { bytes, digest: expected ?? manifestDigest(bytes, mediaType), mediaType };
@@ -389,10 +440,17 @@ export class RegistryClient {
    */
   async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
     if (isDigest(reference)) parseDigest(reference);
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, repository, headers: { accept: manifestAcceptTypes.join(', ') }, signal });
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      headers: { accept: manifestAcceptTypes.join(', ') },
+      signal,
+    });
     await res.body.dump().catch(() => undefined);
     if (res.statusCode === 404) return undefined;
-    if (res.statusCode < 200 || res.statusCode >= 300) throw await registryErrorFor(res, 'HEAD', new URL(`/v2/${repository}/manifests/${reference}`, await this.baseUrl()), this.registry);
+    if (res.statusCode < 200 || res.statusCode >= 300)
+      throw await registryErrorFor(res, 'HEAD', new URL(`/v2/${repository}/manifests/${reference}`, await this.baseUrl()), this.registry);
     const digest = headerDigest(res.headers['docker-content-digest']);
     if (!digest || (isDigest(reference) && digest !== reference)) {
       // No usable digest header: read the manifest to know it.
@@ -417,11 +475,25 @@ export class RegistryClient {
    * putManifest(), also telling what the registry said of a manifest's `subject`: the OCI-Subject header
    * a registry with the referrers API sends back when it indexed the manifest as a referrer.
    */
-  async pushManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<{ digest: string; ociSubject?: string }> {
+  async pushManifest(
+    repository: string,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+    signal?: AbortSignal,
+  ): Promise<{ digest: string; ociSubject?: string }> {
     const pinned = isDigest(reference) ? reference : undefined;
     const digest = manifestDigest(bytes, mediaType, pinned ? parseDigest(pinned).algorithm : 'sha256');
     if (pinned && pinned !== digest) throw new DigestMismatchError(pinned, digest, `manifest to push to ${repository}@${pinned}`);
-    const res = await this.send({ method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], headers: { 'content-type': mediaType }, body: bytes, signal });
+    const res = await this.send({
+      method: 'PUT',
+      path: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ['pull', 'push'],
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      signal,
+    });
     await res.body.dump();
     await connectionReleased();
     const ociSubject = headerDigest(res.headers['oci-subject']);
@@ -439,12 +511,20 @@ export class RegistryClient {
       stored = await this.getManifest(repository, reference, signal);
     } catch (err) {
       if (err instanceof RegxError && (err.reason === 'auth-required' || err.reason === 'auth-refused' || err.reason === 'denied')) {
-        throw new DigestMismatchError(digest, sanitizeRemoteText(String(header).slice(0, 200)), `manifest pushed to ${repository}:${reference} (the registry's answer; the manifest could not be read back to check)`);
+        throw new DigestMismatchError(
+          digest,
+          sanitizeRemoteText(String(header).slice(0, 200)),
+          `manifest pushed to ${repository}:${reference} (the registry's answer; the manifest could not be read back to check)`,
+        );
       }
       throw err;
     }
     if (stored.bytes.equals(bytes) || manifestDigest(stored.bytes, stored.mediaType) === digest) return done;
-    throw new DigestMismatchError(digest, stored.digest, `manifest pushed to ${repository}:${reference}: the registry stored other bytes, and ${repository}:${reference} now names ${stored.digest}`);
+    throw new DigestMismatchError(
+      digest,
+      stored.digest,
+      `manifest pushed to ${repository}:${reference}: the registry stored other bytes, and ${repository}:${reference} now names ${stored.digest}`,
+    );
   }
 
   /**
@@ -465,7 +545,14 @@ export class RegistryClient {
     const bytes = await readBody(res, maxManifestBytes, undefined, url);
     await connectionReleased();
     const body = parseJsonBody<{ manifests?: unknown }>(bytes, `${this.registry}/${repository} referrers of ${digest}`);
-    if (!body || typeof body !== 'object' || !Array.isArray(body.manifests)) throw new RegistryError(`${this.registry}/${repository} answered the referrers of ${digest} with something that is not an image index`, res.statusCode, 'BAD_RESPONSE', displayUrl(url), { reason: 'bad-response' });
+    if (!body || typeof body !== 'object' || !Array.isArray(body.manifests))
+      throw new RegistryError(
+        `${this.registry}/${repository} answered the referrers of ${digest} with something that is not an image index`,
+        res.statusCode,
+        'BAD_RESPONSE',
+        displayUrl(url),
+        { reason: 'bad-response' },
+      );
     const filters = String(res.headers['oci-filters-applied'] ?? '')
       .split(',')
       .map((f) => f.trim())
@@ -512,8 +599,19 @@ export class RegistryClient {
     const url = displayUrl(new URL(path, await this.baseUrl()));
     const err = await registryErrorFor(res, 'DELETE', new URL(path, await this.baseUrl()), this.registry);
     const code = err instanceof RegistryError ? err.serverCode : undefined;
-    if (res.statusCode === 405 || res.statusCode === 501 || code === 'UNSUPPORTED' || (res.statusCode === 400 && (code === 'DIGEST_INVALID' || code === 'TAG_INVALID'))) {
-      throw new TagDeleteUnsupportedError(`${this.registry} does not remove a tag on its own (it deletes images by digest)`, res.statusCode, code, url, err instanceof RegxError ? err.serverMessage : undefined);
+    if (
+      res.statusCode === 405 ||
+      res.statusCode === 501 ||
+      code === 'UNSUPPORTED' ||
+      (res.statusCode === 400 && (code === 'DIGEST_INVALID' || code === 'TAG_INVALID'))
+    ) {
+      throw new TagDeleteUnsupportedError(
+        `${this.registry} does not remove a tag on its own (it deletes images by digest)`,
+        res.statusCode,
+        code,
+        url,
+        err instanceof RegxError ? err.serverMessage : undefined,
+      );
     }
     throw err;
   }
@@ -521,7 +619,11 @@ export class RegistryClient {
   /** A small blob (an image config) read whole and digest-verified. */
   async getBlobBytes(repository: string, digest: string, limit = maxManifestBytes * 4, signal?: AbortSignal): Promise<Buffer> {
     parseDigest(digest);
-    const { bytes } = await this.readWhole({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, signal }, limit, (size) => new RegistryError(`blob ${digest} is ${size} bytes, more than the ${limit} bytes read whole`, 0, 'BLOB_TOO_LARGE', digest));
+    const { bytes } = await this.readWhole(
+      { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, repository, signal },
+      limit,
+      (size) => new RegistryError(`blob ${digest} is ${size} bytes, more than the ${limit} bytes read whole`, 0, 'BLOB_TOO_LARGE', digest),
+    );
     verifyBytes(bytes, digest, `blob ${repository}@${digest}`);
     return bytes;
   }

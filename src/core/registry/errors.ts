@@ -36,7 +36,9 @@ export async function readErrorBody(res: Dispatcher.ResponseData): Promise<Regis
         break;
       }
     }
-    text = Buffer.concat(chunks).toString('utf8').slice(0, 64 * 1024);
+    text = Buffer.concat(chunks)
+      .toString('utf8')
+      .slice(0, 64 * 1024);
   } catch {
     return {};
   }
@@ -69,6 +71,11 @@ export async function registryErrorFor(res: Dispatcher.ResponseData, method: str
   const said = { serverCode: code, serverMessage: message };
   if (res.statusCode === 404 || (code && notFoundCodes.has(code))) return new NotFoundError(`${detail} (${method} ${displayUrl(url)})`, displayUrl(url), said);
   if (res.statusCode === 401) return new AuthenticationError(`${registry} refused the credentials: ${detail}`, registry, 'auth-refused', said);
-  if (res.statusCode === 403) return new RegistryError(`${registry} denied the request: ${detail} (${method} ${displayUrl(url)})`, 403, code ?? 'DENIED', displayUrl(url), { serverMessage: message });
-  return new RegistryError(`${registry} answered ${res.statusCode}: ${detail} (${method} ${displayUrl(url)})`, res.statusCode, code, displayUrl(url), { serverMessage: message });
+  if (res.statusCode === 403)
+    return new RegistryError(`${registry} denied the request: ${detail} (${method} ${displayUrl(url)})`, 403, code ?? 'DENIED', displayUrl(url), {
+      serverMessage: message,
+    });
+  return new RegistryError(`${registry} answered ${res.statusCode}: ${detail} (${method} ${displayUrl(url)})`, res.statusCode, code, displayUrl(url), {
+    serverMessage: message,
+  });
 }

@@ -48,7 +48,8 @@ const OCTET = 'application/octet-stream';
 async function sessionFrom(client: RegistryClient, repository: string, res: Dispatcher.ResponseData, method: string, path: string): Promise<UploadSession> {
   const location = res.headers.location;
   await res.body.dump().catch(() => undefined);
-  if (!location) throw new RegistryError(`${client.registry} opened an upload without a Location header (${method} ${path})`, res.statusCode, 'BLOB_UPLOAD_INVALID', path);
+  if (!location)
+    throw new RegistryError(`${client.registry} opened an upload without a Location header (${method} ${path})`, res.statusCode, 'BLOB_UPLOAD_INVALID', path);
   const min = Number(res.headers['oci-chunk-min-length']);
   const session: UploadSession = { repository, location: new URL(String(location), await client.baseUrl()).toString() };
   if (Number.isSafeInteger(min) && min > 0) session.minChunk = min;
@@ -74,7 +75,13 @@ export async function startUpload(client: RegistryClient, repository: string, si
  * (201). A session: the registry declined (202) and opened an upload to use instead. A token that
  * does not cover pull on `from` also ends in a plain upload session.
  */
-export async function mountBlob(client: RegistryClient, repository: string, digest: string, from: string, signal?: AbortSignal): Promise<UploadSession | undefined> {
+export async function mountBlob(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  from: string,
+  signal?: AbortSignal,
+): Promise<UploadSession | undefined> {
   const path = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
   let res: Dispatcher.ResponseData;
   try {
@@ -98,7 +105,14 @@ export async function mountBlob(client: RegistryClient, repository: string, dige
 /** Drops an unfinished session; best effort, bounded in time, never throws. */
 export async function cancelUpload(client: RegistryClient, session: UploadSession): Promise<void> {
   try {
-    const res = await client.request({ method: 'DELETE', path: session.location, repository: session.repository, actions: ['pull', 'push'], idempotent: false, signal: AbortSignal.timeout(5000) });
+    const res = await client.request({
+      method: 'DELETE',
+      path: session.location,
+      repository: session.repository,
+      actions: ['pull', 'push'],
+      idempotent: false,
+      signal: AbortSignal.timeout(5000),
+    });
     await res.body.dump();
   } catch {
     // The registry garbage-collects abandoned uploads itself.
@@ -134,7 +148,13 @@ function verifierFor(desc: Descriptor, what: string | undefined): StreamVerifier
 }
 
 /** One PUT carrying the whole blob. 'refused' when the registry does not take monolithic uploads. */
-async function putMonolithic(client: RegistryClient, session: UploadSession, desc: Descriptor, source: AsyncIterable<Uint8Array>, opts: PushBlobOptions): Promise<'done' | 'refused'> {
+async function putMonolithic(
+  client: RegistryClient,
+  session: UploadSession,
+  desc: Descriptor,
+  source: AsyncIterable<Uint8Array>,
+  opts: PushBlobOptions,
+): Promise<'done' | 'refused'> {
   const failed: { error?: unknown } = {};
   const chunks = watched(verifiedChunks(source, verifierFor(desc, opts.what)), opts.onBytes, failed);
   const path = withDigest(session.location, desc.digest);
@@ -142,7 +162,17 @@ async function putMonolithic(client: RegistryClient, session: UploadSession, des
   if (desc.size >= 0) headers['content-length'] = String(desc.size);
   let res: Dispatcher.ResponseData;
   try {
-    res = await client.request({ method: 'PUT', path, repository: session.repository, actions: ['pull', 'push'], headers, body: () => Readable.from(chunks, { objectMode: false }), idempotent: false, signal: opts.signal, deadlineMs: transferDeadlineMs(desc.size) });
+    res = await client.request({
+      method: 'PUT',
+      path,
+      repository: session.repository,
+      actions: ['pull', 'push'],
+      headers,
+      body: () => Readable.from(chunks, { objectMode: false }),
+      idempotent: false,
+      signal: opts.signal,
+      deadlineMs: transferDeadlineMs(desc.size),
+    });
   } catch (err) {
     throw failed.error ?? err;
   }
@@ -159,7 +189,13 @@ async function putMonolithic(client: RegistryClient, session: UploadSession, des
 }
 
 /** PATCH chunk after chunk, then a PUT with `?digest=` and no body to close the session. */
-async function putChunked(client: RegistryClient, session: UploadSession, desc: Descriptor, source: AsyncIterable<Uint8Array>, opts: PushBlobOptions): Promise<void> {
+async function putChunked(
+  client: RegistryClient,
+  session: UploadSession,
+  desc: Descriptor,
+  source: AsyncIterable<Uint8Array>,
+  opts: PushBlobOptions,
+): Promise<void> {
   const chunkSize = Math.max(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, session.minChunk ?? 0);
   let location = session.location;
   let offset = 0;
@@ -194,7 +230,15 @@ async function putChunked(client: RegistryClient, session: UploadSession, desc: 
   }
   if (pendingBytes > 0) await send();
   const path = withDigest(location, desc.digest);
-  const res = await client.request({ method: 'PUT', path, repository: session.repository, actions: ['pull', 'push'], headers: { 'content-length': '0' }, idempotent: false, signal: opts.signal });
+  const res = await client.request({
+    method: 'PUT',
+    path,
+    repository: session.repository,
+    actions: ['pull', 'push'],
+    headers: { 'content-length': '0' },
+    idempotent: false,
+    signal: opts.signal,
+  });
   await finished(client, res, 'PUT', path, desc);
 }
 
@@ -202,7 +246,13 @@ async function putChunked(client: RegistryClient, session: UploadSession, desc: 
  * Uploads one blob from a stream. `open` is called again only when the registry refuses a
  * monolithic PUT (the first stream is spent by then). On failure the session is cancelled.
  */
-export async function pushBlob(client: RegistryClient, repository: string, desc: Descriptor, open: () => Promise<AsyncIterable<Uint8Array>>, opts: PushBlobOptions = {}): Promise<void> {
+export async function pushBlob(
+  client: RegistryClient,
+  repository: string,
+  desc: Descriptor,
+  open: () => Promise<AsyncIterable<Uint8Array>>,
+  opts: PushBlobOptions = {},
+): Promise<void> {
   let session = opts.session ?? (await startUpload(client, repository, opts.signal));
   try {
     const mode = opts.mode ?? 'auto';
@@ -232,7 +282,16 @@ export async function pushBlobBytes(client: RegistryClient, repository: string, 
   check.update(bytes);
   check.check();
   const path = `/v2/${repository}/blobs/uploads/?digest=${encodeURIComponent(desc.digest)}`;
-  const res = await client.request({ method: 'POST', path, repository, actions: ['pull', 'push'], headers: { 'content-type': OCTET, 'content-length': String(bytes.length) }, body: bytes, idempotent: false, signal: opts.signal });
+  const res = await client.request({
+    method: 'POST',
+    path,
+    repository,
+    actions: ['pull', 'push'],
+    headers: { 'content-type': OCTET, 'content-length': String(bytes.length) },
+    body: bytes,
+    idempotent: false,
+    signal: opts.signal,
+  });
   if (res.statusCode === 201) {
     await finished(client, res, 'POST', path, desc);
     opts.onBytes?.(bytes.length);

@@ -55,13 +55,23 @@ export function gpgSign(payload: Buffer, opts: GpgSignOptions): Promise<Buffer> 
       if (err.length < MAX_STDERR) err += c.toString('utf8');
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      failed ??= e.code === 'ENOENT' ? new RegxError('signing-failed', `cannot run ${program}: it is not installed or not on PATH (GPG signing uses the user's gpg)`) : new RegxError('signing-failed', `cannot run ${program}: ${e.message}`);
+      failed ??=
+        e.code === 'ENOENT'
+          ? new RegxError('signing-failed', `cannot run ${program}: it is not installed or not on PATH (GPG signing uses the user's gpg)`)
+          : new RegxError('signing-failed', `cannot run ${program}: ${e.message}`);
     });
     child.on('close', (code) => {
       opts.signal?.removeEventListener('abort', onAbort);
       if (failed) return reject(failed);
       if (code !== 0 || outBytes === 0) {
-        const said = sanitizeRemoteText(err.trim().split('\n').filter((l) => l.trim() && !/^gpg: (WARNING|using )/.test(l)).slice(-3).join('; ')).slice(0, 500);
+        const said = sanitizeRemoteText(
+          err
+            .trim()
+            .split('\n')
+            .filter((l) => l.trim() && !/^gpg: (WARNING|using )/.test(l))
+            .slice(-3)
+            .join('; '),
+        ).slice(0, 500);
         return reject(new RegxError('signing-failed', `gpg could not sign with key ${opts.keyIdentity}${said ? `: ${said}` : ` (exit status ${code})`}`));
       }
       resolve(Buffer.concat(out));
@@ -97,15 +107,23 @@ export class GpgSigner implements ImageSigner {
     this.description = `GPG key ${opts.keyIdentity}`;
   }
 
-  async sign(req: SignRequest): Promise<SignResult> {
+  async signature(req: Pick<SignRequest, 'manifestDigest' | 'dockerReference' | 'signal'>): Promise<{ bytes: Buffer; signer: string }> {
     const payload = buildPayload({
       dockerReference: req.dockerReference,
       manifestDigest: req.manifestDigest,
       creator: this.opts.creator ?? 'regx',
       timestamp: this.opts.now ? this.opts.now() : Math.floor(Date.now() / 1000),
     });
-    const signature = await gpgSign(payload, { ...this.opts, signal: req.signal });
-    const written = await writeSimpleSignatures({ client: req.client, ref: req.destination, registries: req.registries, env: this.opts.env, signal: req.signal }, req.manifestDigest, [signature]);
+    return { bytes: await gpgSign(payload, { ...this.opts, signal: req.signal }), signer: this.opts.keyIdentity };
+  }
+
+  async sign(req: SignRequest): Promise<SignResult> {
+    const signature = (await this.signature(req)).bytes;
+    const written = await writeSimpleSignatures(
+      { client: req.client, ref: req.destination, registries: req.registries, env: this.opts.env, signal: req.signal },
+      req.manifestDigest,
+      [signature],
+    );
     return { kind: 'simple-signing', storedAt: written.where, signer: this.opts.keyIdentity };
   }
 }

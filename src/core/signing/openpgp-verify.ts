@@ -4,6 +4,7 @@
 // compressed and binary, as `gpg --sign` writes it; an armored one is read too.
 // Hostile input: the message is read as a stream and its literal data is capped, so a small signature
 // that inflates to gigabytes is refused after the cap, not held in memory.
+import { UntrustedKeyError } from './untrusted-key';
 import { RegxError } from '../errors';
 import type * as OpenPgp from 'openpgp' with { 'resolution-mode': 'require' };
 
@@ -97,21 +98,54 @@ export async function verifySignedMessage(signature: Uint8Array, keys: PublicKey
   }
   let result: OpenPgp.VerifyMessageResult<ReadableStream<Uint8Array> | Uint8Array | string>;
   try {
-    result = (await pgp.verify({ message: message as OpenPgp.Message<ReadableStream<Uint8Array>>, verificationKeys: keys, format: 'binary', expectSigned: false })) as typeof result;
+    result = (await pgp.verify({
+      message: message as OpenPgp.Message<ReadableStream<Uint8Array>>,
+      verificationKeys: keys,
+      format: 'binary',
+      expectSigned: false,
+    })) as typeof result;
   } catch (err) {
     throw new RegxError('signature-invalid', `the signature could not be read: ${(err as Error).message}`);
   }
   const data = result.data;
   const payload = data instanceof ReadableStream ? await readCapped(data, MAX_PAYLOAD_BYTES) : Buffer.from(data as Uint8Array);
   if (payload.length > MAX_PAYLOAD_BYTES) throw new RegxError('signature-invalid', `the signed payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
-  if (result.signatures.length !== 1) throw new RegxError('signature-invalid', `a simple signature holds exactly one signature, this one ${result.signatures.length}`);
+  if (result.signatures.length !== 1)
+    throw new RegxError('signature-invalid', `a simple signature holds exactly one signature, this one ${result.signatures.length}`);
   const sig = result.signatures[0] as (typeof result.signatures)[number];
   const signer = keys.find((k) => k.getKeys(sig.keyID).length > 0);
-  if (!signer) throw new RegxError('signature-invalid', `signed by key ${sig.keyID.toHex().toUpperCase()}, which is not among the trusted keys`);
+  if (!signer)
+    throw new UntrustedKeyError(`signed by key ${sig.keyID.toHex().toUpperCase()}, which is not among the trusted keys`, sig.keyID.toHex().toUpperCase());
   try {
     await sig.verified;
   } catch (err) {
     throw new RegxError('signature-invalid', `the signature by key ${sig.keyID.toHex().toUpperCase()} does not verify: ${(err as Error).message}`);
   }
   return { payload, keyFingerprint: signer.getFingerprint().toUpperCase() };
+}
+
+/**
+ * The id of the key a simple signature says made it (upper-case hex), read without verifying anything:
+ * what a viewer shows for a signature no policy key checks. Only the message's head is read.
+ */
+export async function signatureKeyId(signature: Uint8Array): Promise<string | undefined> {
+  if (signature.length > MAX_SIGNATURE_BYTES) return undefined;
+  const bytes = new Uint8Array(signature);
+  try {
+    const pgp = openpgp();
+    const message = isArmored(bytes)
+      ? await pgp.readMessage({ armoredMessage: Buffer.from(bytes).toString('utf8') })
+      : await pgp.readMessage({
+          binaryMessage: new ReadableStream<Uint8Array>({
+            start(c) {
+              c.enqueue(bytes);
+              c.close();
+            },
+          }),
+        });
+    return message.getSigningKeyIDs()[0]?.toHex().toUpperCase();
+  } catch {
+    // Not an OpenPGP message: there is no key to name.
+    return undefined;
+  }
 }

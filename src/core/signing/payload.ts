@@ -1,13 +1,18 @@
-// The "simple signing" payload (containers-signature(5), "atomic container signature"): the JSON a GPG
-// simple signature wraps and a sigstore signature signs. Built as containers/image writes it (Go's
-// json.Marshal of maps: keys sorted, compact), read as strictly as containers/image reads it: exactly
-// the critical fields, no key twice, `optional` free-form but with a string creator and an integral timestamp.
+// The "simple signing" payload (containers-signature(5)): the JSON a GPG simple signature wraps
+// (critical.type "atomic container signature") and a sigstore signature signs (cosign's and
+// containers/image's "cosign container image signature"; neither kind accepts the other's type). Built as
+// containers/image writes it (Go's json.Marshal of maps: keys sorted, compact), read as strictly as it
+// reads it: exactly the critical fields, no key twice, `optional` free-form but with a string creator and
+// an integral timestamp (and, in a sigstore payload, null, as cosign writes it).
 import { RegxError } from '../errors';
 import { goJsonCompact, goMap } from '../image/go-json';
 import { isValidDigest } from '../reference/digest';
 import { exactFields, isPlainObject, parseStrictJson, StrictJsonError } from './strict-json';
 
 export const SIGNATURE_TYPE = 'atomic container signature';
+export const SIGSTORE_SIGNATURE_TYPE = 'cosign container image signature';
+/** Which signature the payload is for: a GPG simple signature's, or a sigstore signature's. */
+export type PayloadType = typeof SIGNATURE_TYPE | typeof SIGSTORE_SIGNATURE_TYPE;
 
 export interface SimpleSigningPayload {
   /** critical.identity.docker-reference: the name the signer meant the image to have. */
@@ -21,7 +26,7 @@ export interface SimpleSigningPayload {
 }
 
 /** The payload's bytes, as containers/image produces them for the same fields. */
-export function buildPayload(p: SimpleSigningPayload): Buffer {
+export function buildPayload(p: SimpleSigningPayload, type: PayloadType = SIGNATURE_TYPE): Buffer {
   if (!p.dockerReference || !p.manifestDigest) throw new RegxError('usage', 'a signature needs an image digest and a reference');
   if (p.timestamp !== undefined && !Number.isSafeInteger(p.timestamp)) throw new RegxError('usage', 'a signature timestamp is a whole number of seconds');
   const optional: Record<string, unknown> = goMap({});
@@ -29,7 +34,7 @@ export function buildPayload(p: SimpleSigningPayload): Buffer {
   if (p.timestamp !== undefined) optional.timestamp = p.timestamp;
   const doc = goMap({
     critical: goMap({
-      type: SIGNATURE_TYPE,
+      type,
       image: goMap({ 'docker-manifest-digest': p.manifestDigest }),
       identity: goMap({ 'docker-reference': p.dockerReference }),
     }),
@@ -48,17 +53,19 @@ function stringField(v: unknown, name: string): string {
 }
 
 /**
- * Reads a payload the way containers/image's strict unmarshal does. The digest and reference are
- * returned untrusted: the caller checks them against the image and the policy's identity rule.
+ * Reads a payload of `type` the way containers/image's strict unmarshal does. The digest and reference
+ * are returned untrusted (a sigstore payload's until its signature was verified): the caller checks them
+ * against the image and the policy's identity rule.
  */
-export function parsePayload(bytes: Uint8Array): SimpleSigningPayload {
+export function parsePayload(bytes: Uint8Array, type: PayloadType = SIGNATURE_TYPE): SimpleSigningPayload {
   let doc: unknown;
   try {
     doc = parseStrictJson(Buffer.from(bytes).toString('utf8'));
     const top = exactFields(doc, ['critical', 'optional'], 'the signature');
     const out: Partial<SimpleSigningPayload> = {};
-    if (!isPlainObject(top.optional)) throw invalid('optional is not a JSON object');
-    const optional = top.optional;
+    // containers/image takes a sigstore payload's `optional: null` as no optional fields.
+    const optional = type === SIGSTORE_SIGNATURE_TYPE && top.optional === null ? {} : top.optional;
+    if (!isPlainObject(optional)) throw invalid('optional is not a JSON object');
     if ('creator' in optional) out.creator = stringField(optional.creator, 'optional.creator');
     if ('timestamp' in optional) {
       const t = optional.timestamp;
@@ -67,8 +74,8 @@ export function parsePayload(bytes: Uint8Array): SimpleSigningPayload {
       out.timestamp = t;
     }
     const critical = exactFields(top.critical, ['type', 'image', 'identity'], 'critical');
-    const type = stringField(critical.type, 'critical.type');
-    if (type !== SIGNATURE_TYPE) throw invalid(`unrecognized signature type "${type.slice(0, 64)}"`);
+    const claimed = stringField(critical.type, 'critical.type');
+    if (claimed !== type) throw invalid(`unrecognized signature type "${claimed.slice(0, 64)}"`);
     const image = exactFields(critical.image, ['docker-manifest-digest'], 'critical.image');
     out.manifestDigest = stringField(image['docker-manifest-digest'], 'critical.image.docker-manifest-digest');
     const identity = exactFields(critical.identity, ['docker-reference'], 'critical.identity');

@@ -179,7 +179,8 @@ export function lookasideBase(config: RegistriesConfig, ref: ImageReference, wri
     throw new RegxError('usage', `invalid signature storage URL ${top} in ${config.dir}`);
   }
   const repo = ref.repository;
-  if (repo.split('/').some((c) => c === '' || c === '.' || c === '..')) throw new RegxError('invalid-reference', `unexpected path elements in ${ref.repository} for signature storage`);
+  if (repo.split('/').some((c) => c === '' || c === '.' || c === '..'))
+    throw new RegxError('invalid-reference', `unexpected path elements in ${ref.repository} for signature storage`);
   // Appended as containers/image appends it (a top level ending in '/' gives '//', harmless for files).
   url.pathname = `${url.pathname}/${repo}`;
   return { url, configured };

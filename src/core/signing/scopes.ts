@@ -8,7 +8,11 @@ import type { ImageReference } from '../reference/reference';
 
 /** `registry/repo:tag` or `registry/repo@digest` (a reference with both is refused, as the docker transport does). */
 export function dockerIdentity(ref: ImageReference): string {
-  if (ref.tag !== undefined && ref.digest !== undefined) throw new RegxError('invalid-reference', `a Docker reference with both a tag and a digest (${referenceName(ref)}:${ref.tag}@${ref.digest}) is not supported here`);
+  if (ref.tag !== undefined && ref.digest !== undefined)
+    throw new RegxError(
+      'invalid-reference',
+      `a Docker reference with both a tag and a digest (${referenceName(ref)}:${ref.tag}@${ref.digest}) is not supported here`,
+    );
   const name = referenceName(ref);
   if (ref.digest !== undefined) return `${name}@${ref.digest}`;
   return `${name}:${ref.tag ?? 'latest'}`;

@@ -38,6 +38,11 @@ export interface ImageSigner {
   readonly description: string;
   /** Signs `manifestDigest` as `dockerReference` and stores the signature where it belongs; throws a RegxError on failure. */
   sign(req: SignRequest): Promise<SignResult>;
+  /**
+   * The signature alone, for a destination that keeps signatures itself (a dir: folder's signature-N
+   * files); absent when this kind of signature can only be stored in a registry.
+   */
+  signature?(req: Pick<SignRequest, 'manifestDigest' | 'dockerReference' | 'signal'>): Promise<{ bytes: Buffer; signer: string }>;
 }
 
 /** The identity a signature claims: `registry/repo:tag` (or `@digest`), as skopeo writes it. */

@@ -61,7 +61,11 @@ async function readApiSignatures(loc: SimpleSignatureLocation, digest: string): 
   const where = `${loc.ref.registry}${path}`;
   const res = await loc.client.request({ method: 'GET', path, repository: loc.ref.repository, actions: ['pull'], signal: loc.signal });
   if (res.statusCode !== 200) throw await registryErrorFor(res, 'GET', new URL(path, await loc.client.baseUrl()), loc.client.registry);
-  const body = await readBody(res, MAX_SIGNATURE_LIST_BYTES, (size) => new RegxError('too-large', `the signature list at ${where} is larger than ${MAX_SIGNATURE_LIST_BYTES} bytes (${size})`));
+  const body = await readBody(
+    res,
+    MAX_SIGNATURE_LIST_BYTES,
+    (size) => new RegxError('too-large', `the signature list at ${where} is larger than ${MAX_SIGNATURE_LIST_BYTES} bytes (${size})`),
+  );
   let doc: unknown;
   try {
     doc = parseStrictJson(body.toString('utf8'));
@@ -69,7 +73,8 @@ async function readApiSignatures(loc: SimpleSignatureLocation, digest: string): 
     throw new RegxError('bad-response', `the signature list at ${where} is not valid JSON: ${(err as Error).message}`);
   }
   const list = (doc as { signatures?: unknown } | null)?.signatures;
-  if (list !== undefined && list !== null && !Array.isArray(list)) throw new RegxError('bad-response', `the signature list at ${where} has no "signatures" array`);
+  if (list !== undefined && list !== null && !Array.isArray(list))
+    throw new RegxError('bad-response', `the signature list at ${where} has no "signatures" array`);
   const out: Buffer[] = [];
   for (const s of (list ?? []) as unknown[]) {
     if (out.length >= MAX_API_SIGNATURES) throw new RegxError('too-large', `${where} lists more than ${MAX_API_SIGNATURES} signatures`);
@@ -112,7 +117,12 @@ async function readLookasideOne(loc: SimpleSignatureLocation, url: URL): Promise
       await res.body.dump().catch(() => undefined);
       throw new RegxError(res.statusCode >= 500 ? 'server-error' : 'bad-response', `reading the signature ${displayUrl(url)}: status ${res.statusCode}`);
     }
-    return await readBody(res, MAX_SIGNATURE_BYTES, (size) => new RegxError('too-large', `the signature ${displayUrl(url)} is larger than ${MAX_SIGNATURE_BYTES} bytes (${size})`), url);
+    return await readBody(
+      res,
+      MAX_SIGNATURE_BYTES,
+      (size) => new RegxError('too-large', `the signature ${displayUrl(url)} is larger than ${MAX_SIGNATURE_BYTES} bytes (${size})`),
+      url,
+    );
   }
   throw new RegxError('unsupported', `signature storage ${url.protocol}// is not supported (file://, http:// and https:// are)`);
 }
@@ -150,7 +160,15 @@ async function writeApi(loc: SimpleSignatureLocation, digest: string, fresh: Buf
   for (const sig of fresh) {
     // The API wants a name of the form <digest>@<32 characters>, unique per image.
     const body = JSON.stringify({ schemaVersion: 2, name: `${digest}@${randomBytes(16).toString('hex')}`, type: 'atomic', content: sig.toString('base64') });
-    const res = await loc.client.request({ method: 'PUT', path, repository: loc.ref.repository, actions: ['pull', 'push'], headers: { 'content-type': 'application/json' }, body, signal: loc.signal });
+    const res = await loc.client.request({
+      method: 'PUT',
+      path,
+      repository: loc.ref.repository,
+      actions: ['pull', 'push'],
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: loc.signal,
+    });
     if (res.statusCode !== 201) throw await registryErrorFor(res, 'PUT', new URL(path, await loc.client.baseUrl()), loc.client.registry);
     await res.body.dump().catch(() => undefined);
   }
@@ -158,7 +176,11 @@ async function writeApi(loc: SimpleSignatureLocation, digest: string, fresh: Buf
 
 async function writeLookaside(loc: SimpleSignatureLocation, digest: string, fresh: Buffer[], count: number): Promise<string> {
   const base = lookasideBase(loc.registries, loc.ref, true, loc.env).url;
-  if (base.protocol !== 'file:') throw new RegxError('unsupported', `writing signatures to a ${base.protocol.replace(':', '')} lookaside (${displayUrl(base)}) is not supported: configure a file:// lookaside-staging for ${loc.ref.registry}/${loc.ref.repository} in registries.d`);
+  if (base.protocol !== 'file:')
+    throw new RegxError(
+      'unsupported',
+      `writing signatures to a ${base.protocol.replace(':', '')} lookaside (${displayUrl(base)}) is not supported: configure a file:// lookaside-staging for ${loc.ref.registry}/${loc.ref.repository} in registries.d`,
+    );
   let n = count;
   for (const sig of fresh) {
     for (;;) {

@@ -41,7 +41,12 @@ function sameAnnotations(a: Record<string, string> | undefined, b: Record<string
 
 /** Whether `existing` already is `wanted` (media type, digest, size, annotations), as containers/image decides. */
 export function layerMatches(existing: Descriptor, wanted: Descriptor): boolean {
-  return existing.mediaType === wanted.mediaType && existing.size === wanted.size && existing.digest === wanted.digest && sameAnnotations(existing.annotations, wanted.annotations);
+  return (
+    existing.mediaType === wanted.mediaType &&
+    existing.size === wanted.size &&
+    existing.digest === wanted.digest &&
+    sameAnnotations(existing.annotations, wanted.annotations)
+  );
 }
 
 export type AttachmentManifest = Record<string, unknown> & { layers: Descriptor[] };
@@ -64,10 +69,13 @@ function parseJson(bytes: Buffer, what: string): unknown {
 /** A `.sig` manifest read back: a JSON object whose layers (bounded in number) each have a media type, a digest and a size. */
 export function parseAttachmentManifest(bytes: Buffer, where: string): AttachmentManifest {
   const manifest = parseJson(bytes, where) as { layers?: unknown } | null;
-  if (!manifest || typeof manifest !== 'object' || !Array.isArray(manifest.layers)) throw new ManifestInvalidError(`invalid manifest: ${where} has no layers list`);
-  if (manifest.layers.length > MAX_ATTACHMENT_LAYERS) throw new ManifestInvalidError(`invalid manifest: ${where} has ${manifest.layers.length} layers, more than the ${MAX_ATTACHMENT_LAYERS} read`);
+  if (!manifest || typeof manifest !== 'object' || !Array.isArray(manifest.layers))
+    throw new ManifestInvalidError(`invalid manifest: ${where} has no layers list`);
+  if (manifest.layers.length > MAX_ATTACHMENT_LAYERS)
+    throw new ManifestInvalidError(`invalid manifest: ${where} has ${manifest.layers.length} layers, more than the ${MAX_ATTACHMENT_LAYERS} read`);
   for (const d of manifest.layers as Partial<Descriptor>[]) {
-    if (!d || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || !Number.isSafeInteger(d.size) || (d.size as number) < 0) throw new ManifestInvalidError(`invalid manifest: ${where} has a layer without a media type, digest or size`);
+    if (!d || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || !Number.isSafeInteger(d.size) || (d.size as number) < 0)
+      throw new ManifestInvalidError(`invalid manifest: ${where} has a layer without a media type, digest or size`);
   }
   return manifest as AttachmentManifest;
 }
@@ -76,7 +84,8 @@ export function parseAttachmentManifest(bytes: Buffer, where: string): Attachmen
 export function parseSigManifest(bytes: Buffer, configBytes: Buffer, where: string): SigManifestParts {
   const manifest = parseAttachmentManifest(bytes, where);
   const config = parseJson(configBytes, `the config of ${where}`);
-  if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ManifestInvalidError(`invalid manifest: the config of ${where} is not a JSON object`);
+  if (!config || typeof config !== 'object' || Array.isArray(config))
+    throw new ManifestInvalidError(`invalid manifest: the config of ${where} is not a JSON object`);
   return { manifest, config: config as Record<string, unknown> };
 }
 
@@ -100,9 +109,14 @@ export interface AppendOutcome {
  * new layers' payloads and the config blob before the manifest.
  */
 export function appendLayers(current: SigManifestParts | undefined, wanted: readonly Descriptor[]): AppendOutcome {
-  const manifest: AttachmentManifest = current ? { ...current.manifest, layers: [...current.manifest.layers] } : { schemaVersion: 2, mediaType: MediaType.ociManifest, config: undefined, layers: [] };
+  const manifest: AttachmentManifest = current
+    ? { ...current.manifest, layers: [...current.manifest.layers] }
+    : { schemaVersion: 2, mediaType: MediaType.ociManifest, config: undefined, layers: [] };
   const config: Record<string, unknown> = current ? { ...current.config } : emptyConfig();
-  const rootfs: Record<string, unknown> = config.rootfs && typeof config.rootfs === 'object' && !Array.isArray(config.rootfs) ? { ...(config.rootfs as Record<string, unknown>) } : { type: 'layers' };
+  const rootfs: Record<string, unknown> =
+    config.rootfs && typeof config.rootfs === 'object' && !Array.isArray(config.rootfs)
+      ? { ...(config.rootfs as Record<string, unknown>) }
+      : { type: 'layers' };
   const diffIds = Array.isArray(rootfs.diff_ids) ? [...(rootfs.diff_ids as unknown[])] : [];
   const added: AppendOutcome['added'] = [];
   for (const desc of wanted) {

@@ -32,7 +32,12 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** The attachment manifest at `sha256-<hex>.sig`, or undefined when there is none. Anything but an OCI image manifest there is refused. */
-export async function readAttachmentManifest(client: RegistryClient, repository: string, manifestDigest: string, signal?: AbortSignal): Promise<ManifestResult | undefined> {
+export async function readAttachmentManifest(
+  client: RegistryClient,
+  repository: string,
+  manifestDigest: string,
+  signal?: AbortSignal,
+): Promise<ManifestResult | undefined> {
   const tag = cosignTagFor(manifestDigest, 'sig');
   let m: ManifestResult;
   try {
@@ -41,7 +46,11 @@ export async function readAttachmentManifest(client: RegistryClient, repository:
     if (isNotFound(err)) return undefined;
     throw err;
   }
-  if (m.mediaType !== MediaType.ociManifest) throw new RegxError('manifest-invalid', `${client.registry}/${repository}:${tag} should be a sigstore signature attachment (an OCI image manifest) but is a ${m.mediaType}`);
+  if (m.mediaType !== MediaType.ociManifest)
+    throw new RegxError(
+      'manifest-invalid',
+      `${client.registry}/${repository}:${tag} should be a sigstore signature attachment (an OCI image manifest) but is a ${m.mediaType}`,
+    );
   return m;
 }
 
@@ -67,10 +76,22 @@ export async function readSigstoreLayers(client: RegistryClient, repository: str
   let total = 0;
   for (const d of manifest.layers) {
     total += d.size;
-    if (total > MAX_ATTACHMENT_BYTES) throw new RegxError('too-large', `the signature attachment ${client.registry}/${repository}@${m.digest} holds more than ${MAX_ATTACHMENT_BYTES} bytes of payloads, more than any set of signatures`);
-    if (d.size > MAX_SIGNATURE_PAYLOAD) throw new RegxError('too-large', `a signature payload in ${client.registry}/${repository}@${m.digest} is ${d.size} bytes, more than the ${MAX_SIGNATURE_PAYLOAD} read`);
+    if (total > MAX_ATTACHMENT_BYTES)
+      throw new RegxError(
+        'too-large',
+        `the signature attachment ${client.registry}/${repository}@${m.digest} holds more than ${MAX_ATTACHMENT_BYTES} bytes of payloads, more than any set of signatures`,
+      );
+    if (d.size > MAX_SIGNATURE_PAYLOAD)
+      throw new RegxError(
+        'too-large',
+        `a signature payload in ${client.registry}/${repository}@${m.digest} is ${d.size} bytes, more than the ${MAX_SIGNATURE_PAYLOAD} read`,
+      );
     const payload = await client.getBlobBytes(repository, d.digest, MAX_SIGNATURE_PAYLOAD, signal);
-    if (payload.length !== d.size) throw new RegxError('size-mismatch', `signature payload ${d.digest} in ${client.registry}/${repository}@${m.digest} is ${payload.length} bytes, not the ${d.size} its descriptor says`);
+    if (payload.length !== d.size)
+      throw new RegxError(
+        'size-mismatch',
+        `signature payload ${d.digest} in ${client.registry}/${repository}@${m.digest} is ${payload.length} bytes, not the ${d.size} its descriptor says`,
+      );
     const annotations: Record<string, string> = {};
     if (d.annotations && typeof d.annotations === 'object') for (const [k, v] of Object.entries(d.annotations)) if (typeof v === 'string') annotations[k] = v;
     out.push({ mediaType: d.mediaType, payload, annotations, digest: d.digest });
@@ -96,7 +117,14 @@ export interface AttachResult {
  * when there is none); layers already there are not added twice. `upload` stores an added layer's blob;
  * it and the config go up before the manifest, so the tag never names a manifest with a missing blob.
  */
-async function updateAttachment(client: RegistryClient, repository: string, manifestDigest: string, wanted: readonly Descriptor[], upload: (desc: Descriptor) => Promise<void>, signal?: AbortSignal): Promise<AttachResult> {
+async function updateAttachment(
+  client: RegistryClient,
+  repository: string,
+  manifestDigest: string,
+  wanted: readonly Descriptor[],
+  upload: (desc: Descriptor) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<AttachResult> {
   const tag = cosignTagFor(manifestDigest, 'sig');
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const before = await readAttachmentManifest(client, repository, manifestDigest, signal);
@@ -117,18 +145,34 @@ async function updateAttachment(client: RegistryClient, repository: string, mani
     const layers = after ? parseAttachmentManifest(after.bytes, `${client.registry}/${repository}@${after.digest}`).layers : [];
     if (wanted.every((w) => layers.some((l) => layerMatches(l, w)))) return { tag, digest: after?.digest ?? digest, added: outcome.added.length };
   }
-  throw new RegxError('conflict', `${client.registry}/${repository}:${tag}, the signature attachment of ${manifestDigest}, kept changing while signatures were being added; nothing was written to it`);
+  throw new RegxError(
+    'conflict',
+    `${client.registry}/${repository}:${tag}, the signature attachment of ${manifestDigest}, kept changing while signatures were being added; nothing was written to it`,
+  );
 }
 
 /** Adds new signatures (payload + annotations) to the image's `.sig` attachment, uploading their payloads. */
-export async function attachSigstoreSignatures(client: RegistryClient, repository: string, manifestDigest: string, layers: readonly AttachmentLayer[], signal?: AbortSignal): Promise<AttachResult> {
+export async function attachSigstoreSignatures(
+  client: RegistryClient,
+  repository: string,
+  manifestDigest: string,
+  layers: readonly AttachmentLayer[],
+  signal?: AbortSignal,
+): Promise<AttachResult> {
   const payloads = new Map<string, Buffer>();
   const wanted = layers.map((l) => {
     const desc = layerDescriptor(l);
     payloads.set(desc.digest, l.payload);
     return desc;
   });
-  return updateAttachment(client, repository, manifestDigest, wanted, (desc) => ensureBlob(client, repository, payloads.get(desc.digest) as Buffer, desc, signal), signal);
+  return updateAttachment(
+    client,
+    repository,
+    manifestDigest,
+    wanted,
+    (desc) => ensureBlob(client, repository, payloads.get(desc.digest) as Buffer, desc, signal),
+    signal,
+  );
 }
 
 /**
@@ -136,13 +180,25 @@ export async function attachSigstoreSignatures(client: RegistryClient, repositor
  * blobs are already in `repository`) into this one: the signatures there stay, the source's are added
  * byte for byte (each layer's descriptor and blob unchanged).
  */
-export async function mergeSigstoreAttachment(client: RegistryClient, repository: string, manifestDigest: string, sourceBytes: Buffer, signal?: AbortSignal): Promise<AttachResult> {
+export async function mergeSigstoreAttachment(
+  client: RegistryClient,
+  repository: string,
+  manifestDigest: string,
+  sourceBytes: Buffer,
+  signal?: AbortSignal,
+): Promise<AttachResult> {
   const source = parseAttachmentManifest(sourceBytes, `the signature attachment of ${manifestDigest} being carried`);
   return updateAttachment(client, repository, manifestDigest, source.layers, async () => undefined, signal);
 }
 
 /** Whether the image's `.sig` attachment in `repository` already holds every layer of `sourceBytes` (another attachment). */
-export async function attachmentHolds(client: RegistryClient, repository: string, manifestDigest: string, sourceBytes: Buffer, signal?: AbortSignal): Promise<boolean> {
+export async function attachmentHolds(
+  client: RegistryClient,
+  repository: string,
+  manifestDigest: string,
+  sourceBytes: Buffer,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const there = await readAttachmentManifest(client, repository, manifestDigest, signal);
   if (!there) return false;
   const have = parseAttachmentManifest(there.bytes, `${client.registry}/${repository}@${there.digest}`).layers;

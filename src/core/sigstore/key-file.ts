@@ -33,7 +33,9 @@ export interface EncryptedKeyJson {
 function scryptKey(passphrase: Buffer, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   // N=131072, r=8 needs 128 MiB; Node's default ceiling is 32 MiB.
   const maxmem = 128 * params.N * params.r + 16 * 1024 * 1024;
-  return new Promise((resolve, reject) => scrypt(passphrase, salt, KEY_BYTES, { N: params.N, r: params.r, p: params.p, maxmem }, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(passphrase, salt, KEY_BYTES, { N: params.N, r: params.r, p: params.p, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** PEM with 64-column base64 lines, as Go's encoding/pem writes it. */
@@ -79,7 +81,10 @@ function b64Field(v: unknown, name: string, what: string): Buffer {
 export async function decryptPrivateKey(pemText: string, passphrase: string, what: string): Promise<KeyObject> {
   const { type, body } = fromPem(pemText, what);
   if (type !== COSIGN_PRIVATE_KEY_PEM && type !== SIGSTORE_PRIVATE_KEY_PEM) {
-    throw new RegxError('signing-key', `${what} holds a "${type.slice(0, 40)}" PEM block, not an encrypted cosign or sigstore private key (${COSIGN_PRIVATE_KEY_PEM})`);
+    throw new RegxError(
+      'signing-key',
+      `${what} holds a "${type.slice(0, 40)}" PEM block, not an encrypted cosign or sigstore private key (${COSIGN_PRIVATE_KEY_PEM})`,
+    );
   }
   let doc: Partial<EncryptedKeyJson>;
   try {
@@ -87,8 +92,10 @@ export async function decryptPrivateKey(pemText: string, passphrase: string, wha
   } catch {
     throw new RegxError('signing-key', `${what}: the encrypted key is not JSON`);
   }
-  if (doc.kdf?.name !== 'scrypt') throw new RegxError('signing-key', `${what}: unknown key derivation "${String(doc.kdf?.name).slice(0, 40)}" (only scrypt is known)`);
-  if (doc.cipher?.name !== 'nacl/secretbox') throw new RegxError('signing-key', `${what}: unknown cipher "${String(doc.cipher?.name).slice(0, 40)}" (only nacl/secretbox is known)`);
+  if (doc.kdf?.name !== 'scrypt')
+    throw new RegxError('signing-key', `${what}: unknown key derivation "${String(doc.kdf?.name).slice(0, 40)}" (only scrypt is known)`);
+  if (doc.cipher?.name !== 'nacl/secretbox')
+    throw new RegxError('signing-key', `${what}: unknown cipher "${String(doc.cipher?.name).slice(0, 40)}" (only nacl/secretbox is known)`);
   const params = doc.kdf.params;
   // Only the known cost settings: a file naming a huge N would make scrypt take all memory.
   const known = KNOWN_SCRYPT.find((k) => k.N === params?.N && k.r === params?.r && k.p === params?.p);

@@ -12,7 +12,7 @@ import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from './
 import type { AttachmentLayer } from './attachment-layout';
 import { decryptPrivateKey } from './key-file';
 import { readKeyFile } from './key-pair-files';
-import { buildSigstorePayload } from './payload';
+import { buildPayload, SIGSTORE_SIGNATURE_TYPE } from '../signing/payload';
 import { signBytes } from './sign';
 
 /** optional.creator of what regx signs (containers/image writes "containers/image v5.x"). */
@@ -20,7 +20,10 @@ export const SIGSTORE_CREATOR = 'regx';
 
 /** The attachment layer of one new signature of `manifestDigest` as `dockerReference`. */
 export function sigstoreSignatureLayer(key: KeyObject, manifestDigest: string, dockerReference: string, now: Date = new Date()): AttachmentLayer {
-  const payload = buildSigstorePayload({ manifestDigest, dockerReference, creator: SIGSTORE_CREATOR, timestamp: Math.floor(now.getTime() / 1000) });
+  const payload = buildPayload(
+    { manifestDigest, dockerReference, creator: SIGSTORE_CREATOR, timestamp: Math.floor(now.getTime() / 1000) },
+    SIGSTORE_SIGNATURE_TYPE,
+  );
   const signature = signBytes(key, payload);
   return { mediaType: SIGSTORE_SIGNATURE_MEDIA_TYPE, payload, annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString('base64') } };
 }
@@ -44,14 +47,22 @@ export class SigstoreKeySigner implements ImageSigner {
     const { destination: ref, client } = req;
     const name = `${ref.registry}/${ref.repository}`;
     if (!useSigstoreAttachments(req.registries, ref)) {
-      throw new RegxError('usage', `writing sigstore signatures to ${name} is not enabled: set use-sigstore-attachments: true for it in registries.d${req.registries.dir ? ` (${req.registries.dir})` : ''}`);
+      throw new RegxError(
+        'usage',
+        `writing sigstore signatures to ${name} is not enabled: set use-sigstore-attachments: true for it in registries.d${req.registries.dir ? ` (${req.registries.dir})` : ''}`,
+      );
     }
     const layer = sigstoreSignatureLayer(this.key, req.manifestDigest, req.dockerReference);
     try {
       const r = await attachSigstoreSignatures(client, ref.repository, req.manifestDigest, [layer], req.signal);
       return { kind: 'sigstore', storedAt: `${name}:${r.tag}`, signer: this.keyName };
     } catch (err) {
-      if (err instanceof RegxError && err.reason !== 'cancelled') throw new RegxError(err.reason, `storing the sigstore signature of ${req.manifestDigest} in ${name} failed: ${err.message}`, { cause: err, serverCode: err.serverCode, serverMessage: err.serverMessage });
+      if (err instanceof RegxError && err.reason !== 'cancelled')
+        throw new RegxError(err.reason, `storing the sigstore signature of ${req.manifestDigest} in ${name} failed: ${err.message}`, {
+          cause: err,
+          serverCode: err.serverCode,
+          serverMessage: err.serverMessage,
+        });
       throw err;
     }
   }

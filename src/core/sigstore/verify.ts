@@ -8,8 +8,9 @@ import type { KeyObject } from 'node:crypto';
 import { RegxError, sanitizeRemoteText } from '../errors';
 import { SIGSTORE_SIGNATURE_ANNOTATION, SIGSTORE_SIGNATURE_MEDIA_TYPE } from './attachment-layout';
 import type { SigstoreLayer } from './attachments';
-import { parseSigstorePayload } from './payload';
+import { parsePayload, SIGSTORE_SIGNATURE_TYPE } from '../signing/payload';
 import type { SimpleSigningPayload } from '../signing/payload';
+import { UntrustedKeyError } from '../signing/untrusted-key';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
 
@@ -29,7 +30,10 @@ export function loadPublicKeys(pemText: string, what: string): KeyObject[] {
       throw new RegxError('signing-key', `${what}: a ${type} block that is not a valid public key`, { cause: err });
     }
     if (key.asymmetricKeyType !== 'ec' && key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ed25519') {
-      throw new RegxError('signing-key', `${what}: a ${String(key.asymmetricKeyType)} public key, which sigstore signatures are not made with (ECDSA, RSA or ed25519 are)`);
+      throw new RegxError(
+        'signing-key',
+        `${what}: a ${String(key.asymmetricKeyType)} public key, which sigstore signatures are not made with (ECDSA, RSA or ed25519 are)`,
+      );
     }
     keys.push(key);
   }
@@ -67,11 +71,13 @@ function invalid(message: string): RegxError {
  */
 export function verifySigstoreLayer(layer: SigstoreLayer, keys: readonly KeyObject[]): SimpleSigningPayload {
   if (keys.length === 0) throw new RegxError('usage', 'no public key to verify the sigstore signature with');
-  if (layer.mediaType !== SIGSTORE_SIGNATURE_MEDIA_TYPE) throw invalid(`not a sigstore signature: the attachment's media type is ${sanitizeRemoteText(layer.mediaType.slice(0, 100))}`);
+  if (layer.mediaType !== SIGSTORE_SIGNATURE_MEDIA_TYPE)
+    throw invalid(`not a sigstore signature: the attachment's media type is ${sanitizeRemoteText(layer.mediaType.slice(0, 100))}`);
   const b64 = layer.annotations[SIGSTORE_SIGNATURE_ANNOTATION];
   if (b64 === undefined) throw invalid(`missing ${SIGSTORE_SIGNATURE_ANNOTATION} annotation`);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw invalid(`the ${SIGSTORE_SIGNATURE_ANNOTATION} annotation is not base64`);
   const signature = Buffer.from(b64, 'base64');
-  if (!keys.some((k) => verifyBytes(k, layer.payload, signature))) throw invalid('cryptographic signature verification failed: the signature does not match the payload with the given public key');
-  return parseSigstorePayload(layer.payload);
+  if (!keys.some((k) => verifyBytes(k, layer.payload, signature)))
+    throw new UntrustedKeyError('cryptographic signature verification failed: the signature does not match the payload with the given public key');
+  return parsePayload(layer.payload, SIGSTORE_SIGNATURE_TYPE);
 }

@@ -65,10 +65,20 @@ function countComponents(list: unknown, depth = 0): number {
 export function summariseSbom(doc: unknown): SbomSummary | undefined {
   if (!isObject(doc)) return undefined;
   if (typeof doc.spdxVersion === 'string') {
-    return { format: 'SPDX', version: str(doc.spdxVersion.replace(/^SPDX-/, ''), 20), name: str(doc.name), packages: Array.isArray(doc.packages) ? doc.packages.length : 0 };
+    return {
+      format: 'SPDX',
+      version: str(doc.spdxVersion.replace(/^SPDX-/, ''), 20),
+      name: str(doc.name),
+      packages: Array.isArray(doc.packages) ? doc.packages.length : 0,
+    };
   }
   if (doc.bomFormat === 'CycloneDX') {
-    return { format: 'CycloneDX', version: str(doc.specVersion, 20), name: str(at(doc, 'metadata', 'component', 'name')), packages: countComponents(doc.components) };
+    return {
+      format: 'CycloneDX',
+      version: str(doc.specVersion, 20),
+      name: str(at(doc, 'metadata', 'component', 'name')),
+      packages: countComponents(doc.components),
+    };
   }
   return undefined;
 }
@@ -143,7 +153,10 @@ export function summariseProvenance(statement: InTotoStatement): ProvenanceSumma
     commit ??= commitOf(configSource.digest);
   }
   sourceRepository ??= repositoryOf(at(p, 'buildDefinition', 'externalParameters', 'workflow', 'repository'));
-  const dependencies = [...(Array.isArray(at(p, 'buildDefinition', 'resolvedDependencies')) ? (at(p, 'buildDefinition', 'resolvedDependencies') as unknown[]) : []), ...(Array.isArray(at(p, 'materials')) ? (at(p, 'materials') as unknown[]) : [])];
+  const dependencies = [
+    ...(Array.isArray(at(p, 'buildDefinition', 'resolvedDependencies')) ? (at(p, 'buildDefinition', 'resolvedDependencies') as unknown[]) : []),
+    ...(Array.isArray(at(p, 'materials')) ? (at(p, 'materials') as unknown[]) : []),
+  ];
   for (const d of dependencies.slice(0, 100)) {
     if (!isObject(d) || typeof d.uri !== 'string' || !d.uri.startsWith('git+')) continue;
     sourceRepository ??= repositoryOf(d.uri);
@@ -157,7 +170,10 @@ export function summariseProvenance(statement: InTotoStatement): ProvenanceSumma
 export function certificateSigner(der: Buffer): { signer: string | undefined; fingerprint: string } | undefined {
   try {
     const cert = new X509Certificate(der);
-    const san = cert.subjectAltName?.split(',').map((s) => s.trim()).find((s) => /^(email|URI):/.test(s));
+    const san = cert.subjectAltName
+      ?.split(',')
+      .map((s) => s.trim())
+      .find((s) => /^(email|URI):/.test(s));
     const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1];
     return { signer: str(san?.replace(/^(email|URI):/, '') ?? cn), fingerprint: cert.fingerprint256.replace(/:/g, '').toLowerCase() };
   } catch {
@@ -182,7 +198,8 @@ export function notationSignature(annotations: Record<string, string> | undefine
   let keyId: string | undefined;
   try {
     const thumbprints = JSON.parse(annotations?.['io.cncf.notary.x509chain.thumbprint#S256'] ?? '[]') as unknown;
-    if (Array.isArray(thumbprints) && typeof thumbprints[0] === 'string' && /^[0-9a-f]{64}$/i.test(thumbprints[0])) keyId = `sha256:${thumbprints[0].slice(0, 16).toLowerCase()}`;
+    if (Array.isArray(thumbprints) && typeof thumbprints[0] === 'string' && /^[0-9a-f]{64}$/i.test(thumbprints[0]))
+      keyId = `sha256:${thumbprints[0].slice(0, 16).toLowerCase()}`;
   } catch {
     // No usable thumbprint: the key is unnamed.
   }
@@ -194,9 +211,17 @@ export function notationSignature(annotations: Record<string, string> | undefine
 /** A sigstore bundle (cosign v3) that signs an image: the certificate it carries, else its public key's hint. */
 export function bundleSignature(bundle: unknown): SignatureSummary {
   const material = at(bundle, 'verificationMaterial');
-  const raw = at(material, 'certificate', 'rawBytes') ?? (Array.isArray(at(material, 'x509CertificateChain', 'certificates')) ? at((at(material, 'x509CertificateChain', 'certificates') as unknown[])[0], 'rawBytes') : undefined);
+  const raw =
+    at(material, 'certificate', 'rawBytes') ??
+    (Array.isArray(at(material, 'x509CertificateChain', 'certificates'))
+      ? at((at(material, 'x509CertificateChain', 'certificates') as unknown[])[0], 'rawBytes')
+      : undefined);
   const cert = typeof raw === 'string' ? certificateSigner(Buffer.from(raw, 'base64')) : undefined;
-  return { scheme: 'sigstore-bundle', signer: cert?.signer, keyId: str(at(material, 'publicKey', 'hint'), 100) ?? (cert ? `sha256:${cert.fingerprint.slice(0, 16)}` : undefined) };
+  return {
+    scheme: 'sigstore-bundle',
+    signer: cert?.signer,
+    keyId: str(at(material, 'publicKey', 'hint'), 100) ?? (cert ? `sha256:${cert.fingerprint.slice(0, 16)}` : undefined),
+  };
 }
 
 /** The SBOM document a blob holds: the predicate of an in-toto statement about one, else the blob itself. */

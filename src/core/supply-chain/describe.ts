@@ -8,7 +8,18 @@ import type { Descriptor } from '../image/mediatypes';
 import { isIndexMediaType } from '../image/mediatypes';
 import { runPool } from '../image/pool';
 import type { RegistryClient } from '../registry/client';
-import { bundleSignature, cosignSignature, inTotoStatement, isProvenancePredicate, isSbomPredicate, notationSignature, parseJson, summariseProvenance, summariseSbom, summariseSbomText } from './content';
+import {
+  bundleSignature,
+  cosignSignature,
+  inTotoStatement,
+  isProvenancePredicate,
+  isSbomPredicate,
+  notationSignature,
+  parseJson,
+  summariseProvenance,
+  summariseSbom,
+  summariseSbomText,
+} from './content';
 import type { ProvenanceSummary, SbomSummary, SignatureSummary } from './content';
 import type { ReferrerNode } from './discover';
 
@@ -50,7 +61,10 @@ interface ManifestJson {
 function layersOf(body: ManifestJson, max: number): Descriptor[] {
   if (!Array.isArray(body.layers)) return [];
   return (body.layers as unknown[])
-    .filter((l): l is Descriptor => typeof l === 'object' && l !== null && typeof (l as Descriptor).digest === 'string' && typeof (l as Descriptor).mediaType === 'string')
+    .filter(
+      (l): l is Descriptor =>
+        typeof l === 'object' && l !== null && typeof (l as Descriptor).digest === 'string' && typeof (l as Descriptor).mediaType === 'string',
+    )
     .slice(0, max);
 }
 
@@ -64,13 +78,21 @@ function tooLarge(err: unknown): boolean {
 }
 
 /** What one referrer holds. Reads its manifest and, for signatures, statements and SBOMs, the blobs that say more. */
-export async function describeReferrer(client: RegistryClient, repository: string, referrer: ReferrerNode, limits: DescribeLimits = defaultDescribeLimits, signal?: AbortSignal): Promise<SupplyItem[]> {
+export async function describeReferrer(
+  client: RegistryClient,
+  repository: string,
+  referrer: ReferrerNode,
+  limits: DescribeLimits = defaultDescribeLimits,
+  signal?: AbortSignal,
+): Promise<SupplyItem[]> {
   const d = referrer.descriptor;
   const declared = d.artifactType ?? '';
   if (isIndexMediaType(d.mediaType)) return [{ referrer, kind: 'artifact', artifactType: declared || d.mediaType }];
   const manifest = await client.getManifest(repository, d.digest, signal);
   const body = (parseJson(manifest.bytes) ?? {}) as ManifestJson;
-  const artifactType = declared || (typeof body.artifactType === 'string' ? body.artifactType : typeof body.config?.mediaType === 'string' ? body.config.mediaType : manifest.mediaType);
+  const artifactType =
+    declared ||
+    (typeof body.artifactType === 'string' ? body.artifactType : typeof body.config?.mediaType === 'string' ? body.config.mediaType : manifest.mediaType);
   const layers = layersOf(body, limits.maxLayers);
   const blob = async (layer: Descriptor): Promise<Buffer> => client.getBlobBytes(repository, layer.digest, limits.maxBlobBytes, signal);
 
@@ -91,7 +113,12 @@ export async function describeReferrer(client: RegistryClient, repository: strin
         doc = parseJson(await blob(layer));
       } catch (err) {
         if (!tooLarge(err)) throw err;
-        items.push({ referrer, layer, kind: 'attestation', predicateType: layer.annotations?.['in-toto.io/predicate-type'] ?? layer.annotations?.predicateType ?? 'in-toto (too large to read)' });
+        items.push({
+          referrer,
+          layer,
+          kind: 'attestation',
+          predicateType: layer.annotations?.['in-toto.io/predicate-type'] ?? layer.annotations?.predicateType ?? 'in-toto (too large to read)',
+        });
         continue;
       }
       if (SIGSTORE_BUNDLE.test(layer.mediaType) && doc && typeof doc === 'object' && 'messageSignature' in doc) {
@@ -115,10 +142,18 @@ export async function describeReferrer(client: RegistryClient, repository: strin
       try {
         const bytes = await blob(layer);
         const sbom = summariseSbom(parseJson(bytes)) ?? summariseSbomText(bytes.toString('utf8'));
-        if (sbom || SBOM_LAYER.test(layer.mediaType)) items.push({ referrer, layer, kind: 'sbom', sbom, format: sbom?.format ?? sbomFormatOf(layer.mediaType) });
+        if (sbom || SBOM_LAYER.test(layer.mediaType))
+          items.push({ referrer, layer, kind: 'sbom', sbom, format: sbom?.format ?? sbomFormatOf(layer.mediaType) });
       } catch (err) {
         if (!tooLarge(err)) throw err;
-        items.push({ referrer, layer, kind: 'sbom', sbom: undefined, format: sbomFormatOf(layer.mediaType), note: `larger than ${Math.round(limits.maxBlobBytes / 1024 / 1024)} MiB, not read` });
+        items.push({
+          referrer,
+          layer,
+          kind: 'sbom',
+          sbom: undefined,
+          format: sbomFormatOf(layer.mediaType),
+          note: `larger than ${Math.round(limits.maxBlobBytes / 1024 / 1024)} MiB, not read`,
+        });
       }
     }
   }
@@ -132,7 +167,12 @@ export async function describeReferrer(client: RegistryClient, repository: strin
  * What every referrer holds, `jobs` at a time. A referrer that cannot be read is an artifact row saying
  * so, not a failure of the whole list (the others are still worth seeing).
  */
-export async function describeReferrers(client: RegistryClient, repository: string, referrers: readonly ReferrerNode[], opts: { jobs?: number; limits?: DescribeLimits; signal?: AbortSignal } = {}): Promise<SupplyItem[][]> {
+export async function describeReferrers(
+  client: RegistryClient,
+  repository: string,
+  referrers: readonly ReferrerNode[],
+  opts: { jobs?: number; limits?: DescribeLimits; signal?: AbortSignal } = {},
+): Promise<SupplyItem[][]> {
   const out = new Array<SupplyItem[]>(referrers.length);
   await runPool(
     referrers.map((r, i) => [r, i] as const),
@@ -142,7 +182,14 @@ export async function describeReferrers(client: RegistryClient, repository: stri
         out[i] = await describeReferrer(client, repository, r, opts.limits, signal);
       } catch (err) {
         if (opts.signal?.aborted) throw err;
-        out[i] = [{ referrer: r, kind: 'artifact', artifactType: r.descriptor.artifactType ?? r.descriptor.mediaType, note: `unreadable: ${err instanceof Error ? err.message : String(err)}` }];
+        out[i] = [
+          {
+            referrer: r,
+            kind: 'artifact',
+            artifactType: r.descriptor.artifactType ?? r.descriptor.mediaType,
+            note: `unreadable: ${err instanceof Error ? err.message : String(err)}`,
+          },
+        ];
       }
     },
     opts.signal,

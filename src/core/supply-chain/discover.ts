@@ -102,7 +102,8 @@ export async function discoverReferrers(client: RegistryClient, repository: stri
 
   const count = (n: number): void => {
     found += n;
-    if (found > limits.maxReferrers) throw new RegxError('too-large', `${client.registry}/${repository} holds more than ${limits.maxReferrers} referrers of ${top.digest}; stopped looking`);
+    if (found > limits.maxReferrers)
+      throw new RegxError('too-large', `${client.registry}/${repository} holds more than ${limits.maxReferrers} referrers of ${top.digest}; stopped looking`);
   };
 
   /** The manifest a tag names, or undefined when there is no such tag. */
@@ -118,10 +119,21 @@ export async function discoverReferrers(client: RegistryClient, repository: stri
 
   /** Referrers by `subject` field: the API, else the referrers tag schema. */
   const bySubject = async (digest: string, mediaType: string | undefined): Promise<ReferrerNode[]> => {
-    const listed = await listReferrersApi(client, repository, digest, { artifactType: opts.artifactType, subjectMediaType: mediaType, limits: limits.list, signal });
+    const listed = await listReferrersApi(client, repository, digest, {
+      artifactType: opts.artifactType,
+      subjectMediaType: mediaType,
+      limits: limits.list,
+      signal,
+    });
     if (listed) {
       api = true;
-      return listed.descriptors.map((d) => ({ descriptor: d, storage: 'referrers-api', kind: referrerKind(d, 'referrers-api'), subject: digest, referrers: [] }));
+      return listed.descriptors.map((d) => ({
+        descriptor: d,
+        storage: 'referrers-api',
+        kind: referrerKind(d, 'referrers-api'),
+        subject: digest,
+        referrers: [],
+      }));
     }
     api ??= false;
     const tag = referrersTagFor(digest);
@@ -161,9 +173,14 @@ export async function discoverReferrers(client: RegistryClient, repository: stri
     const all = [...subjectRefs, ...cosignRefs, ...extra];
     count(subjectRefs.length + cosignRefs.length);
     if (depth < limits.maxDepth) {
-      await runPool(all, jobs, async (r) => {
-        r.referrers = await referrersOf(r.descriptor.digest, r.descriptor.mediaType, depth + 1);
-      }, signal);
+      await runPool(
+        all,
+        jobs,
+        async (r) => {
+          r.referrers = await referrersOf(r.descriptor.digest, r.descriptor.mediaType, depth + 1);
+        },
+        signal,
+      );
     }
     return all;
   };
@@ -191,15 +208,20 @@ export async function discoverReferrers(client: RegistryClient, repository: stri
     node.referrers = await referrersOf(m.digest, m.mediaType, 1, orphans);
     if (nesting < 8 && opts.platforms !== false) {
       node.manifests = new Array<SubjectNode>(platforms.length);
-      await runPool(platforms.map((d, i) => [d, i] as const), jobs, async ([d, i]) => {
-        const child = await subjectOf({ digest: d.digest, mediaType: d.mediaType, platform: d.platform }, nesting + 1);
-        const own = attestationsOf.get(d.digest) ?? [];
-        for (const a of own) {
-          if (!walked.has(a.descriptor.digest) && limits.maxDepth > 1) a.referrers = await referrersOf(a.descriptor.digest, a.descriptor.mediaType, 2);
-        }
-        child.referrers.push(...own);
-        node.manifests[i] = child;
-      }, signal);
+      await runPool(
+        platforms.map((d, i) => [d, i] as const),
+        jobs,
+        async ([d, i]) => {
+          const child = await subjectOf({ digest: d.digest, mediaType: d.mediaType, platform: d.platform }, nesting + 1);
+          const own = attestationsOf.get(d.digest) ?? [];
+          for (const a of own) {
+            if (!walked.has(a.descriptor.digest) && limits.maxDepth > 1) a.referrers = await referrersOf(a.descriptor.digest, a.descriptor.mediaType, 2);
+          }
+          child.referrers.push(...own);
+          node.manifests[i] = child;
+        },
+        signal,
+      );
     }
     return node;
   };

@@ -50,7 +50,11 @@ const BUNDLE_PREDICATE = 'dev.sigstore.bundle.predicateType';
 const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
 /** What a referrer is, from its artifact type (or config media type), annotations and the way it was found. */
-export function referrerKind(desc: Pick<Descriptor, 'artifactType' | 'mediaType' | 'annotations'>, storage: ReferrerStorage, cosignSuffix?: CosignSuffix): ReferrerKind {
+export function referrerKind(
+  desc: Pick<Descriptor, 'artifactType' | 'mediaType' | 'annotations'>,
+  storage: ReferrerStorage,
+  cosignSuffix?: CosignSuffix,
+): ReferrerKind {
   if (cosignSuffix === 'sig') return 'signature';
   if (cosignSuffix === 'att') return 'attestation';
   if (cosignSuffix === 'sbom') return 'sbom';
@@ -74,9 +78,15 @@ export function referrerKind(desc: Pick<Descriptor, 'artifactType' | 'mediaType'
 export function referrerDescriptor(bytes: Buffer, mediaType: string, digest: string): Descriptor {
   const body = JSON.parse(bytes.toString('utf8')) as { artifactType?: unknown; config?: { mediaType?: unknown }; annotations?: unknown };
   const desc: Descriptor = { mediaType, digest, size: bytes.length };
-  const artifactType = typeof body.artifactType === 'string' && body.artifactType ? body.artifactType : typeof body.config?.mediaType === 'string' ? body.config.mediaType : undefined;
+  const artifactType =
+    typeof body.artifactType === 'string' && body.artifactType
+      ? body.artifactType
+      : typeof body.config?.mediaType === 'string'
+        ? body.config.mediaType
+        : undefined;
   if (artifactType) desc.artifactType = artifactType;
-  if (body.annotations && typeof body.annotations === 'object' && !Array.isArray(body.annotations)) desc.annotations = body.annotations as Record<string, string>;
+  if (body.annotations && typeof body.annotations === 'object' && !Array.isArray(body.annotations))
+    desc.annotations = body.annotations as Record<string, string>;
   return desc;
 }
 

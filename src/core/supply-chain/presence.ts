@@ -27,7 +27,14 @@ export interface KnownTags {
 }
 
 /** true when something refers to `digest` (a manifest of `mediaType`) by any scheme; asks as little as it can. */
-export async function hasReferrers(client: RegistryClient, repository: string, digest: string, mediaType: string, known: KnownTags, signal?: AbortSignal): Promise<boolean> {
+export async function hasReferrers(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  mediaType: string,
+  known: KnownTags,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const tags = schemeTagsFor(digest);
   if (tags.some((t) => known.tags.has(t))) return true;
   try {

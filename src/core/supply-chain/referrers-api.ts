@@ -36,17 +36,23 @@ export interface ReferrersList {
  * when known, keeps one registry quirk from being remembered as "no API": ECR answers 405 for an index
  * subject only.
  */
-export async function listReferrersApi(client: RegistryClient, repository: string, digest: string, opts: { artifactType?: string; subjectMediaType?: string; limits?: ReferrersListLimits; signal?: AbortSignal } = {}): Promise<ReferrersList | undefined> {
+export async function listReferrersApi(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  opts: { artifactType?: string; subjectMediaType?: string; limits?: ReferrersListLimits; signal?: AbortSignal } = {},
+): Promise<ReferrersList | undefined> {
   if (support.get(client) === false) return undefined;
   const limits = opts.limits ?? defaultReferrersListLimits;
   const descriptors: Descriptor[] = [];
   const seen = new Set<string>();
   let next: string | undefined;
   let filtered = opts.artifactType !== undefined;
-  for (let pages = 0; ; ) {
+  for (let pages = 0; ;) {
     const page = await client.referrersPage(repository, digest, opts.artifactType, next, opts.signal);
     if (!page) {
-      if (pages > 0) throw new RegxError('bad-response', `${client.registry}/${repository} stopped answering the referrers of ${digest} in the middle of its pages`);
+      if (pages > 0)
+        throw new RegxError('bad-response', `${client.registry}/${repository} stopped answering the referrers of ${digest} in the middle of its pages`);
       if (!(opts.subjectMediaType && isIndexMediaType(opts.subjectMediaType))) support.set(client, false);
       return undefined;
     }
@@ -59,12 +65,18 @@ export async function listReferrersApi(client: RegistryClient, repository: strin
       if (seen.has(item.digest)) continue;
       seen.add(item.digest);
       descriptors.push(item);
-      if (descriptors.length > limits.maxEntries) throw new RegxError('paging-limit', `${client.registry}/${repository} lists more than ${limits.maxEntries} referrers of ${digest}; stopped reading`);
+      if (descriptors.length > limits.maxEntries)
+        throw new RegxError('paging-limit', `${client.registry}/${repository} lists more than ${limits.maxEntries} referrers of ${digest}; stopped reading`);
     }
     if (!page.next) break;
-    if (seen.has(`page:${page.next}`)) throw new RegxError('paging-limit', `${client.registry}/${repository} sent a referrers Link back to a page already read; the list would never end`);
+    if (seen.has(`page:${page.next}`))
+      throw new RegxError('paging-limit', `${client.registry}/${repository} sent a referrers Link back to a page already read; the list would never end`);
     seen.add(`page:${page.next}`);
-    if (pages >= limits.maxPages) throw new RegxError('paging-limit', `${client.registry}/${repository} sent more than ${limits.maxPages} pages of referrers of ${digest}; stopped reading`);
+    if (pages >= limits.maxPages)
+      throw new RegxError(
+        'paging-limit',
+        `${client.registry}/${repository} sent more than ${limits.maxPages} pages of referrers of ${digest}; stopped reading`,
+      );
     next = page.next;
   }
   // A registry that did not apply the filter gets it applied here, so the answer means the same either way.

@@ -16,16 +16,23 @@ export async function readReferrersTag(client: RegistryClient, repository: strin
   try {
     m = await client.getManifest(repository, tag, signal);
   } catch (err) {
-    if (err instanceof NotFoundError || (err instanceof RegistryError && err.status === 404) || (err instanceof RegxError && err.reason === 'not-found')) return undefined;
+    if (err instanceof NotFoundError || (err instanceof RegistryError && err.status === 404) || (err instanceof RegxError && err.reason === 'not-found'))
+      return undefined;
     throw err;
   }
-  if (m.mediaType !== MediaType.ociIndex) throw new RegxError('conflict', `${client.registry}/${repository}:${tag} should be the referrers index of ${subject} but is a ${m.mediaType}; it is left as it is`);
+  if (m.mediaType !== MediaType.ociIndex)
+    throw new RegxError(
+      'conflict',
+      `${client.registry}/${repository}:${tag} should be the referrers index of ${subject} but is a ${m.mediaType}; it is left as it is`,
+    );
   parseImageIndex(m.bytes);
   return m;
 }
 
 function withAdditions(current: ManifestResult | undefined, additions: readonly Descriptor[]): Buffer | undefined {
-  const body: Record<string, unknown> = current ? (JSON.parse(current.bytes.toString('utf8')) as Record<string, unknown>) : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+  const body: Record<string, unknown> = current
+    ? (JSON.parse(current.bytes.toString('utf8')) as Record<string, unknown>)
+    : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
   const manifests = body.manifests as Descriptor[];
   const have = new Set(manifests.map((d) => d.digest));
   const fresh = additions.filter((d) => !have.has(d.digest));
@@ -34,15 +41,30 @@ function withAdditions(current: ManifestResult | undefined, additions: readonly 
   return Buffer.from(JSON.stringify(body));
 }
 
+export interface ReferrersTagBasis {
+  /** The source's own index: written unchanged when the destination has none and it lists exactly the additions (the copy then has the source's digest). */
+  asIs?: ManifestResult;
+  /** The destination's index as the caller read it earlier (undefined: none was there); read here when not given. */
+  current?: ManifestResult | undefined;
+}
+
 /**
- * Adds `additions` to the subject's referrers index (entries already there are kept once). `asIs`, the
- * source's own index bytes, is written unchanged when the destination has no index and it lists exactly
- * the additions: the copy then has the source's digest. Returns true when something was written.
+ * Adds `additions` to the subject's referrers index (entries already there are kept once). Returns true
+ * when something was written. With `basis.current` the first read is the caller's (made while blobs
+ * moved), and the read right before the write still catches another client's change.
  */
-export async function addToReferrersTag(client: RegistryClient, repository: string, subject: string, additions: readonly Descriptor[], asIs?: ManifestResult, signal?: AbortSignal): Promise<boolean> {
+export async function addToReferrersTag(
+  client: RegistryClient,
+  repository: string,
+  subject: string,
+  additions: readonly Descriptor[],
+  basis: ReferrersTagBasis = {},
+  signal?: AbortSignal,
+): Promise<boolean> {
   const tag = referrersTagFor(subject);
+  const asIs = basis.asIs;
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const before = await readReferrersTag(client, repository, subject, signal);
+    const before = attempt === 1 && 'current' in basis ? basis.current : await readReferrersTag(client, repository, subject, signal);
     let bytes = withAdditions(before, additions);
     if (!bytes) return false;
     if (!before && asIs) {
@@ -55,5 +77,8 @@ export async function addToReferrersTag(client: RegistryClient, repository: stri
     await client.putManifest(repository, tag, bytes, MediaType.ociIndex, signal);
     return true;
   }
-  throw new RegxError('conflict', `${client.registry}/${repository}:${tag}, the referrers index of ${subject}, kept changing while it was being updated; nothing was written to it`);
+  throw new RegxError(
+    'conflict',
+    `${client.registry}/${repository}:${tag}, the referrers index of ${subject}, kept changing while it was being updated; nothing was written to it`,
+  );
 }

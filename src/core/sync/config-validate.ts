@@ -71,19 +71,17 @@ function registry(c: Checker, v: unknown, path: string): void {
   c.bool(v.tlsVerify, join(path, 'tlsVerify'));
   c.str(v.certDir, join(path, 'certDir'));
   c.int(v.concurrency, join(path, 'concurrency'), 1, 256);
-  if (v.rateLimit !== undefined && (typeof v.rateLimit !== 'number' || !(v.rateLimit > 0) || v.rateLimit > 10_000)) c.add(join(path, 'rateLimit'), 'expected requests per second, above 0 and at most 10000');
+  if (v.rateLimit !== undefined && (typeof v.rateLimit !== 'number' || !(v.rateLimit > 0) || v.rateLimit > 10_000))
+    c.add(join(path, 'rateLimit'), 'expected requests per second, above 0 and at most 10000');
   c.str(v.authFile, join(path, 'authFile'));
   if (v.credentials !== undefined) credentials(c, v.credentials, join(path, 'credentials'));
 }
 
 function credentials(c: Checker, v: unknown, path: string): void {
   if (!isObj(v)) return c.add(path, 'expected username (or usernameFromEnv) and passwordFromEnv or passwordFile');
-  if ('password' in v) c.add(join(path, 'password'), 'a password is never written in the config: use passwordFromEnv (an environment variable) or passwordFile');
-  c.keys(
-    Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'password')),
-    path,
-    ['username', 'usernameFromEnv', 'passwordFromEnv', 'passwordFile'],
-  );
+  if ('password' in v)
+    c.add(join(path, 'password'), 'a password is never written in the config: use passwordFromEnv (an environment variable) or passwordFile');
+  c.keys(Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'password')), path, ['username', 'usernameFromEnv', 'passwordFromEnv', 'passwordFile']);
   c.str(v.username, join(path, 'username'));
   c.str(v.usernameFromEnv, join(path, 'usernameFromEnv'), envNameRe, 'an environment variable name');
   c.str(v.passwordFromEnv, join(path, 'passwordFromEnv'), envNameRe, 'an environment variable name');
@@ -111,7 +109,8 @@ function tags(c: Checker, v: unknown, path: string): void {
   c.str(v.regex, join(path, 'regex'));
   c.str(v.semver, join(path, 'semver'));
   c.int(v.newest, join(path, 'newest'), 1, 100_000);
-  if ('list' in v) for (const k of ['regex', 'semver', 'newest']) if (k in v) c.add(join(path, k), 'cannot be combined with list (a list names the tags itself)');
+  if ('list' in v)
+    for (const k of ['regex', 'semver', 'newest']) if (k in v) c.add(join(path, k), 'cannot be combined with list (a list names the tags itself)');
 }
 
 function source(c: Checker, v: unknown, path: string): void {
@@ -141,11 +140,12 @@ export function validateSyncConfig(doc: unknown): ConfigProblem[] {
   if ('version' in doc && doc.version !== 1) c.add('version', 'expected 1');
   if (doc.registries !== undefined) {
     if (!isObj(doc.registries)) c.add('registries', 'expected a mapping of registry hosts to settings');
-    else for (const [host, settings] of Object.entries(doc.registries)) {
-      const p = `registries["${host}"]`;
-      if (!hostRe.test(host)) c.add(p, `"${host}" is not a registry host (host or host:port)`);
-      registry(c, settings, p);
-    }
+    else
+      for (const [host, settings] of Object.entries(doc.registries)) {
+        const p = `registries["${host}"]`;
+        if (!hostRe.test(host)) c.add(p, `"${host}" is not a registry host (host or host:port)`);
+        registry(c, settings, p);
+      }
   }
   c.list(doc.destinations, 'destinations', (x, p) => destination(c, x, p));
   c.list(doc.sources, 'sources', (x, p) => source(c, x, p));

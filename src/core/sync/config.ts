@@ -55,7 +55,10 @@ interface RawConfig {
 }
 
 export class SyncConfigError extends UsageError {
-  constructor(readonly file: string, readonly problems: ConfigProblem[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
     super(`${file}: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
   }
 }
@@ -190,7 +193,7 @@ async function secretFrom(refs: CredentialRefs, path: string, env: NodeJS.Proces
   } else if (refs.passwordFile !== undefined) {
     const file = refs.passwordFile;
     const stat = await fsp.stat(file).catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`${path}.passwordFile: cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code ?? 'error'}`);
+      throw new UsageError(`${path}.passwordFile: cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : (err.code ?? 'error')}`);
     });
     if (!stat.isFile() || stat.size > 64 * 1024) throw new UsageError(`${path}.passwordFile: ${file} is not a file of at most 64 KiB`);
     // A mounted secret usually ends with a newline that is not part of the password.

@@ -46,7 +46,10 @@ export class Limiter {
 export class RegistryLimits {
   private readonly perHost = new Map<string, Limiter>();
   private readonly global: Limiter;
-  constructor(globalLimit: number, private readonly hostLimit: (host: string) => number) {
+  constructor(
+    globalLimit: number,
+    private readonly hostLimit: (host: string) => number,
+  ) {
     this.global = new Limiter(globalLimit);
   }
 

@@ -48,6 +48,9 @@ export function syncDestination(source: ImageReference, destination: string, sco
   try {
     return withDefaultTag(parseNormalizedReference(joined));
   } catch (err) {
-    throw new InvalidReferenceError(`cannot name the destination of ${full} under "${destination}": "${joined}" is not a valid image reference (${(err as Error).message})`, joined);
+    throw new InvalidReferenceError(
+      `cannot name the destination of ${full} under "${destination}": "${joined}" is not a valid image reference (${(err as Error).message})`,
+      joined,
+    );
   }
 }

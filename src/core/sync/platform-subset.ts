@@ -24,7 +24,9 @@ export function platformSubset(source: ManifestBytes, wanted: readonly PlatformW
   const index = parseImageIndex(source.bytes);
   const picked = new Set(wanted.map((w) => selectPlatform({ ...index, mediaType: source.mediaType }, w).digest));
   // BuildKit's attestation manifests ride along with the image they describe.
-  const kept = index.manifests.filter((d) => picked.has(d.digest) || (d.annotations?.[REFERENCE_DIGEST] !== undefined && picked.has(d.annotations[REFERENCE_DIGEST] as string)));
+  const kept = index.manifests.filter(
+    (d) => picked.has(d.digest) || (d.annotations?.[REFERENCE_DIGEST] !== undefined && picked.has(d.annotations[REFERENCE_DIGEST] as string)),
+  );
   if (kept.length === index.manifests.length) return { top: source, children: [] };
   const doc = { ...(JSON.parse(source.bytes.toString('utf8')) as Record<string, unknown>), manifests: kept };
   const bytes = Buffer.from(JSON.stringify(doc));

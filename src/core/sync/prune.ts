@@ -13,7 +13,6 @@ import type { RegistryClient } from '../registry/client';
 import { isReferrerTag } from './tag-filter';
 import type { EndpointSettings, PlanEntry, PruneEntry } from './types';
 
-
 export interface PruneRepository {
   /** The repository (its tag is ignored). */
   ref: ImageReference;
@@ -55,14 +54,24 @@ export async function planPrunes(repos: readonly PruneRepository[], plan: readon
       const keptDigests = new Set(planned.map((e) => e.digest).filter((d): d is string => d !== undefined));
       const plannedTags = new Set(planned.map((e) => e.destination.tag));
       const elsewhere = [...r.kept].filter((t) => !plannedTags.has(t) && tags.includes(t));
-      await runPool(elsewhere, 8, async (t, ss) => {
-        const h = await client.headManifest(repository, t, ss);
-        if (h) keptDigests.add(h.digest);
-      }, s);
-      await runPool(candidates, 8, async (t, ss) => {
-        const h = await client.headManifest(repository, t, ss);
-        if (h && !keptDigests.has(h.digest)) out.push({ destination: withTag(r.ref, t), digest: h.digest, destinationEndpoint: r.endpoint });
-      }, s);
+      await runPool(
+        elsewhere,
+        8,
+        async (t, ss) => {
+          const h = await client.headManifest(repository, t, ss);
+          if (h) keptDigests.add(h.digest);
+        },
+        s,
+      );
+      await runPool(
+        candidates,
+        8,
+        async (t, ss) => {
+          const h = await client.headManifest(repository, t, ss);
+          if (h && !keptDigests.has(h.digest)) out.push({ destination: withTag(r.ref, t), digest: h.digest, destinationEndpoint: r.endpoint });
+        },
+        s,
+      );
     },
     ctx.signal,
   );
@@ -74,6 +83,7 @@ export async function runPrune(client: RegistryClient, entry: PruneEntry, signal
   const { repository, tag } = entry.destination;
   const now = await verifiedManifestDigest(client, repository, tag ?? 'latest', signal);
   if (now === undefined) return;
-  if (now !== entry.digest) throw new RegxError('conflict', `${formatReference(entry.destination)} changed since the plan (${entry.digest} then, ${now} now); it was not removed`);
+  if (now !== entry.digest)
+    throw new RegxError('conflict', `${formatReference(entry.destination)} changed since the plan (${entry.digest} then, ${now} now); it was not removed`);
   await client.deleteManifest(repository, now, signal);
 }

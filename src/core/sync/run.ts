@@ -5,6 +5,9 @@
 // once (blob-ledger.ts). Every image ends in exactly one event: skipped, copied or failed. Without
 // keepGoing the first failure stops new copies from starting (those running finish); with it, the
 // failures are reported and the others land.
+// With registries.d, GPG simple signatures travel with each image (as referrers do), also to images a
+// run skips; with signers, every image synced is signed, unchanged ones too (skopeo sync copies, and so
+// signs, every image on every run).
 import { AuthenticationError, CancelledError, failureClassOf, NotFoundError, reasonOf, RegistryError, UsageError } from '../errors';
 import { BlobLedger } from '../image/blob-ledger';
 import { manifestImageSize } from '../image/image-size';
@@ -18,6 +21,10 @@ import type { KeepReferrers } from '../supply-chain/carry';
 import { discoverReferrers, flattenReferrers } from '../supply-chain/discover';
 import { listReferrersApi } from '../supply-chain/referrers-api';
 import { isIndexMediaType } from '../image/mediatypes';
+import type { RegistriesConfig } from '../signing/registries-d';
+import type { ImageSigner } from '../signing/signer';
+import { signatureIdentity } from '../signing/signer';
+import { readSimpleSignatures, writeSimpleSignatures } from '../signing/simple-store';
 import { platformSubset } from './platform-subset';
 import type { PlatformSubset } from './platform-subset';
 import { planPrunes, runPrune } from './prune';
@@ -29,7 +36,7 @@ import type { RegistryClient } from '../registry/client';
 import { RegistryLimits } from './limiter';
 import { inShard } from './shard';
 import type { Shard } from './shard';
-import { filterByRegex, filterBySemver, isReferrerTag, newestTags } from './tag-filter';
+import { filterByRegex, filterBySemver, isDroppedReferrerTag, isReferrerTag, newestTags } from './tag-filter';
 import type { EndpointSettings, ImageName, PlanEntry, PruneEntry, SourceSpec, SyncEvent, SyncImage } from './types';
 
 /** Where a source's images go: one rule per destination. */
@@ -74,6 +81,15 @@ export interface SyncOptions {
   prune?: boolean;
   /** What refers to each image and travels with it, for sources that do not say (default: everything). */
   referrers?: KeepReferrers;
+  /**
+   * registries.d: GPG simple signatures of each image travel from the source's store to the
+   * destination's (unless its referrers say signatures stay behind), and signers store theirs per it.
+   */
+  registries?: RegistriesConfig;
+  /** Sign every image synced, unchanged ones included, as the destination names it. */
+  signers?: ImageSigner[];
+  /** Environment for the built-in lookaside location (HOME); default this process's. */
+  env?: NodeJS.ProcessEnv;
   /** Fail when the sources hold no image at all (skopeo's docker source). */
   failWhenEmpty?: boolean;
   signal?: AbortSignal;
@@ -103,6 +119,10 @@ export interface SyncResult {
   pruned: number;
   /** Referrers carried to images that were already there. */
   referrersCarried: number;
+  /** GPG simple signatures stored at the destinations (copied images and those already there). */
+  signaturesCarried: number;
+  /** Signatures made by the run's signers. */
+  signed: number;
 }
 
 export function imageName(ref: ImageReference): ImageName {
@@ -122,12 +142,13 @@ function hostOf(ref: ImageReference): string {
 }
 
 /** The tags and digests of one source, as its selection says. */
-async function sourceRefs(spec: SourceSpec, client: RegistryClient, signal?: AbortSignal): Promise<ImageReference[]> {
+async function sourceRefs(spec: SourceSpec, client: RegistryClient, keep: KeepReferrers, signal?: AbortSignal): Promise<ImageReference[]> {
   const { select } = spec;
   if (select.kind === 'image') return [spec.ref];
   if (select.kind === 'list') return select.refs.map((r) => (isValidDigest(r) ? withDigest(spec.ref, r) : withTag(spec.ref, r)));
   let tags = await client.listTags(spec.ref.repository, 1000, signal);
   if (spec.excludeReferrerTags) tags = tags.filter((t) => !isReferrerTag(t));
+  else tags = tags.filter((t) => !isDroppedReferrerTag(t, keep));
   if (select.kind === 'regex') tags = filterByRegex(tags, select.pattern);
   else if (select.kind === 'semver') tags = filterBySemver(tags, select.range);
   else if (select.kind === 'match') {
@@ -197,7 +218,9 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     targets.map(async (t) => {
       try {
         const client = opts.clients.source(t.spec.ref.registry, t.spec.endpoint);
-        return await listLimits.run([hostOf(t.spec.ref)], signal, () => sourceRefs(t.spec, client, signal));
+        return await listLimits.run([hostOf(t.spec.ref)], signal, () =>
+          sourceRefs(t.spec, client, t.spec.referrers ?? opts.referrers ?? { signatures: true, others: true }, signal),
+        );
       } catch (err) {
         if (signal?.aborted) throw new CancelledError();
         fail(failureOf(err, imageName(t.spec.ref), undefined, 'list'));
@@ -234,7 +257,14 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
         const key = `${formatReference(source)} ${formatReference(destination)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        images.push({ source, destination, sourceEndpoint: t.spec.endpoint, destinationEndpoint: rule.endpoint, platforms: t.spec.platforms, referrers: t.spec.referrers });
+        images.push({
+          source,
+          destination,
+          sourceEndpoint: t.spec.endpoint,
+          destinationEndpoint: rule.endpoint,
+          platforms: t.spec.platforms,
+          referrers: t.spec.referrers,
+        });
       }
     }
   });
@@ -243,7 +273,8 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     const p = pruneRepos.get(repoKey(im.destination));
     if (p && im.destination.tag !== undefined) p.kept.add(im.destination.tag);
   }
-  if (opts.failWhenEmpty && images.length === 0 && failures.length === 0) throw new NotFoundError(`no images to sync found in ${targets.map((t) => formatReference(t.spec.ref)).join(', ')}`);
+  if (opts.failWhenEmpty && images.length === 0 && failures.length === 0)
+    throw new NotFoundError(`no images to sync found in ${targets.map((t) => formatReference(t.spec.ref)).join(', ')}`);
   const mine = images.filter((im) => inShard(formatReference(im.source), opts.shard));
 
   // 2. The plan: each image checked against its destination, many at once (these are small reads).
@@ -269,7 +300,8 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
           let rewrite = false;
           let subset: PlatformSubset | undefined;
           if (choice.subset) {
-            if (opts.format !== undefined) throw new UsageError('a list of platforms cannot be combined with a manifest format conversion: the new index would name the unconverted images');
+            if (opts.format !== undefined)
+              throw new UsageError('a list of platforms cannot be combined with a manifest format conversion: the new index would name the unconverted images');
             subset = platformSubset(top, choice.subset);
             digest = subset.top.digest;
           } else {
@@ -308,7 +340,20 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
     });
     for (const p of prunes) emit({ event: 'planned', destination: imageName(p.destination), digest: p.digest, action: 'prune' });
   }
-  const result: SyncResult = { plan: entries, copied: 0, skipped: 0, failures, notRun: 0, bytes: 0, digests: [], prunes, pruned: 0, referrersCarried: 0 };
+  const result: SyncResult = {
+    plan: entries,
+    copied: 0,
+    skipped: 0,
+    failures,
+    notRun: 0,
+    bytes: 0,
+    digests: [],
+    prunes,
+    pruned: 0,
+    referrersCarried: 0,
+    signaturesCarried: 0,
+    signed: 0,
+  };
   const landed = new Map<PlanEntry, string>();
   if (opts.dryRun) return result;
   if (stop) {
@@ -320,26 +365,93 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
   const limits = new RegistryLimits(Math.max(1, opts.parallel ?? 8), hostLimit);
   const ledger = new BlobLedger();
   const jobs = opts.jobs ?? DEFAULT_JOBS;
-  const copyOne = async (p: PlanEntry, what: Planned, attempt: number): Promise<{ digest: string; bytes: number; blobsCopied: number; blobsSkipped: number; blobsMounted: number; carried: number }> => {
+  const signers = opts.signers ?? [];
+  type Copied = {
+    digest: string;
+    bytes: number;
+    blobsCopied: number;
+    blobsSkipped: number;
+    blobsMounted: number;
+    carried: number;
+    signaturesCarried: number;
+    signed: number;
+  };
+  const copyOne = async (p: PlanEntry, what: Planned, attempt: number): Promise<Copied> => {
     const srcClient = opts.clients.source(p.source.registry, p.sourceEndpoint);
     const dstClient = opts.clients.destination(p.destination.registry, p.destinationEndpoint);
-    const common = { srcClient, dstClient, jobs, format: opts.format, preserveDigests: opts.preserveDigests, blobLedger: ledger, referrers: keepOf(p, opts), signal };
+    const common = {
+      srcClient,
+      dstClient,
+      jobs,
+      format: opts.format,
+      preserveDigests: opts.preserveDigests,
+      blobLedger: ledger,
+      referrers: keepOf(p, opts),
+      registries: opts.registries,
+      env: opts.env,
+      signal,
+    };
     if (what.subset && what.subset.children.length > 0) {
       // The chosen platforms' images by digest, then the new index under the tag (only when it is not there yet).
-      const sum = { digest: what.subset.top.digest, bytes: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, carried: 0 };
+      const top = what.subset.top;
+      const sum: Copied = { digest: top.digest, bytes: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0, carried: 0, signaturesCarried: 0, signed: 0 };
       for (const child of what.subset.children) {
-        const r = await copyImage({ transport: 'docker', ref: withDigest(p.source, child.digest) }, { transport: 'docker', ref: withDigest(p.destination, child.digest) }, { ...common, multiArch: 'all' });
+        const r = await copyImage(
+          { transport: 'docker', ref: withDigest(p.source, child.digest) },
+          { transport: 'docker', ref: withDigest(p.destination, child.digest) },
+          { ...common, multiArch: 'all' },
+        );
         sum.bytes += r.bytes;
         sum.blobsCopied += r.blobsCopied;
         sum.blobsSkipped += r.blobsSkipped;
         sum.blobsMounted += r.blobsMounted;
         sum.carried += r.referrers.carried;
+        sum.signaturesCarried += r.simpleSignatures.carried;
       }
-      if (p.action === 'copy') await dstClient.putManifest(p.destination.repository, p.destination.tag ?? 'latest', what.subset.top.bytes, what.subset.top.mediaType, signal);
+      const tag = p.destination.tag ?? 'latest';
+      if (signers.length > 0) {
+        // What the tag will name is signed, so it is stored by digest first and tagged after (as copyImage does).
+        if (p.action === 'copy') await dstClient.putManifest(p.destination.repository, top.digest, top.bytes, top.mediaType, signal);
+        const destination = withTag(p.destination, tag);
+        for (const signer of signers) {
+          await signer.sign({
+            manifestDigest: top.digest,
+            manifest: { bytes: top.bytes, mediaType: top.mediaType },
+            dockerReference: signatureIdentity(destination),
+            destination,
+            client: dstClient,
+            registries: opts.registries ?? { docker: new Map(), dir: '' },
+            signal,
+          });
+          sum.signed++;
+        }
+      }
+      if (p.action === 'copy') await dstClient.putManifest(p.destination.repository, tag, top.bytes, top.mediaType, signal);
       return sum;
     }
-    const r = await copyImage({ transport: 'docker', ref: p.source }, { transport: 'docker', ref: p.destination }, { ...common, multiArch: what.choice.multiArch, platform: what.choice.platform, sourceTop: attempt === 0 ? what.top : undefined });
-    return { ...r, carried: r.referrers.carried };
+    const r = await copyImage(
+      { transport: 'docker', ref: p.source },
+      { transport: 'docker', ref: p.destination },
+      { ...common, signers, multiArch: what.choice.multiArch, platform: what.choice.platform, sourceTop: attempt === 0 ? what.top : undefined },
+    );
+    return { ...r, carried: r.referrers.carried, signaturesCarried: r.simpleSignatures.carried, signed: r.signed.length };
+  };
+
+  /**
+   * GPG simple signatures of a skipped image that its destination lacks, stored there now: one read at the
+   * source (a lookaside file or URL, or the signature API), and at the destination only when there are some.
+   */
+  const carrySimpleSignatures = async (p: PlanEntry, what: Planned): Promise<number> => {
+    if (!opts.registries || !keepOf(p, opts).signatures) return 0;
+    const at = (client: RegistryClient, ref: ImageReference) => ({ client, ref, registries: opts.registries as RegistriesConfig, env: opts.env, signal });
+    const src = at(opts.clients.source(p.source.registry, p.sourceEndpoint), p.source);
+    const dst = at(opts.clients.destination(p.destination.registry, p.destinationEndpoint), p.destination);
+    let stored = 0;
+    for (const digest of what.subset ? what.subset.children.map((c) => c.digest) : [p.digest as string]) {
+      const found = await readSimpleSignatures(src, digest);
+      if (found.signatures.length > 0) stored += (await writeSimpleSignatures(dst, digest, found.signatures)).added;
+    }
+    return stored;
   };
 
   const repoTags = new Map<string, Promise<string[] | undefined>>();
@@ -374,14 +486,34 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
         if (p.action === 'skip') {
           // Already there by digest; what refers to it may not be (new signatures, a copy stopped after the
           // image). Looking is a few small reads at the source, done as many at once as the plan's; a
-          // carry, when there is one, is a copy and waits its turn among them.
+          // carry, when there is one, is a copy and waits its turn among them. Signing it is a copy too.
           let carried = 0;
-          const found = !stop && (await planLimits.run([hostOf(p.source)], signal, () => hasReferrersToCarry(p, what)));
-          if (found) carried = await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => (await copyOne(p, what, 1)).carried);
+          let signaturesCarried = 0;
+          let signed = 0;
+          if (!stop && signers.length > 0) {
+            const r = await limits.run([hostOf(p.source), hostOf(p.destination)], signal, () => copyOne(p, what, 1));
+            ({ carried, signaturesCarried, signed } = r);
+          } else if (!stop) {
+            const [found, simple] = await planLimits.run([hostOf(p.source), hostOf(p.destination)], signal, () =>
+              Promise.all([hasReferrersToCarry(p, what), carrySimpleSignatures(p, what)]),
+            );
+            signaturesCarried = simple;
+            if (found) carried = await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => (await copyOne(p, what, 1)).carried);
+          }
           result.skipped++;
           result.referrersCarried += carried;
+          result.signaturesCarried += signaturesCarried;
+          result.signed += signed;
           landed.set(p, p.digest as string);
-          emit({ event: 'skipped', source: from, destination: to, digest: p.digest as string, ...(carried ? { referrersCarried: carried } : {}) });
+          emit({
+            event: 'skipped',
+            source: from,
+            destination: to,
+            digest: p.digest as string,
+            ...(carried ? { referrersCarried: carried } : {}),
+            ...(signaturesCarried ? { signaturesCarried } : {}),
+            ...(signed ? { signed } : {}),
+          });
           return;
         }
         await limits.run([hostOf(p.source), hostOf(p.destination)], signal, async () => {
@@ -396,8 +528,23 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
               const r = await copyOne(p, what, attempt);
               result.copied++;
               result.bytes += r.bytes;
+              result.signaturesCarried += r.signaturesCarried;
+              result.signed += r.signed;
               landed.set(p, r.digest);
-              emit({ event: 'copied', source: from, destination: to, digest: r.digest, bytes: r.bytes, blobsCopied: r.blobsCopied, blobsSkipped: r.blobsSkipped, blobsMounted: r.blobsMounted, ms: Date.now() - started });
+              emit({
+                event: 'copied',
+                source: from,
+                destination: to,
+                digest: r.digest,
+                bytes: r.bytes,
+                blobsCopied: r.blobsCopied,
+                blobsSkipped: r.blobsSkipped,
+                blobsMounted: r.blobsMounted,
+                ms: Date.now() - started,
+                ...(r.carried ? { referrersCarried: r.carried } : {}),
+                ...(r.signaturesCarried ? { signaturesCarried: r.signaturesCarried } : {}),
+                ...(r.signed ? { signed: r.signed } : {}),
+              });
               return;
             } catch (err) {
               if (signal?.aborted || attempt >= (opts.retryTimes ?? 0) || failureClassOf(reasonOf(err)) !== 'retryable') throw err;
@@ -425,7 +572,9 @@ export async function runSync(targets: readonly SyncTarget[], opts: SyncOptions)
         const to = imageName(pr.destination);
         if (failedRepos.has(repositoryOfName(to))) return;
         try {
-          await limits.run([hostOf(pr.destination)], signal, () => runPrune(opts.clients.destination(pr.destination.registry, pr.destinationEndpoint), pr, signal));
+          await limits.run([hostOf(pr.destination)], signal, () =>
+            runPrune(opts.clients.destination(pr.destination.registry, pr.destinationEndpoint), pr, signal),
+          );
           result.pruned++;
           emit({ event: 'pruned', destination: to, digest: pr.digest });
         } catch (err) {

@@ -77,7 +77,8 @@ function parseComparison(text: string, range: string): Comparison {
   const prerelease = p[4] ?? '';
   if (isX(p[1])) return { op, v: { major: 0, minor: 0, patch: 0, prerelease }, minorDirty: false, patchDirty: false, dirty: true };
   if (p[2] === undefined || isX(p[2])) return { op, v: { major: n(p[1]), minor: 0, patch: 0, prerelease }, minorDirty: true, patchDirty: false, dirty: true };
-  if (p[3] === undefined || isX(p[3])) return { op, v: { major: n(p[1]), minor: n(p[2]), patch: 0, prerelease }, minorDirty: false, patchDirty: true, dirty: true };
+  if (p[3] === undefined || isX(p[3]))
+    return { op, v: { major: n(p[1]), minor: n(p[2]), patch: 0, prerelease }, minorDirty: false, patchDirty: true, dirty: true };
   return { op, v: { major: n(p[1]), minor: n(p[2]), patch: n(p[3]), prerelease }, minorDirty: false, patchDirty: false, dirty: false };
 }
 
@@ -151,7 +152,10 @@ export function parseRange(range: string): SemverRange {
   return groups.map((group) => {
     // "A - B" is ">= A, <= B"; operators may be followed by spaces (">= 1.2"): glue them to their version.
     const text = group.replace(/(\S+)\s+-\s+(\S+)/g, '>=$1,<=$2').replace(/(!=|>=|=>|<=|=<|~>|>|<|=|~|\^)\s+/g, '$1');
-    return text.split(/[\s,]+/).filter(Boolean).map((p) => parseComparison(p, range));
+    return text
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((p) => parseComparison(p, range));
   });
 }
 

@@ -14,7 +14,8 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isSafeInteger(count) || count < 1 || count > 10_000 || index >= count) throw new UsageError(`invalid shard "${text}": expected I/N with 0 <= I < N <= 10000, e.g. 0/4`);
+  if (!m || !Number.isSafeInteger(count) || count < 1 || count > 10_000 || index >= count)
+    throw new UsageError(`invalid shard "${text}": expected I/N with 0 <= I < N <= 10000, e.g. 0/4`);
   return { index, count };
 }
 

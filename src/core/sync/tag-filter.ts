@@ -1,5 +1,6 @@
 // Choosing tags out of a repository's listing: skopeo's tag regex (Go RE2 syntax, unanchored, so
 // `^` and `$` are the writer's to add), its semver ranges, and the native config's "newest N".
+import type { KeepReferrers } from '../supply-chain/carry';
 import { UsageError } from '../errors';
 import { compareVersions, parseRange, parseVersion, satisfies } from './semver';
 import type { SemVer } from './semver';
@@ -18,7 +19,8 @@ export function goRegExp(pattern: string): RegExp {
     flags = [...new Set((lead[1] as string).split(''))].join('');
     source = source.slice(lead[0].length);
   }
-  if (/\(\?<?[=!]/.test(source) || /\\[1-9]/.test(source)) throw new UsageError(`tag regex "${pattern}" uses look-around or a back-reference, which Go regular expressions (and so skopeo) do not have`);
+  if (/\(\?<?[=!]/.test(source) || /\\[1-9]/.test(source))
+    throw new UsageError(`tag regex "${pattern}" uses look-around or a back-reference, which Go regular expressions (and so skopeo) do not have`);
   try {
     return new RegExp(source, flags);
   } catch (err) {
@@ -60,4 +62,17 @@ export function newestTags(tags: readonly string[], n: number): string[] {
  */
 export function isReferrerTag(tag: string): boolean {
   return /^sha(256|384|512)-[0-9a-f]{64,128}(\.[A-Za-z0-9]+)?$/.test(tag);
+}
+
+/**
+ * A referrer tag that a repository's listing leaves out because what it holds stays behind: a cosign `.sig`
+ * when signatures do, `.att`/`.sbom` when other artifacts do, and a referrers-schema index (which may list
+ * both kinds) when either does. skopeo lists them all as images; so does regx when everything travels.
+ */
+export function isDroppedReferrerTag(tag: string, keep: KeepReferrers): boolean {
+  if (!isReferrerTag(tag)) return false;
+  const suffix = /\.([A-Za-z0-9]+)$/.exec(tag)?.[1];
+  if (suffix === 'sig') return !keep.signatures;
+  if (suffix !== undefined) return !keep.others;
+  return !keep.signatures || !keep.others;
 }

@@ -18,7 +18,10 @@ export class RegistryThrottle implements RequestGate {
   pauses = 0;
 
   /** `rate`: requests per second; undefined: no limit, only pauses. */
-  constructor(readonly rate?: number, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly rate?: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.interval = rate ? 1000 / rate : 0;
   }
 

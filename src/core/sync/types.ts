@@ -72,6 +72,16 @@ export interface PlanEntry extends SyncImage {
   size?: number;
 }
 
+/** What travelled with an image or was added to it, when anything did. */
+export interface CarriedWith {
+  /** Referrers (signatures, attestations, other artifacts) stored at the destination. */
+  referrersCarried?: number;
+  /** GPG simple signatures stored in the destination's signature store. */
+  signaturesCarried?: number;
+  /** Signatures made by the run's signers. */
+  signed?: number;
+}
+
 /** `docker://registry/repo:tag`: how events and plans name images. */
 export type ImageName = string;
 
@@ -79,8 +89,18 @@ export type SyncEvent =
   | { event: 'planned'; source: ImageName; destination: ImageName; digest?: string; action: PlanAction }
   | { event: 'planned'; destination: ImageName; digest: string; action: 'prune' }
   | { event: 'started'; source: ImageName; destination: ImageName; digest?: string }
-  | { event: 'copied'; source: ImageName; destination: ImageName; digest: string; bytes: number; blobsCopied: number; blobsSkipped: number; blobsMounted: number; ms: number }
-  | { event: 'skipped'; source: ImageName; destination: ImageName; digest: string; referrersCarried?: number }
+  | ({
+      event: 'copied';
+      source: ImageName;
+      destination: ImageName;
+      digest: string;
+      bytes: number;
+      blobsCopied: number;
+      blobsSkipped: number;
+      blobsMounted: number;
+      ms: number;
+    } & CarriedWith)
+  | ({ event: 'skipped'; source: ImageName; destination: ImageName; digest: string } & CarriedWith)
   /** A destination tag its sources no longer select: planned as `prune`, removed only when the run allows it. */
   | { event: 'pruned'; destination: ImageName; digest: string }
   | { event: 'failed'; source: ImageName; destination?: ImageName; reason: string; message: string; phase: 'list' | 'plan' | 'copy' | 'prune' };

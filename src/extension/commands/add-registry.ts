@@ -60,7 +60,11 @@ const kinds: { label: string; registryKind: NonNullable<RegistrySetting['kind']>
 
 /** "Other registry": the name shown in the tree and what kind of registry it is. */
 async function nameAndKind(url: string): Promise<Pick<RegistrySetting, 'name' | 'kind'>> {
-  const name = orCancel(await vscode.window.showInputBox({ title: 'Add Registry: name', prompt: 'Name shown in the Registries view', value: url, ignoreFocusOut: true })).trim();
-  const kind = orCancel(await vscode.window.showQuickPick(kinds, { title: 'Add Registry: kind', placeHolder: 'What kind of registry is it?', ignoreFocusOut: true })).registryKind;
+  const name = orCancel(
+    await vscode.window.showInputBox({ title: 'Add Registry: name', prompt: 'Name shown in the Registries view', value: url, ignoreFocusOut: true }),
+  ).trim();
+  const kind = orCancel(
+    await vscode.window.showQuickPick(kinds, { title: 'Add Registry: kind', placeHolder: 'What kind of registry is it?', ignoreFocusOut: true }),
+  ).registryKind;
   return { ...(name && name !== url ? { name } : {}), kind };
 }

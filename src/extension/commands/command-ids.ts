@@ -28,6 +28,7 @@ export const commandIds = {
   syncFileDryRun: 'registryExplorer.syncFileDryRun',
   syncFile: 'registryExplorer.syncFile',
   tagImage: 'registryExplorer.tagImage',
+  signImage: 'registryExplorer.signImage',
   deleteImage: 'registryExplorer.deleteImage',
   deleteSelected: 'registryExplorer.deleteSelected',
   showLog: 'registryExplorer.showLog',

@@ -16,6 +16,7 @@ import { trustRegistry } from './trust-certificate';
 import { chooseTravelling, countTravelling, travellingText } from '../supply-chain/copy-referrers';
 import { commandIds } from './command-ids';
 import { referenceParts } from '../../core/reference/tag-or-digest';
+import { registriesForCopy } from '../supply-chain/trust-settings';
 
 const repositoryPath = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -28,8 +29,18 @@ export function progressMessage(p: CopyProgress): string {
 }
 
 /** " Signatures, attestations and SBOMs: 3 copied." and what was left behind; nothing when nothing refers. */
-function carriedText(r: { carried: number; present: number; dropped: number }): string {
-  const parts = [r.carried ? `${r.carried} copied` : undefined, r.present ? `${r.present} already there` : undefined, r.dropped ? `${r.dropped} left behind` : undefined].filter(Boolean);
+/** What travelled: referrers and GPG simple signatures (stored outside the manifests) together. */
+function carriedText(
+  r: { carried: number; present: number; dropped: number },
+  simple: { carried: number; present: number } = { carried: 0, present: 0 },
+): string {
+  const carried = r.carried + simple.carried;
+  const present = r.present + simple.present;
+  const parts = [
+    carried ? `${carried} copied` : undefined,
+    present ? `${present} already there` : undefined,
+    r.dropped ? `${r.dropped} left behind` : undefined,
+  ].filter(Boolean);
   return parts.length ? ` Signatures, attestations and SBOMs: ${parts.join(', ')}.` : '';
 }
 
@@ -104,7 +115,15 @@ export async function askDestination(ctx: Parameters<Command['run']>[0], source:
  * a drop is easy to make by accident. Returns false when there is nothing to write. `after` says what
  * the tag names after the copy, when that is not the source's digest (a push compresses layers).
  */
-export async function confirmPlan(plan: CopyTarget, from: string, to: string, tag: string, dropped: boolean, log: (line: string) => void, after = `After the copy it names ${plan.sourceDigest}.`): Promise<boolean> {
+export async function confirmPlan(
+  plan: CopyTarget,
+  from: string,
+  to: string,
+  tag: string,
+  dropped: boolean,
+  log: (line: string) => void,
+  after = `After the copy it names ${plan.sourceDigest}.`,
+): Promise<boolean> {
   const source = `${from} (${abbreviatedDigest(plan.sourceDigest)})`;
   switch (plan.state.kind) {
     case 'same':
@@ -130,7 +149,11 @@ export async function confirmPlan(plan: CopyTarget, from: string, to: string, ta
     case 'new': {
       if (!dropped) return true;
       const copy = 'Copy';
-      const choice = await vscode.window.showInformationMessage(`Copy ${source} to ${to}?`, { modal: true, detail: `${to} does not exist yet: the copy creates the tag ${tag}.` }, copy);
+      const choice = await vscode.window.showInformationMessage(
+        `Copy ${source} to ${to}?`,
+        { modal: true, detail: `${to} does not exist yet: the copy creates the tag ${tag}.` },
+        copy,
+      );
       if (choice !== copy) cancelled();
       return true;
     }
@@ -210,13 +233,19 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
   const from = imageName(source);
   const to = `${target}/${repository}:${tag}`;
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () =>
-    copyTarget({ client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference }, { client: ctx.clients.for(target), repository, reference: tag }),
+    copyTarget(
+      { client: ctx.clients.for(source.host), repository: source.repository, reference: source.reference },
+      { client: ctx.clients.for(target), repository, reference: tag },
+    ),
   );
-  ctx.log.info(`copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
+  ctx.log.info(
+    `copy plan: ${from} (${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`,
+  );
   if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line)))) return undefined;
   // Signatures, attestations and SBOMs go along unless the user leaves them behind.
+  const registries = await registriesForCopy(ctx.config.registriesDirectory);
   const travelling = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading what refers to ${from}` }, () =>
-    countTravelling(ctx.clients.for(source.host), source.repository, plan.sourceDigest, ctx.config.concurrency),
+    countTravelling(ctx.clients.for(source.host), source.repository, plan.sourceDigest, ctx.config.concurrency, registries),
   );
   const keep = await chooseTravelling(travelling, to);
   ctx.log.info(`copy: ${travellingText(travelling) || 'nothing'} refers to ${from}; keeping signatures: ${keep.signatures}, others: ${keep.others}`);
@@ -225,20 +254,34 @@ async function copyConfirmed(ctx: Parameters<Command['run']>[0], source: ImageTa
     copyImage(
       { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } },
       { transport: 'docker', ref: { registry: target, repository, tag } },
-      { srcClient: ctx.clients.for(source.host), dstClient: ctx.clients.for(target), referrers: keep, onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`), ...options },
+      {
+        srcClient: ctx.clients.for(source.host),
+        dstClient: ctx.clients.for(target),
+        referrers: keep,
+        registries,
+        onRetry: (what, attempt, reason) => ctx.log.warn(`copy: retrying ${what} (attempt ${attempt}): ${reason}`),
+        ...options,
+      },
     ),
   ).catch(async (error: unknown) => {
     if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, target, repository, tag);
     throw error instanceof CopyCancelled ? error.cause : error;
   });
-  ctx.log.info(`copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`);
+  ctx.log.info(
+    `copied ${from} to ${to}: ${result.noop ? 'already there' : `${result.blobsCopied} blobs copied, ${result.blobsSkipped} skipped, ${result.blobsMounted} mounted, ${result.bytes} bytes`} (${result.digest})`,
+  );
   ctx.tree.refreshWhere(target, repository);
   const reference = `${target}/${repository}@${result.digest}`;
   void vscode.window
-    .showInformationMessage(`${result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`}${carriedText(result.referrers)}`, 'Inspect', 'Copy Reference')
+    .showInformationMessage(
+      `${result.noop ? `${to} already had ${from}.` : `Copied ${from} to ${to}.`}${carriedText(result.referrers, result.simpleSignatures)}`,
+      'Inspect',
+      'Copy Reference',
+    )
     .then(async (choice) => {
       if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
-      if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
+      if (choice === 'Inspect')
+        await vscode.commands.executeCommand(inspectImageCommand.id, { host: target, repository, reference: result.digest, tag: undefined });
     });
   return result;
 }

@@ -51,11 +51,12 @@ export const deleteImageCommand: Command = {
     if (!digest) throw new NotFoundError(`${imageName(image)}: no such image (manifest unknown)`);
     const tags = await tagsNaming(client, image.repository, digest, ctx.config.concurrency);
     const name = `${image.host}/${image.repository}@${digest}`;
-    const detail = tags.length > 1
-      ? `Registries delete by digest, so every tag naming this image goes with it: ${tags.join(', ')}.`
-      : tags.length === 1
-        ? `The tag ${tags[0]} goes with it.`
-        : 'No tag names this image.';
+    const detail =
+      tags.length > 1
+        ? `Registries delete by digest, so every tag naming this image goes with it: ${tags.join(', ')}.`
+        : tags.length === 1
+          ? `The tag ${tags[0]} goes with it.`
+          : 'No tag names this image.';
     const deleteAll = tags.length > 1 ? `Delete Image and ${tags.length} Tags` : 'Delete Image';
     const tag = image.tag;
     if (tag && tags.includes(tag)) {

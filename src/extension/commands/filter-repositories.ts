@@ -10,7 +10,12 @@ export const filterRepositoriesCommand: Command = {
   async run(ctx, arg) {
     const host = await pickRegistry(ctx, arg, { title: 'Filter Repositories', allowOther: false });
     const filter = orCancel(
-      await vscode.window.showInputBox({ title: `Filter Repositories of ${host}`, prompt: 'Show repositories whose path contains this text (empty: all)', value: ctx.tree.filter(host) ?? '', ignoreFocusOut: true }),
+      await vscode.window.showInputBox({
+        title: `Filter Repositories of ${host}`,
+        prompt: 'Show repositories whose path contains this text (empty: all)',
+        value: ctx.tree.filter(host) ?? '',
+        ignoreFocusOut: true,
+      }),
     );
     await ctx.tree.setFilter(host, filter.trim() || undefined);
   },

@@ -37,14 +37,27 @@ export const pullIntoLocalImagesCommand: Command = {
       ]),
     );
     const plan = localPullPlan(remote.manifest.config.digest, local?.id);
-    ctx.log.info(`pull plan: ${from} (image ${plan.sourceDigest}) -> ${engine.engine}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new name'}`);
-    if (!(await confirmPlan(plan, from, to, source.tag ?? source.reference, dropped, (line) => ctx.log.info(line), `After the pull it names image ${shortImageId(plan.sourceDigest)} (the pulled image's ID).`))) return undefined;
+    ctx.log.info(
+      `pull plan: ${from} (image ${plan.sourceDigest}) -> ${engine.engine}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new name'}`,
+    );
+    if (
+      !(await confirmPlan(
+        plan,
+        from,
+        to,
+        source.tag ?? source.reference,
+        dropped,
+        (line) => ctx.log.info(line),
+        `After the pull it names image ${shortImageId(plan.sourceDigest)} (the pulled image's ID).`,
+      ))
+    )
+      return undefined;
     const result = await copyWithProgress(`Pulling ${from} into Local Images`, (options) =>
-      copyImage(
-        { transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } },
-        location,
-        { srcClient: ctx.clients.for(source.host), multiArch: 'system', ...options },
-      ),
+      copyImage({ transport: 'docker', ref: { registry: source.host, repository: source.repository, ...referenceParts(source.reference) } }, location, {
+        srcClient: ctx.clients.for(source.host),
+        multiArch: 'system',
+        ...options,
+      }),
     ).catch((error: unknown) => {
       if (error instanceof CopyCancelled) {
         ctx.local.refresh();

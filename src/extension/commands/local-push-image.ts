@@ -37,19 +37,47 @@ export const pushLocalImageCommand: Command = {
     const dropped = isDestination(destination);
     const { host, repository, tag } = dropped
       ? destination
-      : await askDestination(ctx, { host: named?.registry ?? image.engine, repository: named?.repository ?? '', reference: image.row.tag ?? 'latest', tag: image.row.tag ?? 'latest' }, 'Push');
+      : await askDestination(
+          ctx,
+          { host: named?.registry ?? image.engine, repository: named?.repository ?? '', reference: image.row.tag ?? 'latest', tag: image.row.tag ?? 'latest' },
+          'Push',
+        );
     const to = `${host}/${repository}:${tag}`;
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () => localPushPlan(ctx.clients.for(host), repository, tag, image.row.image.id));
-    ctx.log.info(`push plan: ${from} (image ${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`);
-    if (!(await confirmPlan(plan, from, to, tag, dropped, (line) => ctx.log.info(line), 'After the push it names the pushed image, whose layers are compressed on the way (a new digest).'))) return undefined;
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${to}` }, () =>
+      localPushPlan(ctx.clients.for(host), repository, tag, image.row.image.id),
+    );
+    ctx.log.info(
+      `push plan: ${from} (image ${plan.sourceDigest}) -> ${to}: ${plan.state.kind === 'replace' ? `replaces ${plan.state.currentDigest}` : plan.state.kind === 'same' ? 'already there' : 'new tag'}`,
+    );
+    if (
+      !(await confirmPlan(
+        plan,
+        from,
+        to,
+        tag,
+        dropped,
+        (line) => ctx.log.info(line),
+        'After the push it names the pushed image, whose layers are compressed on the way (a new digest).',
+      ))
+    )
+      return undefined;
     ctx.log.info(`pushing ${from} from ${engine.engine} to ${to}`);
     const result = await copyWithProgress(`Pushing ${from} to ${to}`, (options) =>
-      copyImage(location, { transport: 'docker', ref: { registry: host, repository, tag } }, {
-        dstClient: ctx.clients.for(host),
-        onRetry: (what, attempt, reason) => ctx.log.warn(`push: retrying ${what} (attempt ${attempt}): ${reason}`),
-        onLocalRoute: (route) => ctx.log.info(route.by === 'engine-push' ? `push: ${engine.engine} pushes ${from} from its store itself` : `push: exporting ${from} from the store, regx pushes it: ${route.why}`),
-        ...options,
-      }),
+      copyImage(
+        location,
+        { transport: 'docker', ref: { registry: host, repository, tag } },
+        {
+          dstClient: ctx.clients.for(host),
+          onRetry: (what, attempt, reason) => ctx.log.warn(`push: retrying ${what} (attempt ${attempt}): ${reason}`),
+          onLocalRoute: (route) =>
+            ctx.log.info(
+              route.by === 'engine-push'
+                ? `push: ${engine.engine} pushes ${from} from its store itself`
+                : `push: exporting ${from} from the store, regx pushes it: ${route.why}`,
+            ),
+          ...options,
+        },
+      ),
     ).catch(async (error: unknown) => {
       if (error instanceof CopyCancelled) await reportCancelled(ctx, plan, host, repository, tag);
       throw error instanceof CopyCancelled ? error.cause : error;
@@ -62,7 +90,11 @@ export const pushLocalImageCommand: Command = {
     ctx.tree.refreshWhere(host, repository);
     const reference = `${host}/${repository}@${result.digest}`;
     void vscode.window
-      .showInformationMessage(`Pushed ${from} to ${to} (${abbreviatedDigest(result.digest)}; layers compressed, so not the local digest).`, 'Inspect', 'Copy Reference')
+      .showInformationMessage(
+        `Pushed ${from} to ${to} (${abbreviatedDigest(result.digest)}; layers compressed, so not the local digest).`,
+        'Inspect',
+        'Copy Reference',
+      )
       .then(async (choice) => {
         if (choice === 'Copy Reference') await vscode.env.clipboard.writeText(reference);
         if (choice === 'Inspect') await vscode.commands.executeCommand(inspectImageCommand.id, { host, repository, reference: result.digest, tag: undefined });

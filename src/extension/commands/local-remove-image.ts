@@ -23,12 +23,14 @@ export const removeLocalImageCommand: Command = {
     const keep: vscode.MessageItem = { title: untagOnly ? 'Keep Name' : 'Keep Image' };
     const remove: vscode.MessageItem = { title: untagOnly ? 'Remove Name' : 'Remove Image' };
     const choice = await vscode.window.showWarningMessage(
-      untagOnly ? `Remove the name ${reference} from image ${id}?` : `Remove ${reference === id ? `image ${id}` : `${reference} (image ${id})`} from ${image.engine}'s store?`,
+      untagOnly
+        ? `Remove the name ${reference} from image ${id}?`
+        : `Remove ${reference === id ? `image ${id}` : `${reference} (image ${id})`} from ${image.engine}'s store?`,
       {
         modal: true,
         detail: untagOnly
           ? `The image stays, with its other names: ${others.join(', ')}.`
-          : "Its layers are deleted too, unless another image uses them. An image a container uses cannot be removed.",
+          : 'Its layers are deleted too, unless another image uses them. An image a container uses cannot be removed.',
       },
       keep,
       remove,

@@ -46,9 +46,23 @@ export const logInCommand: Command = {
     const configured = ctx.config.registries.find((r) => r.host === host);
     const previous = await ctx.logins.credentials(host).catch(() => undefined);
     const username = orCancel(
-      await vscode.window.showInputBox({ title, prompt: 'Username', value: retry?.username ?? previous?.username, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') }),
+      await vscode.window.showInputBox({
+        title,
+        prompt: 'Username',
+        value: retry?.username ?? previous?.username,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Enter a username'),
+      }),
     ).trim();
-    const password = orCancel(await vscode.window.showInputBox({ title, prompt: `Password or token for ${username}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the password') }));
+    const password = orCancel(
+      await vscode.window.showInputBox({
+        title,
+        prompt: `Password or token for ${username}`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v ? undefined : 'Enter the password'),
+      }),
+    );
     ctx.log.addSecret(password);
 
     let tlsVerify = configured ? configured.tlsVerify && !configured.insecureHttp : true;
@@ -56,7 +70,9 @@ export const logInCommand: Command = {
     for (;;) {
       const client = ctx.clients.probe(host, { tlsVerify, caFile, username, password });
       try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login for ${host}...` }, () => client.checkLogin());
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login for ${host}...` }, () =>
+          client.checkLogin(),
+        );
         break;
       } catch (error) {
         if (error instanceof AuthenticationError && error.reason === 'auth-refused') {

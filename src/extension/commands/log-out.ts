@@ -13,7 +13,9 @@ export const logOutCommand: Command = {
     ctx.log.info(`logged out of ${host}${removedFromAuthFile ? ' (and removed it from auth.json)' : ''}`);
     if (remaining) {
       // The login podman/docker made stays theirs to remove; say so instead of pretending.
-      void vscode.window.showInformationMessage(`${removedHere ? `Logged out of ${host} here. ` : ''}${host} still has a login for ${remaining.username} from ${remaining.source}; remove it with \`podman logout ${host}\`.`);
+      void vscode.window.showInformationMessage(
+        `${removedHere ? `Logged out of ${host} here. ` : ''}${host} still has a login for ${remaining.username} from ${remaining.source}; remove it with \`podman logout ${host}\`.`,
+      );
     } else {
       void vscode.window.showInformationMessage(removedHere || removedFromAuthFile ? `Logged out of ${host}.` : `There was no login for ${host}.`);
     }

@@ -19,7 +19,12 @@ export const deleteImageStreamTagCommand: Command = {
     if (isClusterNode(arg) && arg.kind === 'imagestreamtag') tag = arg.tag.tag;
     else {
       const model = imageStreamModel(await getImageStream(client, namespace, stream));
-      tag = orCancel(await vscode.window.showQuickPick(model.tags.map((t) => ({ label: t.tag, description: t.sourceLine })), { title, placeHolder: `Which tag of ${stream}?`, ignoreFocusOut: true })).label;
+      tag = orCancel(
+        await vscode.window.showQuickPick(
+          model.tags.map((t) => ({ label: t.tag, description: t.sourceLine })),
+          { title, placeHolder: `Which tag of ${stream}?`, ignoreFocusOut: true },
+        ),
+      ).label;
     }
     const remove = 'Delete Tag';
     const choice = await vscode.window.showWarningMessage(

@@ -15,14 +15,20 @@ export const exposeInternalRegistryCommand: Command = {
     const expose = 'Expose';
     const choice = await vscode.window.showWarningMessage(
       `Expose the internal registry of ${cluster.label}?`,
-      { modal: true, detail: 'This creates the registry\'s default route, for the whole cluster (configs.imageregistry.operator.openshift.io/cluster spec.defaultRoute: true). It needs a cluster administrator.' },
+      {
+        modal: true,
+        detail:
+          "This creates the registry's default route, for the whole cluster (configs.imageregistry.operator.openshift.io/cluster spec.defaultRoute: true). It needs a cluster administrator.",
+      },
       expose,
     );
     if (choice !== expose) cancelled();
     const client = ctx.openshift.client(cluster.contextName);
     await exposeInternalRegistry(client);
     const found = await discoverRegistryHost(client, cluster.namespace ? [cluster.namespace] : []).catch(() => undefined);
-    const message = found ? `The internal registry of ${cluster.label} is exposed at ${found.host}.` : `The internal registry of ${cluster.label} is being exposed; its route appears once the operator has created it.`;
+    const message = found
+      ? `The internal registry of ${cluster.label} is exposed at ${found.host}.`
+      : `The internal registry of ${cluster.label} is being exposed; its route appears once the operator has created it.`;
     ctx.log.info(message);
     void vscode.window.showInformationMessage(message);
   },

@@ -17,7 +17,9 @@ export const grantRegistryRoleCommand: Command = {
     const role = await pickRegistryRole(title);
     const result = await grantRole(ctx.openshift.client(cluster.contextName), namespace, role, subject);
     const who = subjectLabel(subject);
-    const message = result.changed ? `Granted ${role} to ${who} in ${namespace} (RoleBinding ${result.binding}).` : `${who} already has ${role} in ${namespace} (RoleBinding ${result.binding}).`;
+    const message = result.changed
+      ? `Granted ${role} to ${who} in ${namespace} (RoleBinding ${result.binding}).`
+      : `${who} already has ${role} in ${namespace} (RoleBinding ${result.binding}).`;
     ctx.log.info(message);
     refreshClusters(ctx);
     void vscode.window.showInformationMessage(message);

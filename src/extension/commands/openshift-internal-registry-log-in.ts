@@ -11,11 +11,25 @@ import { chooseTrust } from './trust-certificate';
 import { commandIds } from './command-ids';
 
 /** Asks how to trust the registry route's certificate; the cluster's own CA first, since it often signs the route. */
-async function chooseRouteTrust(ctx: Parameters<Command['run']>[0], host: string, why: string, clusterCa: string | undefined, clusterName: string): Promise<{ caFile?: string; skipVerify?: true }> {
+async function chooseRouteTrust(
+  ctx: Parameters<Command['run']>[0],
+  host: string,
+  why: string,
+  clusterCa: string | undefined,
+  clusterName: string,
+): Promise<{ caFile?: string; skipVerify?: true }> {
   if (!clusterCa) return chooseTrust(ctx, host, why);
   const useCluster = "Trust the Cluster's CA";
   const other = 'Other Choices...';
-  const choice = await vscode.window.showWarningMessage(why, { modal: true, detail: `The route ${host} may be signed by the CA the kubeconfig trusts for ${clusterName}. Use that CA for ${host}, or choose a CA file or skipping verification.` }, useCluster, other);
+  const choice = await vscode.window.showWarningMessage(
+    why,
+    {
+      modal: true,
+      detail: `The route ${host} may be signed by the CA the kubeconfig trusts for ${clusterName}. Use that CA for ${host}, or choose a CA file or skipping verification.`,
+    },
+    useCluster,
+    other,
+  );
   if (choice === other) return chooseTrust(ctx, host, why);
   if (choice !== useCluster) cancelled();
   const dir = join(ctx.extension.globalStorageUri.fsPath, 'cluster-ca');
@@ -42,7 +56,11 @@ export const logInToInternalRegistryCommand: Command = {
     const found = await discoverRegistryHost(client, namespaces);
     if (!found) {
       const expose = 'Expose Internal Registry';
-      const choice = await vscode.window.showWarningMessage(`The internal registry of ${cluster.label} has no route yet.`, { detail: 'A cluster administrator can expose it (Expose Internal Registry).' }, expose);
+      const choice = await vscode.window.showWarningMessage(
+        `The internal registry of ${cluster.label} has no route yet.`,
+        { detail: 'A cluster administrator can expose it (Expose Internal Registry).' },
+        expose,
+      );
       if (choice === expose) await vscode.commands.executeCommand(commandIds.exposeInternalRegistry, arg);
       return undefined;
     }
@@ -56,7 +74,9 @@ export const logInToInternalRegistryCommand: Command = {
     for (;;) {
       const probe = ctx.clients.probe(host, { tlsVerify, caFile, username, password });
       try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login for ${host}...` }, () => probe.checkLogin());
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login for ${host}...` }, () =>
+          probe.checkLogin(),
+        );
         break;
       } catch (error) {
         if (!(error instanceof TlsError) || !tlsVerify) throw error;
@@ -69,11 +89,19 @@ export const logInToInternalRegistryCommand: Command = {
       }
     }
     await ctx.config.updateRegistries((list) =>
-      withRegistry(list, { url: host, name: configured?.label ?? `Internal registry (${cluster.label})`, kind: 'openshift', ...(caFile ? { caFile } : {}), ...(!tlsVerify ? { tlsVerify: false } : {}) }),
+      withRegistry(list, {
+        url: host,
+        name: configured?.label ?? `Internal registry (${cluster.label})`,
+        kind: 'openshift',
+        ...(caFile ? { caFile } : {}),
+        ...(!tlsVerify ? { tlsVerify: false } : {}),
+      }),
     );
     await ctx.logins.save(host, username, password);
     ctx.log.info(`logged in to the internal registry ${host} of ${cluster.contextName} as ${username} (found by ${found.source})`);
-    void vscode.window.showInformationMessage(`Logged in to ${host} as ${username}. The Registries view lists its repositories (one per image stream); the login lasts as long as the cluster token.`);
+    void vscode.window.showInformationMessage(
+      `Logged in to ${host} as ${username}. The Registries view lists its repositories (one per image stream); the login lasts as long as the cluster token.`,
+    );
     return host;
   },
 };

@@ -29,7 +29,12 @@ export const logInToClusterCommand: Command = {
   title: 'Log In to Cluster',
   async run(ctx, arg) {
     const title = 'Log In to Cluster';
-    const known = isClusterNode(arg) && 'contextName' in arg && arg.contextName ? ctx.openshift.context(arg.contextName) : isClusterNode(arg) && arg.kind === 'cluster' ? arg.context : undefined;
+    const known =
+      isClusterNode(arg) && 'contextName' in arg && arg.contextName
+        ? ctx.openshift.context(arg.contextName)
+        : isClusterNode(arg) && arg.kind === 'cluster'
+          ? arg.context
+          : undefined;
     const typed = orCancel(
       await vscode.window.showInputBox({
         title,
@@ -57,17 +62,43 @@ export const logInToClusterCommand: Command = {
         ),
       ).id;
       if (method === 'token') {
-        options.token = orCancel(await vscode.window.showInputBox({ title, prompt: `Token for ${server}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Paste the token') })).trim();
+        options.token = orCancel(
+          await vscode.window.showInputBox({
+            title,
+            prompt: `Token for ${server}`,
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (v) => (v.trim() ? undefined : 'Paste the token'),
+          }),
+        ).trim();
         ctx.log.addSecret(options.token);
       } else {
-        options.username = orCancel(await vscode.window.showInputBox({ title, prompt: 'Username', value: known?.user, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') })).trim();
-        options.password = orCancel(await vscode.window.showInputBox({ title, prompt: `Password for ${options.username}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the password') }));
+        options.username = orCancel(
+          await vscode.window.showInputBox({
+            title,
+            prompt: 'Username',
+            value: known?.user,
+            ignoreFocusOut: true,
+            validateInput: (v) => (v.trim() ? undefined : 'Enter a username'),
+          }),
+        ).trim();
+        options.password = orCancel(
+          await vscode.window.showInputBox({
+            title,
+            prompt: `Password for ${options.username}`,
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (v) => (v ? undefined : 'Enter the password'),
+          }),
+        );
         ctx.log.addSecret(options.password);
       }
     }
     for (;;) {
       try {
-        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Logging in to ${server}...` }, () => login(options));
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Logging in to ${server}...` }, () =>
+          login(options),
+        );
         ctx.log.info(`logged in to ${server} as ${result.username}, context ${result.contextName} in ${result.file}`);
         ctx.openshift.reload();
         const project = result.namespace ? ` Using project "${result.namespace}".` : ' You have no projects yet.';

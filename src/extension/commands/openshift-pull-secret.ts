@@ -19,23 +19,57 @@ export const createPullSecretCommand: Command = {
     const cluster = await pickCluster(ctx, arg, title);
     const namespace = await pickProject(ctx, cluster, arg, title);
     const hosts = [...new Set([...ctx.config.registries.map((r) => r.host), ...ctx.logins.hosts])];
-    const logins = (await Promise.all(hosts.map(async (host) => ({ host, creds: await ctx.logins.credentials(host).catch(() => undefined) })))).filter((l) => l.creds?.username && l.creds.password);
+    const logins = (await Promise.all(hosts.map(async (host) => ({ host, creds: await ctx.logins.credentials(host).catch(() => undefined) })))).filter(
+      (l) => l.creds?.username && l.creds.password,
+    );
     type Source = vscode.QuickPickItem & { host?: string };
-    const items: Source[] = [...logins.map((l) => ({ label: l.host, description: `${l.creds!.username} (${l.creds!.source})`, host: l.host })), { label: 'From an auth.json file...', description: 'podman/skopeo auth.json or docker config.json' }];
-    const source = orCancel(await vscode.window.showQuickPick(items, { title, placeHolder: 'Which registry login goes into the secret?', ignoreFocusOut: true }));
+    const items: Source[] = [
+      ...logins.map((l) => ({ label: l.host, description: `${l.creds!.username} (${l.creds!.source})`, host: l.host })),
+      { label: 'From an auth.json file...', description: 'podman/skopeo auth.json or docker config.json' },
+    ];
+    const source = orCancel(
+      await vscode.window.showQuickPick(items, { title, placeHolder: 'Which registry login goes into the secret?', ignoreFocusOut: true }),
+    );
     let authFile: Buffer | undefined;
     if (!source.host) {
-      const file = (await vscode.window.showOpenDialog({ title: 'auth.json for the pull secret', canSelectMany: false, openLabel: 'Use this file', filters: { JSON: ['json'], 'All files': ['*'] } }))?.[0];
+      const file = (
+        await vscode.window.showOpenDialog({
+          title: 'auth.json for the pull secret',
+          canSelectMany: false,
+          openLabel: 'Use this file',
+          filters: { JSON: ['json'], 'All files': ['*'] },
+        })
+      )?.[0];
       if (!file) cancelled();
       authFile = await readFile(file.fsPath);
     }
     const suggested = source.host ? `${source.host.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-pull` : 'pull-secret';
-    const name = orCancel(await vscode.window.showInputBox({ title, prompt: `Secret name in ${namespace}`, value: suggested, ignoreFocusOut: true, validateInput: validObjectName })).trim();
+    const name = orCancel(
+      await vscode.window.showInputBox({
+        title,
+        prompt: `Secret name in ${namespace}`,
+        value: suggested,
+        ignoreFocusOut: true,
+        validateInput: validObjectName,
+      }),
+    ).trim();
     const links = orCancel(
       await vscode.window.showQuickPick(
         [
-          { label: 'default', description: 'for pull', detail: "Pods of this project pull with it (added to the default service account's imagePullSecrets)", purpose: 'pull' as LinkPurpose, sa: 'default' },
-          { label: 'builder', description: 'for mount', detail: 'Builds pull and push with it (added to the builder service account\'s secrets)', purpose: 'mount' as LinkPurpose, sa: 'builder' },
+          {
+            label: 'default',
+            description: 'for pull',
+            detail: "Pods of this project pull with it (added to the default service account's imagePullSecrets)",
+            purpose: 'pull' as LinkPurpose,
+            sa: 'default',
+          },
+          {
+            label: 'builder',
+            description: 'for mount',
+            detail: "Builds pull and push with it (added to the builder service account's secrets)",
+            purpose: 'mount' as LinkPurpose,
+            sa: 'builder',
+          },
         ],
         { title, placeHolder: 'Link to service accounts (none: only create the secret)', canPickMany: true, ignoreFocusOut: true },
       ),

@@ -27,7 +27,12 @@ export const revokeRegistryRoleCommand: Command = {
         void vscode.window.showInformationMessage(`No registry roles are granted in ${namespace}.`);
         return;
       }
-      const picked = orCancel(await vscode.window.showQuickPick(rows.map((r) => ({ label: r.text.label, description: r.text.description, row: r })), { title, placeHolder: 'Whose role?', ignoreFocusOut: true })).row;
+      const picked = orCancel(
+        await vscode.window.showQuickPick(
+          rows.map((r) => ({ label: r.text.label, description: r.text.description, row: r })),
+          { title, placeHolder: 'Whose role?', ignoreFocusOut: true },
+        ),
+      ).row;
       role = picked.role;
       subject = picked.subject;
     }

@@ -13,7 +13,12 @@ export const tagImageStreamTagCommand: Command = {
     const title = 'Tag Image Stream Tag';
     const cluster = await pickCluster(ctx, arg, title);
     const namespace = await pickProject(ctx, cluster, arg, title);
-    const sourceDefault = isClusterNode(arg) && arg.kind === 'imagestreamtag' ? `${arg.stream}:${arg.tag.tag}` : isClusterNode(arg) && arg.kind === 'history' ? `${arg.stream}@${arg.item.image}` : undefined;
+    const sourceDefault =
+      isClusterNode(arg) && arg.kind === 'imagestreamtag'
+        ? `${arg.stream}:${arg.tag.tag}`
+        : isClusterNode(arg) && arg.kind === 'history'
+          ? `${arg.stream}@${arg.item.image}`
+          : undefined;
     const source = orCancel(
       await vscode.window.showInputBox({
         title,
@@ -32,7 +37,9 @@ export const tagImageStreamTagCommand: Command = {
         ignoreFocusOut: true,
         validateInput: (v) => {
           const [is, tag, ...rest] = v.trim().split(':');
-          return is && tag !== undefined && rest.length === 0 && tagNamePattern.test(tag) ? undefined : 'IMAGESTREAM:TAG, the tag up to 128 letters, digits, "_", "." and "-"';
+          return is && tag !== undefined && rest.length === 0 && tagNamePattern.test(tag)
+            ? undefined
+            : 'IMAGESTREAM:TAG, the tag up to 128 letters, digits, "_", "." and "-"';
         },
       }),
     ).trim();
@@ -40,13 +47,21 @@ export const tagImageStreamTagCommand: Command = {
     const picks = orCancel(
       await vscode.window.showQuickPick(
         [
-          ...(external ? [] : [{ label: 'Alias', detail: 'Follow the source tag as it moves (--alias) instead of pinning the image it points at now', id: 'alias' }]),
+          ...(external
+            ? []
+            : [{ label: 'Alias', detail: 'Follow the source tag as it moves (--alias) instead of pinning the image it points at now', id: 'alias' }]),
           ...(external ? [{ label: 'Scheduled', detail: 'Import the external image again periodically (--scheduled)', id: 'scheduled' }] : []),
         ],
         { title, placeHolder: 'Options (none: pin the image the source points at now)', canPickMany: true, ignoreFocusOut: true },
       ),
     ).map((p) => p.id);
-    const result = await tagImage(ctx.openshift.client(cluster.contextName), { source, destination, namespace, alias: picks.includes('alias') || undefined, scheduled: picks.includes('scheduled') || undefined });
+    const result = await tagImage(ctx.openshift.client(cluster.contextName), {
+      source,
+      destination,
+      namespace,
+      alias: picks.includes('alias') || undefined,
+      scheduled: picks.includes('scheduled') || undefined,
+    });
     ctx.log.info(`${namespace}: ${result.message}`);
     refreshClusters(ctx);
     void vscode.window.showInformationMessage(result.message);

@@ -36,6 +36,7 @@ import { refreshCommand } from './refresh';
 import { removeRegistryCommand } from './remove-registry';
 import { clearTagFilterCommand, copyRepositoryNameCommand, deleteRepositoryCommand, filterTagsCommand } from './repository-actions';
 import { retryCommand } from './retry';
+import { signImageCommand } from './sign-image';
 import { tagImageCommand } from './tag-image';
 import { trustCertificateCommand } from './trust-certificate';
 import { searchRepositoriesCommand } from './search-repositories';
@@ -64,6 +65,7 @@ export const commands: { readonly [I in CommandId]: Command } = {
   [commandIds.inspectImage]: inspectImageCommand,
   [commandIds.copyImage]: copyImageCommand,
   [commandIds.tagImage]: tagImageCommand,
+  [commandIds.signImage]: signImageCommand,
   [commandIds.deleteImage]: deleteImageCommand,
   [commandIds.deleteSelected]: deleteSelectedCommand,
   [commandIds.copyRepositoryName]: copyRepositoryNameCommand,

@@ -11,7 +11,11 @@ export const removeRegistryCommand: Command = {
     const host = await pickRegistry(ctx, arg, { title: 'Remove Registry', allowOther: false });
     const loggedIn = ctx.logins.hosts.includes(host);
     const remove = 'Remove';
-    const choice = await vscode.window.showWarningMessage(`Remove ${host} from the Registries view?`, { modal: true, detail: loggedIn ? 'Its login in this editor is forgotten too. Nothing on the registry changes.' : 'Nothing on the registry changes.' }, remove);
+    const choice = await vscode.window.showWarningMessage(
+      `Remove ${host} from the Registries view?`,
+      { modal: true, detail: loggedIn ? 'Its login in this editor is forgotten too. Nothing on the registry changes.' : 'Nothing on the registry changes.' },
+      remove,
+    );
     if (choice !== remove) return;
     if (loggedIn) await ctx.logins.remove(host);
     await ctx.config.updateRegistries((list) => withoutRegistry(list, host));

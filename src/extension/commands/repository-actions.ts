@@ -116,6 +116,8 @@ export const deleteRepositoryCommand: Command = {
       void vscode.window.showWarningMessage(`Deleted ${deleted} of ${digests.size} images of ${name}; ${failed.length} could not be deleted (see the log).`);
       return;
     }
-    void vscode.window.showInformationMessage(`Deleted ${name}: ${deleted} image${deleted === 1 ? '' : 's'} and ${tags.length} tag${tags.length === 1 ? '' : 's'}.`);
+    void vscode.window.showInformationMessage(
+      `Deleted ${name}: ${deleted} image${deleted === 1 ? '' : 's'} and ${tags.length} tag${tags.length === 1 ? '' : 's'}.`,
+    );
   },
 };

@@ -73,7 +73,12 @@ export async function chooseTrust(ctx: Ctx, host: string, why: string): Promise<
   if (choice === trustChoices.trust && presented) return { caFile: saveCa(ctx, host, presented.pem) };
   if (choice === trustChoices.skip) return { skipVerify: true };
   if (choice !== trustChoices.caFile) cancelled();
-  const picked = await vscode.window.showOpenDialog({ title: `CA certificate for ${host}`, canSelectMany: false, openLabel: 'Trust this CA', filters: { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] } });
+  const picked = await vscode.window.showOpenDialog({
+    title: `CA certificate for ${host}`,
+    canSelectMany: false,
+    openLabel: 'Trust this CA',
+    filters: { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] },
+  });
   const file = picked?.[0];
   if (!file) cancelled();
   return { caFile: file.fsPath };

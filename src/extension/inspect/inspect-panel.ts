@@ -13,6 +13,10 @@ import { copyText, pageHtml, panelError } from '../webview-panel';
 import { indexView, inspectView } from './inspect-view';
 import type { ViewNames } from './inspect-view';
 import { supplyChainRows } from '../supply-chain/inspect-rows';
+import type { SignatureChecks } from '../supply-chain/rows';
+import { signatureCheck, simpleSignatureCheck } from '../supply-chain/signature-states';
+import type { Judgement } from '../supply-chain/signature-states';
+import type { SubjectNode } from '../../core/supply-chain/discover';
 import { webLink } from './web-link';
 
 export const inspectViewType = 'registryExplorer.inspect';
@@ -84,7 +88,11 @@ export class InspectPanel extends Disposable {
     const top = await client.getManifest(this.repository, this.reference);
     if (isIndexMediaType(top.mediaType)) {
       const index = parseImageIndex(top.bytes);
-      return { view: indexView(names, top.digest, top.mediaType, index, await this.platformSizes(index.manifests.map((d) => d.digest))), rawManifest: top.bytes, rawConfig: undefined };
+      return {
+        view: indexView(names, top.digest, top.mediaType, index, await this.platformSizes(index.manifests.map((d) => d.digest))),
+        rawManifest: top.bytes,
+        rawConfig: undefined,
+      };
     }
     // By digest: the image shown is the one just read, even if the tag moves meanwhile.
     const image = await inspectImage(client, this.repository, top.digest, { noTags: true });
@@ -96,10 +104,13 @@ export class InspectPanel extends Disposable {
     const sizes = new Map<string, number | undefined>();
     const client = this.ctx.clients.for(this.host);
     await runPool([...new Set(digests)], this.ctx.config.concurrency, async (digest, signal) => {
-      sizes.set(digest, await imageSize(client, this.repository, digest, signal).catch((error: unknown) => {
-        this.ctx.log.warn(`inspect ${this.name}: no size for ${digest}: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      }));
+      sizes.set(
+        digest,
+        await imageSize(client, this.repository, digest, signal).catch((error: unknown) => {
+          this.ctx.log.warn(`inspect ${this.name}: no size for ${digest}: ${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        }),
+      );
     });
     return sizes;
   }
@@ -108,13 +119,51 @@ export class InspectPanel extends Disposable {
 
   /** The Supply chain section, sent after the rest (the tree's reading of the same image is reused). */
   private async postSupplyChain(): Promise<void> {
-    this.supplyChain ??= this.loaded.then(async ({ view }) => supplyChainRows(this.host, this.repository, view.digest, await this.ctx.tree.supplyChains.get(this.host, this.repository, view.digest)));
+    this.supplyChain ??= this.loaded.then(async ({ view }) => {
+      const chains = this.ctx.tree.supplyChains;
+      const [found, gpg] = await Promise.all([
+        chains.get(this.host, this.repository, view.digest),
+        chains.simpleSignatures(this.host, this.repository, view.digest),
+      ]);
+      const judgement = (): Promise<Judgement> =>
+        this.ctx.tree.verdicts.settledJudgement({
+          registry: this.host,
+          repository: this.repository,
+          reference: this.reference,
+          digest: view.digest,
+          rowId: '',
+        });
+      const judged = gpg.length ? await judgement() : undefined;
+      const simple = judged ? { rows: gpg, check: (index: number) => simpleSignatureCheck(judged, index) } : undefined;
+      return supplyChainRows(this.host, this.repository, view.digest, found, await this.signatureChecks(found.discovery.root, view.digest), simple);
+    });
     try {
       this.post({ type: 'supplyChain', rows: (await this.supplyChain) ?? [], error: undefined });
     } catch (error) {
       this.supplyChain = undefined;
       this.post({ type: 'supplyChain', rows: [], error: panelError(this.ctx, `inspect ${this.name}: supply chain`, error) });
     }
+  }
+
+  /**
+   * The trust policy's judgement of the image and of each platform something signed, waited for (the
+   * section comes after the rest of the page anyway). The image is judged under the reference inspected.
+   */
+  private async signatureChecks(root: SubjectNode, digest: string): Promise<(subject: SubjectNode) => SignatureChecks> {
+    const verdicts = this.ctx.tree.verdicts;
+    const signed = (s: SubjectNode): boolean => s.referrers.some((r) => r.kind === 'signature');
+    const subjects = [root, ...root.manifests].filter(signed);
+    const judged = new Map<string, Judgement>();
+    await Promise.all(
+      subjects.map(async (s) => {
+        const reference = s === root ? this.reference : s.digest;
+        judged.set(
+          s.digest,
+          await verdicts.settledJudgement({ registry: this.host, repository: this.repository, reference, digest: s === root ? digest : s.digest, rowId: '' }),
+        );
+      }),
+    );
+    return (subject) => (item) => signatureCheck(judged.get(subject.digest) ?? { kind: 'pending' }, item);
   }
 
   private post(message: InspectNotification): void {
@@ -160,7 +209,8 @@ export class InspectPanel extends Disposable {
         case 'inspectPlatform': {
           const { view } = await this.loaded;
           // Only a digest this index lists: the page asks, the extension decides what is read.
-          if (view.kind === 'index' && view.platforms.some((p) => p.digest === message.digest)) InspectPanel.show(this.ctx, this.host, this.repository, message.digest);
+          if (view.kind === 'index' && view.platforms.some((p) => p.digest === message.digest))
+            InspectPanel.show(this.ctx, this.host, this.repository, message.digest);
           return;
         }
       }

@@ -16,7 +16,11 @@ export interface ViewNames {
 
 export function inspectView(names: ViewNames, image: InspectedImage): ImageView {
   const { info, manifest, config } = image;
-  const platform = formatPlatform({ os: config.os ?? info.Os, architecture: config.architecture ?? info.Architecture, ...(config.variant ? { variant: config.variant } : {}) });
+  const platform = formatPlatform({
+    os: config.os ?? info.Os,
+    architecture: config.architecture ?? info.Architecture,
+    ...(config.variant ? { variant: config.variant } : {}),
+  });
   const history = historyRows(image);
   return {
     kind: 'image',

@@ -33,7 +33,10 @@ const maxSbomBytes = 64 * 1024 * 1024;
  * and hover show the registry and repository.
  */
 export function rawDocumentUri(target: RawDocumentTarget): vscode.Uri {
-  return vscode.Uri.from({ scheme: rawScheme, path: `/${imageReferenceName(target.host, target.repository, target.reference)}${target.part === 'config' ? configSuffix : target.part === 'sbom' ? sbomSuffix : ''}` });
+  return vscode.Uri.from({
+    scheme: rawScheme,
+    path: `/${imageReferenceName(target.host, target.repository, target.reference)}${target.part === 'config' ? configSuffix : target.part === 'sbom' ? sbomSuffix : ''}`,
+  });
 }
 
 export function parseRawDocumentUri(uri: vscode.Uri): RawDocumentTarget | undefined {

@@ -40,7 +40,11 @@ export class LocalImages extends Disposable {
 
   /** The view, with drag and drop to and from the Registries view. */
   createView(): vscode.TreeView<unknown> {
-    const view = vscode.window.createTreeView(localImagesViewId, { treeDataProvider: this.tree, dragAndDropController: new LocalImagesDragAndDrop(), canSelectMany: true });
+    const view = vscode.window.createTreeView(localImagesViewId, {
+      treeDataProvider: this.tree,
+      dragAndDropController: new LocalImagesDragAndDrop(),
+      canSelectMany: true,
+    });
     this.register(this.tree.onDidChangeDescription((d) => (view.description = d)));
     return view as vscode.TreeView<unknown>;
   }

@@ -37,7 +37,14 @@ export function localTreeItem(node: LocalNode, now: number): vscode.TreeItem {
       item.label = row.tag ?? id;
       item.iconPath = new vscode.ThemeIcon(row.tag === undefined ? 'circle-outline' : 'tag');
       item.description = [row.tag === undefined ? undefined : id, size, age].filter(Boolean).join(' · ');
-      item.tooltip = [rowReference(row) === id ? undefined : rowReference(row), `Image ID ${image.id.slice(image.id.indexOf(':') + 1)}`, size, image.created ? `created ${image.created}` : undefined, image.names.length > 1 ? `Also named: ${image.names.filter((n) => n !== rowReference(row)).join(', ')}` : undefined, `in ${node.engine}'s store`]
+      item.tooltip = [
+        rowReference(row) === id ? undefined : rowReference(row),
+        `Image ID ${image.id.slice(image.id.indexOf(':') + 1)}`,
+        size,
+        image.created ? `created ${image.created}` : undefined,
+        image.names.length > 1 ? `Also named: ${image.names.filter((n) => n !== rowReference(row)).join(', ')}` : undefined,
+        `in ${node.engine}'s store`,
+      ]
         .filter(Boolean)
         .join('\n');
       return item;

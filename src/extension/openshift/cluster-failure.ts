@@ -16,7 +16,8 @@ export function describeClusterFailure(error: unknown, cluster: string): Cluster
   const fail = (message: string, actions: ClusterAction[]): ClusterFailure => ({ message, detail, actions });
   if (error instanceof UntrustedCertificateError) return fail(`The certificate of ${cluster} is not trusted`, ['clusterTrust', 'clusterRetry']);
   if (error instanceof TlsError) return fail(`TLS failed for ${cluster}`, ['clusterRetry']);
-  if (error instanceof AuthenticationError || (error instanceof KubernetesError && error.status === 401)) return fail(`Log in to ${cluster} again (the token is invalid or expired)`, ['clusterLogIn', 'clusterRetry']);
+  if (error instanceof AuthenticationError || (error instanceof KubernetesError && error.status === 401))
+    return fail(`Log in to ${cluster} again (the token is invalid or expired)`, ['clusterLogIn', 'clusterRetry']);
   if (error instanceof KubernetesError && error.status === 403) return fail(firstLine(detail), ['clusterRetry']);
   if (error instanceof NetworkError) return fail(`Cannot reach ${cluster}`, ['clusterRetry']);
   // A kubeconfig without a usable user (no token, a token file that cannot be read).

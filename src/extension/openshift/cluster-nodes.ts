@@ -74,4 +74,5 @@ export interface ClusterMessageNode {
   readonly detail: string | undefined;
 }
 
-export type ClusterTreeNode = ClusterNode | ProjectNode | ImageStreamNode | ImageStreamTagNode | HistoryNode | RegistryAccessNode | RoleGrantNode | ClusterErrorNode | ClusterMessageNode;
+export type ClusterTreeNode =
+  ClusterNode | ProjectNode | ImageStreamNode | ImageStreamTagNode | HistoryNode | RegistryAccessNode | RoleGrantNode | ClusterErrorNode | ClusterMessageNode;

@@ -32,7 +32,14 @@ export function historyRow(h: HistoryItem): RowText {
   return {
     label: `${h.current ? '* ' : ''}${h.image ? shortImageId(h.image) : id}`,
     description: h.current ? `${h.age} · current` : h.age,
-    tooltip: [h.dockerImageReference, h.image, `created ${h.created} (${h.age})`, h.current ? 'the image this tag points at now' : 'an earlier image of this tag'].filter(Boolean).join('\n'),
+    tooltip: [
+      h.dockerImageReference,
+      h.image,
+      `created ${h.created} (${h.age})`,
+      h.current ? 'the image this tag points at now' : 'an earlier image of this tag',
+    ]
+      .filter(Boolean)
+      .join('\n'),
   };
 }
 
@@ -53,7 +60,11 @@ export function grantRows(grants: readonly RoleGrant[]): GrantRow[] {
         role: g.role,
         binding: g.binding,
         subject,
-        text: { label, description: g.binding === g.role ? g.role : `${g.role} (${g.binding})`, tooltip: `${subject.kind} ${label} has the role ${g.role} through the RoleBinding ${g.binding}` },
+        text: {
+          label,
+          description: g.binding === g.role ? g.role : `${g.role} (${g.binding})`,
+          tooltip: `${subject.kind} ${label} has the role ${g.role} through the RoleBinding ${g.binding}`,
+        },
       });
     }
   }

@@ -32,8 +32,12 @@ export function clusterTreeItem(node: ClusterTreeNode, openshift: boolean | unde
       item.label = c.label;
       item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon(openshift === false ? 'server-environment' : 'cloud');
-      item.description = [c.namespace, openshift === false ? 'Kubernetes, not OpenShift' : undefined, c.current ? 'current' : undefined].filter(Boolean).join(' · ');
-      item.tooltip = [`Context ${c.contextName}`, `Server ${c.server}`, `User ${c.user}`, c.namespace ? `Project ${c.namespace}` : undefined].filter(Boolean).join('\n');
+      item.description = [c.namespace, openshift === false ? 'Kubernetes, not OpenShift' : undefined, c.current ? 'current' : undefined]
+        .filter(Boolean)
+        .join(' · ');
+      item.tooltip = [`Context ${c.contextName}`, `Server ${c.server}`, `User ${c.user}`, c.namespace ? `Project ${c.namespace}` : undefined]
+        .filter(Boolean)
+        .join('\n');
       return item;
     }
     case 'project':
@@ -41,7 +45,13 @@ export function clusterTreeItem(node: ClusterTreeNode, openshift: boolean | unde
       item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon('project');
       item.description = node.project.displayName;
-      item.tooltip = [node.project.displayName ?? node.project.name, node.project.phase, node.project.source === 'namespaces' ? 'listed from namespaces (the project API is not available)' : undefined].filter(Boolean).join('\n');
+      item.tooltip = [
+        node.project.displayName ?? node.project.name,
+        node.project.phase,
+        node.project.source === 'namespaces' ? 'listed from namespaces (the project API is not available)' : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n');
       return item;
     case 'imagestream':
       item.label = node.name;
@@ -56,7 +66,9 @@ export function clusterTreeItem(node: ClusterTreeNode, openshift: boolean | unde
       item.description = row.description;
       item.tooltip = row.tooltip;
       item.collapsibleState = node.tag.history.length ? C.Collapsed : C.None;
-      item.iconPath = node.tag.failures.length ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('tag');
+      item.iconPath = node.tag.failures.length
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : new vscode.ThemeIcon('tag');
       return item;
     }
     case 'history': {

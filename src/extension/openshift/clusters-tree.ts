@@ -2,7 +2,16 @@ import * as vscode from 'vscode';
 import { getImageStream, imageStreamModel, listImageStreams, listRegistryGrants } from '../../core/openshift';
 import { Disposable } from '../disposable';
 import { describeClusterFailure } from './cluster-failure';
-import type { ClusterErrorNode, ClusterMessageNode, ClusterNode, ClusterTreeNode, ImageStreamNode, ImageStreamTagNode, ProjectNode, RegistryAccessNode } from './cluster-nodes';
+import type {
+  ClusterErrorNode,
+  ClusterMessageNode,
+  ClusterNode,
+  ClusterTreeNode,
+  ImageStreamNode,
+  ImageStreamTagNode,
+  ProjectNode,
+  RegistryAccessNode,
+} from './cluster-nodes';
 import { grantRows } from './cluster-rows';
 import { clusterTreeItem } from './cluster-tree-items';
 import type { OpenShift } from './openshift';
@@ -94,7 +103,8 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
 
   private async projectRows(node: ClusterNode, openshift: boolean): Promise<ClusterTreeNode[]> {
     const name = node.context.contextName;
-    if (!openshift) return [this.message(`${node.id}:not-openshift`, 'Not an OpenShift cluster: the server has no image.openshift.io API', node.context.server)];
+    if (!openshift)
+      return [this.message(`${node.id}:not-openshift`, 'Not an OpenShift cluster: the server has no image.openshift.io API', node.context.server)];
     const projects = await this.openshift.projects(name);
     if (projects.length === 0) return [this.message(`${node.id}:no-projects`, 'No projects you can see', undefined)];
     return projects.map((project) => ({ kind: 'project', id: projectId(name, project.name), contextName: name, project }));
@@ -120,7 +130,14 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
     const stream = await getImageStream(this.openshift.client(node.contextName), node.namespace, node.name);
     const model = imageStreamModel(stream);
     if (model.tags.length === 0) return [this.message(`${node.id}:no-tags`, 'No tags', undefined)];
-    return model.tags.map((tag): ImageStreamTagNode => ({ kind: 'imagestreamtag', id: imageStreamTagId(node.contextName, node.namespace, node.name, tag.tag), contextName: node.contextName, namespace: node.namespace, stream: node.name, tag }));
+    return model.tags.map((tag): ImageStreamTagNode => ({
+      kind: 'imagestreamtag',
+      id: imageStreamTagId(node.contextName, node.namespace, node.name, tag.tag),
+      contextName: node.contextName,
+      namespace: node.namespace,
+      stream: node.name,
+      tag,
+    }));
   }
 
   private historyChildren(node: ImageStreamTagNode): ClusterTreeNode[] {
@@ -138,8 +155,17 @@ export class ClustersTree extends Disposable implements vscode.TreeDataProvider<
   private async accessChildren(node: RegistryAccessNode): Promise<ClusterTreeNode[]> {
     const grants = await listRegistryGrants(this.openshift.client(node.contextName), node.namespace);
     const rows = grantRows(grants);
-    if (rows.length === 0) return [this.message(`${node.id}:none`, 'No registry roles granted', 'Users with admin or edit in this project push and pull anyway; view only pulls.')];
-    return rows.map((r) => ({ kind: 'roleGrant', id: roleGrantId(node.id, r.binding, r.text.label), contextName: node.contextName, namespace: node.namespace, role: r.role, binding: r.binding, subject: r.subject }));
+    if (rows.length === 0)
+      return [this.message(`${node.id}:none`, 'No registry roles granted', 'Users with admin or edit in this project push and pull anyway; view only pulls.')];
+    return rows.map((r) => ({
+      kind: 'roleGrant',
+      id: roleGrantId(node.id, r.binding, r.text.label),
+      contextName: node.contextName,
+      namespace: node.namespace,
+      role: r.role,
+      binding: r.binding,
+      subject: r.subject,
+    }));
   }
 
   private message(id: string, message: string, detail: string | undefined): ClusterMessageNode {

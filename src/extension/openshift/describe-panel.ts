@@ -41,7 +41,9 @@ export class DescribePanel extends Disposable {
   ) {
     super();
     const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
-    this.panel = this.register(vscode.window.createWebviewPanel(describeViewType, `Image Stream ${name}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [dist] }));
+    this.panel = this.register(
+      vscode.window.createWebviewPanel(describeViewType, `Image Stream ${name}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [dist] }),
+    );
     this.stream = this.fetch();
     this.register(this.panel.webview.onDidReceiveMessage((m: unknown) => isDescribeRequest(m) && void this.handle(m)));
     this.register(this.panel.onDidDispose(() => this.dispose()));
@@ -81,7 +83,11 @@ export class DescribePanel extends Disposable {
         case 'openJson':
         case 'openYaml': {
           const format = ({ openText: 'describe', openJson: 'json', openYaml: 'yaml' } as const)[message.type];
-          await showImageStreamDocument(this.ctx.rawDocuments, { contextName: this.contextName, namespace: this.namespace, name: this.name, format }, await this.stream);
+          await showImageStreamDocument(
+            this.ctx.rawDocuments,
+            { contextName: this.contextName, namespace: this.namespace, name: this.name, format },
+            await this.stream,
+          );
           return;
         }
         case 'copy':

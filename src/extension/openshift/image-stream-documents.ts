@@ -28,7 +28,12 @@ export interface ImageStreamDocumentTarget {
 }
 
 export function imageStreamDocumentUri(t: ImageStreamDocumentTarget): vscode.Uri {
-  return vscode.Uri.from({ scheme: rawScheme, authority: imageStreamAuthority, path: `/${t.namespace}/${t.name}${formats[t.format].suffix}`, query: new URLSearchParams({ context: t.contextName }).toString() });
+  return vscode.Uri.from({
+    scheme: rawScheme,
+    authority: imageStreamAuthority,
+    path: `/${t.namespace}/${t.name}${formats[t.format].suffix}`,
+    query: new URLSearchParams({ context: t.contextName }).toString(),
+  });
 }
 
 export function parseImageStreamDocumentUri(uri: vscode.Uri): ImageStreamDocumentTarget | undefined {

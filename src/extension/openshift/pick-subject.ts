@@ -11,7 +11,12 @@ const roleDetails: Record<(typeof registryRoles)[number], string> = {
 };
 
 export async function pickRegistryRole(title: string): Promise<string> {
-  return orCancel(await vscode.window.showQuickPick(registryRoles.map((r) => ({ label: r, detail: roleDetails[r] })), { title, placeHolder: 'Which role?', ignoreFocusOut: true })).label;
+  return orCancel(
+    await vscode.window.showQuickPick(
+      registryRoles.map((r) => ({ label: r, detail: roleDetails[r] })),
+      { title, placeHolder: 'Which role?', ignoreFocusOut: true },
+    ),
+  ).label;
 }
 
 /** A user, group or service account, as `oc policy add-role-to-user/-group` takes them. */
@@ -21,13 +26,22 @@ export async function pickSubject(title: string, namespace: string): Promise<Sub
       [
         { label: 'User', detail: 'A user name, e.g. alice', subjectKind: 'User' as SubjectKind },
         { label: 'Group', detail: 'A group name, e.g. developers', subjectKind: 'Group' as SubjectKind },
-        { label: 'Service account', detail: `A service account of ${namespace} (e.g. default), or system:serviceaccount:NS:NAME`, subjectKind: 'ServiceAccount' as SubjectKind },
+        {
+          label: 'Service account',
+          detail: `A service account of ${namespace} (e.g. default), or system:serviceaccount:NS:NAME`,
+          subjectKind: 'ServiceAccount' as SubjectKind,
+        },
       ],
       { title, placeHolder: 'Who?', ignoreFocusOut: true },
     ),
   ).subjectKind;
   const name = orCancel(
-    await vscode.window.showInputBox({ title, prompt: kind === 'User' ? 'User name' : kind === 'Group' ? 'Group name' : 'Service account name', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a name') }),
+    await vscode.window.showInputBox({
+      title,
+      prompt: kind === 'User' ? 'User name' : kind === 'Group' ? 'Group name' : 'Service account name',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter a name'),
+    }),
   ).trim();
   return parseSubject(name, kind, namespace);
 }

@@ -32,13 +32,20 @@ export async function pickCluster(ctx: Ctx, arg: unknown, title: string): Promis
   if (known) return known;
   if (contexts.length === 0) {
     const logIn = 'Log In to Cluster';
-    void vscode.window.showInformationMessage(`${title}: the kubeconfig has no cluster yet.`, logIn).then((c) => c === logIn && vscode.commands.executeCommand(commandIds.logInToCluster));
+    void vscode.window
+      .showInformationMessage(`${title}: the kubeconfig has no cluster yet.`, logIn)
+      .then((c) => c === logIn && vscode.commands.executeCommand(commandIds.logInToCluster));
     throw new vscode.CancellationError();
   }
   if (contexts.length === 1) return contexts[0] as ClusterContextInfo;
   const picked = orCancel(
     await vscode.window.showQuickPick(
-      contexts.map((c) => ({ label: c.label, description: [c.namespace, c.current ? 'current' : undefined].filter(Boolean).join(' · '), detail: c.contextName, context: c })),
+      contexts.map((c) => ({
+        label: c.label,
+        description: [c.namespace, c.current ? 'current' : undefined].filter(Boolean).join(' · '),
+        detail: c.contextName,
+        context: c,
+      })),
       { title, placeHolder: 'Which cluster?', ignoreFocusOut: true },
     ),
   );
@@ -51,10 +58,21 @@ export async function pickProject(ctx: Ctx, cluster: ClusterContextInfo, arg: un
   if (fromArg) return fromArg;
   const projects = await ctx.openshift.projects(cluster.contextName);
   if (projects.length === 1) return projects[0]!.name;
-  const items = projects.map((p) => ({ label: p.name, description: [p.displayName, p.name === cluster.namespace ? 'current' : undefined].filter(Boolean).join(' · ') }));
+  const items = projects.map((p) => ({
+    label: p.name,
+    description: [p.displayName, p.name === cluster.namespace ? 'current' : undefined].filter(Boolean).join(' · '),
+  }));
   items.sort((a, b) => Number(b.label === cluster.namespace) - Number(a.label === cluster.namespace));
   if (items.length === 0) {
-    return orCancel(await vscode.window.showInputBox({ title, prompt: 'Project (namespace)', value: cluster.namespace, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a project') })).trim();
+    return orCancel(
+      await vscode.window.showInputBox({
+        title,
+        prompt: 'Project (namespace)',
+        value: cluster.namespace,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Enter a project'),
+      }),
+    ).trim();
   }
   return orCancel(await vscode.window.showQuickPick(items, { title, placeHolder: 'Which project?', ignoreFocusOut: true })).label;
 }
@@ -65,14 +83,20 @@ export async function pickImageStream(ctx: Ctx, cluster: ClusterContextInfo, nam
   if (isClusterNode(arg) && (arg.kind === 'imagestreamtag' || arg.kind === 'history')) return arg.stream;
   const streams = await listImageStreams(ctx.openshift.client(cluster.contextName), namespace);
   if (streams.length === 0) throw new vscode.CancellationError();
-  return orCancel(await vscode.window.showQuickPick(streams.map((s) => ({ label: s.metadata.name })), { title, placeHolder: 'Which image stream?', ignoreFocusOut: true })).label;
+  return orCancel(
+    await vscode.window.showQuickPick(
+      streams.map((s) => ({ label: s.metadata.name })),
+      { title, placeHolder: 'Which image stream?', ignoreFocusOut: true },
+    ),
+  ).label;
 }
 
 /** A Kubernetes object name (DNS subdomain), as image streams and secrets need. */
 export function validObjectName(v: string): string | undefined {
   const name = v.trim();
   if (!name) return 'Enter a name';
-  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) return 'Lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
+  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name))
+    return 'Lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
   return undefined;
 }
 

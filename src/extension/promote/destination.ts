@@ -26,7 +26,11 @@ type Item = vscode.QuickPickItem & { destination?: PromoteDestination; other?: t
 
 /** Registries first (at once), then "cluster / project" rows as each cluster's projects arrive. */
 export async function pickDestination(ctx: Ctx, title: string): Promise<PromoteDestination> {
-  const registries: Item[] = ctx.config.registries.map((r) => ({ label: r.label, description: r.label === r.host ? undefined : r.host, destination: { kind: 'registry', host: r.host } }));
+  const registries: Item[] = ctx.config.registries.map((r) => ({
+    label: r.label,
+    description: r.label === r.host ? undefined : r.host,
+    destination: { kind: 'registry', host: r.host },
+  }));
   const other: Item = { label: 'Other registry...', description: 'type a host', other: true };
   const projects: Item[] = [];
   const qp = vscode.window.createQuickPick<Item>();
@@ -53,7 +57,12 @@ export async function pickDestination(ctx: Ctx, title: string): Promise<PromoteD
       try {
         if (!(await ctx.openshift.isOpenShift(c.contextName))) return;
         for (const p of await ctx.openshift.projects(c.contextName)) {
-          projects.push({ label: `${c.label} / ${p.name}`, description: 'internal registry', detail: p.displayName, destination: { kind: 'project', contextName: c.contextName, clusterLabel: c.label, project: p.name } });
+          projects.push({
+            label: `${c.label} / ${p.name}`,
+            description: 'internal registry',
+            detail: p.displayName,
+            destination: { kind: 'project', contextName: c.contextName, clusterLabel: c.label, project: p.name },
+          });
         }
         draw();
       } catch (err) {
@@ -94,7 +103,10 @@ export async function resolveDestination(ctx: Ctx, d: PromoteDestination): Promi
     const node: ClusterNode = { kind: 'cluster', id: `promote:${d.contextName}`, context };
     const loggedIn = await logInToInternalRegistryCommand.run(ctx, node);
     if (loggedIn === undefined) cancelled();
-    if (loggedIn !== found.host) throw new Error(`Log In to Internal Registry logged in to ${String(loggedIn)}, but ${d.project}'s image streams name ${found.host}; add ${found.host} to the Registries view (Add Registry) and promote again.`);
+    if (loggedIn !== found.host)
+      throw new Error(
+        `Log In to Internal Registry logged in to ${String(loggedIn)}, but ${d.project}'s image streams name ${found.host}; add ${found.host} to the Registries view (Add Registry) and promote again.`,
+      );
   }
   const configured = ctx.config.registries.find((r) => r.host === found.host);
   const tlsVerify = configured ? configured.tlsVerify && !configured.insecureHttp : true;

@@ -160,7 +160,14 @@ export class PlanView implements vscode.TreeDataProvider<RepoGroup | PlanRow> {
     item.id = element.id;
     item.iconPath = icons[element.state];
     item.contextValue = `syncPlanRow ${element.state}`;
-    item.description = [words[element.state], element.size !== undefined ? formatSize(element.size) : undefined, element.digest ? abbreviatedDigest(element.digest) : undefined, element.detail].filter(Boolean).join(' · ');
+    item.description = [
+      words[element.state],
+      element.size !== undefined ? formatSize(element.size) : undefined,
+      element.digest ? abbreviatedDigest(element.digest) : undefined,
+      element.detail,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${element.label}: ${words[element.state]}`);
     if (element.source) tip.appendText(`\nfrom ${element.source}`);

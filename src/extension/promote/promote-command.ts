@@ -34,7 +34,8 @@ async function sourcesOf(ctx: Ctx, row: Row, signal: AbortSignal): Promise<Sourc
   }
   const { select, newest } = await askTags(`every repository of ${host}`);
   const repositories = await ctx.clients.for(row.registry).listRepositories(1000, signal);
-  if (repositories.length > MAX_REPOSITORIES) throw new Error(`${host} lists ${repositories.length} repositories; promote at most ${MAX_REPOSITORIES} at once (pick a repository row instead).`);
+  if (repositories.length > MAX_REPOSITORIES)
+    throw new Error(`${host} lists ${repositories.length} repositories; promote at most ${MAX_REPOSITORIES} at once (pick a repository row instead).`);
   return repositories.map((r) => ({ ref: parseNormalizedReference(`${host}/${r}`), select, newest, excludeReferrerTags: true }));
 }
 
@@ -63,7 +64,9 @@ export async function promote(ctx: Ctx, arg: unknown): Promise<void> {
     const copies = plan.plan.filter((p) => p.action === 'copy').length;
     if (plan.plan.length === 0 && plan.failures.length > 0) throw new Error(`${plan.failures[0]?.message ?? 'nothing to promote'} (see the Sync Plan view)`);
     if (copies === 0 && plan.prunes.length === 0) {
-      void vscode.window.showInformationMessage(`${what}: every image is at ${to} already${plan.failures.length ? `; ${plan.failures.length} could not be checked (see the Sync Plan view)` : ''}.`);
+      void vscode.window.showInformationMessage(
+        `${what}: every image is at ${to} already${plan.failures.length ? `; ${plan.failures.length} could not be checked (see the Sync Plan view)` : ''}.`,
+      );
       return;
     }
     const confirmed = await confirmRun(copies, plan.plan.length - copies, plan.prunes, to);

@@ -21,7 +21,9 @@ export async function askTags(what: string): Promise<{ select: TagSelection; new
     ),
   );
   const ask = (prompt: string, check: (v: string) => string | undefined) =>
-    vscode.window.showInputBox({ title: `Promote ${what}`, prompt, ignoreFocusOut: true, validateInput: (v) => check(v.trim()) }).then((v) => orCancel(v).trim());
+    vscode.window
+      .showInputBox({ title: `Promote ${what}`, prompt, ignoreFocusOut: true, validateInput: (v) => check(v.trim()) })
+      .then((v) => orCancel(v).trim());
   const valid = (f: () => unknown) => {
     try {
       f();
@@ -34,7 +36,12 @@ export async function askTags(what: string): Promise<{ select: TagSelection; new
     case 'all':
       return { select: { kind: 'all' } };
     case 'regex':
-      return { select: { kind: 'regex', pattern: await ask('A regular expression the tags must match (unanchored: add ^ and $)', (v) => (v ? valid(() => goRegExp(v)) : 'Enter a pattern')) } };
+      return {
+        select: {
+          kind: 'regex',
+          pattern: await ask('A regular expression the tags must match (unanchored: add ^ and $)', (v) => (v ? valid(() => goRegExp(v)) : 'Enter a pattern')),
+        },
+      };
     case 'semver':
       return { select: { kind: 'semver', range: await ask('A version range, e.g. >=1.2 <2 or ~1.4', (v) => valid(() => parseRange(v))) } };
     default: {
@@ -52,7 +59,10 @@ export async function askPath(host: string, suggestion: string): Promise<string>
       prompt: 'Path under which the repositories go (each keeps its own name); empty for the top level',
       value: suggestion,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' || /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(v.trim()) ? undefined : 'Lowercase path components separated by /, e.g. team/prod'),
+      validateInput: (v) =>
+        v.trim() === '' || /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(v.trim())
+          ? undefined
+          : 'Lowercase path components separated by /, e.g. team/prod',
     }),
   );
   return path.trim();
@@ -107,8 +117,15 @@ export async function confirmRun(copies: number, unchanged: number, prunes: read
   const more = prunes.length > names.length ? ` and ${prunes.length - names.length} more` : '';
   const del: vscode.MessageItem = { title: copies ? `Copy and Delete ${plural(prunes.length, 'Tag')}` : `Delete ${plural(prunes.length, 'Tag')}` };
   const safe: vscode.MessageItem = { title: copies ? 'Copy Only' : 'Keep Tags' };
-  const message = copies ? `Copy ${plural(copies, 'image')} to ${to} and delete ${plural(prunes.length, 'tag')} the source no longer has?` : `Delete ${plural(prunes.length, 'tag')} from ${to} that the source no longer has?`;
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: `To delete: ${names.join(', ')}${more}. A registry deletes the image a tag names. ${detail}` }, safe, del);
+  const message = copies
+    ? `Copy ${plural(copies, 'image')} to ${to} and delete ${plural(prunes.length, 'tag')} the source no longer has?`
+    : `Delete ${plural(prunes.length, 'tag')} from ${to} that the source no longer has?`;
+  const choice = await vscode.window.showWarningMessage(
+    message,
+    { modal: true, detail: `To delete: ${names.join(', ')}${more}. A registry deletes the image a tag names. ${detail}` },
+    safe,
+    del,
+  );
   if (choice === del) return { prune: true };
   if (choice === safe && copies) return { prune: false };
   return cancelled();

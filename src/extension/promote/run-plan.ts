@@ -10,6 +10,7 @@ import type { SyncEvent } from '../../core/sync/types';
 import type { Ctx } from '../ctx';
 import type { PlanView } from './plan-view';
 import { syncPlanViewId } from './plan-view';
+import { registriesForCopy } from '../supply-chain/trust-settings';
 
 export interface PlanRunOptions {
   title: string;
@@ -30,57 +31,57 @@ export function ignoredFileSettings(targets: readonly SyncTarget[]): boolean {
 
 export async function runPlan(ctx: Ctx, view: PlanView, targets: readonly SyncTarget[], opts: PlanRunOptions): Promise<SyncResult> {
   const clients = { source: (host: string) => ctx.clients.for(host), destination: (host: string) => opts.destination?.(host) ?? ctx.clients.for(host) };
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: opts.title, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let planned = 0;
-      let done = 0;
-      const onEvent = (e: SyncEvent): void => {
-        if (e.event === 'failed') {
-          const message = ctx.log.redact(e.message);
-          ctx.log.warn(`${e.source} -> ${e.destination ?? '?'}: ${message} (${e.reason})`);
-          e = { ...e, message };
-        }
-        if (e.event === 'planned') {
-          planned++;
-          progress.report({ message: `checked ${planned} image${planned === 1 ? '' : 's'}` });
-          return;
-        }
-        if (e.event === 'copied' || e.event === 'skipped' || e.event === 'failed' || e.event === 'pruned') {
-          done++;
-          progress.report({ message: `${done} of ${planned} done`, increment: planned ? 100 / planned : undefined });
-        }
-        view.update(e);
-      };
-      try {
-        const result = await runSync(targets, {
-          clients,
-          all: true,
-          dryRun: opts.dryRun,
-          prune: opts.prune,
-          keepGoing: true,
-          perRegistry: opts.perRegistry,
-          signal: abort.signal,
-          onEvent,
-        });
-        if (opts.dryRun) {
-          view.title = opts.title;
-          view.show(result);
-          // The view is hidden until there is a plan to show (it would only take room from the trees).
-          await vscode.commands.executeCommand('setContext', 'registryExplorer.syncPlanShown', true);
-          await vscode.commands.executeCommand(`${syncPlanViewId}.focus`);
-        } else if (!opts.prune) view.keptPrunes();
-        return result;
-      } catch (err) {
-        if (!opts.dryRun && abort.signal.aborted) view.stopped();
-        throw err;
-      } finally {
-        sub.dispose();
+  // GPG simple signatures travel with each image, as in Copy Image To (registries.d says where they are stored).
+  const registries = await registriesForCopy(ctx.config.registriesDirectory);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: opts.title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    let planned = 0;
+    let done = 0;
+    const onEvent = (e: SyncEvent): void => {
+      if (e.event === 'failed') {
+        const message = ctx.log.redact(e.message);
+        ctx.log.warn(`${e.source} -> ${e.destination ?? '?'}: ${message} (${e.reason})`);
+        e = { ...e, message };
       }
-    },
-  );
+      if (e.event === 'planned') {
+        planned++;
+        progress.report({ message: `checked ${planned} image${planned === 1 ? '' : 's'}` });
+        return;
+      }
+      if (e.event === 'copied' || e.event === 'skipped' || e.event === 'failed' || e.event === 'pruned') {
+        done++;
+        progress.report({ message: `${done} of ${planned} done`, increment: planned ? 100 / planned : undefined });
+      }
+      view.update(e);
+    };
+    try {
+      const result = await runSync(targets, {
+        clients,
+        registries,
+        all: true,
+        dryRun: opts.dryRun,
+        prune: opts.prune,
+        keepGoing: true,
+        perRegistry: opts.perRegistry,
+        signal: abort.signal,
+        onEvent,
+      });
+      if (opts.dryRun) {
+        view.title = opts.title;
+        view.show(result);
+        // The view is hidden until there is a plan to show (it would only take room from the trees).
+        await vscode.commands.executeCommand('setContext', 'registryExplorer.syncPlanShown', true);
+        await vscode.commands.executeCommand(`${syncPlanViewId}.focus`);
+      } else if (!opts.prune) view.keptPrunes();
+      return result;
+    } catch (err) {
+      if (!opts.dryRun && abort.signal.aborted) view.stopped();
+      throw err;
+    } finally {
+      sub.dispose();
+    }
+  });
 }
 
 /** One line for a finished run: what happened, in the editor's words. */

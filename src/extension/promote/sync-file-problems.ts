@@ -55,7 +55,8 @@ export function rangeOf(doc: Document, keys: ReadonlyArray<string | number>): [n
 /** Every problem of a sync file (YAML, structure, meaning), or the config when there are none. */
 export function checkSyncFile(text: string, file: string): { problems: FileProblem[]; config?: NativeSyncConfig } {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) return { problems: doc.errors.map((e) => ({ message: e.message.split('\n')[0] as string, start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) })) };
+  if (doc.errors.length > 0)
+    return { problems: doc.errors.map((e) => ({ message: e.message.split('\n')[0] as string, start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) })) };
   const place = (path: string, message: string): FileProblem => {
     const [start, end] = rangeOf(doc, pathKeys(path));
     // A whole block is a lot of red: its first line is enough.

@@ -70,7 +70,8 @@ async function fileTargets(uri: unknown) {
   const doc = await vscode.workspace.openTextDocument(target);
   const { checkSyncFile } = await checker();
   const { problems: found, config } = checkSyncFile(doc.getText(), target.path);
-  if (!config) throw new Error(`${vscode.workspace.asRelativePath(target)} has ${found.length} problem${found.length === 1 ? '' : 's'}: ${found[0]?.message ?? ''}`);
+  if (!config)
+    throw new Error(`${vscode.workspace.asRelativePath(target)} has ${found.length} problem${found.length === 1 ? '' : 's'}: ${found[0]?.message ?? ''}`);
   return { name: vscode.workspace.asRelativePath(target), config };
 }
 
@@ -78,10 +79,16 @@ async function fileTargets(uri: unknown) {
 export async function dryRunSyncFile(ctx: Ctx, uri: unknown): Promise<void> {
   {
     const { name, config } = await fileTargets(uri);
-    const result = await runPlan(ctx, planView(ctx), config.targets, { title: `Dry run of ${name}`, dryRun: true, perRegistry: (h) => config.registries.get(h)?.concurrency ?? 4 });
+    const result = await runPlan(ctx, planView(ctx), config.targets, {
+      title: `Dry run of ${name}`,
+      dryRun: true,
+      perRegistry: (h) => config.registries.get(h)?.concurrency ?? 4,
+    });
     const c = planView(ctx).counts();
     const note = ignoredFileSettings(config.targets) ? ' Registry settings and logins come from your settings, not from the file.' : '';
-    void vscode.window.showInformationMessage(`${name}: ${c.copy} to copy, ${c.skip} unchanged, ${c.prune} to remove${result.failures.length ? `, ${result.failures.length} failed` : ''}.${note}`);
+    void vscode.window.showInformationMessage(
+      `${name}: ${c.copy} to copy, ${c.skip} unchanged, ${c.prune} to remove${result.failures.length ? `, ${result.failures.length} failed` : ''}.${note}`,
+    );
   }
 }
 
@@ -100,7 +107,12 @@ export async function syncFile(ctx: Ctx, uri: unknown): Promise<void> {
     const syncAndRemove: vscode.MessageItem = { title: `Sync and Remove ${plan.prunes.length} Tags` };
     const choice = await vscode.window.showWarningMessage(
       `Copy ${copies} image${copies === 1 ? '' : 's'} as ${name} says?`,
-      { modal: true, detail: plan.prunes.length ? `${plan.prunes.length} destination tags are no longer selected by any source; they are removed only with "${syncAndRemove.title}".` : undefined },
+      {
+        modal: true,
+        detail: plan.prunes.length
+          ? `${plan.prunes.length} destination tags are no longer selected by any source; they are removed only with "${syncAndRemove.title}".`
+          : undefined,
+      },
       ...(plan.prunes.length ? [sync, syncAndRemove] : [sync]),
     );
     if (!choice) cancelled();

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { discoverReferrers, flattenReferrers } from '../../core/supply-chain/discover';
 import type { KeepReferrers } from '../../core/supply-chain/carry';
 import type { RegistryClient } from '../../core/registry/client';
+import type { RegistriesConfig } from '../../core/signing/registries-d';
+import { readSimpleSignatures } from '../../core/signing/simple-store';
 import { cancelled } from '../commands/command';
 import { treeDiscoverLimits } from './supply-chains';
 
@@ -18,10 +20,20 @@ export interface Travelling {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export async function countTravelling(client: RegistryClient, repository: string, digest: string, jobs: number): Promise<Travelling> {
+/** With registries.d, GPG simple signatures (lookaside or the registry's signature API) count as signatures too. */
+export async function countTravelling(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  jobs: number,
+  registries?: RegistriesConfig,
+): Promise<Travelling> {
   const top = await client.getManifest(repository, digest);
-  const discovery = await discoverReferrers(client, repository, top, { jobs, limits: treeDiscoverLimits });
-  const counts: Travelling = { signatures: 0, others: 0, inIndex: 0 };
+  const [discovery, simple] = await Promise.all([
+    discoverReferrers(client, repository, top, { jobs, limits: treeDiscoverLimits }),
+    registries ? readSimpleSignatures({ client, ref: { registry: client.registry, repository }, registries }, top.digest) : undefined,
+  ]);
+  const counts: Travelling = { signatures: simple?.signatures.length ?? 0, others: 0, inIndex: 0 };
   for (const r of flattenReferrers(discovery.root)) {
     if (r.storage === 'attestation-manifest') counts.inIndex++;
     else if (r.kind === 'signature') counts.signatures++;
@@ -32,7 +44,11 @@ export async function countTravelling(client: RegistryClient, repository: string
 
 /** "1 signature and 2 attestations/SBOMs" (what travels). */
 export function travellingText(t: Travelling): string {
-  return [t.signatures ? plural(t.signatures, 'signature') : undefined, t.others ? plural(t.others, 'attestation/SBOM', 'attestations/SBOMs') : undefined, t.inIndex ? `${plural(t.inIndex, 'BuildKit attestation')} in the index` : undefined]
+  return [
+    t.signatures ? plural(t.signatures, 'signature') : undefined,
+    t.others ? plural(t.others, 'attestation/SBOM', 'attestations/SBOMs') : undefined,
+    t.inIndex ? `${plural(t.inIndex, 'BuildKit attestation')} in the index` : undefined,
+  ]
     .filter(Boolean)
     .join(' and ');
 }

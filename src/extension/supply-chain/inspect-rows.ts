@@ -5,16 +5,38 @@ import type { SubjectNode } from '../../core/supply-chain/discover';
 import type { SupplyChainRowView } from '../../webview/inspect/protocol';
 import type { ConfiguredRegistry } from '../registry-settings';
 import { flattenRows, supplyChainRow } from './rows';
-import type { DescribedItems } from './rows';
+import type { DescribedItems, SignatureChecks, SimpleSignatures } from './rows';
 
-export function supplyChainRows(host: string, repository: string, digest: string, found: { discovery: { root: SubjectNode }; items: DescribedItems }): SupplyChainRowView[] {
+/** `checks(subject)`: the signature states of what refers to one subject (the image, or a platform of it). */
+export function supplyChainRows(
+  host: string,
+  repository: string,
+  digest: string,
+  found: { discovery: { root: SubjectNode }; items: DescribedItems },
+  checks?: (subject: SubjectNode) => SignatureChecks,
+  simple?: SimpleSignatures,
+): SupplyChainRowView[] {
   const registry = { host, label: host } as ConfiguredRegistry;
   const out: SupplyChainRowView[] = [];
   const add = (subject: SubjectNode, platform: string | undefined): void => {
-    const row = supplyChainRow({ id: `inspect:${digest}/${subject.digest}`, registry, repository }, subject.digest, subject.referrers, found.items);
+    const row = supplyChainRow(
+      { id: `inspect:${digest}/${subject.digest}`, registry, repository },
+      subject.digest,
+      subject.referrers,
+      found.items,
+      checks?.(subject),
+      platform ? undefined : simple,
+    );
     if (!row) return;
     for (const { group, row: r, depth } of flattenRows(row)) {
-      out.push({ group: platform ? `${group} (${platform})` : group, label: r.label, description: r.description, digest: r.digest, depth, sbomBlob: r.sbomBlob });
+      out.push({
+        group: platform ? `${group} (${platform})` : group,
+        label: r.label,
+        description: r.description,
+        digest: r.digest,
+        depth,
+        sbomBlob: r.sbomBlob,
+      });
     }
   };
   add(found.discovery.root, undefined);

@@ -2,6 +2,7 @@
 // opened: Supply chain -> Signatures / SBOMs / Provenance / Attestations / one group per other artifact
 // type -> one row per thing found. Rows carry what they show; the tree only walks them.
 import type { ConfiguredRegistry } from '../registry-settings';
+import type { SignatureState } from './signature-states';
 
 export type SupplyGroupKind = 'signatures' | 'sboms' | 'provenance' | 'attestations' | 'artifacts';
 
@@ -19,6 +20,8 @@ export interface SupplyItemNode {
   readonly digest: string;
   /** An SBOM's blob, which opens as a document. */
   readonly sbomBlob: string | undefined;
+  /** A signature's state against the trust policy (undefined for other items). */
+  readonly state?: SignatureState;
   /** What refers to this one in turn (a signature of an SBOM). */
   readonly children: readonly SupplyItemNode[];
 }

@@ -38,9 +38,14 @@ export function describeFailure(error: unknown, what: Listing, host: string, log
   }
   // The login itself failed (the registry's challenge was not met), as opposed to a 401 on _catalog alone.
   if (error instanceof AuthenticationError) {
-    return loggedIn ? fail(`${host} refused the login`, ['signIn', 'retry']) : fail(`Sign in to ${host} to see ${what === 'catalog' ? 'its repositories' : 'these tags'}`, ['signIn', 'retry']);
+    return loggedIn
+      ? fail(`${host} refused the login`, ['signIn', 'retry'])
+      : fail(`Sign in to ${host} to see ${what === 'catalog' ? 'its repositories' : 'these tags'}`, ['signIn', 'retry']);
   }
-  if (what === 'catalog' && (reason === 'not-found' || reason === 'unsupported' || reason === 'denied' || reason === 'auth-required' || reason === 'auth-refused')) {
+  if (
+    what === 'catalog' &&
+    (reason === 'not-found' || reason === 'unsupported' || reason === 'denied' || reason === 'auth-required' || reason === 'auth-refused')
+  ) {
     // Quay, Docker Hub, Harbor (for non-admins) and the Red Hat registries answer _catalog like this.
     return fail(`${host} does not list its repositories: add the ones to watch`, loggedIn ? ['watch'] : ['watch', 'signIn'], true);
   }

@@ -22,7 +22,8 @@ export const clusterId = (contextName: string): string => `cluster:${contextName
 export const projectId = (contextName: string, project: string): string => `project:${contextName}/${project}`;
 export const registryAccessId = (contextName: string, namespace: string): string => `access:${contextName}/${namespace}`;
 export const imageStreamId = (contextName: string, namespace: string, name: string): string => `is:${contextName}/${namespace}/${name}`;
-export const imageStreamTagId = (contextName: string, namespace: string, stream: string, tag: string): string => `istag:${contextName}/${namespace}/${stream}:${tag}`;
+export const imageStreamTagId = (contextName: string, namespace: string, stream: string, tag: string): string =>
+  `istag:${contextName}/${namespace}/${stream}:${tag}`;
 /** One history entry of an image stream tag: its position keeps two entries naming one image apart. */
 export const tagHistoryId = (tagNodeId: string, position: number, image: string): string => `${tagNodeId}#${position}:${image}`;
 export const roleGrantId = (parentId: string, binding: string, label: string): string => `${parentId}/${binding}/${label}`;

@@ -18,6 +18,14 @@ import { searchApiOf } from './search-api';
 import { isSupplyChainTag } from '../../core/supply-chain/presence';
 import { DOCKER_REFERENCE_TYPE } from '../../core/supply-chain/kinds';
 import { SupplyChains, subjectRow } from '../supply-chain/supply-chains';
+import type { SupplyChainFound } from '../supply-chain/supply-chains';
+import { PolicyVerdicts } from '../supply-chain/policy-verdicts';
+import type { JudgedImage } from '../supply-chain/policy-verdicts';
+import { signatureCheck, simpleSignatureCheck, tagTrust } from '../supply-chain/signature-states';
+import type { SimpleSignatures } from '../supply-chain/rows';
+import type { SimpleSignatureRow } from '../supply-chain/simple-signatures';
+import type { Judgement } from '../supply-chain/signature-states';
+import type { SubjectNode } from '../../core/supply-chain/discover';
 import type { LoginInfo, MessageNode, Node, PagedNode, RegistryNode, RepositoryNode, TagDetails, TagNode } from './nodes';
 import { errorId, loadMoreId, messageId, namespaceId, platformId, registryId, repositoryId, tagId, tagIdPrefix } from './ids';
 import { groupRepositories, matchesFilter } from './repository-groups';
@@ -60,10 +68,25 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private abort = new AbortController();
   /** What refers to the images shown (Supply chain rows), read when a tag is opened. */
   readonly supplyChains: SupplyChains;
+  /** The trust policy's judgement of the images shown (signature states, a tag's shield). */
+  readonly verdicts: PolicyVerdicts;
 
   constructor(private readonly ctx: Ctx) {
     super();
-    this.supplyChains = new SupplyChains(ctx);
+    this.verdicts = this.register(new PolicyVerdicts(ctx));
+    this.supplyChains = new SupplyChains(ctx, async () => {
+      const trust = await this.verdicts.trustNow();
+      return trust.kind === 'broken' ? undefined : trust.registries;
+    });
+    void this.verdicts.trustNow();
+    // Only the row judged is drawn again (a judgement for the Inspect panel names no row).
+    this.register(
+      this.verdicts.onDidSettle((image) => {
+        const row = this.nodes.get(image.rowId);
+        if (row) this.changed.fire(row);
+      }),
+    );
+    this.register(this.verdicts.onDidChangeTrust(() => this.refresh()));
     this.register(ctx.config.onDidChange((c) => (c.registries || c.browsing) && this.refresh()));
     // A login changes one registry: forget what it listed, keep the others' rows and caches.
     this.register(ctx.logins.onDidChange((host) => this.forgetRegistry(host)));
@@ -80,6 +103,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       this.pendingDetails.clear();
       this.imageSizes.clear();
       this.supplyChains.clear();
+      this.verdicts.clear();
       this.nodes.clear();
       this.changed.fire(undefined);
       return;
@@ -112,6 +136,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     for (const id of [...this.pendingDetails]) if (described(id)) this.pendingDetails.delete(id);
     for (const key of [...this.imageSizes.keys()]) if (key.startsWith(repository ? `${host}/${repository}@` : `${host}/`)) this.imageSizes.delete(key);
     this.supplyChains.forget(host, repository);
+    this.verdicts.forget(host, repository);
   }
 
   /** After a write (copy, tag, delete): reload that repository's tags, or the registry when the repository is new to the tree. */
@@ -157,7 +182,10 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'repository') return toTreeItem({ ...node, tagFilter: this.tagFilter(node.registry.host, node.repository) }, undefined, Date.now());
-    return toTreeItem(node, node.kind === 'tag' ? this.details.get(node.id) : undefined, Date.now());
+    if (node.kind !== 'tag') return toTreeItem(node, undefined, Date.now());
+    const details = this.details.get(node.id);
+    const judged = details?.digest ? this.verdicts.peek(this.judgedTag(node, details.digest)) : undefined;
+    return toTreeItem(node, details, Date.now(), judged && tagTrust(judged));
   }
 
   getParent(node: Node): Node | undefined {
@@ -232,7 +260,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   private async tagRowChildren(node: TagNode): Promise<Node[]> {
     const details = this.details.get(node.id) ?? (await this.fetchDetails(node, this.abort.signal));
     const wantSupply = details.isIndex || details.refers === true;
-    const [sizes, supply] = await Promise.all([
+    const [sizes, supply, gpg] = await Promise.all([
       Promise.all(details.platforms.map((p) => this.platformImageSize(node, p.digest))),
       wantSupply && details.digest
         ? this.supplyChains.get(node.registry, node.repository, details.digest, this.abort.signal).then(
@@ -240,6 +268,7 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
             (error: unknown) => ({ found: undefined, error }),
           )
         : undefined,
+      details.digest ? this.simpleSignatures(node, details.digest) : [],
     ]);
     const rows: Node[] = [];
     if (supply?.error !== undefined) {
@@ -248,17 +277,62 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       rows.push(this.message(node.registry, `Supply chain could not be read: ${this.ctx.log.redact(message)}`, ['retry']));
     }
     const found = supply?.found;
-    const own = found ? subjectRow(node.id, node.registry, node.repository, found.discovery.root, found) : undefined;
+    // Signatures are judged only when a row shows one; a policy that cannot be used says so once.
+    const problems = new Set<string>();
+    const judge = (image: JudgedImage): Judgement => {
+      const j = this.verdicts.judgement(image);
+      if (j.kind === 'broken' || j.kind === 'failed') problems.add(j.text);
+      return j;
+    };
+    const judgedRow = (rowId: string, subject: SubjectNode, f: SupplyChainFound, image: JudgedImage, simple?: SimpleSignatures) =>
+      subjectRow(rowId, node.registry, node.repository, subject, f, (item) => signatureCheck(judge(image), item), simple);
+    // GPG signatures are stored beside the image, not as referrers: an image may have nothing else.
+    const tagImage = this.judgedTag(node, details.digest);
+    const simple: SimpleSignatures | undefined = gpg.length ? { rows: gpg, check: (index) => simpleSignatureCheck(judge(tagImage), index) } : undefined;
+    const root: SubjectNode = found?.discovery.root ?? { digest: details.digest, mediaType: details.mediaType, referrers: [], manifests: [] };
+    const own =
+      found || simple
+        ? judgedRow(node.id, root, found ?? { discovery: { root, api: undefined, tagIndexes: new Map() }, items: new Map() }, tagImage, simple)
+        : undefined;
     if (own) rows.push(this.intern(own));
     // The tag is part of the id: two tags naming one index show the same platforms twice.
     details.platforms.forEach((p, i) => {
       const id = platformId(node.registry.host, node.repository, node.tag, p.digest);
       const subject = found?.discovery.root.manifests.find((m) => m.digest === p.digest);
-      const supplyChain = subject && found ? subjectRow(id, node.registry, node.repository, subject, found) : undefined;
-      rows.push(this.intern({ kind: 'platform', id, registry: node.registry, repository: node.repository, tag: node.tag, ...p, imageSize: sizes[i], ...(supplyChain ? { supplyChain } : {}) }));
+      const supplyChain =
+        subject && found
+          ? judgedRow(id, subject, found, { registry: node.registry, repository: node.repository, reference: p.digest, digest: p.digest, rowId: node.id })
+          : undefined;
+      rows.push(
+        this.intern({
+          kind: 'platform',
+          id,
+          registry: node.registry,
+          repository: node.repository,
+          tag: node.tag,
+          ...p,
+          imageSize: sizes[i],
+          ...(supplyChain ? { supplyChain } : {}),
+        }),
+      );
     });
     if (!rows.length && !details.isIndex) rows.push(this.message(node.registry, 'Nothing refers to this image', []));
-    return rows;
+    return [...[...problems].map((text) => this.message(node.registry, text, [])), ...rows];
+  }
+
+  /** A tag's GPG simple signatures; a failure to read them is logged and counts as none. */
+  private async simpleSignatures(node: TagNode, digest: string): Promise<SimpleSignatureRow[]> {
+    try {
+      return await this.supplyChains.simpleSignatures(node.registry, node.repository, digest, this.abort.signal);
+    } catch (error) {
+      this.ctx.log.warn(`${node.id}: GPG signatures could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+
+  /** A tag as the trust policy judges it: the identity its signatures claim is the tag. */
+  private judgedTag(node: TagNode, digest: string): JudgedImage {
+    return { registry: node.registry, repository: node.repository, reference: node.tag, digest, rowId: node.id };
   }
 
   private async registryNode(registry: ConfiguredRegistry): Promise<RegistryNode> {
@@ -309,7 +383,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       return [this.errorRow(registryNode, registry, loaded.failure, 'catalog')];
     }
     const inside = loaded.items.filter((repo) => repo.startsWith(`${namespace}/`));
-    return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/`, ['watch'])];
+    return inside.length
+      ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace))
+      : [this.message(registry, `No repositories in ${namespace}/`, ['watch'])];
   }
 
   /** A watched namespace of a Quay or Harbor registry, listed through its own API (a bounded number of pages). */
@@ -328,7 +404,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       return [this.errorRow(registryNode, registry, error, 'catalog')];
     }
     const inside = repositories.filter((repo) => repo.startsWith(`${namespace}/`));
-    return inside.length ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace)) : [this.message(registry, `No repositories in ${namespace}/ that ${registry.host} shows`, ['watch'])];
+    return inside.length
+      ? inside.map((repo) => this.repositoryNode(registry, repo, false, namespace))
+      : [this.message(registry, `No repositories in ${namespace}/ that ${registry.host} shows`, ['watch'])];
   }
 
   private async tagChildren(node: RepositoryNode): Promise<Node[]> {
@@ -341,7 +419,9 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
     const matching = tagFilter ? loaded.sorted.filter((tag) => matchesFilter(tag, tagFilter)) : loaded.sorted;
     const page = tagPage(matching, loaded.shown, loaded.next !== undefined);
     // Only the rows shown get nodes, and only they have their manifests read.
-    const tags = page.visible.map((tag) => this.intern<TagNode>({ kind: 'tag', id: tagId(node.registry.host, node.repository, tag), registry: node.registry, repository: node.repository, tag }));
+    const tags = page.visible.map((tag) =>
+      this.intern<TagNode>({ kind: 'tag', id: tagId(node.registry.host, node.repository, tag), registry: node.registry, repository: node.repository, tag }),
+    );
     this.scheduleDetails(tags);
     const rows: Node[] = [...tags];
     if (page.more) rows.push(this.intern({ kind: 'loadMore', id: loadMoreId(node.id), parent: node, left: page.left }));
@@ -410,8 +490,11 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       void limiter
         .run(async () => {
           if (signal.aborted) return;
-          await this.fetchDetails(tag, signal);
-          if (!signal.aborted) this.changed.fire(this.nodes.get(tag.id) ?? tag);
+          const details = await this.fetchDetails(tag, signal);
+          if (signal.aborted) return;
+          // Judged as soon as the row shows (a shield when the policy accepts it); no policy: nothing is asked.
+          if (details.digest) this.verdicts.judgement(this.judgedTag(tag, details.digest));
+          this.changed.fire(this.nodes.get(tag.id) ?? tag);
         })
         .catch((error: unknown) => this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => this.pendingDetails.delete(tag.id));
@@ -461,12 +544,16 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
         let created: string | undefined;
         if (json.config) {
           try {
-            created = (JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, maxConfigBytes, signal)).toString('utf8')) as { created?: string }).created;
+            created = (
+              JSON.parse((await client.getBlobBytes(tag.repository, json.config.digest, maxConfigBytes, signal)).toString('utf8')) as { created?: string }
+            ).created;
           } catch (error) {
             this.ctx.log.debug(`no config for ${tag.id}: ${error instanceof Error ? error.message : String(error)}`);
           }
         }
-        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined, refers: await this.refers(tag, m.digest, m.mediaType, signal) };
+        // A tag with GPG signatures only (lookaside, signature API) opens too.
+        const refers = (await this.refers(tag, m.digest, m.mediaType, signal)) || (await this.simpleSignatures(tag, m.digest)).length > 0;
+        details = { digest: m.digest, mediaType: m.mediaType, isIndex: false, size, created, platforms: [], error: undefined, refers };
       }
     } catch (error) {
       this.ctx.log.warn(`${tag.id}: ${error instanceof Error ? error.message : String(error)}`);

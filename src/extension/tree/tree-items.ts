@@ -23,7 +23,13 @@ const fixCommands: Record<ErrorAction, { command: string; title: string }> = {
   watch: { command: commandIds.addRepositoryToWatch, title: 'Add Repository to Watch' },
 };
 
-export function toTreeItem(node: Node, details: TagDetails | undefined, now: number): vscode.TreeItem {
+/** A tag's standing with the trust policy: the shield when it accepts the image on a signature. */
+export interface TagTrust {
+  readonly shield: boolean;
+  readonly text: string;
+}
+
+export function toTreeItem(node: Node, details: TagDetails | undefined, now: number, trust?: TagTrust): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
   const item = new vscode.TreeItem('', C.None);
   item.id = node.id;
@@ -34,11 +40,25 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.label = r.label;
       item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon('server');
-      item.description = [r.label === r.host ? undefined : r.host, unverifiedTls(r), node.login ? `${node.login.username} (${shortSource(node.login)})` : undefined, node.filter ? `filter: ${node.filter}` : undefined]
+      item.description = [
+        r.label === r.host ? undefined : r.host,
+        unverifiedTls(r),
+        node.login ? `${node.login.username} (${shortSource(node.login)})` : undefined,
+        node.filter ? `filter: ${node.filter}` : undefined,
+      ]
         .filter(Boolean)
         .join(' · ');
       item.tooltip = registryTooltip(r, node.login, node.filter);
-      item.accessibilityInformation = { label: [`registry ${r.label}`, r.label === r.host ? undefined : r.host, unverifiedTls(r), node.login ? `logged in as ${node.login.username}` : 'not logged in'].filter(Boolean).join(', ') };
+      item.accessibilityInformation = {
+        label: [
+          `registry ${r.label}`,
+          r.label === r.host ? undefined : r.host,
+          unverifiedTls(r),
+          node.login ? `logged in as ${node.login.username}` : 'not logged in',
+        ]
+          .filter(Boolean)
+          .join(', '),
+      };
       return item;
     }
     case 'namespace':
@@ -51,20 +71,27 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.label = node.namespace ? node.repository.slice(node.namespace.length + 1) : node.repository;
       item.collapsibleState = C.Collapsed;
       item.iconPath = new vscode.ThemeIcon('package');
-      item.description = [node.watched ? 'watched' : undefined, node.tagFilter ? `filter: ${node.tagFilter}` : undefined].filter(Boolean).join(' · ') || undefined;
+      item.description =
+        [node.watched ? 'watched' : undefined, node.tagFilter ? `filter: ${node.tagFilter}` : undefined].filter(Boolean).join(' · ') || undefined;
       item.tooltip = `${node.registry.host}/${node.repository}${node.tagFilter ? `\nTags filtered: ${node.tagFilter}` : ''}`;
-      item.accessibilityInformation = { label: [`repository ${node.repository}`, node.watched ? 'watched' : undefined, node.tagFilter ? `tags filtered by ${node.tagFilter}` : undefined].filter(Boolean).join(', ') };
+      item.accessibilityInformation = {
+        label: [`repository ${node.repository}`, node.watched ? 'watched' : undefined, node.tagFilter ? `tags filtered by ${node.tagFilter}` : undefined]
+          .filter(Boolean)
+          .join(', '),
+      };
       return item;
     }
     case 'tag': {
       item.label = node.tag;
-      item.iconPath = new vscode.ThemeIcon('tag');
+      item.iconPath = trust?.shield ? new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('tag');
       item.collapsibleState = details?.isIndex || details?.refers ? C.Collapsed : C.None;
-      item.description = tagDescription(details, now);
-      item.tooltip = tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details);
+      item.description = `${trust?.shield ? '✓ signed · ' : ''}${tagDescription(details, now)}`;
+      item.tooltip = [tagTooltip(`${node.registry.host}/${node.repository}:${node.tag}`, details), trust?.text].filter(Boolean).join('\n');
       item.command = { command: inspectImageCommandId, title: 'Inspect Image', arguments: [node] };
       // A screen reader reads the row, not a 64-digit digest: the short digest spelled as the tree shows it.
-      item.accessibilityInformation = { label: `tag ${node.tag}, ${details ? tagDescription(details, now).replace(/ · /g, ', ') : 'details loading'}` };
+      item.accessibilityInformation = {
+        label: `tag ${node.tag}, ${trust?.shield ? 'signed and accepted by the trust policy, ' : ''}${details ? tagDescription(details, now).replace(/ · /g, ', ') : 'details loading'}`,
+      };
       return item;
     }
     case 'platform':
@@ -72,8 +99,17 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.iconPath = new vscode.ThemeIcon('vm');
       if (node.supplyChain) item.collapsibleState = C.Collapsed;
       item.description = [shortDigest(node.digest), node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(' · ');
-      item.tooltip = [`${node.registry.host}/${node.repository}@${node.digest}`, node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`].filter(Boolean).join('\n');
-      item.accessibilityInformation = { label: [`platform ${node.platform}`, `digest ${shortDigest(node.digest)}`, node.imageSize === undefined ? undefined : formatSize(node.imageSize)].filter(Boolean).join(', ') };
+      item.tooltip = [
+        `${node.registry.host}/${node.repository}@${node.digest}`,
+        node.imageSize === undefined ? undefined : `${formatSize(node.imageSize)} (config and layers)`,
+      ]
+        .filter(Boolean)
+        .join('\n');
+      item.accessibilityInformation = {
+        label: [`platform ${node.platform}`, `digest ${shortDigest(node.digest)}`, node.imageSize === undefined ? undefined : formatSize(node.imageSize)]
+          .filter(Boolean)
+          .join(', '),
+      };
       return item;
     case 'loadMore':
       item.label = loadMoreLabel(node.left);
@@ -112,7 +148,13 @@ function shortSource(login: LoginInfo): string {
 }
 
 function registryTooltip(r: ConfiguredRegistry, login: LoginInfo | undefined, filter: string | undefined): vscode.MarkdownString {
-  const tls = r.insecureHttp ? 'plain HTTP (no TLS)' : !r.tlsVerify ? 'TLS verification skipped for this registry' : r.caFile ? `TLS verified with CA file ${r.caFile}` : 'TLS verified';
+  const tls = r.insecureHttp
+    ? 'plain HTTP (no TLS)'
+    : !r.tlsVerify
+      ? 'TLS verification skipped for this registry'
+      : r.caFile
+        ? `TLS verified with CA file ${r.caFile}`
+        : 'TLS verified';
   const lines = [
     `**${r.label}** \`${r.host}\``,
     `Kind: ${r.kind}`,
@@ -139,7 +181,13 @@ function tagDescription(details: TagDetails | undefined, now: number): string {
 
 function tagTooltip(reference: string, details: TagDetails | undefined): string {
   if (!details || details.error) return reference;
-  return [reference, details.digest, details.mediaType, details.size !== undefined ? formatSize(details.size) : undefined, details.created ? `created ${details.created}` : undefined]
+  return [
+    reference,
+    details.digest,
+    details.mediaType,
+    details.size !== undefined ? formatSize(details.size) : undefined,
+    details.created ? `created ${details.created}` : undefined,
+  ]
     .filter(Boolean)
     .join('\n');
 }

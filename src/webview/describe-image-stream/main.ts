@@ -87,7 +87,12 @@ function render(view: DescribeView): void {
   const head = el('header');
   head.append(el('h1', `${view.model.namespace ? `${view.model.namespace}/` : ''}${view.model.name}`), el('span', view.cluster, 'subtitle'));
   const actions = el('div', undefined, 'actions');
-  actions.append(button('Open as oc describe text', { type: 'openText' }), button('Open JSON', { type: 'openJson' }, true), button('Open YAML', { type: 'openYaml' }, true), button('Refresh', { type: 'refresh' }, true));
+  actions.append(
+    button('Open as oc describe text', { type: 'openText' }),
+    button('Open JSON', { type: 'openJson' }, true),
+    button('Open YAML', { type: 'openYaml' }, true),
+    button('Refresh', { type: 'refresh' }, true),
+  );
   root.append(head, actions, summary(view));
   const tags = el('section');
   tags.id = 'tags';

@@ -9,7 +9,8 @@ export interface DescribeView {
 }
 
 /** Webview -> extension. */
-export type DescribeRequest = { type: 'ready' } | { type: 'copy'; text: string } | { type: 'openText' } | { type: 'openJson' } | { type: 'openYaml' } | { type: 'refresh' };
+export type DescribeRequest =
+  { type: 'ready' } | { type: 'copy'; text: string } | { type: 'openText' } | { type: 'openJson' } | { type: 'openYaml' } | { type: 'refresh' };
 
 /** Extension -> webview. */
 export type DescribeNotification = { type: 'show'; view: DescribeView } | { type: 'error'; message: string };
@@ -17,5 +18,12 @@ export type DescribeNotification = { type: 'show'; view: DescribeView } | { type
 export function isDescribeRequest(value: unknown): value is DescribeRequest {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as { type?: unknown; text?: unknown };
-  return m.type === 'ready' || m.type === 'openText' || m.type === 'openJson' || m.type === 'openYaml' || m.type === 'refresh' || (m.type === 'copy' && typeof m.text === 'string');
+  return (
+    m.type === 'ready' ||
+    m.type === 'openText' ||
+    m.type === 'openJson' ||
+    m.type === 'openYaml' ||
+    m.type === 'refresh' ||
+    (m.type === 'copy' && typeof m.text === 'string')
+  );
 }

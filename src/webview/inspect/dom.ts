@@ -40,7 +40,12 @@ export type Cell = string | Node;
  * A plain table: the browser sizes each column to its content (a digest column as wide as a
  * digest, a size column as wide as a size), and long text wraps only in the columns marked `wrap`.
  */
-export function table(id: string, columns: readonly string[], rows: readonly (readonly Cell[])[], options: { wrap?: readonly number[]; numeric?: readonly number[] } = {}): HTMLElement {
+export function table(
+  id: string,
+  columns: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  options: { wrap?: readonly number[]; numeric?: readonly number[] } = {},
+): HTMLElement {
   const t = el('table', undefined, 'grid');
   t.id = id;
   const head = el('thead');

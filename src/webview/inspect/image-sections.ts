@@ -49,7 +49,14 @@ export const layersSection: ImageSection = (view) => {
   }
   s.append(layerChart(view.chart));
   // Schema 1 layers have no known size or type (-1 and ''): say so rather than draw "-1 B".
-  s.append(table('layers', ['#', 'Digest', 'Media type', 'Size'], view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType || 'unknown', l.size >= 0 ? formatSize(l.size) : 'unknown']), { numeric: [0, 3] }));
+  s.append(
+    table(
+      'layers',
+      ['#', 'Digest', 'Media type', 'Size'],
+      view.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType || 'unknown', l.size >= 0 ? formatSize(l.size) : 'unknown']),
+      { numeric: [0, 3] },
+    ),
+  );
   return s;
 };
 
@@ -68,7 +75,16 @@ function labelValue(value: string, link: boolean): Cell {
 
 export const labelsSection: ImageSection = (view) => {
   const s = section('labels', 'Labels', view.labels.length);
-  s.append(view.labels.length ? table('labels', ['Label', 'Value'], view.labels.map((l) => [l.key, labelValue(l.value, l.link)]), { wrap: [1] }) : el('p', 'No labels.', 'empty'));
+  s.append(
+    view.labels.length
+      ? table(
+          'labels',
+          ['Label', 'Value'],
+          view.labels.map((l) => [l.key, labelValue(l.value, l.link)]),
+          { wrap: [1] },
+        )
+      : el('p', 'No labels.', 'empty'),
+  );
   return s;
 };
 
@@ -89,8 +105,14 @@ export const historySection: ImageSection = (view) => {
     s.append(el('p', 'No history.', 'empty'));
     return s;
   }
-  const layerCell = (h: ImageView['history'][number]): Cell => (h.emptyLayer ? el('span', 'empty layer', 'tag-empty') : h.layer !== undefined ? `#${h.layer}` : '');
-  const t = table('history', ['Layer', 'Created', 'Created by'], view.history.map((h) => [layerCell(h), h.created, h.createdBy]), { wrap: [2] });
+  const layerCell = (h: ImageView['history'][number]): Cell =>
+    h.emptyLayer ? el('span', 'empty layer', 'tag-empty') : h.layer !== undefined ? `#${h.layer}` : '';
+  const t = table(
+    'history',
+    ['Layer', 'Created', 'Created by'],
+    view.history.map((h) => [layerCell(h), h.created, h.createdBy]),
+    { wrap: [2] },
+  );
   const rows = t.querySelectorAll('tbody tr');
   view.history.forEach((h, i) => h.emptyLayer && rows[i]?.classList.add('empty-layer'));
   s.append(t);

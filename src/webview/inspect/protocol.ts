@@ -107,7 +107,8 @@ export type InspectRequest =
 
 /** Extension -> webview. */
 /** The Supply chain section arrives after the rest (it takes more requests). */
-export type InspectNotification = { type: 'show'; view: InspectView } | { type: 'error'; message: string } | { type: 'supplyChain'; rows: SupplyChainRowView[]; error: string | undefined };
+export type InspectNotification =
+  { type: 'show'; view: InspectView } | { type: 'error'; message: string } | { type: 'supplyChain'; rows: SupplyChainRowView[]; error: string | undefined };
 
 export function isInspectRequest(value: unknown): value is InspectRequest {
   if (typeof value !== 'object' || value === null) return false;

@@ -19,7 +19,14 @@ export function renderSupplyChain(rows: readonly SupplyChainRowView[], error: st
   if (error) s.append(el('p', `Could not read what refers to this image: ${error}`, 'error'));
   else if (!rows.length) s.append(el('p', 'Nothing refers to this image (no signatures, SBOMs, provenance or other artifacts).', 'empty'));
   else {
-    s.append(table('supply-chain-table', ['Kind', 'Item', 'Details', 'Digest'], rows.map((r) => [r.group, `${'  '.repeat(r.depth)}${r.depth ? '↳ ' : ''}${r.label}`, r.description, r.digest]), { wrap: [2] }));
+    s.append(
+      table(
+        'supply-chain-table',
+        ['Kind', 'Item', 'Details', 'Digest'],
+        rows.map((r) => [r.group, `${'  '.repeat(r.depth)}${r.depth ? '↳ ' : ''}${r.label}`, r.description, r.digest]),
+        { wrap: [2] },
+      ),
+    );
     const sboms = rows.filter((r): r is SupplyChainRowView & { sbomBlob: string } => r.sbomBlob !== undefined);
     if (sboms.length) {
       const actions = el('div', undefined, 'actions');
