@@ -82,6 +82,28 @@ test("over TLS with Basic auth, podman pushes the image itself with regx's crede
   assert.deepEqual(readdirSync(env.TMPDIR as string), [], 'no archive was spooled and no socket folder is left');
 });
 
+test('over TLS without auth, podman pushes anonymously (an empty set of credentials), verifying the registry as regx does', async (t) => {
+  if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
+  const reg = await startRegistry({ tls: true });
+  const { store, name, image } = await storedImage(1, 64 * 1024);
+  const env = isolatedEnv({ NODE_EXTRA_CA_CERTS: reg.caFile, SSL_CERT_FILE: reg.caFile });
+  const r = await runRegx(['copy', '--debug', `containers-storage:${store.spec}${name}`, `docker://${reg.host}/open/app:v1`], { env, timeoutMs: 300_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stderr.includes(podmanRoute), r.stderr);
+  assert.match(r.stdout, /pushed by Podman Engine/);
+  await assertSameImage(reg, 'open/app', 'v1', image);
+  // The CA trusted by regx alone: regx reads the tag, and podman, told to verify, refuses the certificate.
+  const regxOnly = await runRegx(['copy', '--debug', `containers-storage:${store.spec}${name}`, `docker://${reg.host}/open/app:v2`], {
+    env: isolatedEnv({ NODE_EXTRA_CA_CERTS: reg.caFile }),
+    timeoutMs: 300_000,
+  });
+  assert.ok(regxOnly.stderr.includes(podmanRoute), regxOnly.stderr);
+  assert.notEqual(regxOnly.code, 0);
+  assert.match(regxOnly.stderr, /Podman Engine [\d.]+: pushing .*x509: certificate signed by unknown authority/);
+  assert.equal(await tagStatus(reg, 'open/app', 'v2'), 404);
+  assert.deepEqual(podmanProcessesFor(store.root), []);
+});
+
 test("a wrong password, handed to podman, fails as a credentials failure with podman's words, and nothing is tagged", async (t) => {
   if (!requireTools(t, ['docker-registry', 'skopeo', 'podman'])) return;
   const reg = await startRegistry({ tls: true, htpasswd: account });
