@@ -335,13 +335,25 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
         : undefined;
     const tracker = new ProgressTracker(opts.onProgress);
     if (signal?.aborted) throw new CancelledError();
+    let podmanGaveWay = false;
     if (fromLocal && dst.transport === 'docker' && dstClient) {
       // podman pushes its own image when that is the same copy (local/podman-push.ts): no archive of it is written.
       const route = await localPushRoute(src, dst, opts, dstClient);
       opts.onLocalRoute?.(route);
+      let pushed: Awaited<ReturnType<typeof pushWithPodman>> | undefined;
+      let pushTag = '';
       if (route.by === 'engine-push' && src.transport === 'containers-storage') {
-        const pushTag = destinationTag(dst, src.ref?.tag);
-        const pushed = await pushWithPodman(src, dst, pushTag, dstClient, tracker, signal, opts.sourceEngine);
+        pushTag = destinationTag(dst, src.ref?.tag);
+        pushed = await pushWithPodman(src, dst, pushTag, dstClient, tracker, signal, opts.sourceEngine).catch((err: unknown) => {
+          // regx has just read the tag with its own trust, so a certificate podman refuses is one only regx trusts
+          // (NODE_EXTRA_CA_CERTS, say). Nothing was written: the export route pushes the image with that trust.
+          if (!(err instanceof RegxError && err.reason.startsWith('tls-')) || signal?.aborted) throw err;
+          opts.onLocalRoute?.({ by: 'export', why: `podman refused the registry's certificate, which regx trusts (${err.message})` });
+          podmanGaveWay = true;
+          return undefined;
+        });
+      }
+      if (pushed) {
         tracker.phase('done');
         return {
           digest: pushed.digest,
@@ -365,7 +377,8 @@ export async function copyImage(src: ImageLocation, dst: ImageLocation, opts: Co
       }
     }
 
-    const source = await openSource(src, srcClient, signal, opts.sourceEngine);
+    // After podman's push gave way, its engine connection (and a private service it started) is closed: connect anew.
+    const source = await openSource(src, srcClient, signal, podmanGaveWay ? undefined : opts.sourceEngine);
     openedSource = source;
     const tag = destinationTag(dst, source.tag);
     const dest = await openDestination(dst, tag, dstClient, opts.additionalTags);
