@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mergeSection } from '../scripts/bench-common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -214,15 +215,7 @@ function fmt(ms) {
 function writeResults(section) {
   const file = join(root, 'bench/RESULTS.md');
   mkdirSync(dirname(file), { recursive: true });
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const start = current.search(/^## Extension\s*$/m);
-  let next;
-  if (start >= 0) {
-    const rest = current.slice(start + 1).search(/^## /m);
-    next = rest >= 0 ? start + 1 + rest : current.length;
-  }
-  const updated = start >= 0 ? current.slice(0, start) + section + current.slice(next) : `${current.replace(/\s*$/, '\n\n')}${section}`;
-  writeFileSync(file, updated);
+  writeFileSync(file, mergeSection(existsSync(file) ? readFileSync(file, 'utf8') : '', '## Extension\n', section));
   return file;
 }
 

@@ -75,16 +75,11 @@ for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true 
   rmSync(`dist/${f.name}`);
 
 await Promise.all([
-  // Minified: activation is mostly the editor reading and compiling this file (activate() itself takes ~3 ms),
-  // and minifying takes it from ~660 KB to ~400 KB. keepNames, because error classes name themselves after
-  // their class (new.target.name) in logs and messages; the source map keeps stack traces readable.
   build({
     ...common,
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/extension.js',
     format: 'cjs',
-    minify: true,
-    keepNames: true,
     external: ['vscode', '@napi-rs/keyring'],
     plugins: [undiciBeside, openpgpBeside],
   }),
