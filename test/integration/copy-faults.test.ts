@@ -120,3 +120,31 @@ test('the destination killed mid-copy: an error and no tag; restarted, the same 
   assert.match(second.stdout, new RegExp(`${skipped} already there`));
   assert.equal(await servedDigest(b, 'dst/app', 'v1'), image.manifestDigest);
 });
+
+// Distribution's answer when a manifest PUT reads a blob link that another client is rewriting (the link file
+// is truncated, then written): the blob is there, the answer says it is not.
+const linkRace = JSON.stringify({
+  errors: [
+    { code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' },
+    { code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' },
+  ],
+});
+
+test('a manifest PUT answered "blob unknown" while a blob link is rewritten is sent again and lands; a blob that stays unknown fails', async (t) => {
+  if (!requireTools(t, ['docker-registry'])) return;
+  const { reg: a, image } = await seeded(1, 1024);
+  const b = await startRegistry();
+  const pb = await proxy(b);
+  pb.addRule({ method: 'PUT', path: /\/manifests\/v1$/, action: { kind: 'status', status: 400, body: linkRace } });
+  const r = await runRegx(['copy', ...insecure, `docker://${a.host}/src/app:v1`, `docker://${pb.host}/dst/app:v1`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(pb.count('PUT', /\/manifests\/v1$/), 2, 'sent again once');
+  assert.equal(await servedDigest(b, 'dst/app', 'v1'), image.manifestDigest);
+
+  pb.addRule({ method: 'PUT', path: /\/manifests\/v2$/, action: { kind: 'status', status: 400, body: linkRace }, times: Infinity });
+  const failed = await runRegx(['copy', ...insecure, `docker://${a.host}/src/app:v1`, `docker://${pb.host}/dst/app:v2`]);
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /blob unknown to registry/);
+  assert.equal(pb.count('PUT', /\/manifests\/v2$/), 3, 'three tries, then the answer stands');
+  assert.equal(await manifestStatus(b, 'dst/app', 'v2'), 404);
+});

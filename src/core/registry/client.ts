@@ -485,15 +485,33 @@ export class RegistryClient {
     const pinned = isDigest(reference) ? reference : undefined;
     const digest = manifestDigest(bytes, mediaType, pinned ? parseDigest(pinned).algorithm : 'sha256');
     if (pinned && pinned !== digest) throw new DigestMismatchError(pinned, digest, `manifest to push to ${repository}@${pinned}`);
-    const res = await this.send({
-      method: 'PUT',
-      path: `/v2/${repository}/manifests/${reference}`,
-      repository,
-      actions: ['pull', 'push'],
-      headers: { 'content-type': mediaType },
-      body: bytes,
-      signal,
-    });
+    const put = () =>
+      this.send({
+        method: 'PUT',
+        path: `/v2/${repository}/manifests/${reference}`,
+        repository,
+        actions: ['pull', 'push'],
+        headers: { 'content-type': mediaType },
+        body: bytes,
+        signal,
+      });
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await put();
+        break;
+      } catch (err) {
+        // Distribution's filesystem storage rewrites a repository's blob link in place: a manifest PUT that
+        // reads it while another client links the same blob into the same repository (shards of one sync
+        // writing tags of one repository, say) sees it empty and answers DIGEST_INVALID / MANIFEST_BLOB_UNKNOWN
+        // for a blob that is there. The blobs were moved before this PUT, so a short wait reads the finished
+        // link; a blob that is really missing fails the same way again and that answer stands.
+        const raced =
+          err instanceof RegistryError && err.status === 400 && (err.registryCode === 'MANIFEST_BLOB_UNKNOWN' || err.registryCode === 'DIGEST_INVALID');
+        if (!raced || attempt >= 3 || signal?.aborted) throw err;
+        await sleep(150 * attempt, signal);
+      }
+    }
     await res.body.dump();
     await connectionReleased();
     const ociSubject = headerDigest(res.headers['oci-subject']);
