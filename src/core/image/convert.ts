@@ -121,14 +121,8 @@ function dockerPlatform(p: (Platform & { features?: unknown }) | undefined): Jso
     const host = hostPlatform();
     return { architecture: host.architecture, os: host.os };
   }
-  return compact({
-    architecture: p.architecture ?? '',
-    os: p.os ?? '',
-    'os.version': str(p['os.version']),
-    'os.features': strings(p['os.features']),
-    variant: str(p.variant),
-    features: strings(p.features),
-  });
+  // The OCI platform's fields in the same order, then Docker's own `features`.
+  return compact({ ...ociPlatform(p), features: strings(p.features) });
 }
 
 function ociDescriptor(d: Descriptor & { data?: unknown }): Json {
