@@ -261,19 +261,32 @@ export class Workbench {
       .first();
   }
 
-  /** Expands a collapsed tree row and waits until it says so. */
+  /**
+   * Expands a collapsed tree row and waits until it says so. A click that lands while the row is
+   * drawn again (its details or trust verdict arriving) can be lost, as it would be for a user, who
+   * clicks again: so does this, while the row still says collapsed and is not loading its children.
+   */
   async expand(paneName: string, label: string): Promise<void> {
-    const row = this.treeRow(paneName, label);
-    await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await this.dismissHover();
-      await row.locator('.monaco-tl-twistie').click();
-    }
-    await this.pane(paneName)
+    const expanded = this.pane(paneName)
       .locator('.monaco-list-row[aria-expanded="true"]')
       .filter({ has: this.page.locator('.label-name', { hasText: label }) })
-      .first()
-      .waitFor();
+      .first();
+    const clicks = 3;
+    for (let click = 1; ; click++) {
+      const row = this.treeRow(paneName, label);
+      await row.waitFor();
+      const loading = (await row.locator('.codicon-tree-item-loading').count()) > 0;
+      if ((await row.getAttribute('aria-expanded')) !== 'true' && !loading) {
+        await this.dismissHover();
+        await row.locator('.monaco-tl-twistie').click();
+      }
+      try {
+        await expanded.waitFor(click < clicks ? { timeout: 15_000 } : undefined);
+        return;
+      } catch (error) {
+        if (click >= clicks) throw error;
+      }
+    }
   }
 
   /** Collapses an expanded tree row. */
