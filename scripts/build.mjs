@@ -1,6 +1,9 @@
 // One esbuild call per bundle: the extension (vscode external), the CLI, and the webview scripts.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 
 // The CLI needs undici for nearly every command, so it stays inside dist/regx.js; but it starts once
@@ -54,10 +57,12 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 // nor runs it. It is the same Agent + request subset as the CLI's (undiciLite above): half the load
 // time that the first request pays.
 // yaml (~250 KB, only for the kubeconfig) likewise lives in dist/yaml.js (src/core/openshift/yaml.ts).
+// tweetnacl (~70 KB, only to seal and open sigstore private keys, src/core/sigstore/key-file.ts) likewise
+// lives in dist/tweetnacl.js.
 const undiciBeside = {
   name: 'undici-beside',
   setup(b) {
-    b.onResolve({ filter: /^(undici|yaml)$/ }, (a) => ({ path: `./${a.path}.js`, external: true }));
+    b.onResolve({ filter: /^(undici|yaml|tweetnacl)$/ }, (a) => ({ path: `./${a.path}.js`, external: true }));
   },
 };
 
@@ -70,22 +75,109 @@ const openpgpBeside = {
   },
 };
 
+// esbuild turns each of the 66 files' `import * as vscode from 'vscode'` into a copy of the whole API
+// object, property by property, at load. One module re-exports it once and every file reads that.
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(b) {
+    b.onResolve({ filter: /^vscode$/ }, (a) =>
+      a.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ loader: 'js', contents: "export * from 'vscode';" }));
+  },
+};
+
+// The extension is two bundles (src/extension/launcher.ts): what activation needs, and the command
+// handlers, loaded on the first command. A module both use must exist once (one class per error type,
+// one cache per client), so it stays in the main bundle, which exports it in `__shared`, and the
+// handlers' bundle requires it from there as `regx-shared:PATH`. Three passes: the main bundle alone,
+// to learn its modules; the handlers' bundle, taking those from it; the main bundle again, sharing
+// exactly the modules the handlers import.
+const extensionOptions = { ...common, format: 'cjs', external: ['@napi-rs/keyring'], plugins: [vscodeOnce, undiciBeside, openpgpBeside] };
+async function extensionBundles() {
+  const keptBy = (result) => {
+    const inputs = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {};
+    return Object.keys(inputs).filter((f) => inputs[f].bytesInOutput > 0);
+  };
+  const alone = await build({
+    ...extensionOptions,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension-main.js',
+    write: false,
+    metafile: true,
+  });
+  // Only modules whose code the main bundle kept: sharing a module it tree-shook away would pull all of it back in.
+  const inMain = new Set(keptBy(alone));
+  // Sharing a module whole can pull in modules the main bundle had shaken away, which the handlers
+  // bundled for themselves: then those are shared too, until the two bundles hold no module twice.
+  for (let round = 1; ; round++) {
+    const shared = new Set();
+    const fromMain = {
+      name: 'from-main',
+      setup(b) {
+        b.onResolve({ filter: /^\./ }, async (a) => {
+          if (a.pluginData?.fromMain) return undefined;
+          const found = await b.resolve(a.path, { kind: a.kind, importer: a.importer, resolveDir: a.resolveDir, pluginData: { fromMain: true } });
+          const path = relative(process.cwd(), found.path).split('\\').join('/');
+          if (found.errors.length || !inMain.has(path)) return undefined;
+          shared.add(path);
+          return { path: `regx-shared:${path}`, external: true };
+        });
+      },
+    };
+    const handlers = await build({
+      ...extensionOptions,
+      entryPoints: ['src/extension/commands/handlers.ts'],
+      outfile: 'dist/extension-commands.js',
+      metafile: true,
+      plugins: [fromMain, ...extensionOptions.plugins],
+    });
+    const paths = [...shared].sort();
+    const mainEntry = {
+      name: 'main-entry',
+      setup(b) {
+        b.onResolve({ filter: /^regx-extension-main$/ }, () => ({ path: 'regx-extension-main', namespace: 'main-entry' }));
+        b.onLoad({ filter: /.*/, namespace: 'main-entry' }, () => ({
+          resolveDir: process.cwd(),
+          loader: 'js',
+          contents: [
+            "export * from './src/extension/extension.ts';",
+            ...paths.map((p, i) => `import * as shared${i} from './${p}';`),
+            `export const __shared = { ${paths.map((p, i) => `${JSON.stringify(p)}: shared${i}`).join(', ')} };`,
+          ].join('\n'),
+        }));
+      },
+    };
+    const main = await build({
+      ...extensionOptions,
+      entryPoints: ['regx-extension-main'],
+      outfile: 'dist/extension-main.js',
+      metafile: true,
+      plugins: [mainEntry, ...extensionOptions.plugins],
+    });
+    const inHandlers = new Set(keptBy(handlers));
+    const twice = keptBy(main).filter((f) => f.startsWith('src/') && inHandlers.has(f));
+    if (twice.length === 0) return;
+    if (round === 5) throw new Error(`extension bundles: still in both after ${round} rounds: ${twice.join(', ')}`);
+    for (const f of twice) inMain.add(f);
+  }
+}
+
 // A cache of the previous bundle would only be rejected (V8 checks the source): start clean.
-for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []).filter((e) => /^regx-main\..*\.cache$/.test(e.name)))
+for (const f of (existsSync('dist') ? readdirSync('dist', { withFileTypes: true }) : []).filter((e) =>
+  /^(regx-main|extension-main|extension-commands)\..*\.cache$/.test(e.name),
+))
   rmSync(`dist/${f.name}`);
 
 await Promise.all([
-  build({
-    ...common,
-    entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
-    format: 'cjs',
-    external: ['vscode', '@napi-rs/keyring'],
-    plugins: [undiciBeside, openpgpBeside],
-  }),
+  // The extension: dist/extension.js is the launcher (src/extension/launcher.ts) that runs its bundles
+  // from V8's code cache (made below, and by the host itself).
+  extensionBundles(),
+  build({ ...common, entryPoints: ['src/extension/launcher.ts'], outfile: 'dist/extension.js', format: 'cjs', sourcemap: false, external: ['vscode'] }),
   build({ ...common, entryPoints: ['node_modules/openpgp/dist/node/openpgp.min.cjs'], outfile: 'dist/openpgp.js', format: 'cjs', sourcemap: false }),
   build({ ...common, entryPoints: ['undici'], outfile: 'dist/undici.js', format: 'cjs', plugins: [undiciLite] }),
   build({ ...common, entryPoints: ['yaml'], outfile: 'dist/yaml.js', format: 'cjs' }),
+  build({ ...common, entryPoints: ['tweetnacl'], outfile: 'dist/tweetnacl.js', format: 'cjs', sourcemap: false }),
   // The keychain binding is a native module: it is loaded from node_modules at run time, only when asked for.
   // Webview scripts run in the browser side of the editor: one self-contained file each, no node.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/inspect/main.ts'], outfile: 'dist/webview/inspect.js' }),
@@ -110,3 +202,13 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/regx.js', format: 'cjs', sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
 ]);
+
+// The extension bundles' code caches, made with this Node: a host running the same Node (code-server runs
+// on the system's) skips compiling them from the first activation on. Only the top level is compiled
+// here (nothing runs without a host); the launcher names each file by the same content hash.
+for (const bundle of ['extension-main', 'extension-commands']) {
+  const bytes = readFileSync(`dist/${bundle}.js`);
+  const source = bytes.toString('utf8');
+  const cache = `dist/${bundle}.${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.cache`;
+  writeFileSync(cache, new Script(Module.wrap(source), { filename: resolve(`dist/${bundle}.js`) }).createCachedData());
+}

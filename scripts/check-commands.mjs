@@ -1,5 +1,5 @@
 // Fails when package.json and the code disagree about commands. The ids live in one typed list,
-// src/extension/commands/command-ids.ts (register.ts maps each to its handler, checked by the compiler);
+// src/extension/commands/command-ids.ts (handlers.ts maps each to its handler, checked by the compiler);
 // this loads that list as compiled code - no build needed, the TypeScript compiler transpiles the one
 // file - and compares it with package.json: every declared command has an id and every id is declared,
 // menus and welcome links name declared commands, no code spells an id as a string, and activation stays

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type * as HandlersModule from './commands/handlers';
 import { Clients } from './clients';
 import { Config } from './config';
 import { Disposable } from './disposable';
@@ -23,6 +24,13 @@ export class Ctx extends Disposable {
   readonly openshift: OpenShift;
   readonly rawDocuments: RawDocuments;
   readonly local: LocalImages;
+  /**
+   * The command handlers' module: in the package a bundle of its own (src/extension/launcher.ts), loaded
+   * by the first command or sync file check, not at activation. Set by activate().
+   */
+  handlers: () => typeof HandlersModule = () => {
+    throw new Error('the command handlers are not available before activation');
+  };
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();

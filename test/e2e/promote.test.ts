@@ -299,8 +299,7 @@ test('an image refused mid-run fails with its reason on its row while the others
   // Two rows are labelled v1 (app and db); the failed one is db's.
   assert.equal(failed, `failed · ${formatSize(imageSize(db))} · ${abbreviatedDigest(db.manifestDigest)} · denied`);
   const row = bench.pane(plan).locator('.monaco-list-row', { hasText: 'failed' }).first();
-  await row.hover();
-  await bench.page.locator('.monaco-hover, .workbench-hover', { hasText: 'requested access to the resource is denied' }).first().waitFor();
+  await bench.hoverFor(row, 'requested access to the resource is denied');
   await bench.dismissHover();
   assert.equal(await registryDigest(target, 'mirror/app', 'v1'), v1.manifestDigest);
   assert.equal(await registryDigest(target, 'mirror/app', 'v2'), v2.manifestDigest);

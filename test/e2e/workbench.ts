@@ -332,6 +332,25 @@ export class Workbench {
       .catch(() => undefined);
   }
 
+  /**
+   * Hovers `row` until its tooltip shows `text`. A hover that starts while the row is drawn again, or
+   * while another tooltip is closing, shows nothing: the mouse then leaves and comes back, as a user's would.
+   */
+  async hoverFor(row: Locator, text: string | RegExp): Promise<Locator> {
+    const tooltip = this.page.locator('.monaco-hover, .workbench-hover', { hasText: text }).first();
+    const tries = 3;
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissHover();
+      await row.hover();
+      try {
+        await tooltip.waitFor(attempt < tries ? { timeout: 15_000 } : undefined);
+        return tooltip;
+      } catch (error) {
+        if (attempt >= tries) throw error;
+      }
+    }
+  }
+
   /** Clicks an inline action (the icons on a hovered row), found by its title. */
   async rowAction(row: Locator, title: string): Promise<void> {
     await row.hover();

@@ -1,14 +1,11 @@
-// Where a copy reads from: a repository on a registry (`docker://`) or an OCI layout folder
-// (`oci:`). Both hand out manifests as their original bytes (so digests are preserved) and blobs as
-// raw byte streams that the destination verifies while writing.
+// Where a copy reads from: any transport's location opened as an ImageSource (image-source.ts), an
+// OCI layout folder's (`oci:`) here, the others' in their own modules.
 import type { RegistryClient } from '../registry/client';
 import { maxManifestBytes } from '../registry/client';
-import { openBlob } from '../registry/blobs';
-import { ManifestTooLargeError, NotFoundError, SizeMismatchError, UsageError } from '../errors';
+import { NotFoundError, UsageError } from '../errors';
 import type { ImageLocation } from '../reference/transport';
-import { verifyBytes } from './digest';
 import { maxConfigBytes } from './limits';
-import { manifestAcceptTypes, manifestMediaType } from './mediatypes';
+import { manifestMediaType } from './mediatypes';
 import type { Descriptor } from './mediatypes';
 import { OciLayout, REF_NAME_ANNOTATION } from './oci-layout';
 import { dirSource } from './dir-transport';
@@ -16,53 +13,11 @@ import { ociArchiveSource } from './oci-archive';
 import { dockerArchiveSource } from './docker-archive';
 import { isLocalLocation, localSource } from '../local/local-transport';
 import type { LocalEngine } from '../local/engine';
+import { registrySource } from './image-source';
+import type { ImageSource, ManifestBytes } from './image-source';
 
-export interface ManifestBytes {
-  bytes: Buffer;
-  mediaType: string;
-  digest: string;
-  /** How the manifest was pointed at (an index entry), when it was. */
-  descriptor?: Descriptor;
-}
-
-export interface ImageSource {
-  /** For messages: "registry/repo" or the layout folder. */
-  readonly name: string;
-  /** The tag the source reference used (or the layout entry's name), for defaulting the destination's. */
-  readonly tag: string | undefined;
-  /** Set for registry sources: what a destination on the same registry can mount from. */
-  readonly registry?: { client: RegistryClient; host: string; repository: string };
-  /** The manifest the reference names. */
-  top(signal?: AbortSignal): Promise<ManifestBytes>;
-  /** A manifest by descriptor (an index entry), digest-verified. */
-  manifest(desc: Descriptor, signal?: AbortSignal): Promise<ManifestBytes>;
-  /** The raw bytes of a blob, unverified (the writer verifies). */
-  openBlob(desc: Descriptor, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
-  /** A small blob (a config) read whole, at most maxConfigBytes, retried when the connection breaks mid-body. */
-  readBlob(desc: Descriptor, signal?: AbortSignal): Promise<Buffer>;
-  /** Archives: releases the open file. Called once the copy or inspection is over. */
-  close?(): Promise<void>;
-  /** GPG simple signatures the source keeps with the image it names (a dir: folder's signature-N files). */
-  signatures?(signal?: AbortSignal): Promise<Buffer[]>;
-}
-
-export function registrySource(client: RegistryClient, loc: Extract<ImageLocation, { transport: 'docker' }>): ImageSource {
-  const { repository } = loc.ref;
-  const reference = loc.ref.digest ?? loc.ref.tag ?? 'latest';
-  return {
-    name: `${loc.ref.registry}/${repository}`,
-    tag: loc.ref.digest ? loc.ref.tag : (loc.ref.tag ?? 'latest'),
-    registry: { client, host: loc.ref.registry, repository },
-    top: (signal) => client.getManifest(repository, reference, signal),
-    async manifest(desc, signal) {
-      const accept = [desc.mediaType, ...manifestAcceptTypes.filter((t) => t !== desc.mediaType)].filter(Boolean);
-      const m = await client.getManifest(repository, desc.digest, signal, accept);
-      return { ...m, descriptor: desc };
-    },
-    openBlob: (desc, signal) => openBlob(client, repository, desc.digest, desc.size, signal),
-    readBlob: (desc, signal) => client.getBlobBytes(repository, desc.digest, maxConfigBytes, signal),
-  };
-}
+export type { ImageSource, ManifestBytes } from './image-source';
+export { readSmallBlob, registrySource } from './image-source';
 
 export async function layoutSource(loc: Extract<ImageLocation, { transport: 'oci' }>): Promise<ImageSource> {
   const layout = await OciLayout.open(loc.path);
@@ -101,18 +56,4 @@ export async function openSource(
   if (isLocalLocation(loc)) return localSource(loc, { signal, engine: localEngine });
   if (!client) throw new UsageError(`no registry client for ${loc.ref.registry}`);
   return registrySource(client, loc);
-}
-
-/**
- * A small blob (a config, or any blob of a few hundred KiB) read whole into memory: refused past
- * maxConfigBytes (containers/image's config cap) before a byte is read, size- and digest-verified
- * whatever the source is. A size of -1 (unknown) is only bounded by the cap.
- */
-export async function readSmallBlob(source: ImageSource, desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
-  const what = `blob ${desc.digest} of ${source.name}`;
-  if (desc.size > maxConfigBytes) throw new ManifestTooLargeError(desc.size, maxConfigBytes, what);
-  const bytes = await source.readBlob(desc, signal);
-  if (desc.size >= 0 && bytes.length !== desc.size) throw new SizeMismatchError(what, desc.size, String(bytes.length));
-  verifyBytes(bytes, desc.digest, what);
-  return bytes;
 }

@@ -2,8 +2,8 @@
 // and the config as skopeo's --raw and --config show them.
 import { NotFoundError, RegxError } from '../errors';
 import type { RegistryClient } from '../registry/client';
-import { readSmallBlob, registrySource } from './copy-source';
-import type { ImageSource, ManifestBytes } from './copy-source';
+import { readSmallBlob, registrySource } from './image-source';
+import type { ImageSource, ManifestBytes } from './image-source';
 import { verifyBytes } from './digest';
 import { goMap, goTime } from './go-json';
 import { parseImageIndex, parseImageManifest } from './manifest-walk';

@@ -5,7 +5,7 @@
 // (newer cosign); the inside is the same.
 import { createPrivateKey, generateKeyPairSync, randomBytes, scrypt } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import nacl from 'tweetnacl';
+import type * as Nacl from 'tweetnacl';
 import { RegxError } from '../errors';
 
 export const COSIGN_PRIVATE_KEY_PEM = 'ENCRYPTED COSIGN PRIVATE KEY';
@@ -19,8 +19,16 @@ const KNOWN_SCRYPT = [
 ] as const;
 const WRITE_SCRYPT = KNOWN_SCRYPT[0];
 const SALT_BYTES = 32;
-const KEY_BYTES = nacl.secretbox.keyLength;
-const NONCE_BYTES = nacl.secretbox.nonceLength;
+let loaded: typeof Nacl | undefined;
+function nacl(): typeof Nacl {
+  // Loaded on first use: only a private key's sealing needs it, and the extension keeps it in a file of its own.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('tweetnacl') as typeof Nacl;
+  return loaded;
+}
+// secretbox's sizes (tweetnacl's secretbox.keyLength and nonceLength), fixed by the algorithm.
+const KEY_BYTES = 32;
+const NONCE_BYTES = 24;
 /** A key file is a few hundred bytes; anything far larger is not one. */
 export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
@@ -59,7 +67,7 @@ export async function encryptPrivateKey(pkcs8Der: Buffer, passphrase: string): P
   const salt = randomBytes(SALT_BYTES);
   const nonce = randomBytes(NONCE_BYTES);
   const key = await scryptKey(Buffer.from(passphrase, 'utf8'), salt, WRITE_SCRYPT);
-  const sealed = nacl.secretbox(pkcs8Der, nonce, key);
+  const sealed = nacl().secretbox(pkcs8Der, nonce, key);
   key.fill(0);
   const doc: EncryptedKeyJson = {
     kdf: { name: 'scrypt', params: { N: WRITE_SCRYPT.N, r: WRITE_SCRYPT.r, p: WRITE_SCRYPT.p }, salt: salt.toString('base64') },
@@ -105,7 +113,7 @@ export async function decryptPrivateKey(pemText: string, passphrase: string, wha
   const ciphertext = b64Field(doc.ciphertext, 'the ciphertext', what);
   if (nonce.length !== NONCE_BYTES) throw new RegxError('signing-key', `${what}: the nonce is not ${NONCE_BYTES} bytes`);
   const key = await scryptKey(Buffer.from(passphrase, 'utf8'), salt, known);
-  const opened = nacl.secretbox.open(ciphertext, nonce, key);
+  const opened = nacl().secretbox.open(ciphertext, nonce, key);
   key.fill(0);
   if (!opened) throw new RegxError('signing-key', `cannot decrypt ${what}: wrong passphrase, or the file is damaged`);
   try {

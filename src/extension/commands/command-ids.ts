@@ -1,4 +1,4 @@
-// The one place command ids are spelled. Code names a command by commandIds.x; register.ts maps every
+// The one place command ids are spelled. Code names a command by commandIds.x; handlers.ts maps every
 // id to its handler (a missing or extra one fails to compile) and scripts/check-commands.mjs compares
 // this list with package.json. No vscode import, so the check can load it without the editor.
 

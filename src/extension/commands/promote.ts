@@ -1,6 +1,6 @@
 // Promotion commands; the flows live in src/extension/promote/.
 import { promote } from '../promote/promote-command';
-import { dryRunSyncFile, syncFile } from '../promote/sync-file';
+import { dryRunSyncFile, syncFile } from '../promote/sync-file-run';
 import type { Command } from './command';
 import { commandIds } from './command-ids';
 

@@ -90,7 +90,7 @@ export function toTreeItem(node: Node, details: TagDetails | undefined, now: num
       item.command = { command: inspectImageCommandId, title: 'Inspect Image', arguments: [node] };
       // A screen reader reads the row, not a 64-digit digest: the short digest spelled as the tree shows it.
       item.accessibilityInformation = {
-        label: `tag ${node.tag}, ${trust?.shield ? 'signed and accepted by the trust policy, ' : ''}${details ? tagDescription(details, now).replace(/ · /g, ', ') : 'details loading'}`,
+        label: `tag ${node.tag}, ${trust?.shield ? 'signed and accepted by the trust policy, ' : ''}${details ? tagDescription(details, now).replaceAll(' · ', ', ') : 'details loading'}`,
       };
       return item;
     }
