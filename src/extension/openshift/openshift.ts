@@ -20,12 +20,18 @@ export class OpenShift extends Disposable {
   constructor(readonly log: Log) {
     super();
     this.tree = this.register(new ClustersTree(this));
-    this.register(watchKubeconfig(kubeconfigPaths(process.env), () => this.reload()));
     this.register({ dispose: () => this.closeClients() });
   }
 
+  private watching = false;
+
   /** The merged kubeconfig (throws the core's UsageError for a file that is not YAML). */
   kubeconfig(): KubeConfig {
+    // Watched from the first read on, not from activation: until something read it, nothing shows it.
+    if (!this.watching) {
+      this.watching = true;
+      this.register(watchKubeconfig(kubeconfigPaths(process.env), () => this.reload()));
+    }
     this.loaded ??= loadKubeconfig({ env: process.env });
     return this.loaded;
   }

@@ -78,7 +78,6 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
       const trust = await this.verdicts.trustNow();
       return trust.kind === 'broken' ? undefined : trust.registries;
     });
-    void this.verdicts.trustNow();
     // Only the row judged is drawn again (a judgement for the Inspect panel names no row).
     this.register(
       this.verdicts.onDidSettle((image) => {
@@ -194,6 +193,8 @@ export class RegistriesTree extends Disposable implements vscode.TreeDataProvide
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
+    // The trust policy is read ahead when the view first asks for rows (not in activate()), so it is ready by the time tags show.
+    if (!node) void this.verdicts.trustNow();
     try {
       return await this.children(node);
     } catch (error) {
