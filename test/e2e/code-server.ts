@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { hasTool } from '../harness/tools';
+import { aptInstallLine, hasTool } from '../harness/tools';
 import type * as launcherModule from '../../scripts/code-server.mjs' with { 'resolution-mode': 'import' };
 
 type Launcher = typeof launcherModule;
@@ -40,7 +40,7 @@ export function e2eSkipReason(): string | undefined {
 /** e2eSkipReason, and the test tools a file needs besides (installed with apt-get); under CI a missing one fails. */
 export function e2eSkipReasonWithTools(tools: readonly string[]): string | undefined {
   const missing = tools.filter((t) => !hasTool(t));
-  const install = `apt-get install -y ${missing.join(' ')}`;
+  const install = aptInstallLine(missing);
   if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (${install}); under CI this is a failure`);
   return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: ${install}` : undefined);
 }

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { formatSize } from '../../src/extension/format';
-import { buildImage, hasTool, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { startFaultProxy, stopAllFaultProxies } from '../harness/fault-proxy';
 import type { FaultProxy } from '../harness/fault-proxy';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
@@ -23,14 +23,7 @@ const registryName = 'Inspect registry';
 const tagCount = 3000;
 const sourceUrl = 'https://git.example/team/app';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI)
-    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'openssl']);
 let registry: TestRegistry;
 /** What the editor talks to: the registry behind a proxy that counts the requests (no faults). */
 let counter: FaultProxy;

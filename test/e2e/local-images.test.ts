@@ -9,9 +9,9 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { formatSize } from '../../src/extension/format';
-import { buildImage, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, run, startRegistry, stopAll } from '../harness';
+import { buildImage, makeTempDir, pushImage, registryFetch, removeAllTempDirs, run, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, RunResult, TestRegistry } from '../harness';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
@@ -19,14 +19,7 @@ const local = 'Local Images';
 const registries = 'Registries';
 const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'podman'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI)
-    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry podman); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry podman` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'podman']);
 let registry: TestRegistry;
 let server: CodeServer;
 let bench: Workbench;

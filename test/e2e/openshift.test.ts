@@ -11,11 +11,11 @@ import { parse, stringify } from 'yaml';
 import { OpenShiftClient } from '../../src/core/openshift/api';
 import { exposeInternalRegistry } from '../../src/core/openshift/internal-registry';
 import { decodePullSecret, dockerConfigJsonType } from '../../src/core/openshift/secrets';
-import { buildImage, closeRegistryAgents, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, closeRegistryAgents, makeTempDir, pushImage, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
 import { startOpenShiftDouble } from '../openshift-double';
 import type { OpenShiftDouble } from '../openshift-double';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench, screenshotDir } from './workbench';
 
@@ -23,14 +23,7 @@ const container = 'Registries';
 const clusters = 'OpenShift Clusters';
 const registries = 'Registries';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI)
-    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry openssl); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry openssl` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'openssl']);
 let team: TestRegistry;
 let internal: TestRegistry;
 let double: OpenShiftDouble;

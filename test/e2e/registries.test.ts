@@ -4,23 +4,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { buildImage, hasTool, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
+import { buildImage, makeTempDir, pushImage, pushIndex, registryFetch, removeAllTempDirs, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
 const view = 'Registries';
 const password = 'e2e-Pa55word-not-in-any-log';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'htpasswd', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI)
-    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry apache2-utils openssl); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry apache2-utils openssl` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'htpasswd', 'openssl']);
 let secure: TestRegistry;
 let plain: TestRegistry;
 let server: CodeServer;

@@ -18,7 +18,6 @@ import {
   attachedArtifact,
   buildImage,
   cosignSignatureTag,
-  hasTool,
   makeGpgHome,
   makeTempDir,
   pushImage,
@@ -30,23 +29,16 @@ import {
   startRegistry,
   stopAll,
   writePolicy,
-  writeRegistriesD,
+  writeSignatureStorage,
 } from '../harness';
 import type { BuiltImage, GpgHome, TestRegistry } from '../harness';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
 const view = 'Registries';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'gpg'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI)
-    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry gnupg); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry gnupg` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'gpg']);
 let reg: TestRegistry;
 let mirror: TestRegistry;
 let lookaside: string;
@@ -90,9 +82,10 @@ before(async () => {
   // GPG signatures go to a lookaside of the test's own (not the user's ~/.local/share/containers/sigstore).
   lookaside = makeTempDir('e2e-lookaside');
   mirrorLookaside = makeTempDir('e2e-mirror-lookaside');
-  const registriesD = writeRegistriesD(
-    `docker:\n  ${reg.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${lookaside}\n  ${mirror.host}:\n    use-sigstore-attachments: true\n    lookaside: file://${mirrorLookaside}\n`,
-  );
+  const registriesD = writeSignatureStorage({
+    [reg.host]: { lookaside, sigstoreAttachments: true },
+    [mirror.host]: { lookaside: mirrorLookaside, sigstoreAttachments: true },
+  });
 
   const settings = {
     'registryExplorer.registries': [

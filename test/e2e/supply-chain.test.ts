@@ -14,7 +14,6 @@ import {
   buildkitAttestationIndex,
   cosignSignature,
   cosignSignatureTag,
-  hasTool,
   orasReferrer,
   pushImage,
   pushShape,
@@ -27,19 +26,13 @@ import {
   stopAll,
 } from '../harness';
 import type { BuiltImage, ReferrersFront, Shape, ShapeManifest, TestRegistry } from '../harness';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench } from './workbench';
 
 const view = 'Registries';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI) throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry']);
 let reg: TestRegistry;
 let back: TestRegistry;
 let target: TestRegistry;

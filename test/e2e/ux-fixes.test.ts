@@ -8,9 +8,9 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { buildImage, hasTool, makeTempDir, pushImage, registryFetch, removeAllTempDirs, sharedCerts, startRegistry, stopAll } from '../harness';
+import { buildImage, makeTempDir, pushImage, registryFetch, removeAllTempDirs, sharedCerts, startRegistry, stopAll } from '../harness';
 import type { BuiltImage, TestRegistry } from '../harness';
-import { e2eSkipReason, startCodeServer } from './code-server';
+import { e2eSkipReasonWithTools, startCodeServer } from './code-server';
 import type { CodeServer } from './code-server';
 import { Workbench, screenshotDir } from './workbench';
 
@@ -18,14 +18,7 @@ const view = 'Registries';
 const password = 'ux-Pa55word-not-in-any-log';
 const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json';
 
-function skipReason(): string | undefined {
-  const missing = ['docker-registry', 'htpasswd', 'openssl'].filter((t) => !hasTool(t));
-  if (missing.length && process.env.CI)
-    throw new Error(`e2e needs ${missing.join(', ')} (apt-get install -y docker-registry apache2-utils openssl); under CI this is a failure`);
-  return e2eSkipReason() ?? (missing.length ? `e2e needs ${missing.join(', ')}: apt-get install -y docker-registry apache2-utils openssl` : undefined);
-}
-
-const skip = skipReason();
+const skip = e2eSkipReasonWithTools(['docker-registry', 'htpasswd', 'openssl']);
 let auth: TestRegistry;
 let untrusted: TestRegistry;
 let other: TestRegistry;

@@ -54,6 +54,24 @@ export function writeRegistriesD(yaml: string): string {
   return dir;
 }
 
+/** Where one registries.d scope (a host, or host/path) keeps its signatures. */
+export interface SignatureStorage {
+  /** A folder: the scope's file:// lookaside (GPG simple signatures). */
+  lookaside: string;
+  /** `use-sigstore-attachments: true`: sigstore signatures go to the registry as cosign .sig attachments. */
+  sigstoreAttachments?: boolean;
+}
+
+/** Writes a registries.d folder whose one file gives each scope its storage (the most specific scope wins), and returns the folder. */
+export function writeSignatureStorage(scopes: Record<string, SignatureStorage>): string {
+  const lines = Object.entries(scopes).flatMap(([scope, { lookaside, sigstoreAttachments }]) => [
+    `  ${scope}:`,
+    `    lookaside: file://${lookaside}`,
+    ...(sigstoreAttachments ? ['    use-sigstore-attachments: true'] : []),
+  ]);
+  return writeRegistriesD(['docker:', ...lines, ''].join('\n'));
+}
+
 /** Writes a policy.json and returns its path. */
 export function writePolicy(policy: unknown): string {
   const dir = makeTempDir('policy');

@@ -22,7 +22,13 @@ const aptPackages: Record<string, string> = {
   'dbus-run-session': 'dbus',
   'secret-tool': 'libsecret-tools',
   curl: 'curl',
+  gpg: 'gnupg',
 };
+
+/** The one apt-get line that installs `tools` (by their Debian packages). */
+export function aptInstallLine(tools: readonly string[]): string {
+  return `apt-get install -y ${[...new Set(tools.map((t) => aptPackages[t] ?? t))].join(' ')}`;
+}
 
 /** True when `cmd` is an executable file on PATH (or an absolute/relative path to one). */
 export function hasTool(cmd: string): boolean {
@@ -51,8 +57,7 @@ export function hasTool(cmd: string): boolean {
 export function requireTools(t: TestContext | undefined, tools: string[]): boolean {
   const missing = tools.filter((tool) => !hasTool(tool));
   if (missing.length === 0) return true;
-  const pkgs = [...new Set(missing.map((m) => aptPackages[m] ?? m))].join(' ');
-  const message = `${missing.join(', ')} not installed: apt-get install -y ${pkgs}`;
+  const message = `${missing.join(', ')} not installed: ${aptInstallLine(missing)}`;
   if (process.env.CI) throw new Error(`required test tool missing in CI: ${message}`);
   t?.skip(message);
   return false;

@@ -18,7 +18,7 @@ import {
   startRegistry,
   stopAll,
   writePolicy,
-  writeRegistriesD,
+  writeSignatureStorage,
 } from '../harness';
 import type { GpgHome, RunResult, TestRegistry } from '../harness';
 import { startSignatureApiFront } from '../openshift-double';
@@ -74,18 +74,11 @@ before(async () => {
   lookasideA = makeTempDir('lookaside-a');
   lookasideB = makeTempDir('lookaside-b');
   // One file, a namespace per registry: the most specific entry (the repository) wins over the host.
-  registriesD = writeRegistriesD(
-    [
-      `docker:`,
-      `  ${a.host}:`,
-      `    lookaside: file://${lookasideA}`,
-      `  ${b.host}:`,
-      `    lookaside: file://${lookasideB}`,
-      `  ${b.host}/elsewhere:`,
-      `    lookaside: file://${lookasideB}/elsewhere-store`,
-      '',
-    ].join('\n'),
-  );
+  registriesD = writeSignatureStorage({
+    [a.host]: { lookaside: lookasideA },
+    [b.host]: { lookaside: lookasideB },
+    [`${b.host}/elsewhere`]: { lookaside: `${lookasideB}/elsewhere-store` },
+  });
   const image = await buildImage({ layers: 2, layerSize: 4096 });
   digest = image.manifestDigest;
   await pushImage(a, 'team/app', 'v1', image);
@@ -98,6 +91,25 @@ after(async () => {
   await stopAll();
   removeAllTempDirs();
 });
+
+/** skopeo copy --sign-by: a:team/app:v1 to a:team/by-skopeo:v1, its signature in a's lookaside (any test may run first). */
+async function skopeoSignedCopy(): Promise<void> {
+  const s = await run(
+    'skopeo',
+    [
+      '--registries.d',
+      registriesD,
+      'copy',
+      ...insecure,
+      '--sign-by',
+      signer.fingerprint,
+      `docker://${a.host}/team/app:v1`,
+      `docker://${a.host}/team/by-skopeo:v1`,
+    ],
+    { env: signer.env, timeoutMs: 120_000 },
+  );
+  assert.equal(s.code, 0, s.stderr);
+}
 
 describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, () => {
   test('skopeo (signedBy in policy.json) accepts what regx copy --sign-by signed into a file lookaside; a policy with another key refuses it', async () => {
@@ -140,21 +152,7 @@ describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, (
   });
 
   test('regx verify accepts what skopeo copy --sign-by signed, shows each signature, and exits 1 for a wrong identity or key', async () => {
-    const s = await run(
-      'skopeo',
-      [
-        '--registries.d',
-        registriesD,
-        'copy',
-        ...insecure,
-        '--sign-by',
-        signer.fingerprint,
-        `docker://${a.host}/team/app:v1`,
-        `docker://${a.host}/team/by-skopeo:v1`,
-      ],
-      { env: signer.env, timeoutMs: 120_000 },
-    );
-    assert.equal(s.code, 0, s.stderr);
+    await skopeoSignedCopy();
     assert.ok(existsSync(join(lookasideA, `team/by-skopeo@sha256=${hex(digest)}`, 'signature-1')));
 
     const policy = signedByPolicy(`${a.host}/team`, signer.publicKeyFile);
@@ -198,23 +196,7 @@ describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, (
 
   test('a signature survives regx copy to another registry byte for byte and skopeo accepts the copy; --remove-signatures leaves it behind', async () => {
     const src = join(lookasideA, `team/by-skopeo@sha256=${hex(digest)}`, 'signature-1');
-    if (!existsSync(src)) {
-      const s = await run(
-        'skopeo',
-        [
-          '--registries.d',
-          registriesD,
-          'copy',
-          ...insecure,
-          '--sign-by',
-          signer.fingerprint,
-          `docker://${a.host}/team/app:v1`,
-          `docker://${a.host}/team/by-skopeo:v1`,
-        ],
-        { env: signer.env, timeoutMs: 120_000 },
-      );
-      assert.equal(s.code, 0, s.stderr);
-    }
+    if (!existsSync(src)) await skopeoSignedCopy();
     const r = await ok(
       await regx(['copy', ...insecure, '--registries.d', registriesD, `docker://${a.host}/team/by-skopeo:v1`, `docker://${b.host}/prod/app:v1`]),
       'regx copy',

@@ -26,7 +26,7 @@ import { discoverReferrers, flattenReferrers } from '../../src/core/supply-chain
 import { signatureCheck, simpleSignatureCheck, tagTrust } from '../../src/extension/supply-chain/signature-states';
 import { readSimpleSignatureRows } from '../../src/extension/supply-chain/simple-signatures';
 import type { Judgement } from '../../src/extension/supply-chain/signature-states';
-import { buildImage, hasTool, makeGpgHome, makeTempDir, pushImage, removeAllTempDirs, startRegistry, stopAll, writeRegistriesD } from '../harness';
+import { buildImage, hasTool, makeGpgHome, makeTempDir, pushImage, removeAllTempDirs, startRegistry, stopAll, writeSignatureStorage } from '../harness';
 import type { GpgHome, TestRegistry } from '../harness';
 
 const haveTools = hasTool('docker-registry') && hasTool('gpg');
@@ -76,9 +76,7 @@ before(async () => {
   digest = image.manifestDigest;
   await pushImage(reg, 'team/app', 'v1', image);
   await pushImage(reg, 'team/app', 'v1-again', image);
-  registries = await loadRegistriesConfig(
-    writeRegistriesD(['docker:', `  ${reg.host}:`, '    use-sigstore-attachments: true', `    lookaside: file://${lookaside}`, ''].join('\n')),
-  );
+  registries = await loadRegistriesConfig(writeSignatureStorage({ [reg.host]: { lookaside, sigstoreAttachments: true } }));
 });
 
 after(async () => {

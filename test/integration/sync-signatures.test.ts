@@ -21,7 +21,7 @@ import {
   startRegistry,
   stopAll,
   writePolicy,
-  writeRegistriesD,
+  writeSignatureStorage,
 } from '../harness';
 import type { GpgHome, RunResult, TestRegistry } from '../harness';
 
@@ -93,18 +93,10 @@ before(async () => {
   dir = makeTempDir('sync-signatures');
   lookasideA = join(dir, 'lookaside-a');
   lookasideB = join(dir, 'lookaside-b');
-  registriesD = writeRegistriesD(
-    [
-      'docker:',
-      `  ${a.host}:`,
-      `    lookaside: file://${lookasideA}`,
-      '    use-sigstore-attachments: true',
-      `  ${b.host}:`,
-      `    lookaside: file://${lookasideB}`,
-      '    use-sigstore-attachments: true',
-      '',
-    ].join('\n'),
-  );
+  registriesD = writeSignatureStorage({
+    [a.host]: { lookaside: lookasideA, sigstoreAttachments: true },
+    [b.host]: { lookaside: lookasideB, sigstoreAttachments: true },
+  });
   const [image, one, two] = await Promise.all([buildImage({ layers: 2, layerSize: 4096 }), buildImage({ layers: 1 }), buildImage({ layers: 1 })]);
   signedDigest = image.manifestDigest;
   unsigned = { v1: one.manifestDigest, v2: two.manifestDigest };
