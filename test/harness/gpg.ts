@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './tools';
+import type { RunResult } from './tools';
 import { makeTempDir, removeTempDir } from './temp';
 
 export interface GpgHome {
@@ -78,4 +79,13 @@ export function writePolicy(policy: unknown): string {
   const file = join(dir, 'policy.json');
   writeFileSync(file, JSON.stringify(policy, null, 2));
   return file;
+}
+
+/** `skopeo copy --sign-by` between two docker references (TLS not verified), signed with `signer`'s key, stored as `registriesD` says. */
+export function skopeoSignedCopy(registriesD: string, signer: GpgHome, from: string, to: string): Promise<RunResult> {
+  const insecure = ['--src-tls-verify=false', '--dest-tls-verify=false'];
+  return run('skopeo', ['--registries.d', registriesD, 'copy', ...insecure, '--sign-by', signer.fingerprint, `docker://${from}`, `docker://${to}`], {
+    env: signer.env,
+    timeoutMs: 120_000,
+  });
 }

@@ -18,6 +18,7 @@ import {
   startRegistry,
   stopAll,
   writePolicy,
+  skopeoSignedCopy,
   writeSignatureStorage,
 } from '../harness';
 import type { GpgHome, RunResult, TestRegistry } from '../harness';
@@ -93,21 +94,8 @@ after(async () => {
 });
 
 /** skopeo copy --sign-by: a:team/app:v1 to a:team/by-skopeo:v1, its signature in a's lookaside (any test may run first). */
-async function skopeoSignedCopy(): Promise<void> {
-  const s = await run(
-    'skopeo',
-    [
-      '--registries.d',
-      registriesD,
-      'copy',
-      ...insecure,
-      '--sign-by',
-      signer.fingerprint,
-      `docker://${a.host}/team/app:v1`,
-      `docker://${a.host}/team/by-skopeo:v1`,
-    ],
-    { env: signer.env, timeoutMs: 120_000 },
-  );
+async function signedBySkopeo(): Promise<void> {
+  const s = await skopeoSignedCopy(registriesD, signer, `${a.host}/team/app:v1`, `${a.host}/team/by-skopeo:v1`);
   assert.equal(s.code, 0, s.stderr);
 }
 
@@ -152,7 +140,7 @@ describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, (
   });
 
   test('regx verify accepts what skopeo copy --sign-by signed, shows each signature, and exits 1 for a wrong identity or key', async () => {
-    await skopeoSignedCopy();
+    await signedBySkopeo();
     assert.ok(existsSync(join(lookasideA, `team/by-skopeo@sha256=${hex(digest)}`, 'signature-1')));
 
     const policy = signedByPolicy(`${a.host}/team`, signer.publicKeyFile);
@@ -196,7 +184,7 @@ describe('GPG simple signing with skopeo 1.9.3 and gpg', { skip: !haveTools }, (
 
   test('a signature survives regx copy to another registry byte for byte and skopeo accepts the copy; --remove-signatures leaves it behind', async () => {
     const src = join(lookasideA, `team/by-skopeo@sha256=${hex(digest)}`, 'signature-1');
-    if (!existsSync(src)) await skopeoSignedCopy();
+    if (!existsSync(src)) await signedBySkopeo();
     const r = await ok(
       await regx(['copy', ...insecure, '--registries.d', registriesD, `docker://${a.host}/team/by-skopeo:v1`, `docker://${b.host}/prod/app:v1`]),
       'regx copy',
@@ -449,20 +437,7 @@ describe("OpenShift's signature API (X-Registry-Supports-Signatures)", { skip: !
     assert.equal(accepted.code, 0, `skopeo did not accept the signature from the API: ${accepted.stderr}`);
 
     // skopeo writes through the same API (schemaVersion 2, type atomic); regx verifies it and carries it to b.
-    const s = await run(
-      'skopeo',
-      [
-        '--registries.d',
-        registriesD,
-        'copy',
-        ...insecure,
-        '--sign-by',
-        signer.fingerprint,
-        `docker://${a.host}/team/app:v1`,
-        `docker://${f.host}/myproject/other:v1`,
-      ],
-      { env: signer.env, timeoutMs: 120_000 },
-    );
+    const s = await skopeoSignedCopy(registriesD, signer, `${a.host}/team/app:v1`, `${f.host}/myproject/other:v1`);
     assert.equal(s.code, 0, s.stderr);
     assert.equal(f.signatures.get(digest)?.length, 2);
     await ok(

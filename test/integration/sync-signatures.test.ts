@@ -21,6 +21,7 @@ import {
   startRegistry,
   stopAll,
   writePolicy,
+  skopeoSignedCopy,
   writeSignatureStorage,
 } from '../harness';
 import type { GpgHome, RunResult, TestRegistry } from '../harness';
@@ -101,20 +102,7 @@ before(async () => {
   signedDigest = image.manifestDigest;
   unsigned = { v1: one.manifestDigest, v2: two.manifestDigest };
   await Promise.all([pushImage(a, 'staging/app', 'v1', image), pushImage(a, 'team/two', 'v1', one), pushImage(a, 'team/two', 'v2', two)]);
-  const s = await run(
-    'skopeo',
-    [
-      '--registries.d',
-      registriesD,
-      'copy',
-      ...insecure,
-      '--sign-by',
-      signer.fingerprint,
-      `docker://${a.host}/staging/app:v1`,
-      `docker://${a.host}/team/app:v1`,
-    ],
-    { env: signer.env, timeoutMs: 120_000 },
-  );
+  const s = await skopeoSignedCopy(registriesD, signer, `${a.host}/staging/app:v1`, `${a.host}/team/app:v1`);
   assert.equal(s.code, 0, s.stderr);
 });
 
