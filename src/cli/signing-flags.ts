@@ -73,3 +73,13 @@ export async function signingChoice(p: ParsedArgs, io: CliIO): Promise<SigningCh
   const registries = await loadRegistriesConfig(await registriesDirPath(flagString(p, 'registries.d') ?? io.globals?.registriesD, io.env));
   return { signers, registries, ...(identity !== undefined ? { signIdentity: signIdentity(identity) } : {}) };
 }
+
+/**
+ * Proves each signer can sign, writing nothing: a signature of a throwaway payload, kept by no one. A dry
+ * run uses it so that a key gpg does not have, or an agent that cannot unlock it, fails the dry run as it
+ * would fail the real one (a sigstore key is already proven when it is opened).
+ */
+export async function checkSigners(signers: readonly ImageSigner[], signal?: AbortSignal): Promise<void> {
+  const probe = { manifestDigest: `sha256:${'0'.repeat(64)}`, dockerReference: 'regx.invalid/dry-run/signing-check:latest', signal };
+  for (const signer of signers) await signer.signature?.(probe);
+}

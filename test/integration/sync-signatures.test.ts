@@ -60,6 +60,12 @@ async function sync(from: string, to: string, extra: string[] = []): Promise<Eve
     .sort((x, y) => String(x.destination).localeCompare(String(y.destination)));
 }
 
+/** `regx sync --dry-run` of `from` into `to` with these flags; the exit status is the caller's to judge. */
+function drySync(flags: string[], from: string, to: string): Promise<RunResult> {
+  const args = ['sync', '--dry-run', '--src', 'docker', '--dest', 'docker', ...insecure, '--registries.d', registriesD, ...flags, from, to];
+  return runRegx(args, { timeoutMs: 180_000, env: signer.env });
+}
+
 /** Does skopeo (policy.json at `policy`, this registries.d) accept the image? */
 async function skopeoAccepts(policy: string, ref: string): Promise<RunResult> {
   const out = join(makeTempDir('skopeo-pull'), 'img');
@@ -204,6 +210,21 @@ describe('regx sync carries GPG signatures and signs with skopeo sync flags', { 
     );
     assert.deepEqual(readdirSync(lookasideDir(lookasideB, 'signed/two', unsigned.v1)).sort(), ['signature-1', 'signature-2']);
   });
+
+  test('sync --dry-run --sign-by proves the key can sign and writes nothing; a key gpg does not have fails the dry run, as it would fail the real one', async () => {
+    const dry = (key: string): Promise<RunResult> => drySync(['--sign-by', key], `${a.host}/team/two`, `${b.host}/dry`);
+    const planned = await dry(signer.fingerprint);
+    assert.equal(planned.code, 0, planned.stderr);
+    assert.match(planned.stdout, new RegExp(`copy .*team/two:v1 -> .*${b.host}/dry/two:v1`));
+    assert.equal(await registryDigest(b, 'dry/two', 'v1'), undefined, 'a dry run copies nothing');
+    assert.equal(existsSync(lookasideDir(lookasideB, 'dry/two', unsigned.v1)), false, 'and signs nothing');
+
+    const stranger = '0123456789ABCDEF0123456789ABCDEF01234567';
+    const refused = await dry(stranger);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, new RegExp(`gpg could not sign with key ${stranger}`));
+    assert.doesNotMatch(refused.stdout, /copy /, 'no plan is printed for a run that could not sign');
+  });
 });
 
 describe('regx sync and sigstore signatures', { skip: !haveTools }, () => {
@@ -214,6 +235,20 @@ describe('regx sync and sigstore signatures', { skip: !haveTools }, () => {
     writeFileSync(pass, 'sync passphrase\n');
     await regx(['generate-sigstore-key', '--output-prefix', join(dir, 'key'), '--passphrase-file', pass]);
     key = { priv: join(dir, 'key.private'), pass };
+  });
+
+  test('sync --dry-run opens the sigstore key: a wrong passphrase fails it; the right one plans and attaches nothing', async () => {
+    const wrong = join(dir, 'wrong.pass');
+    writeFileSync(wrong, 'not the passphrase\n');
+    const dry = (pass: string): Promise<RunResult> =>
+      drySync(['--sign-by-sigstore-private-key', key.priv, '--sign-passphrase-file', pass], `${a.host}/team/two`, `${b.host}/sigdry`);
+    const refused = await dry(wrong);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /passphrase/i);
+    const planned = await dry(key.pass);
+    assert.equal(planned.code, 0, planned.stderr);
+    assert.match(planned.stdout, new RegExp(`copy .*team/two:v1 -> .*${b.host}/sigdry/two:v1`));
+    assert.equal(await registryDigest(b, 'sigdry/two', cosignSignatureTag(unsigned.v1)), undefined, 'no .sig attachment');
   });
 
   test('a sigstore-signed image keeps its .sig attachment through a sync; --remove-signatures drops it; sync --sign-by-sigstore-private-key attaches one per image', async () => {

@@ -24,7 +24,7 @@ import type { ExitCodeStyle } from '../exit-codes';
 import type { CliCommand } from '../io';
 import { authFileFlag, clientFor, debugFlag, formatFlagHelp, registryFlagSpecs } from '../registry-flags';
 import { applyCredsAliases, parseFormat, parseJobs } from './copy';
-import { signingChoice, signingFlags } from '../signing-flags';
+import { checkSigners, signingChoice, signingFlags } from '../signing-flags';
 import { registriesChoice } from '../policy-flags';
 
 // The help says what is signed here: every image synced (those already there too), not one copy.
@@ -236,8 +236,11 @@ export const syncCommand: CliCommand = {
       targets = sourceTargets(srcTransport, source, (src) => syncDestination(src, destPrefix, scoped), yamlText);
     }
     // Keys are opened before any connection: a wrong passphrase costs no transfer. registries.d is read
-    // in every run: it says where GPG signatures live, and they travel with the images.
-    const signing = dryRun ? { signers: [] } : await signingChoice(p, io);
+    // in every run: it says where GPG signatures live, and they travel with the images. A dry run proves
+    // the keys can sign (what the real run would need), then plans without them.
+    const chosen = await signingChoice(p, io);
+    if (dryRun) await checkSigners(chosen.signers, io.signal);
+    const signing = dryRun ? { ...chosen, signers: [] } : chosen;
     const signatureStores = signing.registries ?? (await registriesChoice(p, io));
     // One pace per registry, shared by its source and destination clients: a 429 slows all of them.
     const throttles = new RegistryThrottles((host) => registries.get(host)?.rateLimit);
