@@ -198,6 +198,9 @@ test(
 
     // Fixed on disk, the problem goes; Dry Run plans it into the Sync Plan view and writes nothing.
     writeFileSync(join(server.workspace, syncFile), syncConfig(['      list: [v1]']));
+    // The editor takes the file from disk when its file watcher says so; on a loaded machine that has taken
+    // over a minute, so the editor is told to read it again, as a user would with File: Revert File.
+    await bench.runCommand('File: Revert File');
     await bench.page.locator('.markers-panel .monaco-list-row', { hasText: 'sources[0].tags.newest' }).first().waitFor({ state: 'detached' });
     await bench.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Dry Run' }).first().click();
     await bench.waitForNotification(`${syncFile}: 1 to copy, 0 unchanged, 0 to remove.`);
