@@ -99,15 +99,34 @@ async function extensionBundles() {
     const inputs = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {};
     return Object.keys(inputs).filter((f) => inputs[f].bytesInOutput > 0);
   };
-  const alone = await build({
-    ...extensionOptions,
-    entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension-main.js',
-    write: false,
-    metafile: true,
-  });
+  // The main bundle: the extension's entry, plus `__shared`, the namespaces of the modules in `paths`.
+  const mainBundle = (paths, write) => {
+    const mainEntry = {
+      name: 'main-entry',
+      setup(b) {
+        b.onResolve({ filter: /^regx-extension-main$/ }, () => ({ path: 'regx-extension-main', namespace: 'main-entry' }));
+        b.onLoad({ filter: /.*/, namespace: 'main-entry' }, () => ({
+          resolveDir: process.cwd(),
+          loader: 'js',
+          contents: [
+            "export * from './src/extension/extension.ts';",
+            ...paths.map((p, i) => `import * as shared${i} from './${p}';`),
+            `export const __shared = { ${paths.map((p, i) => `${JSON.stringify(p)}: shared${i}`).join(', ')} };`,
+          ].join('\n'),
+        }));
+      },
+    };
+    return build({
+      ...extensionOptions,
+      entryPoints: ['regx-extension-main'],
+      outfile: 'dist/extension-main.js',
+      write,
+      metafile: true,
+      plugins: [mainEntry, ...extensionOptions.plugins],
+    });
+  };
   // Only modules whose code the main bundle kept: sharing a module it tree-shook away would pull all of it back in.
-  const inMain = new Set(keptBy(alone));
+  const inMain = new Set(keptBy(await mainBundle([], false)));
   // Sharing a module whole can pull in modules the main bundle had shaken away, which the handlers
   // bundled for themselves: then those are shared too, until the two bundles hold no module twice.
   for (let round = 1; ; round++) {
@@ -132,29 +151,7 @@ async function extensionBundles() {
       metafile: true,
       plugins: [fromMain, ...extensionOptions.plugins],
     });
-    const paths = [...shared].sort();
-    const mainEntry = {
-      name: 'main-entry',
-      setup(b) {
-        b.onResolve({ filter: /^regx-extension-main$/ }, () => ({ path: 'regx-extension-main', namespace: 'main-entry' }));
-        b.onLoad({ filter: /.*/, namespace: 'main-entry' }, () => ({
-          resolveDir: process.cwd(),
-          loader: 'js',
-          contents: [
-            "export * from './src/extension/extension.ts';",
-            ...paths.map((p, i) => `import * as shared${i} from './${p}';`),
-            `export const __shared = { ${paths.map((p, i) => `${JSON.stringify(p)}: shared${i}`).join(', ')} };`,
-          ].join('\n'),
-        }));
-      },
-    };
-    const main = await build({
-      ...extensionOptions,
-      entryPoints: ['regx-extension-main'],
-      outfile: 'dist/extension-main.js',
-      metafile: true,
-      plugins: [mainEntry, ...extensionOptions.plugins],
-    });
+    const main = await mainBundle([...shared].sort(), true);
     const inHandlers = new Set(keptBy(handlers));
     const twice = keptBy(main).filter((f) => f.startsWith('src/') && inHandlers.has(f));
     if (twice.length === 0) return;

@@ -24,15 +24,13 @@ export class Ctx extends Disposable {
   readonly openshift: OpenShift;
   readonly rawDocuments: RawDocuments;
   readonly local: LocalImages;
-  /**
-   * The command handlers' module: in the package a bundle of its own (src/extension/launcher.ts), loaded
-   * by the first command or sync file check, not at activation. Set by activate().
-   */
-  handlers: () => typeof HandlersModule = () => {
-    throw new Error('the command handlers are not available before activation');
-  };
+  private loadedHandlers: typeof HandlersModule | undefined;
 
-  constructor(readonly extension: vscode.ExtensionContext) {
+  /** `loadHandlers`: the command handlers' module, which the package keeps in a bundle of its own (src/extension/launcher.ts). */
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    private readonly loadHandlers: () => typeof HandlersModule,
+  ) {
     super();
     this.log = this.register(new Log());
     this.config = this.register(new Config());
@@ -43,6 +41,16 @@ export class Ctx extends Disposable {
     this.rawDocuments = this.register(new RawDocuments(this));
     this.local = this.register(new LocalImages(this));
     registerImageStreamDocuments(this.rawDocuments, this.openshift);
+  }
+
+  /** The command handlers' module, loaded by the first command or sync file check, not at activation. */
+  handlers(): typeof HandlersModule {
+    if (!this.loadedHandlers) {
+      const asked = performance.now();
+      this.loadedHandlers = this.loadHandlers();
+      this.log.info(`command handlers loaded in ${(performance.now() - asked).toFixed(1)} ms`);
+    }
+    return this.loadedHandlers;
   }
 
   /** Gives an object to the context to own (tree views, watchers, providers). */

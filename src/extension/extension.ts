@@ -14,7 +14,7 @@ let ctx: Ctx | undefined;
 export function activate(context: vscode.ExtensionContext, launcher: Launcher): void {
   const started = performance.now();
   const load = launcher.report;
-  ctx = new Ctx(context);
+  ctx = new Ctx(context, () => launcher.load('extension-commands') as typeof HandlersModule);
   context.subscriptions.push(ctx);
   ctx.tree.view = ctx.own(
     vscode.window.createTreeView(registriesViewId, {
@@ -26,16 +26,6 @@ export function activate(context: vscode.ExtensionContext, launcher: Launcher): 
   );
   ctx.own(ctx.local.createView());
   ctx.own(vscode.window.createTreeView(clustersViewId, { treeDataProvider: ctx.openshift.tree, showCollapseAll: true }));
-  const log = ctx.log;
-  let handlers: typeof HandlersModule | undefined;
-  ctx.handlers = () => {
-    if (!handlers) {
-      const asked = performance.now();
-      handlers = launcher.load('extension-commands') as typeof HandlersModule;
-      log.info(`command handlers loaded in ${(performance.now() - asked).toFixed(1)} ms`);
-    }
-    return handlers;
-  };
   registerCommands(ctx);
   registerSyncFiles(ctx);
   ctx.log.info(
